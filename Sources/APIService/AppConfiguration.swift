@@ -1,0 +1,69 @@
+public import Configuration
+public import Extraction
+public import Foundation
+public import Logging
+import SystemPackage
+
+/// Every setting of the API, read once at the edge from swift-configuration
+/// (command line > environment > `.env` > defaults). Business code receives these values only.
+public struct AppConfiguration: Sendable {
+    /// `HOST` (default `127.0.0.1`; containers set `0.0.0.0`).
+    public var host: String
+    /// `PORT` (default 8080).
+    public var port: Int
+    /// `DOCUTHINKER_DATA_DIR` (default `./data`): database, original files, generated secrets.
+    public var dataDirectory: String
+    /// `JWT_SECRET`; when absent a secret is generated and kept in the data directory.
+    public var jwtSecret: String?
+    /// `DOCUTHINKER_ACCESS_TOKEN_TTL_SECONDS` (default 900).
+    public var accessTokenLifetime: Duration
+    /// `DOCUTHINKER_REFRESH_TOKEN_TTL_DAYS` (default 30).
+    public var refreshTokenLifetime: Duration
+    /// `DOCUTHINKER_BCRYPT_COST` (default 12, minimum 4).
+    public var bcryptCost: Int
+    /// `DOCUTHINKER_MAX_UPLOAD_BYTES` (default 50 MB), `DOCUTHINKER_MAX_PAGES` (5,000),
+    /// `DOCUTHINKER_DOCX_MAX_UNCOMPRESSED_BYTES` (200 MB), `DOCUTHINKER_DOCX_MAX_ENTRIES` (10,000),
+    /// `DOCUTHINKER_EXTRACTION_TIMEOUT_SECONDS` (120).
+    public var limits: ExtractionLimits
+    /// `DOCUTHINKER_CHUNK_WORDS` (220), `DOCUTHINKER_CHUNK_MAX_WORDS` (300), `DOCUTHINKER_CHUNK_OVERLAP_WORDS` (40).
+    public var chunkWords: Int
+    public var chunkMaxWords: Int
+    public var chunkOverlapWords: Int
+    /// `LOG_LEVEL` (default `info`).
+    public var logLevel: Logger.Level
+
+    /// Reads the configuration; see each property for its variable name and default.
+    public init(reader: ConfigReader) {
+        host = reader.string(forKey: "host", default: "127.0.0.1")
+        port = reader.int(forKey: "port", default: 8080)
+        dataDirectory = reader.string(forKey: "docuthinker.data.dir", default: "./data")
+        jwtSecret = reader.string(forKey: "jwt.secret", isSecret: true)
+        accessTokenLifetime = .seconds(reader.int(forKey: "docuthinker.access.token.ttl.seconds", default: 900))
+        refreshTokenLifetime = .seconds(reader.int(forKey: "docuthinker.refresh.token.ttl.days", default: 30) * 86_400)
+        bcryptCost = max(4, min(31, reader.int(forKey: "docuthinker.bcrypt.cost", default: 12)))
+        limits = ExtractionLimits(
+            maxBytes: reader.int(forKey: "docuthinker.max.upload.bytes", default: 50_000_000),
+            maxPages: reader.int(forKey: "docuthinker.max.pages", default: 5_000),
+            maxArchiveUncompressedBytes: reader.int(forKey: "docuthinker.docx.max.uncompressed.bytes", default: 200_000_000),
+            maxArchiveEntries: reader.int(forKey: "docuthinker.docx.max.entries", default: 10_000),
+            timeout: .seconds(reader.int(forKey: "docuthinker.extraction.timeout.seconds", default: 120)))
+        chunkWords = reader.int(forKey: "docuthinker.chunk.words", default: 220)
+        chunkMaxWords = reader.int(forKey: "docuthinker.chunk.max.words", default: 300)
+        chunkOverlapWords = reader.int(forKey: "docuthinker.chunk.overlap.words", default: 40)
+        logLevel = Logger.Level(rawValue: reader.string(forKey: "log.level", default: "info").lowercased()) ?? .info
+    }
+
+    /// The standard provider chain: environment variables, then `.env` in the working directory.
+    public static func standardReader(extra: [any ConfigProvider] = []) async throws -> ConfigReader {
+        var providers = extra
+        providers.append(EnvironmentVariablesProvider(secretsSpecifier: .specific(Self.secretNames)))
+        providers.append(try await EnvironmentVariablesProvider(
+            environmentFilePath: ".env", allowMissing: true, secretsSpecifier: .specific(Self.secretNames)))
+        return ConfigReader(providers: providers)
+    }
+
+    /// Variables whose values never appear in logs.
+    public static let secretNames: Set<String> = [
+        "JWT_SECRET", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_API_KEY", "DATABASE_URL", "AI_SERVICE_TOKEN",
+    ]
+}

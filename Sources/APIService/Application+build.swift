@@ -1,0 +1,60 @@
+import Extraction
+import Foundation
+public import Hummingbird
+public import Logging
+import ServerSupport
+import Storage
+import TextProcessing
+
+/// Builds the DocuThinker API application from configuration. `main` and the tests call this
+/// same function (swift-style habit 1); every dependency is created here and passed down.
+public func buildApplication(configuration: AppConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
+    let data = configuration.dataDirectory
+    let temporary = data + "/tmp"
+    let fileManager = FileManager.default
+    try fileManager.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+    // Uploads interrupted by a crash leave temporary files only here; they are never referenced.
+    for leftover in (try? fileManager.contentsOfDirectory(atPath: temporary)) ?? [] {
+        try? fileManager.removeItem(atPath: temporary + "/" + leftover)
+    }
+    let store = try SQLiteStore(path: data + "/docuthinker.sqlite")
+    let objects = try FileObjectStore(root: data + "/objects")
+    let secret = try JWTSecretStore.resolve(configured: configuration.jwtSecret, dataDirectory: data, logger: logger)
+    let tokens = await TokenService(
+        secret: secret, accessLifetime: configuration.accessTokenLifetime,
+        refreshLifetime: configuration.refreshTokenLifetime)
+    let ingestor = DocumentIngestor(
+        extractor: DocumentExtractor(limits: configuration.limits),
+        chunker: Chunker(
+            targetWords: configuration.chunkWords, maxWords: configuration.chunkMaxWords,
+            overlapWords: configuration.chunkOverlapWords))
+    let router = buildRouter(
+        store: store, objects: objects, tokens: tokens, hasher: PasswordHasher(cost: configuration.bcryptCost),
+        ingestor: ingestor,
+        receiver: UploadReceiver(temporaryDirectory: temporary, maxFileBytes: configuration.limits.maxBytes))
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "DocuThinker"),
+        logger: logger)
+}
+
+/// The routes and middleware of the API.
+func buildRouter(
+    store: some AppStore, objects: some ObjectStore, tokens: TokenService, hasher: PasswordHasher,
+    ingestor: DocumentIngestor, receiver: UploadReceiver
+) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: ErrorMiddleware())
+    HealthController(store: store).addRoutes(to: router)
+
+    let auth = AuthController(users: store, tokens: tokens, hasher: hasher)
+    let v1 = router.group("v1")
+    auth.addPublicRoutes(to: v1)
+    let protected = router.group("v1").add(middleware: AuthMiddleware(tokens: tokens))
+    auth.addProtectedRoutes(to: protected)
+    DocumentController(documents: store, objects: objects, ingestor: ingestor, receiver: receiver).addRoutes(to: protected)
+    return router
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServerSupport
+import Storage
+
+/// `/v1/auth/*` and `/v1/me`: registration, login, token refresh and revocation.
+struct AuthController: Sendable {
+    let users: any UserRepository & RefreshTokenRepository
+    let tokens: TokenService
+    let hasher: PasswordHasher
+
+    struct Credentials: Decodable {
+        var email: String
+        var password: String
+    }
+
+    struct RefreshRequest: Decodable {
+        var refreshToken: String
+    }
+
+    struct UserDTO: Encodable {
+        var id: String
+        var email: String
+        var createdAt: Date?
+    }
+
+    /// The login / refresh answer (Contract details).
+    struct TokenResponse: Encodable {
+        var accessToken: String
+        var refreshToken: String
+        var expiresIn: Int
+        var tokenType = "Bearer"
+        var user: UserDTO
+    }
+
+    func addPublicRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("auth/register", use: register)
+        group.post("auth/login", use: login)
+        group.post("auth/refresh", use: refresh)
+    }
+
+    func addProtectedRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("auth/logout", use: logout)
+        group.get("me", use: me)
+    }
+
+    @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await JSONIO.decode(Credentials.self, from: request)
+        let email = try Self.validatedEmail(body.email)
+        try Self.validatePassword(body.password)
+        let user = UserRecord(
+            id: UUID().uuidString.lowercased(), email: email, passwordHash: try await hasher.hash(body.password),
+            createdAt: .now)
+        do {
+            try await users.createUser(user)
+        } catch let error as StorageError where error.code == .conflict {
+            throw APIError(.conflict, code: "email_taken", message: "An account with this email already exists.")
+        }
+        context.logger.info("user registered", metadata: ["user_id": .string(user.id)])
+        return try JSONIO.response(try await issue(for: user), status: .created)
+    }
+
+    @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await JSONIO.decode(Credentials.self, from: request)
+        let email = body.email.trimmingCharacters(in: .whitespaces).lowercased()
+        let user = try await users.user(email: email)
+        guard try await hasher.verify(body.password, hash: user?.passwordHash), let user else {
+            throw APIError.unauthorized("The email or password is incorrect.", code: "invalid_credentials")
+        }
+        return try JSONIO.response(try await issue(for: user))
+    }
+
+    @Sendable func refresh(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await JSONIO.decode(RefreshRequest.self, from: request)
+        let invalid = APIError.unauthorized("The refresh token is invalid, expired or revoked.", code: "invalid_refresh_token")
+        guard let record = try await users.refreshToken(hash: TokenService.hash(refreshToken: body.refreshToken)),
+              record.revokedAt == nil, record.expiresAt > .now,
+              try await users.revokeRefreshToken(id: record.id, at: .now),
+              let user = try await users.user(id: record.userId) else { throw invalid }
+        return try JSONIO.response(try await issue(for: user))
+    }
+
+    @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let userId = try context.requireUser()
+        let body = try await JSONIO.decode(RefreshRequest.self, from: request)
+        if let record = try await users.refreshToken(hash: TokenService.hash(refreshToken: body.refreshToken)),
+           record.userId == userId {
+            _ = try await users.revokeRefreshToken(id: record.id, at: .now)
+        }
+        return Response(status: .noContent)
+    }
+
+    @Sendable func me(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let user = try await users.user(id: try context.requireUser()) else {
+            throw APIError.unauthorized("The account no longer exists.", code: "invalid_token")
+        }
+        return try JSONIO.response(UserDTO(id: user.id, email: user.email, createdAt: user.createdAt))
+    }
+
+    private func issue(for user: UserRecord) async throws -> TokenResponse {
+        let access = try await tokens.issueAccessToken(userId: user.id)
+        let refresh = TokenService.makeRefreshToken()
+        try await users.saveRefreshToken(RefreshTokenRecord(
+            id: UUID().uuidString.lowercased(), userId: user.id, tokenHash: refresh.hash,
+            expiresAt: Date.now.addingTimeInterval(tokens.refreshLifetime.seconds), createdAt: .now))
+        return TokenResponse(
+            accessToken: access, refreshToken: refresh.token, expiresIn: Int(tokens.accessLifetime.seconds),
+            user: UserDTO(id: user.id, email: user.email, createdAt: user.createdAt))
+    }
+
+    static func validatedEmail(_ raw: String) throws -> String {
+        let email = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+              !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !email.contains(where: { $0.isWhitespace }) else {
+            throw APIError.validation("Enter a valid email address.", field: "email")
+        }
+        return email
+    }
+
+    static func validatePassword(_ password: String) throws {
+        guard password.count >= 8 else {
+            throw APIError.validation("The password must have at least 8 characters.", field: "password")
+        }
+        guard password.utf8.count <= 72 else {
+            throw APIError.validation("The password must be at most 72 bytes long.", field: "password")
+        }
+    }
+}

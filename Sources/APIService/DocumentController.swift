@@ -1,0 +1,198 @@
+import DocuThinkerCore
+import Extraction
+import Foundation
+import Hummingbird
+import HTTPTypes
+import Logging
+import ServerSupport
+import Storage
+import TextProcessing
+import _NIOFileSystem
+
+/// `/v1/documents`: upload, list, read, rename, delete — always scoped to the caller.
+struct DocumentController: Sendable {
+    let documents: any DocumentRepository
+    let objects: any ObjectStore
+    let ingestor: DocumentIngestor
+    let receiver: UploadReceiver
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("documents", use: upload)
+        group.get("documents", use: list)
+        group.delete("documents", use: deleteAll)
+        group.get("documents/:id", use: show)
+        group.patch("documents/:id", use: rename)
+        group.delete("documents/:id", use: delete)
+        group.get("documents/:id/text", use: text)
+        group.get("documents/:id/chunks", use: chunks)
+        group.get("documents/:id/file", use: file)
+    }
+
+    @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let owner = try context.requireUser()
+        let upload = try await receiver.receive(request)
+        let started = ContinuousClock.now
+        let processed: ProcessedDocument
+        do {
+            processed = try await ingestor.process(fileAt: upload.path)
+        } catch let error as ExtractionError {
+            _ = try? await FileSystem.shared.removeItem(at: FilePath(upload.path))
+            context.logger.info("upload rejected", metadata: ["code": .string(error.code.rawValue)])
+            throw error.apiError
+        } catch {
+            _ = try? await FileSystem.shared.removeItem(at: FilePath(upload.path))
+            throw error
+        }
+        let id = UUID().uuidString.lowercased()
+        let now = Date.now
+        let extraction = processed.extraction
+        let record = DocumentRecord(
+            id: id, ownerId: owner, title: Self.title(upload: upload, metadata: extraction.metadata),
+            filename: upload.filename, format: extraction.format.rawValue, status: .ready,
+            pageCount: extraction.metadata.pageCount, sizeBytes: processed.size, sha256: processed.sha256,
+            characters: extraction.quality.characters, author: extraction.metadata.author,
+            qualityJSON: String(decoding: try JSONEncoder().encode(extraction.quality), as: UTF8.self),
+            objectKey: "\(owner)/\(id)", createdAt: now, updatedAt: now)
+        let content = DocumentContent(
+            text: extraction.text,
+            pages: extraction.pages.map { PageRecord(number: $0.number, start: $0.start, end: $0.end) },
+            blocks: extraction.blocks.map { BlockRecord(kind: $0.kind.rawValue, level: $0.level, page: $0.page, start: $0.start, end: $0.end) })
+        let chunkRecords = processed.chunks.map {
+            ChunkRecord(ordinal: $0.index, page: $0.span.page, pageEnd: $0.pageEnd, start: $0.span.start,
+                        end: $0.span.end, wordCount: $0.wordCount, text: $0.text)
+        }
+        do {
+            try await objects.put(key: record.objectKey, movingFileAt: upload.path)
+        } catch {
+            _ = try? await FileSystem.shared.removeItem(at: FilePath(upload.path))
+            throw error
+        }
+        do {
+            try await documents.insertDocument(record, content: content, chunks: chunkRecords)
+        } catch {
+            try? await objects.delete(key: record.objectKey)
+            throw error
+        }
+        context.logger.info("document ingested", metadata: [
+            "document_id": .string(id), "format": .string(record.format), "pages": .stringConvertible(record.pageCount),
+            "chunks": .stringConvertible(chunkRecords.count), "elapsed": .string("\(ContinuousClock.now - started)"),
+        ])
+        return try JSONIO.response(DocumentDTO(record), status: .created, headers: [.location: "/v1/documents/\(id)"])
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let owner = try context.requireUser()
+        let query = request.uri.queryParameters
+        let limit = try Self.integer(query.get("limit"), name: "limit", default: 50, range: 1...200)
+        let offset = try Self.integer(query.get("offset"), name: "offset", default: 0, range: 0...Int.max)
+        let page = try await documents.documents(ownerId: owner, limit: limit, offset: offset)
+        var headers: HTTPFields = [HTTPField.Name("X-Total-Count")!: String(page.total)]
+        if offset + page.items.count < page.total {
+            headers[HTTPField.Name("Link")!] = "</v1/documents?limit=\(limit)&offset=\(offset + limit)>; rel=\"next\""
+        }
+        return try JSONIO.response(page.items.map(DocumentDTO.init), headers: headers)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONIO.response(DocumentDTO(try await owned(context)))
+    }
+
+    @Sendable func text(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let owner = try context.requireUser()
+        let id = try context.parameters.require("id")
+        guard let content = try await documents.content(documentId: id, ownerId: owner) else { throw Self.notFound }
+        let withBlocks = request.uri.queryParameters.get("blocks") == "true"
+        return try JSONIO.response(DocumentTextDTO(
+            documentId: id, text: content.text, pages: content.pages, blocks: withBlocks ? content.blocks : nil))
+    }
+
+    @Sendable func chunks(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let record = try await owned(context)
+        return try JSONIO.response(try await documents.chunks(documentId: record.id, ownerId: record.ownerId).map(ChunkDTO.init))
+    }
+
+    @Sendable func file(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let record = try await owned(context)
+        let format = DocumentFormat(rawValue: record.format) ?? .text
+        let name = (record.filename ?? record.title).replacingOccurrences(of: "\"", with: "")
+            .unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 }.map(String.init).joined()
+        let headers: HTTPFields = [
+            .contentType: format.mimeType,
+            .contentDisposition: "attachment; filename=\"\(name)\"",
+            .contentLength: String(record.sizeBytes),
+        ]
+        if let path = objects.localPath(for: record.objectKey) {
+            let body = try await FileIO().loadFile(path: path, context: context)
+            return Response(status: .ok, headers: headers, body: body)
+        }
+        let data = try await objects.read(key: record.objectKey, maxBytes: record.sizeBytes + 1)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: .init(bytes: data)))
+    }
+
+    struct RenameRequest: Decodable {
+        var title: String
+    }
+
+    @Sendable func rename(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let owner = try context.requireUser()
+        let id = try context.parameters.require("id")
+        guard try await documents.document(id: id, ownerId: owner) != nil else { throw Self.notFound }
+        let body = try await JSONIO.decode(RenameRequest.self, from: request)
+        let title = body.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !title.isEmpty, title.count <= 300 else {
+            throw APIError.validation("The title must have 1 to 300 characters.", field: "title")
+        }
+        guard let record = try await documents.renameDocument(id: id, ownerId: owner, title: title, at: .now) else {
+            throw Self.notFound
+        }
+        return try JSONIO.response(DocumentDTO(record))
+    }
+
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let owner = try context.requireUser()
+        let id = try context.parameters.require("id")
+        guard let record = try await documents.deleteDocument(id: id, ownerId: owner) else { throw Self.notFound }
+        try await objects.delete(key: record.objectKey)
+        return Response(status: .noContent)
+    }
+
+    struct DeleteAllResponse: Encodable {
+        var deleted: Int
+    }
+
+    @Sendable func deleteAll(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let owner = try context.requireUser()
+        let records = try await documents.deleteAllDocuments(ownerId: owner)
+        for record in records { try await objects.delete(key: record.objectKey) }
+        return try JSONIO.response(DeleteAllResponse(deleted: records.count))
+    }
+
+    private func owned(_ context: AppRequestContext) async throws -> DocumentRecord {
+        let owner = try context.requireUser()
+        let id = try context.parameters.require("id")
+        guard let record = try await documents.document(id: id, ownerId: owner) else { throw Self.notFound }
+        return record
+    }
+
+    static let notFound = APIError.notFound("No such document.")
+
+    static func title(upload: ReceivedUpload, metadata: DocumentMetadata) -> String {
+        let candidates = [upload.title, metadata.title, upload.filename.map { name in
+            let base = (name as NSString).deletingPathExtension
+            return base.isEmpty ? name : base
+        }]
+        for candidate in candidates {
+            let trimmed = (candidate ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            if !trimmed.isEmpty { return String(trimmed.prefix(300)) }
+        }
+        return "Untitled document"
+    }
+
+    static func integer(_ raw: String?, name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let raw else { return value }
+        guard let number = Int(raw), range.contains(number) else {
+            throw APIError.validation("'\(name)' must be an integer in \(range.lowerBound)...\(range.upperBound).", field: name)
+        }
+        return number
+    }
+}

@@ -1,0 +1,53 @@
+import Crypto
+import DocuThinkerCore
+import Extraction
+import Foundation
+import NIOPosix
+import TextProcessing
+
+/// Everything derived from one uploaded file before it is stored.
+struct ProcessedDocument: Sendable {
+    var extraction: ExtractionResult
+    var sentences: [Sentence]
+    var chunks: [Chunk]
+    var sha256: String
+    var size: Int
+}
+
+/// Extraction → segmentation → chunking, run on NIO's blocking thread pool (CPU-bound work
+/// never occupies the event loop or the cooperative pool).
+public struct DocumentIngestor: Sendable {
+    public let extractor: DocumentExtractor
+    public let segmenter: SentenceSegmenter
+    public let chunker: Chunker
+
+    public init(extractor: DocumentExtractor, segmenter: SentenceSegmenter = .init(), chunker: Chunker = .init()) {
+        self.extractor = extractor
+        self.segmenter = segmenter
+        self.chunker = chunker
+    }
+
+    func process(fileAt path: String) async throws -> ProcessedDocument {
+        try await NIOThreadPool.singleton.runIfActive { try processSynchronously(fileAt: path) }
+    }
+
+    func processSynchronously(fileAt path: String) throws -> ProcessedDocument {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let extraction = try extractor.extract(data)
+        let segmented = Self.segment(extraction, segmenter: segmenter, chunker: chunker)
+        return ProcessedDocument(
+            extraction: extraction, sentences: segmented.sentences, chunks: segmented.chunks, sha256: digest, size: data.count)
+    }
+
+    /// Sentences and chunks of an extraction; blocks are the regions sentences never cross.
+    public static func segment(_ extraction: ExtractionResult, segmenter: SentenceSegmenter, chunker: Chunker)
+        -> (sentences: [Sentence], chunks: [Chunk]) {
+        let text = ScalarText(extraction.text)
+        let pages = PageIndex(pages: extraction.pages.map { ($0.number, $0.start, $0.end) })
+        var regions = extraction.blocks.map { SegmentRegion(start: $0.start, end: $0.end) }.sorted { $0.start < $1.start }
+        if regions.isEmpty { regions = SentenceSegmenter.paragraphs(text) }
+        let sentences = segmenter.segment(text, regions: regions, pages: pages)
+        return (sentences, chunker.chunk(sentences, in: text, pages: pages))
+    }
+}

@@ -1,0 +1,74 @@
+public import DocuThinkerCore
+public import Foundation
+import ZIPFoundation
+
+/// Extracts a Word document: paragraphs in order, headings, list items, table rows, core properties.
+/// The container is checked against zip-bomb limits before and while anything is inflated.
+struct DOCXExtractor {
+    let limits: ExtractionLimits
+
+    func extract(_ data: Data) throws -> ExtractionResult {
+        let started = ContinuousClock.now
+        let archive: Archive
+        do {
+            archive = try Archive(data: data, accessMode: .read)
+        } catch {
+            throw ExtractionError(.unreadable, "The DOCX container could not be opened (it may be truncated).")
+        }
+        var entries = 0
+        var declared: UInt64 = 0
+        for entry in archive {
+            entries += 1
+            declared &+= entry.uncompressedSize
+            if entries > limits.maxArchiveEntries {
+                throw ExtractionError(.archiveLimit, "The DOCX has more than \(limits.maxArchiveEntries) parts.")
+            }
+        }
+        if declared > UInt64(limits.maxArchiveUncompressedBytes) {
+            throw ExtractionError(.archiveLimit, "The DOCX would expand to \(declared) bytes; the limit is \(limits.maxArchiveUncompressedBytes).")
+        }
+        var budget = limits.maxArchiveUncompressedBytes
+        guard let body = archive["word/document.xml"] else {
+            throw ExtractionError(.unreadable, "The DOCX has no word/document.xml part.")
+        }
+        let documentXML = try inflate(body, from: archive, budget: &budget)
+        try limits.checkDeadline(since: started)
+        let coreXML = try archive["docProps/core.xml"].map { try inflate($0, from: archive, budget: &budget) }
+
+        let parser = DOCXBodyParser()
+        try parser.parse(documentXML)
+        try limits.checkDeadline(since: started)
+        var accumulator = parser.accumulator
+        accumulator.endPage()
+        guard accumulator.pages.count <= limits.maxPages else {
+            throw ExtractionError(.tooManyPages, "The document has \(accumulator.pages.count) pages; the limit is \(limits.maxPages).")
+        }
+        let properties = coreXML.map(DOCXCoreProperties.parse) ?? DOCXCoreProperties()
+        let metadata = DocumentMetadata(title: properties.title, author: properties.creator, pageCount: accumulator.pages.count)
+        let quality = QualityAnalyzer.report(
+            text: accumulator.text, characters: accumulator.offset, pageCount: accumulator.pages.count,
+            emptyPages: [], warnings: [])
+        return ExtractionResult(
+            format: .docx, text: accumulator.text, pages: accumulator.pages, blocks: accumulator.blocks,
+            metadata: metadata, quality: quality)
+    }
+
+    /// Inflates one entry, counting real output bytes against the remaining budget.
+    private func inflate(_ entry: Entry, from archive: Archive, budget: inout Int) throws -> Data {
+        var output = Data()
+        var remaining = budget
+        do {
+            _ = try archive.extract(entry) { chunk in
+                remaining -= chunk.count
+                if remaining < 0 { throw ExtractionError(.archiveLimit, "The DOCX expands beyond \(limits.maxArchiveUncompressedBytes) bytes.") }
+                output.append(chunk)
+            }
+        } catch let error as ExtractionError {
+            throw error
+        } catch {
+            throw ExtractionError(.unreadable, "A part of the DOCX is corrupt (\(entry.path)).")
+        }
+        budget = remaining
+        return output
+    }
+}

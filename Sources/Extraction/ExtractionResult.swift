@@ -1,0 +1,80 @@
+public import DocuThinkerCore
+
+/// One page of a document and its code-point range in the full text.
+public struct PageRange: Codable, Hashable, Sendable {
+    /// 1-based page number.
+    public var number: Int
+    public var start: Int
+    public var end: Int
+
+    public init(number: Int, start: Int, end: Int) {
+        self.number = number
+        self.start = start
+        self.end = end
+    }
+}
+
+/// What a block of text is.
+public enum BlockKind: String, Codable, Sendable {
+    case heading, paragraph, listItem, tableRow
+}
+
+/// A paragraph-level unit of the text (paragraph, heading, list item, table row) with its span.
+public struct TextBlock: Codable, Hashable, Sendable {
+    public var kind: BlockKind
+    /// Heading level (1 = top) for headings; nil otherwise.
+    public var level: Int?
+    public var page: Int
+    public var start: Int
+    public var end: Int
+
+    public init(kind: BlockKind, level: Int? = nil, page: Int, start: Int, end: Int) {
+        self.kind = kind
+        self.level = level
+        self.page = page
+        self.start = start
+        self.end = end
+    }
+}
+
+/// Document properties read from the file itself.
+public struct DocumentMetadata: Codable, Hashable, Sendable {
+    public var title: String?
+    public var author: String?
+    public var pageCount: Int
+
+    public init(title: String? = nil, author: String? = nil, pageCount: Int) {
+        self.title = title
+        self.author = author
+        self.pageCount = pageCount
+    }
+}
+
+/// How trustworthy the extracted text is.
+public struct QualityReport: Codable, Hashable, Sendable {
+    /// Code points in the full text.
+    public var characters: Int
+    /// Whitespace-separated words (CJK characters count one each).
+    public var words: Int
+    public var pageCount: Int
+    /// 1-based numbers of pages that have no text layer.
+    public var emptyPages: [Int]
+    /// True when most pages have no text: probably a scan that needs OCR.
+    public var likelyScanned: Bool
+    /// ISO 639-1 code of the guessed language, or `und`.
+    public var language: String
+    /// 0...1 confidence of the language guess.
+    public var languageConfidence: Double
+    public var warnings: [String]
+}
+
+/// The complete result of extracting a document: the text and everything located in it.
+public struct ExtractionResult: Codable, Sendable {
+    public var format: DocumentFormat
+    /// Full text; every offset below indexes its Unicode scalars.
+    public var text: String
+    public var pages: [PageRange]
+    public var blocks: [TextBlock]
+    public var metadata: DocumentMetadata
+    public var quality: QualityReport
+}

@@ -1,0 +1,36 @@
+/// Computes the quality report: counts, empty (likely scanned) pages and a language guess.
+enum QualityAnalyzer {
+    static func report(text: String, characters: Int, pageCount: Int, emptyPages: [Int], warnings: [String]) -> QualityReport {
+        let guess = LanguageGuesser.guess(text)
+        var allWarnings = warnings
+        let likelyScanned = pageCount > 0 && emptyPages.count * 2 > pageCount
+        if !emptyPages.isEmpty {
+            allWarnings.append("\(emptyPages.count) of \(pageCount) pages have no text layer (scanned images need OCR).")
+        }
+        if characters == 0 { allWarnings.append("No text was found in the document.") }
+        return QualityReport(
+            characters: characters, words: WordCounter.count(text), pageCount: pageCount, emptyPages: emptyPages,
+            likelyScanned: likelyScanned, language: guess.language, languageConfidence: guess.confidence,
+            warnings: allWarnings)
+    }
+}
+
+/// Counts words: whitespace-separated runs, with every CJK ideograph or kana counted as one word.
+public enum WordCounter {
+    public static func count(_ text: String) -> Int {
+        var words = 0
+        var inWord = false
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isWhitespace {
+                inWord = false
+            } else if LanguageGuesser.isCJK(scalar) {
+                words += 1
+                inWord = false
+            } else if !inWord {
+                words += 1
+                inWord = true
+            }
+        }
+        return words
+    }
+}

@@ -1,0 +1,160 @@
+public import Foundation
+
+/// A registered account. `passwordHash` is a bcrypt hash; the password itself is never stored.
+public struct UserRecord: Codable, Hashable, Sendable {
+    public var id: String
+    public var email: String
+    public var passwordHash: String
+    public var createdAt: Date
+
+    public init(id: String, email: String, passwordHash: String, createdAt: Date) {
+        self.id = id
+        self.email = email
+        self.passwordHash = passwordHash
+        self.createdAt = createdAt
+    }
+}
+
+/// A refresh token, stored only as the SHA-256 of its value.
+public struct RefreshTokenRecord: Codable, Hashable, Sendable {
+    public var id: String
+    public var userId: String
+    public var tokenHash: String
+    public var expiresAt: Date
+    public var revokedAt: Date?
+    public var createdAt: Date
+
+    public init(id: String, userId: String, tokenHash: String, expiresAt: Date, revokedAt: Date? = nil, createdAt: Date) {
+        self.id = id
+        self.userId = userId
+        self.tokenHash = tokenHash
+        self.expiresAt = expiresAt
+        self.revokedAt = revokedAt
+        self.createdAt = createdAt
+    }
+}
+
+/// Processing state of a document.
+public enum DocumentStatus: String, Codable, Sendable {
+    case processing, ready, failed
+}
+
+/// A document's catalogue entry (its text, pages and chunks live in their own tables).
+public struct DocumentRecord: Codable, Hashable, Sendable {
+    public var id: String
+    public var ownerId: String
+    public var title: String
+    public var filename: String?
+    public var format: String
+    public var status: DocumentStatus
+    public var error: String?
+    public var pageCount: Int
+    public var sizeBytes: Int
+    public var sha256: String
+    public var characters: Int
+    public var author: String?
+    /// The extraction quality report as JSON (Storage does not interpret it).
+    public var qualityJSON: String
+    /// Key of the original file in the object store.
+    public var objectKey: String
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: String, ownerId: String, title: String, filename: String?, format: String, status: DocumentStatus,
+        error: String? = nil, pageCount: Int, sizeBytes: Int, sha256: String, characters: Int, author: String?,
+        qualityJSON: String, objectKey: String, createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.ownerId = ownerId
+        self.title = title
+        self.filename = filename
+        self.format = format
+        self.status = status
+        self.error = error
+        self.pageCount = pageCount
+        self.sizeBytes = sizeBytes
+        self.sha256 = sha256
+        self.characters = characters
+        self.author = author
+        self.qualityJSON = qualityJSON
+        self.objectKey = objectKey
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// A page's code-point range in the document text.
+public struct PageRecord: Codable, Hashable, Sendable {
+    public var number: Int
+    public var start: Int
+    public var end: Int
+
+    public init(number: Int, start: Int, end: Int) {
+        self.number = number
+        self.start = start
+        self.end = end
+    }
+}
+
+/// A block (paragraph, heading, list item, table row) of the document text.
+public struct BlockRecord: Codable, Hashable, Sendable {
+    public var kind: String
+    public var level: Int?
+    public var page: Int
+    public var start: Int
+    public var end: Int
+
+    public init(kind: String, level: Int?, page: Int, start: Int, end: Int) {
+        self.kind = kind
+        self.level = level
+        self.page = page
+        self.start = start
+        self.end = end
+    }
+}
+
+/// A retrieval passage of a document.
+public struct ChunkRecord: Codable, Hashable, Sendable {
+    public var ordinal: Int
+    public var page: Int
+    public var pageEnd: Int
+    public var start: Int
+    public var end: Int
+    public var wordCount: Int
+    public var text: String
+
+    public init(ordinal: Int, page: Int, pageEnd: Int, start: Int, end: Int, wordCount: Int, text: String) {
+        self.ordinal = ordinal
+        self.page = page
+        self.pageEnd = pageEnd
+        self.start = start
+        self.end = end
+        self.wordCount = wordCount
+        self.text = text
+    }
+}
+
+/// The extracted text of a document with its pages and blocks.
+public struct DocumentContent: Codable, Hashable, Sendable {
+    public var text: String
+    public var pages: [PageRecord]
+    public var blocks: [BlockRecord]
+
+    public init(text: String, pages: [PageRecord], blocks: [BlockRecord]) {
+        self.text = text
+        self.pages = pages
+        self.blocks = blocks
+    }
+}
+
+/// One page of a listing and the number of items in all pages.
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var total: Int
+
+    public init(items: [Item], total: Int) {
+        self.items = items
+        self.total = total
+    }
+}

@@ -1,0 +1,58 @@
+public import Foundation
+
+/// Accounts. Implementations: `SQLiteStore` (embedded); PostgreSQL later, same contract.
+public protocol UserRepository: Sendable {
+    /// Inserts a user; throws `StorageError.conflict` when the email is taken (case-insensitively).
+    func createUser(_ user: UserRecord) async throws
+    func user(id: String) async throws -> UserRecord?
+    func user(email: String) async throws -> UserRecord?
+}
+
+/// Refresh tokens (hashed) with revocation.
+public protocol RefreshTokenRepository: Sendable {
+    func saveRefreshToken(_ token: RefreshTokenRecord) async throws
+    func refreshToken(hash: String) async throws -> RefreshTokenRecord?
+    /// Marks the token revoked; returns false when it was unknown or already revoked.
+    func revokeRefreshToken(id: String, at date: Date) async throws -> Bool
+}
+
+/// Documents and everything extracted from them, always addressed with their owner.
+public protocol DocumentRepository: Sendable {
+    /// Stores a document with its text, pages, blocks and chunks atomically.
+    func insertDocument(_ document: DocumentRecord, content: DocumentContent, chunks: [ChunkRecord]) async throws
+    /// The caller's document, or nil (also when it belongs to someone else).
+    func document(id: String, ownerId: String) async throws -> DocumentRecord?
+    /// The caller's documents, newest first.
+    func documents(ownerId: String, limit: Int, offset: Int) async throws -> Page<DocumentRecord>
+    func content(documentId: String, ownerId: String) async throws -> DocumentContent?
+    func chunks(documentId: String, ownerId: String) async throws -> [ChunkRecord]
+    /// Renames; returns the updated document or nil when it is not the caller's.
+    func renameDocument(id: String, ownerId: String, title: String, at date: Date) async throws -> DocumentRecord?
+    /// Deletes the document and everything derived from it; returns what was deleted.
+    func deleteDocument(id: String, ownerId: String) async throws -> DocumentRecord?
+    /// Deletes all of the owner's documents; returns them.
+    func deleteAllDocuments(ownerId: String) async throws -> [DocumentRecord]
+}
+
+/// A store whose reachability `/health/ready` can check.
+public protocol ReadinessCheck: Sendable {
+    func ping() async throws
+}
+
+/// Everything the API needs from its database.
+public typealias AppStore = UserRepository & RefreshTokenRepository & DocumentRepository & ReadinessCheck
+
+/// A typed storage failure.
+public struct StorageError: Error, Hashable, Sendable {
+    public enum Code: String, Sendable {
+        case conflict, notFound = "not_found", unavailable
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore: DocumentRepository {
+    public func insertDocument(_ document: DocumentRecord, content: DocumentContent, chunks: [ChunkRecord]) async throws {
+        try await pool.write { db in
+            try document.insert(db)
+            try db.execute(sql: "INSERT INTO document_texts (documentId, text) VALUES (?, ?)", arguments: [document.id, content.text])
+            let page = try db.cachedStatement(
+                sql: "INSERT INTO document_pages (documentId, number, startOffset, endOffset) VALUES (?, ?, ?, ?)")
+            for p in content.pages { try page.execute(arguments: [document.id, p.number, p.start, p.end]) }
+            let block = try db.cachedStatement(sql: """
+                INSERT INTO document_blocks (documentId, ordinal, kind, level, page, startOffset, endOffset)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            for (ordinal, b) in content.blocks.enumerated() {
+                try block.execute(arguments: [document.id, ordinal, b.kind, b.level, b.page, b.start, b.end])
+            }
+            let chunk = try db.cachedStatement(sql: """
+                INSERT INTO chunks (documentId, ordinal, page, pageEnd, startOffset, endOffset, wordCount, text)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for c in chunks {
+                try chunk.execute(arguments: [document.id, c.ordinal, c.page, c.pageEnd, c.start, c.end, c.wordCount, c.text])
+            }
+        }
+    }
+
+    public func document(id: String, ownerId: String) async throws -> DocumentRecord? {
+        try await pool.read { db in
+            try DocumentRecord.fetchOne(db, sql: "SELECT * FROM documents WHERE id = ? AND ownerId = ?", arguments: [id, ownerId])
+        }
+    }
+
+    public func documents(ownerId: String, limit: Int, offset: Int) async throws -> Page<DocumentRecord> {
+        try await pool.read { db in
+            let items = try DocumentRecord.fetchAll(db, sql: """
+                SELECT * FROM documents WHERE ownerId = ? ORDER BY createdAt DESC, rowid DESC LIMIT ? OFFSET ?
+                """, arguments: [ownerId, limit, offset])
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM documents WHERE ownerId = ?", arguments: [ownerId]) ?? 0
+            return Page(items: items, total: total)
+        }
+    }
+
+    public func content(documentId: String, ownerId: String) async throws -> DocumentContent? {
+        try await pool.read { db in
+            guard let text = try String.fetchOne(db, sql: """
+                SELECT t.text FROM document_texts t JOIN documents d ON d.id = t.documentId
+                WHERE t.documentId = ? AND d.ownerId = ?
+                """, arguments: [documentId, ownerId]) else { return nil }
+            let pages = try Row.fetchAll(db, sql: """
+                SELECT number, startOffset, endOffset FROM document_pages WHERE documentId = ? ORDER BY number
+                """, arguments: [documentId]).map { PageRecord(number: $0[0], start: $0[1], end: $0[2]) }
+            let blocks = try Row.fetchAll(db, sql: """
+                SELECT kind, level, page, startOffset, endOffset FROM document_blocks WHERE documentId = ? ORDER BY ordinal
+                """, arguments: [documentId]).map { BlockRecord(kind: $0[0], level: $0[1], page: $0[2], start: $0[3], end: $0[4]) }
+            return DocumentContent(text: text, pages: pages, blocks: blocks)
+        }
+    }
+
+    public func chunks(documentId: String, ownerId: String) async throws -> [ChunkRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT c.ordinal, c.page, c.pageEnd, c.startOffset, c.endOffset, c.wordCount, c.text
+                FROM chunks c JOIN documents d ON d.id = c.documentId
+                WHERE c.documentId = ? AND d.ownerId = ? ORDER BY c.ordinal
+                """, arguments: [documentId, ownerId]).map {
+                ChunkRecord(ordinal: $0[0], page: $0[1], pageEnd: $0[2], start: $0[3], end: $0[4], wordCount: $0[5], text: $0[6])
+            }
+        }
+    }
+
+    public func renameDocument(id: String, ownerId: String, title: String, at date: Date) async throws -> DocumentRecord? {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE documents SET title = ?, updatedAt = ? WHERE id = ? AND ownerId = ?",
+                arguments: [title, date, id, ownerId])
+            return try DocumentRecord.fetchOne(db, sql: "SELECT * FROM documents WHERE id = ? AND ownerId = ?", arguments: [id, ownerId])
+        }
+    }
+
+    public func deleteDocument(id: String, ownerId: String) async throws -> DocumentRecord? {
+        try await pool.write { db in
+            guard let record = try DocumentRecord.fetchOne(
+                db, sql: "SELECT * FROM documents WHERE id = ? AND ownerId = ?", arguments: [id, ownerId]) else { return nil }
+            try db.execute(sql: "DELETE FROM documents WHERE id = ?", arguments: [id])
+            return record
+        }
+    }
+
+    public func deleteAllDocuments(ownerId: String) async throws -> [DocumentRecord] {
+        try await pool.write { db in
+            let records = try DocumentRecord.fetchAll(db, sql: "SELECT * FROM documents WHERE ownerId = ?", arguments: [ownerId])
+            try db.execute(sql: "DELETE FROM documents WHERE ownerId = ?", arguments: [ownerId])
+            return records
+        }
+    }
+}

@@ -1,0 +1,112 @@
+public import Foundation
+public import GRDB
+
+/// The embedded store: one SQLite database in WAL mode (GRDB `DatabasePool`), migrated on open.
+public final class SQLiteStore: Sendable {
+    /// The underlying pool; readers run concurrently with one writer.
+    public let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    /// The names of the migrations applied so far.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try Self.migrator.appliedMigrations(db) }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-users-documents") { db in
+            try db.execute(sql: """
+                CREATE TABLE users (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                    passwordHash TEXT NOT NULL,
+                    createdAt DATETIME NOT NULL
+                );
+                CREATE TABLE refresh_tokens (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    userId TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    tokenHash TEXT NOT NULL UNIQUE,
+                    expiresAt DATETIME NOT NULL,
+                    revokedAt DATETIME,
+                    createdAt DATETIME NOT NULL
+                );
+                CREATE INDEX refresh_tokens_user ON refresh_tokens(userId);
+                CREATE TABLE documents (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    ownerId TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    title TEXT NOT NULL,
+                    filename TEXT,
+                    format TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    error TEXT,
+                    pageCount INTEGER NOT NULL,
+                    sizeBytes INTEGER NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    characters INTEGER NOT NULL,
+                    author TEXT,
+                    qualityJSON TEXT NOT NULL,
+                    objectKey TEXT NOT NULL,
+                    createdAt DATETIME NOT NULL,
+                    updatedAt DATETIME NOT NULL
+                );
+                CREATE INDEX documents_owner_created ON documents(ownerId, createdAt DESC);
+                CREATE TABLE document_texts (
+                    documentId TEXT PRIMARY KEY NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                    text TEXT NOT NULL
+                );
+                CREATE TABLE document_pages (
+                    documentId TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                    number INTEGER NOT NULL,
+                    startOffset INTEGER NOT NULL,
+                    endOffset INTEGER NOT NULL,
+                    PRIMARY KEY (documentId, number)
+                ) WITHOUT ROWID;
+                CREATE TABLE document_blocks (
+                    documentId TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                    ordinal INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    level INTEGER,
+                    page INTEGER NOT NULL,
+                    startOffset INTEGER NOT NULL,
+                    endOffset INTEGER NOT NULL,
+                    PRIMARY KEY (documentId, ordinal)
+                ) WITHOUT ROWID;
+                CREATE TABLE chunks (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    documentId TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                    ordinal INTEGER NOT NULL,
+                    page INTEGER NOT NULL,
+                    pageEnd INTEGER NOT NULL,
+                    startOffset INTEGER NOT NULL,
+                    endOffset INTEGER NOT NULL,
+                    wordCount INTEGER NOT NULL,
+                    text TEXT NOT NULL,
+                    UNIQUE (documentId, ordinal)
+                );
+                """)
+        }
+        return migrator
+    }
+}
+
+extension UserRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "users"
+}
+
+extension RefreshTokenRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "refresh_tokens"
+}
+
+extension DocumentRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "documents"
+}

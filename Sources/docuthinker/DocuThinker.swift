@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `docuthinker` command: a thin shell over the library targets.
+@main
+struct DocuThinker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "docuthinker",
+        abstract: "DocuThinker: self-hostable document intelligence.",
+        subcommands: [ServeCommand.self, ExtractCommand.self, MigrateCommand.self]
+    )
+}
