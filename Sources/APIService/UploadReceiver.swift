@@ -71,7 +71,8 @@ struct UploadReceiver: Sendable {
     private func tooLarge() -> APIError {
         APIError(.contentTooLarge, code: "file_too_large",
                  message: "The file is larger than the limit of \(maxFileBytes) bytes.",
-                 details: ["maxBytes": String(maxFileBytes)])
+                 details: ["maxBytes": String(maxFileBytes)],
+                 headers: [.connection: "close"])
     }
 
     /// A `name=value` parameter of a header value such as Content-Type or Content-Disposition.

@@ -1,0 +1,176 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite("Document routes")
+struct DocumentRouteTests {
+    @Test(arguments: [
+        ("sample.pdf", "pdf", 3, "River Study Report"),
+        ("sample.docx", "docx", 2, "Quarterly Review Q3"),
+        ("sample.html", "html", 1, "Garden & Orchard Notes"),
+        ("sample.md", "markdown", 1, "Field Guide"),
+        ("sample.txt", "text", 1, "sample"),
+    ])
+    func uploadEveryFormatAndReadItBack(file: String, format: String, pages: Int, title: String) async throws {
+        try await TestApp().test { client in
+            let session = try await client.register("ada@example.com")
+            let id: String = try await {
+                let response = try await client.uploadFixture(file, session: session)
+                #expect(response.status == .created, "\(String(buffer: response.body))")
+                let document = try JSON.object(response)
+                #expect(document["status"] as? String == "ready")
+                #expect(document["format"] as? String == format)
+                #expect(document["pageCount"] as? Int == pages)
+                #expect(document["title"] as? String == title)
+                #expect(document["createdAt"] is String)
+                let quality = try #require(document["quality"] as? [String: Any])
+                #expect((quality["characters"] as? Int ?? 0) > 50)
+                #expect(response.headers[.location] == "/v1/documents/\(document["id"] as? String ?? "")")
+                return try #require(document["id"] as? String)
+            }()
+            let text: String = try await client.execute(uri: "/v1/documents/\(id)/text", method: .get, headers: session.auth) { response in
+                #expect(response.status == .ok)
+                let object = try JSON.object(response)
+                let text = try #require(object["text"] as? String)
+                let pageList = try #require(object["pages"] as? [[String: Int]])
+                #expect(pageList.count == pages)
+                #expect(pageList.first?["start"] == 0 && pageList.last?["end"] ?? 0 <= text.unicodeScalars.count)
+                return text
+            }
+            let scalars = Array(text.unicodeScalars)
+            try await client.execute(uri: "/v1/documents/\(id)/chunks", method: .get, headers: session.auth) { response in
+                let chunks = try JSON.array(response)
+                #expect(!chunks.isEmpty)
+                for chunk in chunks {
+                    let start = try #require(chunk["start"] as? Int), end = try #require(chunk["end"] as? Int)
+                    var view = String.UnicodeScalarView()
+                    view.append(contentsOf: scalars[start..<end])
+                    #expect(String(view) == chunk["text"] as? String, "chunk span must read back its text")
+                }
+            }
+            try await client.execute(uri: "/v1/documents/\(id)/file", method: .get, headers: session.auth) { response in
+                #expect(response.status == .ok)
+                let original = try Fixture.data(file)
+                #expect(Data(response.body.readableBytesView) == original)
+                #expect(response.headers[.contentDisposition]?.contains(file) == true)
+            }
+        }
+    }
+
+    @Test func listPaginateRenameAndDelete() async throws {
+        let app = try TestApp()
+        try await app.test { client in
+            let session = try await client.register("ada@example.com")
+            var ids: [String] = []
+            for (index, file) in ["sample.txt", "sample.md", "sample.html"].enumerated() {
+                let response = try await client.uploadFixture(file, session: session, title: "Doc \(index)")
+                ids.append(try #require(try JSON.object(response)["id"] as? String))
+            }
+            try await client.execute(uri: "/v1/documents?limit=2", method: .get, headers: session.auth) { response in
+                #expect(response.headers[HTTPField.Name("X-Total-Count")!] == "3")
+                #expect(response.headers[HTTPField.Name("Link")!]?.contains("offset=2") == true)
+                let json = try JSON.array(response)
+                #expect(json.map { $0["title"] as? String } == ["Doc 2", "Doc 1"])
+            }
+            try await client.execute(uri: "/v1/documents?limit=2&offset=2", method: .get, headers: session.auth) { response in
+                let json = try JSON.array(response)
+                #expect(json.map { $0["id"] as? String } == [ids[0]])
+            }
+            try await client.execute(uri: "/v1/documents?limit=0", method: .get, headers: session.auth) { response in
+                #expect(response.status == .unprocessableContent)
+            }
+            try await client.execute(uri: "/v1/documents/\(ids[0])", method: .patch, headers: session.auth.merging(JSON.headers),
+                                     body: JSON.body(["title": "  Renamed notes  "])) { response in
+                #expect(response.status == .ok)
+                let json = try JSON.object(response)
+                #expect(json["title"] as? String == "Renamed notes")
+            }
+            try await client.execute(uri: "/v1/documents/\(ids[0])", method: .patch, headers: session.auth.merging(JSON.headers),
+                                     body: JSON.body(["title": "   "])) { response in
+                #expect(response.status == .unprocessableContent)
+            }
+            try await client.execute(uri: "/v1/documents/\(ids[0])", method: .get, headers: session.auth) { response in
+                let json = try JSON.object(response)
+                #expect(json["title"] as? String == "Renamed notes")
+            }
+            #expect(app.storedFiles().objects.count == 3)
+            try await client.execute(uri: "/v1/documents/\(ids[0])", method: .delete, headers: session.auth) { response in
+                #expect(response.status == .noContent)
+            }
+            for suffix in ["", "/text", "/file", "/chunks"] {
+                try await client.execute(uri: "/v1/documents/\(ids[0])\(suffix)", method: .get, headers: session.auth) { response in
+                    #expect(response.status == .notFound)
+                    #expect(JSON.errorCode(response) == "not_found")
+                }
+            }
+            #expect(app.storedFiles().objects.count == 2)
+            try await client.execute(uri: "/v1/documents", method: .delete, headers: session.auth) { response in
+                let json = try JSON.object(response)
+                #expect(json["deleted"] as? Int == 2)
+            }
+            #expect(app.storedFiles().objects.isEmpty)
+            try await client.execute(uri: "/v1/documents", method: .get, headers: session.auth) { response in
+                let json = try JSON.array(response)
+                #expect(json.isEmpty)
+            }
+        }
+    }
+
+    @Test(arguments: [
+        ("encrypted.pdf", HTTPResponse.Status.unprocessableContent, "password_protected"),
+        ("corrupt.pdf", .unprocessableContent, "unreadable"),
+        ("truncated.pdf", .unprocessableContent, "unreadable"),
+        ("truncated.docx", .unprocessableContent, "unreadable"),
+        ("bomb.docx", .unprocessableContent, "archive_limit_exceeded"),
+        ("empty.txt", .badRequest, "empty_file"),
+        ("image.png", .unsupportedMediaType, "unsupported_format"),
+    ])
+    func hostileUploadsGetTypedErrorsAndLeaveNothingBehind(file: String, status: HTTPResponse.Status, code: String) async throws {
+        let app = try TestApp()
+        try await app.test { client in
+            let session = try await client.register("ada@example.com")
+            let response = try await client.uploadFixture(file, session: session)
+            #expect(response.status == status)
+            #expect(JSON.errorCode(response) == code)
+            try await client.execute(uri: "/v1/documents", method: .get, headers: session.auth) { response in
+                let json = try JSON.array(response)
+                #expect(json.isEmpty)
+            }
+        }
+        #expect(app.storedFiles().temporary.isEmpty)
+        #expect(app.storedFiles().objects.isEmpty)
+    }
+
+    @Test func malformedUploadRequests() async throws {
+        try await TestApp().test { client in
+            let session = try await client.register("ada@example.com")
+            try await client.execute(uri: "/v1/documents", method: .post, headers: session.auth.merging(JSON.headers),
+                                     body: JSON.body(["file": "x"])) { response in
+                #expect(response.status == .unsupportedMediaType)
+            }
+            var headers = session.auth
+            headers[.contentType] = "multipart/form-data; boundary=XYZ"
+            try await client.execute(uri: "/v1/documents", method: .post, headers: headers,
+                                     body: .init(string: "--XYZ\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nhello\r\n--XYZ--\r\n")) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(JSON.errorCode(response) == "validation_failed")
+            }
+            try await client.execute(uri: "/v1/documents", method: .post, headers: headers,
+                                     body: .init(string: "garbage without boundaries")) { response in
+                #expect(response.status.code >= 400 && response.status.code < 500)
+            }
+        }
+    }
+
+    @Test func unknownRoutesUseTheErrorShape() async throws {
+        try await TestApp().test { client in
+            try await client.execute(uri: "/v1/nothing-here", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(JSON.errorCode(response) == "not_found")
+                #expect(response.headers[HTTPField.Name("X-Request-Id")!] != nil)
+            }
+        }
+    }
+}

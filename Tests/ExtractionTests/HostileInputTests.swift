@@ -1,0 +1,82 @@
+import Extraction
+import Foundation
+import Testing
+
+@Suite("Hostile and broken inputs give typed errors")
+struct HostileInputTests {
+    private func code(of name: String, limits: ExtractionLimits = ExtractionLimits()) -> ExtractionError.Code? {
+        do {
+            _ = try Fixtures.extract(name, limits: limits)
+            return nil
+        } catch let error as ExtractionError {
+            return error.code
+        } catch {
+            Issue.record("untyped error \(error)")
+            return nil
+        }
+    }
+
+    @Test func encryptedPDF() { #expect(code(of: "encrypted.pdf") == .passwordProtected) }
+    @Test func corruptPDF() { #expect(code(of: "corrupt.pdf") == .unreadable) }
+    @Test func truncatedPDF() { #expect(code(of: "truncated.pdf") == .unreadable) }
+    @Test func truncatedDOCX() { #expect(code(of: "truncated.docx") == .unreadable) }
+    @Test func emptyFile() { #expect(code(of: "empty.txt") == .empty) }
+    @Test func imageIsUnsupported() { #expect(code(of: "image.png") == .unsupportedFormat) }
+
+    @Test func zipBombByDeclaredSize() {
+        #expect(code(of: "bomb.docx") == .archiveLimit)
+    }
+
+    @Test func zipBombWithForgedSizesIsBounded() {
+        // Its directory claims 1 KB for a 20 MB part: inflation stops at the claim, so the
+        // body is cut short and rejected; nothing near 20 MB is ever allocated.
+        #expect(code(of: "lying-bomb.docx") == .unreadable)
+    }
+
+    @Test func inflationBudgetIsEnforcedWhileReading() {
+        let limits = ExtractionLimits(maxArchiveUncompressedBytes: 1_500)
+        #expect(code(of: "sample.docx", limits: limits) == .archiveLimit)
+    }
+
+    @Test func tooManyEntries() {
+        #expect(code(of: "sample.docx", limits: ExtractionLimits(maxArchiveEntries: 2)) == .archiveLimit)
+    }
+
+    @Test func byteAndPageLimits() {
+        #expect(code(of: "sample.pdf", limits: ExtractionLimits(maxBytes: 1_000)) == .tooLarge)
+        #expect(code(of: "sample.pdf", limits: ExtractionLimits(maxPages: 2)) == .tooManyPages)
+    }
+
+    @Test func timeLimit() {
+        #expect(code(of: "sample.pdf", limits: ExtractionLimits(timeout: .zero)) == .timeout)
+    }
+
+    @Test func otherZipAndBinaryAreUnsupported() throws {
+        var zip = try Fixtures.data("sample.docx")
+        // Rename the body part inside the archive: still a ZIP, no longer a Word document.
+        let name = Data("word/document.xml".utf8), other = Data("word/documenX.xml".utf8)
+        while let range = zip.range(of: name) { zip.replaceSubrange(range, with: other) }
+        #expect(throws: ExtractionError.self) { try DocumentExtractor().extract(zip) }
+        #expect((try? FormatDetector.detect(zip)) == nil)
+        let binary = Data([0x01, 0x02, 0x03, 0x00, 0x05] + Array(repeating: UInt8(0), count: 100))
+        #expect(throws: ExtractionError(.unsupportedFormat, "The file looks binary, not text.")) {
+            try DocumentExtractor().extract(binary)
+        }
+    }
+
+    @Test func randomBytesNeverCrash() {
+        var generator = SystemRandomNumberGenerator()
+        for length in [1, 7, 100, 5_000] {
+            for prefix in [Data(), Data("%PDF-1.4\n".utf8), Data([0x50, 0x4B, 0x03, 0x04]), Data("<html>".utf8)] {
+                let noise = Data((0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) })
+                do {
+                    _ = try DocumentExtractor().extract(prefix + noise)
+                } catch is ExtractionError {
+                    // A typed error is the expected outcome for garbage.
+                } catch {
+                    Issue.record("untyped error for \(prefix.count)+\(length) bytes: \(error)")
+                }
+            }
+        }
+    }
+}
