@@ -1,0 +1,28 @@
+# DocuThinker — the two commands of the README.
+#   make run    installs missing system packages, builds (release), serves on :8080 (embedded SQLite, offline)
+#   make test   same set-up plus the real test documents, then the whole test suite
+SWIFT ?= swift
+PORT ?= 8080
+
+.PHONY: run test build bootstrap test-data bench-extract clean
+
+bootstrap:
+	@scripts/bootstrap
+
+build: bootstrap
+	$(SWIFT) build -c release --product docuthinker
+
+run: build
+	PORT=$(PORT) .build/release/docuthinker serve
+
+test-data:
+	@scripts/fetch-test-data
+
+test: bootstrap test-data
+	DOCUTHINKER_REQUIRE_TEST_DATA=1 $(SWIFT) test
+
+bench-extract: bootstrap test-data
+	bench/extract
+
+clean:
+	rm -rf .build
