@@ -46,6 +46,11 @@ let package = Package(
         ),
         .target(name: "TextProcessing", dependencies: ["DocuThinkerCore"], swiftSettings: swiftSettings),
         .target(
+            name: "Analysis",
+            dependencies: ["DocuThinkerCore", "TextProcessing", .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Storage",
             dependencies: [
                 "DocuThinkerCore",
@@ -68,7 +73,7 @@ let package = Package(
         .target(
             name: "APIService",
             dependencies: [
-                "DocuThinkerCore", "Extraction", "TextProcessing", "Storage", "ServerSupport",
+                "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Storage", "ServerSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -84,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "docuthinker",
             dependencies: [
-                "APIService", "DocuThinkerCore", "Extraction", "TextProcessing", "Storage", "ServerSupport",
+                "APIService", "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Storage", "ServerSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -95,8 +100,10 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "TextProcessingTests", dependencies: ["TextProcessing"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "AnalysisTests", dependencies: ["Analysis", "DocuThinkerCore", "TextProcessing"], swiftSettings: swiftSettings),
+        .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Storage", "DocuThinkerCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -55,8 +55,7 @@ struct DocumentController: Sendable {
             objectKey: "\(owner)/\(id)", createdAt: now, updatedAt: now)
         let content = DocumentContent(
             text: extraction.text,
-            pages: extraction.pages.map { PageRecord(number: $0.number, start: $0.start, end: $0.end) },
-            blocks: extraction.blocks.map { BlockRecord(kind: $0.kind.rawValue, level: $0.level, page: $0.page, start: $0.start, end: $0.end) })
+            pages: extraction.pages, blocks: extraction.blocks)
         let chunkRecords = processed.chunks.map {
             ChunkRecord(ordinal: $0.index, page: $0.span.page, pageEnd: $0.pageEnd, start: $0.span.start,
                         end: $0.span.end, wordCount: $0.wordCount, text: $0.text)

@@ -1,3 +1,4 @@
+import DocuThinkerCore
 import Extraction
 import Foundation
 import Storage
@@ -43,8 +44,8 @@ struct DocumentDTO: Encodable {
 struct DocumentTextDTO: Encodable {
     var documentId: String
     var text: String
-    var pages: [PageRecord]
-    var blocks: [BlockRecord]?
+    var pages: [PageRange]
+    var blocks: [TextBlock]?
 }
 
 /// `GET /v1/documents/{id}/chunks`.

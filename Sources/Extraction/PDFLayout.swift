@@ -1,3 +1,5 @@
+import DocuThinkerCore
+
 /// Recovers paragraphs, headings and list items from the plain lines poppler returns for a page.
 ///
 /// Heuristics: a blank line ends a paragraph; so does a line that ends a sentence and is clearly

@@ -51,6 +51,7 @@ struct PlainTextExtractor {
             paragraphEnd = content.1
         }
         closeParagraph()
+        if format == .text { blocks = Self.promotingHeadings(blocks, in: ScalarText(text)) }
         accumulator.endPage()
         for block in blocks { accumulator.recordBlock(block) }
         var title: String?
@@ -62,6 +63,20 @@ struct PlainTextExtractor {
         return ExtractionResult(
             format: format, text: accumulator.text, pages: accumulator.pages, blocks: accumulator.blocks,
             metadata: DocumentMetadata(title: title, pageCount: 1), quality: quality)
+    }
+
+    /// Plain text has no markup: a one-line paragraph of at most 12 words without closing
+    /// punctuation that stands before another paragraph is taken as a heading.
+    static func promotingHeadings(_ blocks: [TextBlock], in text: ScalarText) -> [TextBlock] {
+        var result = blocks
+        for index in result.indices.dropLast() where result[index].kind == .paragraph {
+            let content = text.slice(result[index].start, result[index].end)
+            guard !content.contains("\n"), let last = content.last, !".!?:;,".contains(last),
+                  content.split(separator: " ").count <= 12, result[index + 1].kind != .heading else { continue }
+            result[index].kind = .heading
+            result[index].level = 1
+        }
+        return result
     }
 
     /// For `## Title`, the level and the offset (within the line) where the title text starts.

@@ -1,3 +1,4 @@
+public import DocuThinkerCore
 public import Foundation
 
 /// A registered account. `passwordHash` is a bcrypt hash; the password itself is never stored.
@@ -84,36 +85,6 @@ public struct DocumentRecord: Codable, Hashable, Sendable {
     }
 }
 
-/// A page's code-point range in the document text.
-public struct PageRecord: Codable, Hashable, Sendable {
-    public var number: Int
-    public var start: Int
-    public var end: Int
-
-    public init(number: Int, start: Int, end: Int) {
-        self.number = number
-        self.start = start
-        self.end = end
-    }
-}
-
-/// A block (paragraph, heading, list item, table row) of the document text.
-public struct BlockRecord: Codable, Hashable, Sendable {
-    public var kind: String
-    public var level: Int?
-    public var page: Int
-    public var start: Int
-    public var end: Int
-
-    public init(kind: String, level: Int?, page: Int, start: Int, end: Int) {
-        self.kind = kind
-        self.level = level
-        self.page = page
-        self.start = start
-        self.end = end
-    }
-}
-
 /// A retrieval passage of a document.
 public struct ChunkRecord: Codable, Hashable, Sendable {
     public var ordinal: Int
@@ -138,10 +109,10 @@ public struct ChunkRecord: Codable, Hashable, Sendable {
 /// The extracted text of a document with its pages and blocks.
 public struct DocumentContent: Codable, Hashable, Sendable {
     public var text: String
-    public var pages: [PageRecord]
-    public var blocks: [BlockRecord]
+    public var pages: [PageRange]
+    public var blocks: [TextBlock]
 
-    public init(text: String, pages: [PageRecord], blocks: [BlockRecord]) {
+    public init(text: String, pages: [PageRange], blocks: [TextBlock]) {
         self.text = text
         self.pages = pages
         self.blocks = blocks

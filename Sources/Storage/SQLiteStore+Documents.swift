@@ -1,3 +1,4 @@
+import DocuThinkerCore
 import Foundation
 import GRDB
 
@@ -14,7 +15,7 @@ extension SQLiteStore: DocumentRepository {
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
             for (ordinal, b) in content.blocks.enumerated() {
-                try block.execute(arguments: [document.id, ordinal, b.kind, b.level, b.page, b.start, b.end])
+                try block.execute(arguments: [document.id, ordinal, b.kind.rawValue, b.level, b.page, b.start, b.end])
             }
             let chunk = try db.cachedStatement(sql: """
                 INSERT INTO chunks (documentId, ordinal, page, pageEnd, startOffset, endOffset, wordCount, text)
@@ -50,10 +51,12 @@ extension SQLiteStore: DocumentRepository {
                 """, arguments: [documentId, ownerId]) else { return nil }
             let pages = try Row.fetchAll(db, sql: """
                 SELECT number, startOffset, endOffset FROM document_pages WHERE documentId = ? ORDER BY number
-                """, arguments: [documentId]).map { PageRecord(number: $0[0], start: $0[1], end: $0[2]) }
+                """, arguments: [documentId]).map { PageRange(number: $0[0], start: $0[1], end: $0[2]) }
             let blocks = try Row.fetchAll(db, sql: """
                 SELECT kind, level, page, startOffset, endOffset FROM document_blocks WHERE documentId = ? ORDER BY ordinal
-                """, arguments: [documentId]).map { BlockRecord(kind: $0[0], level: $0[1], page: $0[2], start: $0[3], end: $0[4]) }
+                """, arguments: [documentId]).map {
+                TextBlock(kind: BlockKind(rawValue: $0[0]) ?? .paragraph, level: $0[1], page: $0[2], start: $0[3], end: $0[4])
+            }
             return DocumentContent(text: text, pages: pages, blocks: blocks)
         }
     }

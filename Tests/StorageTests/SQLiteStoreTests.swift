@@ -1,3 +1,4 @@
+import DocuThinkerCore
 import Foundation
 import GRDB
 import Storage
@@ -24,8 +25,8 @@ struct SQLiteStoreTests {
     }
 
     private let content = DocumentContent(
-        text: "Page one.\n\nPage two.", pages: [PageRecord(number: 1, start: 0, end: 9), PageRecord(number: 2, start: 11, end: 20)],
-        blocks: [BlockRecord(kind: "paragraph", level: nil, page: 1, start: 0, end: 9)])
+        text: "Page one.\n\nPage two.", pages: [PageRange(number: 1, start: 0, end: 9), PageRange(number: 2, start: 11, end: 20)],
+        blocks: [TextBlock(kind: .paragraph, level: nil, page: 1, start: 0, end: 9)])
 
     @Test func migrationsAndWAL() throws {
         let store = try SQLiteStore(path: directory + "/db.sqlite")

@@ -1,0 +1,185 @@
+import DocuThinkerCore
+import TextProcessing
+import Foundation
+import NIOPosix
+
+/// The always-available engine: deterministic, extractive, no network, no key. Every item is
+/// built from the document's own sentences and cites them. Work runs on NIO's thread pool.
+public struct OfflineAnalysisEngine: AnalysisEngine {
+    public let name = "offline"
+    /// Bump whenever an algorithm change alters results (cached results are keyed by it).
+    public let version = "1.0"
+    let ranker = SentenceRanker()
+
+    public init() {}
+
+    public func summary(of document: AnalysisDocument, sentences: Int) async throws -> AnalysisResult {
+        try await compute { try summarySync(document, sentences: sentences, kind: .summary) }
+    }
+
+    public func bulletSummary(of document: AnalysisDocument, sentences: Int) async throws -> AnalysisResult {
+        try await compute { try summarySync(document, sentences: sentences, kind: .bulletSummary) }
+    }
+
+    public func keyIdeas(of document: AnalysisDocument, count: Int) async throws -> AnalysisResult {
+        try await compute { try keyIdeasSync(document, count: count) }
+    }
+
+    public func discussionPoints(of document: AnalysisDocument, count: Int) async throws -> AnalysisResult {
+        try await compute { try statementsSync(document, count: count, kind: .discussionPoints) }
+    }
+
+    public func recommendations(of document: AnalysisDocument, count: Int) async throws -> AnalysisResult {
+        try await compute { try statementsSync(document, count: count, kind: .recommendations) }
+    }
+
+    public func refineSummary(_ summary: String, instruction: String, document: AnalysisDocument) async throws -> AnalysisResult {
+        try await compute { try SummaryRefiner(engine: self).refine(summary, instruction: instruction, document: document) }
+    }
+
+    public func sentiment(of document: AnalysisDocument) async throws -> AnalysisResult {
+        try await compute {
+            try requireText(document)
+            let (report, sections) = SentimentAnalyzer().analyze(document)
+            return result(.sentiment, document, items: sections, sentiment: report, parameters: "")
+        }
+    }
+
+    public func analytics(of document: AnalysisDocument) async throws -> AnalysisResult {
+        try await compute {
+            let features = SentenceFeatures(document: document)
+            return result(.analytics, document, items: [],
+                          analytics: TextAnalyticsCalculator.analytics(document, features: features), parameters: "")
+        }
+    }
+
+    public func summaryInLanguage(of document: AnalysisDocument, language: String) async throws -> AnalysisResult {
+        throw AnalysisError(.llmUnavailable, "Summaries in another language need an LLM provider; none is configured.")
+    }
+
+    public func rewrite(_ document: AnalysisDocument, style: String) async throws -> AnalysisResult {
+        throw AnalysisError(.llmUnavailable, "Rewriting in a style or tone needs an LLM provider; none is configured.")
+    }
+
+    // MARK: - Synchronous cores
+
+    func summarySync(_ document: AnalysisDocument, sentences budget: Int, kind: AnalysisKind,
+                     focus: Set<String> = [], notes: [String] = []) throws -> AnalysisResult {
+        try requireText(document)
+        let features = SentenceFeatures(document: document)
+        let scores = ranker.salience(document, features: features)
+        var boost: [Float]?
+        if !focus.isEmpty {
+            boost = document.sentences.indices.map { features.overlap($0, stems: focus) > 0 ? 1.5 : 0 }
+        }
+        let chosen = ranker.select(budget, scores: scores, features: features, boost: boost)
+        let items = chosen.map { index in
+            AnalysisItem(text: Self.clean(document.sentences[index].text), citations: [document.citation(ofSentence: index)],
+                         score: (Double(scores[index]) * 10_000).rounded() / 10_000)
+        }
+        let joined = kind == .bulletSummary
+            ? items.map { "- \($0.text)" }.joined(separator: "\n") : items.map(\.text).joined(separator: " ")
+        var allNotes = notes
+        if items.count < budget { allNotes.append("The document has only \(items.count) sentences suitable for a summary.") }
+        return result(kind, document, items: items, summary: joined, parameters: "sentences=\(budget)", notes: allNotes)
+    }
+
+    func keyIdeasSync(_ document: AnalysisDocument, count: Int) throws -> AnalysisResult {
+        try requireText(document)
+        let features = SentenceFeatures(document: document)
+        let scores = ranker.salience(document, features: features)
+        let phrases = KeyPhraseExtractor().extract(document, features: features, salience: scores, count: count)
+        let items = phrases.map { phrase in
+            AnalysisItem(
+                text: phrase.phrase.prefix(1).uppercased() + phrase.phrase.dropFirst(),
+                citations: phrase.sentences.map(document.citation(ofSentence:)), score: (phrase.score * 1000).rounded() / 1000,
+                phrase: phrase.phrase, detail: phrase.sentences.first.map { Self.clean(document.sentences[$0].text) })
+        }
+        return result(.keyIdeas, document, items: items, parameters: "count=\(count)")
+    }
+
+    func statementsSync(_ document: AnalysisDocument, count: Int, kind: AnalysisKind) throws -> AnalysisResult {
+        try requireText(document)
+        let features = SentenceFeatures(document: document)
+        let scores = ranker.salience(document, features: features)
+        let maxCentrality = features.centrality.max() ?? 1
+        var weighted = [Float](repeating: 0, count: document.sentences.count)
+        var flavours: [Int: StatementFinder.Flavour] = [:]
+        for (index, sentence) in document.sentences.enumerated() where !document.headingSentences.contains(index) {
+            let words = features.tokens[index].map(\.lower)
+            guard words.count >= 5 else { continue }
+            let lower = " " + words.joined(separator: " ") + " "
+            let isQuestion = sentence.text.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("?")
+            let strength: Double
+            if kind == .discussionPoints {
+                let (value, flavour) = StatementFinder.discussionStrength(words, lowerText: lower, isQuestion: isQuestion)
+                strength = value
+                flavours[index] = flavour
+            } else {
+                let stripped = Self.stripListMarker(words)
+                strength = StatementFinder.directiveStrength(stripped, lowerText: lower, isQuestion: isQuestion)
+            }
+            guard strength > 0.3 else { continue }
+            // Salience of every sentence: graph rank where computed, else centrality.
+            let salience = scores[index] > 0 ? scores[index] : 0.5 * features.centrality[index] / max(maxCentrality, 1e-6)
+            weighted[index] = (0.2 + salience) * Float(strength)
+        }
+        let properNouns = Self.properNouns(features)
+        let chosen = ranker.select(count, scores: weighted, features: features)
+            .sorted { weighted[$0] > weighted[$1] || (weighted[$0] == weighted[$1] && $0 < $1) }
+        let items: [AnalysisItem] = chosen.map { index in
+            let sentence = Self.clean(document.sentences[index].text)
+            let text = kind == .discussionPoints
+                ? StatementFinder.question(from: sentence, flavour: flavours[index] ?? .evaluative,
+                                           isProperNoun: { properNouns.contains($0.lowercased()) }) : sentence
+            return AnalysisItem(text: text, citations: [document.citation(ofSentence: index)],
+                                score: (Double(weighted[index]) * 1000).rounded() / 1000, detail: sentence)
+        }
+        var notes: [String] = []
+        if items.isEmpty {
+            notes.append(kind == .discussionPoints
+                ? "No contrasting, evaluative or causal statements were found to discuss."
+                : "The document contains no directive or advisory statements (\"should\", \"must\", \"we recommend\", imperatives).")
+        }
+        return result(kind, document, items: items, parameters: "count=\(count)", notes: notes)
+    }
+
+    // MARK: - Helpers
+
+    func result(_ kind: AnalysisKind, _ document: AnalysisDocument, items: [AnalysisItem], summary: String? = nil,
+                sentiment: SentimentReport? = nil, analytics: TextAnalytics? = nil, parameters: String,
+                notes: [String] = []) -> AnalysisResult {
+        AnalysisResult(kind: kind, engine: name, engineVersion: version, documentId: document.id, items: items,
+                       summary: summary, sentiment: sentiment, analytics: analytics, parameters: parameters, notes: notes)
+    }
+
+    private func requireText(_ document: AnalysisDocument) throws {
+        guard !document.sentences.isEmpty else { throw AnalysisError(.noText, "The document has no text to analyse.") }
+    }
+
+    private func compute(_ work: @escaping @Sendable () throws -> AnalysisResult) async throws -> AnalysisResult {
+        try await NIOThreadPool.singleton.runIfActive(work)
+    }
+
+    /// Sentence text for display: line breaks and runs of spaces folded.
+    static func clean(_ text: String) -> String {
+        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// Words that are capitalised wherever they occur inside sentences (names, places).
+    static func properNouns(_ features: SentenceFeatures) -> Set<String> {
+        var capitalised = Set<String>(), lower = Set<String>()
+        for tokens in features.tokens {
+            for (k, token) in tokens.enumerated() where k > 0 {
+                if token.isCapitalized { capitalised.insert(token.lower) } else { lower.insert(token.lower) }
+            }
+        }
+        return capitalised.subtracting(lower)
+    }
+
+    static func stripListMarker(_ words: [String]) -> [String] {
+        guard let first = words.first else { return words }
+        if first.allSatisfy(\.isNumber) || first.count == 1 { return Array(words.dropFirst()) }
+        return words
+    }
+}
