@@ -29,6 +29,9 @@ public struct AppConfiguration: Sendable {
     public var chunkWords: Int
     public var chunkMaxWords: Int
     public var chunkOverlapWords: Int
+    /// `DOCUTHINKER_INLINE_ANALYSIS_MAX_SENTENCES` (default 5,000): documents up to this size get
+    /// their summary and key ideas in the upload answer; larger ones in the background.
+    public var inlineAnalysisMaxSentences: Int
     /// `LOG_LEVEL` (default `info`).
     public var logLevel: Logger.Level
 
@@ -50,6 +53,7 @@ public struct AppConfiguration: Sendable {
         chunkWords = reader.int(forKey: "docuthinker.chunk.words", default: 220)
         chunkMaxWords = reader.int(forKey: "docuthinker.chunk.max.words", default: 300)
         chunkOverlapWords = reader.int(forKey: "docuthinker.chunk.overlap.words", default: 40)
+        inlineAnalysisMaxSentences = reader.int(forKey: "docuthinker.inline.analysis.max.sentences", default: 5_000)
         logLevel = Logger.Level(rawValue: reader.string(forKey: "log.level", default: "info").lowercased()) ?? .info
     }
 

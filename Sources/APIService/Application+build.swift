@@ -1,3 +1,4 @@
+import Analysis
 import Extraction
 import Foundation
 public import Hummingbird
@@ -28,20 +29,26 @@ public func buildApplication(configuration: AppConfiguration, logger: Logger) as
         chunker: Chunker(
             targetWords: configuration.chunkWords, maxWords: configuration.chunkMaxWords,
             overlapWords: configuration.chunkOverlapWords))
+    let analysis = DocumentAnalysisService(documents: store, engine: OfflineAnalysisEngine())
+    let warmer = AnalysisWarmer(service: analysis, logger: logger)
     let router = buildRouter(
         store: store, objects: objects, tokens: tokens, hasher: PasswordHasher(cost: configuration.bcryptCost),
         ingestor: ingestor,
-        receiver: UploadReceiver(temporaryDirectory: temporary, maxFileBytes: configuration.limits.maxBytes))
-    return Application(
+        receiver: UploadReceiver(temporaryDirectory: temporary, maxFileBytes: configuration.limits.maxBytes),
+        analysis: analysis, warmer: warmer, inlineAnalysisMaxSentences: configuration.inlineAnalysisMaxSentences)
+    var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "DocuThinker"),
         logger: logger)
+    app.addServices(warmer)
+    return app
 }
 
 /// The routes and middleware of the API.
 func buildRouter(
     store: some AppStore, objects: some ObjectStore, tokens: TokenService, hasher: PasswordHasher,
-    ingestor: DocumentIngestor, receiver: UploadReceiver
+    ingestor: DocumentIngestor, receiver: UploadReceiver, analysis: DocumentAnalysisService, warmer: AnalysisWarmer,
+    inlineAnalysisMaxSentences: Int
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
@@ -55,6 +62,14 @@ func buildRouter(
     auth.addPublicRoutes(to: v1)
     let protected = router.group("v1").add(middleware: AuthMiddleware(tokens: tokens))
     auth.addProtectedRoutes(to: protected)
-    DocumentController(documents: store, objects: objects, ingestor: ingestor, receiver: receiver).addRoutes(to: protected)
+    let documents = DocumentController(
+        documents: store, objects: objects, ingestor: ingestor, receiver: receiver, analysis: analysis, warmer: warmer,
+        inlineAnalysisMaxSentences: inlineAnalysisMaxSentences)
+    documents.addRoutes(to: protected)
+    AnalysisController(service: analysis).addRoutes(to: protected)
+    // DocuThinker's original paths, as authenticated aliases.
+    let legacy = router.group("").add(middleware: AuthMiddleware(tokens: tokens))
+    LegacyAnalysisController(service: analysis).addRoutes(to: legacy)
+    documents.addLegacyRoutes(to: legacy)
     return router
 }

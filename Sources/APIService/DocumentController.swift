@@ -1,3 +1,4 @@
+import Analysis
 import DocuThinkerCore
 import Extraction
 import Foundation
@@ -15,6 +16,11 @@ struct DocumentController: Sendable {
     let objects: any ObjectStore
     let ingestor: DocumentIngestor
     let receiver: UploadReceiver
+    let analysis: DocumentAnalysisService
+    let warmer: AnalysisWarmer
+    /// Documents with at most this many sentences get their summary and key ideas inside the
+    /// upload request; larger ones are analysed in the background right after it.
+    let inlineAnalysisMaxSentences: Int
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("documents", use: upload)
@@ -28,9 +34,71 @@ struct DocumentController: Sendable {
         group.get("documents/:id/file", use: file)
     }
 
+    /// DocuThinker's original `/upload`, at the root like its other paths.
+    func addLegacyRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("upload", use: legacyUpload)
+    }
+
+    /// The upload answer: the document plus its summary when it was computed inline.
+    struct UploadBody: Encodable {
+        var document: DocumentDTO
+        var summary: String?
+        var keyIdeas: [String]?
+        /// `ready` (computed in the request) or `queued` (computed in the background) per analysis.
+        var analyses: [String: String]
+
+        enum Keys: String, CodingKey { case summary, keyIdeas, analyses }
+
+        func encode(to encoder: any Encoder) throws {
+            try document.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encodeIfPresent(summary, forKey: .summary)
+            try container.encodeIfPresent(keyIdeas, forKey: .keyIdeas)
+            try container.encode(analyses, forKey: .analyses)
+        }
+    }
+
     @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
         let owner = try context.requireUser()
         let upload = try await receiver.receive(request)
+        let (record, sentences) = try await ingest(upload, owner: owner, context: context)
+        let body = await analyseAfterIngest(record, sentences: sentences)
+        return try JSONIO.response(body, status: .created, headers: [.location: "/v1/documents/\(record.id)"])
+    }
+
+    /// DocuThinker's `POST /upload`: `{title, text}` → `{message, summary, originalText, …}`, stored for the caller.
+    @Sendable func legacyUpload(_ request: Request, context: AppRequestContext) async throws -> Response {
+        struct Input: Decodable { var title: String?; var text: String?; var html: String? }
+        struct Output: Encodable {
+            var message = "Document summarized"
+            var id: String
+            var summary: String
+            var originalText: String
+            var originalHtml: String
+            var fileType: String
+            var fileUrl: String
+        }
+        let owner = try context.requireUser()
+        let input = try await JSONIO.decode(Input.self, from: request, limit: receiver.maxFileBytes)
+        guard let title = input.title?.trimmingCharacters(in: .whitespacesAndNewlines), !title.isEmpty,
+              let text = input.text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw APIError.badRequest("Missing title or text in request body.", code: "validation_failed")
+        }
+        let path = receiver.temporaryDirectory + "/upload-" + UUID().uuidString
+        try await FileSystem.shared.withFileHandle(forWritingAt: FilePath(path), options: .newFile(replaceExisting: false)) { handle in
+            _ = try await handle.write(contentsOf: Array(text.utf8), toAbsoluteOffset: 0)
+        }
+        let upload = ReceivedUpload(path: path, filename: nil, title: title, size: text.utf8.count)
+        let (record, _) = try await ingest(upload, owner: owner, context: context)
+        let summary = try await analysis.analysis(documentId: record.id, ownerId: owner, kind: .summary, parameters: .init())
+        return try JSONIO.response(Output(
+            id: record.id, summary: summary.result.summary ?? "", originalText: text, originalHtml: input.html ?? "",
+            fileType: DocumentFormat(rawValue: record.format)?.mimeType ?? "text/plain",
+            fileUrl: "/v1/documents/\(record.id)/file"))
+    }
+
+    /// Extracts, stores the file and the rows; on any failure nothing is left behind.
+    private func ingest(_ upload: ReceivedUpload, owner: String, context: AppRequestContext) async throws -> (DocumentRecord, Int) {
         let started = ContinuousClock.now
         let processed: ProcessedDocument
         do {
@@ -53,9 +121,7 @@ struct DocumentController: Sendable {
             characters: extraction.quality.characters, author: extraction.metadata.author,
             qualityJSON: String(decoding: try JSONEncoder().encode(extraction.quality), as: UTF8.self),
             objectKey: "\(owner)/\(id)", createdAt: now, updatedAt: now)
-        let content = DocumentContent(
-            text: extraction.text,
-            pages: extraction.pages, blocks: extraction.blocks)
+        let content = DocumentContent(text: extraction.text, pages: extraction.pages, blocks: extraction.blocks)
         let chunkRecords = processed.chunks.map {
             ChunkRecord(ordinal: $0.index, page: $0.span.page, pageEnd: $0.pageEnd, start: $0.span.start,
                         end: $0.span.end, wordCount: $0.wordCount, text: $0.text)
@@ -76,7 +142,24 @@ struct DocumentController: Sendable {
             "document_id": .string(id), "format": .string(record.format), "pages": .stringConvertible(record.pageCount),
             "chunks": .stringConvertible(chunkRecords.count), "elapsed": .string("\(ContinuousClock.now - started)"),
         ])
-        return try JSONIO.response(DocumentDTO(record), status: .created, headers: [.location: "/v1/documents/\(id)"])
+        return (record, processed.sentences.count)
+    }
+
+    /// Summary and key ideas: inline for documents up to the sentence limit, else queued.
+    private func analyseAfterIngest(_ record: DocumentRecord, sentences: Int) async -> UploadBody {
+        var body = UploadBody(document: DocumentDTO(record), analyses: [:])
+        guard sentences <= inlineAnalysisMaxSentences else {
+            warmer.enqueue(documentId: record.id, ownerId: record.ownerId)
+            for kind in AnalysisWarmer.ingestionKinds { body.analyses[kind.rawValue] = "queued" }
+            return body
+        }
+        for kind in AnalysisWarmer.ingestionKinds {
+            let outcome = try? await analysis.analysis(documentId: record.id, ownerId: record.ownerId, kind: kind, parameters: .init())
+            body.analyses[kind.rawValue] = outcome == nil ? "failed" : "ready"
+            if kind == .summary { body.summary = outcome?.result.summary }
+            if kind == .keyIdeas { body.keyIdeas = outcome?.result.items.map(\.text) }
+        }
+        return body
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {

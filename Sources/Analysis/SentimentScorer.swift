@@ -27,6 +27,29 @@ enum SentimentScorer {
     /// Words whose own clause is conceded: "although it was long, it was gripping".
     static let concessives: Set<String> = ["although", "though", "despite", "while", "whereas", "even"]
 
+    /// Evaluative constructions that single words miss: excess ("too slow"), failure ("fails to"),
+    /// absence ("lacks"), unmet potential ("could have been"), insufficiency ("not enough") and worth.
+    static let phrases: [(String, Double)] = [
+        ("fails to", -2.0), ("failed to", -2.0), ("fail to", -2.0), ("could have been", -1.5),
+        ("should have been", -1.5), ("might have been", -1.2), ("not enough", -1.5), ("nothing new", -1.5),
+        ("lacks", -1.5), ("lacking", -1.5), ("falls short", -2.0), ("fell short", -2.0), ("too long", -1.6),
+        ("too slow", -1.6), ("too much", -1.2), ("too little", -1.2), ("too many", -1.2), ("too predictable", -2.0),
+        ("worth seeing", 1.8), ("worth watching", 1.8), ("worth reading", 1.8), ("worth the", 1.5), ("well worth", 2.0),
+        ("manages to", 1.0), ("must-see", 2.5), ("waste of", -2.0),
+    ]
+
+    static func phraseValence(_ lower: String) -> Double {
+        var total = 0.0
+        for (phrase, valence) in phrases where lower.contains(phrase) {
+            // A negated phrase ("not worth the") turns around, as single words do.
+            if let range = lower.range(of: phrase) {
+                let before = lower[..<range.lowerBound].split(separator: " ").suffix(2)
+                total += before.contains(where: { negations.contains(String($0)) }) ? -0.74 * valence : valence
+            }
+        }
+        return total
+    }
+
     /// The compound score of a sentence in -1...1.
     static func score(_ sentence: String) -> Double {
         let raw = sentence.split(whereSeparator: { $0.isWhitespace })
@@ -62,7 +85,7 @@ enum SentimentScorer {
         } else if let first = words.first, concessives.contains(first), let comma = raw.firstIndex(where: { $0.hasSuffix(",") }) {
             for i in valences.indices { valences[i] *= i <= comma ? 0.5 : 1.5 }
         }
-        var sum = valences.reduce(0, +)
+        var sum = valences.reduce(0, +) + phraseValence(sentence.lowercased())
         let exclamations = min(4, sentence.filter { $0 == "!" }.count)
         if sum != 0 { sum += (sum > 0 ? 1 : -1) * Double(exclamations) * 0.292 }
         return sum / (sum * sum + 15).squareRoot()

@@ -34,13 +34,40 @@ public protocol DocumentRepository: Sendable {
     func deleteAllDocuments(ownerId: String) async throws -> [DocumentRecord]
 }
 
+/// The key of a stored analysis result: it is recomputed only when one of these changes.
+public struct AnalysisKey: Hashable, Sendable {
+    public var documentId: String
+    public var kind: String
+    public var parameters: String
+    public var engine: String
+    public var engineVersion: String
+
+    public init(documentId: String, kind: String, parameters: String, engine: String, engineVersion: String) {
+        self.documentId = documentId
+        self.kind = kind
+        self.parameters = parameters
+        self.engine = engine
+        self.engineVersion = engineVersion
+    }
+}
+
+/// Cached analysis results (JSON), deleted with their document.
+public protocol AnalysisRepository: Sendable {
+    /// The stored result and when it was made, or nil.
+    func analysis(_ key: AnalysisKey) async throws -> (json: String, createdAt: Date)?
+    /// Stores (or replaces) a result.
+    func saveAnalysis(_ key: AnalysisKey, json: String, at date: Date) async throws
+    /// How many results are stored for a document (all kinds).
+    func analysisCount(documentId: String) async throws -> Int
+}
+
 /// A store whose reachability `/health/ready` can check.
 public protocol ReadinessCheck: Sendable {
     func ping() async throws
 }
 
 /// Everything the API needs from its database.
-public typealias AppStore = UserRepository & RefreshTokenRepository & DocumentRepository & ReadinessCheck
+public typealias AppStore = UserRepository & RefreshTokenRepository & DocumentRepository & AnalysisRepository & ReadinessCheck
 
 /// A typed storage failure.
 public struct StorageError: Error, Hashable, Sendable {

@@ -95,6 +95,20 @@ public final class SQLiteStore: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v2-analyses") { db in
+            try db.execute(sql: """
+                CREATE TABLE analyses (
+                    documentId TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL,
+                    parameters TEXT NOT NULL,
+                    engine TEXT NOT NULL,
+                    engineVersion TEXT NOT NULL,
+                    result TEXT NOT NULL,
+                    createdAt DATETIME NOT NULL,
+                    PRIMARY KEY (documentId, kind, parameters, engine, engineVersion)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,72 @@
+import Analysis
+import DocuThinkerCore
+import Foundation
+import HTTPTypes
+import ServerSupport
+import Storage
+
+/// Analyses of the caller's documents, cached per (document, kind, parameters, engine version),
+/// and of raw text. This is the seam the `api`/`ai` split will put an HTTP client behind.
+struct DocumentAnalysisService: Sendable {
+    let documents: any DocumentRepository & AnalysisRepository
+    let engine: any AnalysisEngine
+
+    /// A result with whether it came from the cache and when it was made.
+    struct Outcome: Sendable {
+        var result: AnalysisResult
+        var cached: Bool
+        var createdAt: Date
+    }
+
+    /// The caller's document prepared for analysis, or a 404.
+    func document(id: String, ownerId: String) async throws -> AnalysisDocument {
+        guard let content = try await documents.content(documentId: id, ownerId: ownerId) else {
+            throw APIError.notFound("No such document.")
+        }
+        return AnalysisDocument(id: id, text: content.text, pages: content.pages, blocks: content.blocks)
+    }
+
+    func analysis(documentId: String, ownerId: String, kind: AnalysisKind, parameters: AnalysisParameters,
+                  refresh: Bool = false) async throws -> Outcome {
+        guard try await documents.document(id: documentId, ownerId: ownerId) != nil else {
+            throw APIError.notFound("No such document.")
+        }
+        let key = AnalysisKey(documentId: documentId, kind: kind.rawValue, parameters: parameters.cacheKey(for: kind),
+                              engine: engine.name, engineVersion: engine.version)
+        if !refresh, let stored = try await documents.analysis(key),
+           let result = try? JSONDecoder().decode(AnalysisResult.self, from: Data(stored.json.utf8)) {
+            return Outcome(result: result, cached: true, createdAt: stored.createdAt)
+        }
+        let document = try await document(id: documentId, ownerId: ownerId)
+        let result = try await run(kind, parameters: parameters, on: document)
+        let now = Date.now
+        try await documents.saveAnalysis(key, json: String(decoding: try JSONEncoder().encode(result), as: UTF8.self), at: now)
+        return Outcome(result: result, cached: false, createdAt: now)
+    }
+
+    /// Analyses raw text (not stored); citations point into that text under the id `inline`.
+    func analysis(text: String, kind: AnalysisKind, parameters: AnalysisParameters) async throws -> AnalysisResult {
+        try await run(kind, parameters: parameters, on: AnalysisDocument(id: "inline", text: text))
+    }
+
+    private func run(_ kind: AnalysisKind, parameters: AnalysisParameters, on document: AnalysisDocument) async throws -> AnalysisResult {
+        do {
+            return try await engine.run(kind, parameters: parameters, on: document)
+        } catch let error as AnalysisError {
+            throw error.apiError
+        }
+    }
+}
+
+extension AnalysisError {
+    /// The HTTP form: 503 `llm_unavailable`, 422 otherwise.
+    var apiError: APIError {
+        switch code {
+        case .llmUnavailable:
+            APIError(.serviceUnavailable, code: code.rawValue, message: message,
+                     details: ["hint": "Configure an LLM provider (e.g. OPENAI_API_KEY) to enable this."])
+        case .invalidParameters: APIError(.unprocessableContent, code: "validation_failed", message: message)
+        case .noText: APIError(.unprocessableContent, code: code.rawValue, message: message)
+        }
+    }
+}

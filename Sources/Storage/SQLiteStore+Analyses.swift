@@ -1,0 +1,31 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore: AnalysisRepository {
+    public func analysis(_ key: AnalysisKey) async throws -> (json: String, createdAt: Date)? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT result, createdAt FROM analyses
+                WHERE documentId = ? AND kind = ? AND parameters = ? AND engine = ? AND engineVersion = ?
+                """, arguments: [key.documentId, key.kind, key.parameters, key.engine, key.engineVersion])
+                .map { (json: $0[0], createdAt: $0[1]) }
+        }
+    }
+
+    public func saveAnalysis(_ key: AnalysisKey, json: String, at date: Date) async throws {
+        try await pool.write { db in
+            // The document may have been deleted meanwhile: then there is nothing to cache.
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM documents WHERE id = ?)", arguments: [key.documentId]) == true else { return }
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO analyses (documentId, kind, parameters, engine, engineVersion, result, createdAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [key.documentId, key.kind, key.parameters, key.engine, key.engineVersion, json, date])
+        }
+    }
+
+    public func analysisCount(documentId: String) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM analyses WHERE documentId = ?", arguments: [documentId]) ?? 0
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Analysis
+import ArgumentParser
+import DocuThinkerCore
+import Foundation
+import TextProcessing
+
+/// `docuthinker evaluate`: quality of the offline engine on any JSONL data set.
+///   --summaries FILE   lines `{"text": …, "reference": …}` → ROUGE-1/2/L F1, ours vs lead-3
+///   --sentiment FILE   lines `{"text": …, "label": "positive"|"negative"|number}` → accuracy, correlation
+struct EvaluateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate", abstract: "Evaluate summaries (ROUGE) and sentiment (accuracy) on JSONL data.")
+
+    @Option(help: "JSONL of {text, reference} pairs.") var summaries: String?
+    @Option(help: "JSONL of {text, label} pairs.") var sentiment: String?
+    @Option(help: "Summary length in sentences (default: as many as the reference has, 3...15).") var sentences: Int?
+    @Option(help: "Write the report (Markdown) here as well.") var output: String?
+
+    func run() async throws {
+        var report: [String] = []
+        if let summaries { report += try await evaluateSummaries(summaries) }
+        if let sentiment { report += try await evaluateSentiment(sentiment) }
+        let text = report.joined(separator: "\n")
+        print(text)
+        if let output { try text.write(toFile: output, atomically: true, encoding: .utf8) }
+    }
+
+    private func lines(_ path: String) throws -> [[String: Any]] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").compactMap {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+    }
+
+    private func evaluateSummaries(_ path: String) async throws -> [String] {
+        let engine = OfflineAnalysisEngine()
+        var ours = [[Double]](), lead = [[Double]]()
+        for (index, line) in try lines(path).enumerated() {
+            guard let text = line["text"] as? String, let reference = line["reference"] as? String else { continue }
+            let document = AnalysisDocument(id: "eval-\(index)", text: text)
+            let referenceSentences = AnalysisDocument(id: "ref", text: reference).sentences.count
+            let budget = sentences ?? min(15, max(3, referenceSentences))
+            let summary = try await engine.summary(of: document, sentences: budget).summary ?? ""
+            let lead3 = document.sentences.filter { !document.headingSentences.contains($0.index) }.prefix(3)
+                .map(\.text).joined(separator: " ")
+            for (candidate, sink) in [(summary, 0), (lead3, 1)] {
+                let scores = [Rouge.n(1, candidate: candidate, reference: reference).f1,
+                              Rouge.n(2, candidate: candidate, reference: reference).f1,
+                              Rouge.l(candidate: candidate, reference: reference).f1]
+                if sink == 0 { ours.append(scores) } else { lead.append(scores) }
+            }
+        }
+        func mean(_ rows: [[Double]], _ k: Int) -> String { String(format: "%.4f", rows.map { $0[k] }.reduce(0, +) / Double(max(1, rows.count))) }
+        return [
+            "## Summaries (\(ours.count) documents, \(path))", "",
+            "| system | ROUGE-1 F1 | ROUGE-2 F1 | ROUGE-L F1 |", "|---|--:|--:|--:|",
+            "| offline engine | \(mean(ours, 0)) | \(mean(ours, 1)) | \(mean(ours, 2)) |",
+            "| lead-3 | \(mean(lead, 0)) | \(mean(lead, 1)) | \(mean(lead, 2)) |", "",
+        ]
+    }
+
+    private func evaluateSentiment(_ path: String) async throws -> [String] {
+        let engine = OfflineAnalysisEngine()
+        var correct = 0, total = 0
+        var predicted = [Double](), gold = [Double]()
+        for (index, line) in try lines(path).enumerated() {
+            guard let text = line["text"] as? String else { continue }
+            let target: Double
+            if let label = line["label"] as? String { target = label.lowercased().hasPrefix("pos") ? 1 : -1 }
+            else if let value = line["label"] as? Double { target = value }
+            else { continue }
+            let score = try await engine.sentiment(of: AnalysisDocument(id: "s\(index)", text: text)).sentiment?.score ?? 0
+            predicted.append(score)
+            gold.append(target)
+            total += 1
+            if (score >= 0) == (target > 0) { correct += 1 }
+        }
+        let accuracy = Double(correct) / Double(max(1, total))
+        return [
+            "## Sentiment (\(total) labelled texts, \(path))", "",
+            "| measure | value |", "|---|--:|",
+            "| accuracy (score ≥ 0 → positive) | \(String(format: "%.4f", accuracy)) |",
+            "| Pearson correlation with the label | \(String(format: "%.4f", Self.pearson(predicted, gold))) |",
+            "| majority-class baseline | \(String(format: "%.4f", Double(max(gold.filter { $0 > 0 }.count, gold.filter { $0 <= 0 }.count)) / Double(max(1, total)))) |", "",
+        ]
+    }
+
+    static func pearson(_ x: [Double], _ y: [Double]) -> Double {
+        guard x.count == y.count, x.count > 1 else { return 0 }
+        let mx = x.reduce(0, +) / Double(x.count), my = y.reduce(0, +) / Double(y.count)
+        let cov = zip(x, y).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
+        let vx = x.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }, vy = y.reduce(0) { $0 + ($1 - my) * ($1 - my) }
+        return vx > 0 && vy > 0 ? cov / (vx * vy).squareRoot() : 0
+    }
+}
