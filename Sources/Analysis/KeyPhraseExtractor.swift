@@ -25,7 +25,7 @@ struct KeyPhraseExtractor {
         var wordFrequency: [String: Int] = [:]
         var wordDegree: [String: Int] = [:]
         let scalars = document.text.scalars
-        for (index, tokens) in features.tokens.enumerated() {
+        for (index, tokens) in features.tokens.enumerated() where features.isProse[index] {
             var run: [Token] = []
             func flush() {
                 defer { run = [] }
@@ -67,7 +67,7 @@ struct KeyPhraseExtractor {
             } / Double(stems.count)
             let position = 1 + 0.3 * (1 - Double(firstSeen[key]!) / total)
             let heading = stems.contains(where: headingStems.contains) ? 1.3 : 1
-            let lengthBonus = stems.count == 1 ? 0.8 : stems.count == 2 ? 1.15 : 1.0
+            let lengthBonus = stems.count == 1 ? 0.6 : stems.count == 2 ? 1.15 : 1.0
             let score = log(1 + Double(occurrences)) * wordScore * position * heading * lengthBonus
             let best = surface[key]!.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }!.key
             let support = sentencesOf[key]!.sorted { salience[$0] > salience[$1] || (salience[$0] == salience[$1] && $0 < $1) }

@@ -8,7 +8,7 @@ import NIOPosix
 public struct OfflineAnalysisEngine: AnalysisEngine {
     public let name = "offline"
     /// Bump whenever an algorithm change alters results (cached results are keyed by it).
-    public let version = "1.0"
+    public let version = "1.1"
     let ranker = SentenceRanker()
 
     public init() {}
@@ -107,7 +107,7 @@ public struct OfflineAnalysisEngine: AnalysisEngine {
         var flavours: [Int: StatementFinder.Flavour] = [:]
         for (index, sentence) in document.sentences.enumerated() where !document.headingSentences.contains(index) {
             let words = features.tokens[index].map(\.lower)
-            guard words.count >= 5 else { continue }
+            guard words.count >= 5, features.isProse[index] else { continue }
             let lower = " " + words.joined(separator: " ") + " "
             let isQuestion = sentence.text.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("?")
             let strength: Double

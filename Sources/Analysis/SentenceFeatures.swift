@@ -11,6 +11,9 @@ struct SentenceFeatures: Sendable {
     let contentWords: [Int]
     /// All word tokens of each sentence.
     let tokens: [[Token]]
+    /// Whether each sentence reads as prose (mostly words, some function words) rather than code,
+    /// tables or reference fragments.
+    let isProse: [Bool]
     /// Cosine of each sentence with the document centroid.
     let centrality: [Float]
     /// Term id of each stem, and document frequency (in sentences) of each term.
@@ -56,6 +59,7 @@ struct SentenceFeatures: Sendable {
         self.centrality = vectors.map { vector in
             centroidNorm > 0 ? vector.reduce(0) { $0 + $1.weight * centroid[$1.term] } / centroidNorm : 0
         }
+        self.isProse = document.sentences.map { Self.looksLikeProse($0.text) }
         self.vectors = vectors
         self.contentWords = counts.map { $0.values.reduce(0, +) }
         self.tokens = tokens
@@ -79,6 +83,22 @@ struct SentenceFeatures: Sendable {
     func overlap(_ sentence: Int, stems: Set<String>) -> Float {
         let ids = Set(stems.compactMap { termIDs[$0] })
         return vectors[sentence].reduce(0) { ids.contains($1.term) ? $0 + $1.weight : $0 }
+    }
+
+    /// Prose: at least 70% of whitespace-separated pieces are plain words, some are function
+    /// words, and no code markers (`<-`, `##`, `{`, `()`, `==`) appear.
+    static func looksLikeProse(_ text: String) -> Bool {
+        if ["<-", "##", "{", "}", "()", "==", "->", "::", "$ "].contains(where: text.contains) { return false }
+        let pieces = text.split(whereSeparator: { $0.isWhitespace })
+        guard pieces.count >= 4 else { return true }
+        var words = 0, functionWords = 0
+        for piece in pieces {
+            let core = piece.trimmingCharacters(in: CharacterSet(charactersIn: ",.;:!?\"'()“”‘’"))
+            guard !core.isEmpty, core.allSatisfy({ $0.isLetter || $0 == "-" || $0 == "'" || $0 == "’" }) else { continue }
+            words += 1
+            if Stopwords.english.contains(core.lowercased()) { functionWords += 1 }
+        }
+        return Double(words) >= 0.7 * Double(pieces.count) && (pieces.count < 8 || Double(functionWords) >= 0.12 * Double(pieces.count))
     }
 
     static func isNumber(_ word: String) -> Bool {

@@ -101,5 +101,6 @@ struct SentenceRanker: Sendable {
 
     func isEligible(_ index: Int, document: AnalysisDocument, features: SentenceFeatures) -> Bool {
         !document.headingSentences.contains(index) && features.tokens[index].count >= 5 && features.contentWords[index] >= 2
+            && features.isProse[index]
     }
 }

@@ -33,20 +33,25 @@ struct EvaluateCommand: AsyncParsableCommand {
 
     private func evaluateSummaries(_ path: String) async throws -> [String] {
         let engine = OfflineAnalysisEngine()
-        var ours = [[Double]](), lead = [[Double]]()
+        var ours = [[Double]](), lead = [[Double]](), leadN = [[Double]]()
         for (index, line) in try lines(path).enumerated() {
             guard let text = line["text"] as? String, let reference = line["reference"] as? String else { continue }
             let document = AnalysisDocument(id: "eval-\(index)", text: text)
             let referenceSentences = AnalysisDocument(id: "ref", text: reference).sentences.count
             let budget = sentences ?? min(15, max(3, referenceSentences))
             let summary = try await engine.summary(of: document, sentences: budget).summary ?? ""
-            let lead3 = document.sentences.filter { !document.headingSentences.contains($0.index) }.prefix(3)
-                .map(\.text).joined(separator: " ")
-            for (candidate, sink) in [(summary, 0), (lead3, 1)] {
+            let body = document.sentences.filter { !document.headingSentences.contains($0.index) }
+            let lead3 = body.prefix(3).map(\.text).joined(separator: " ")
+            let leadSame = body.prefix(budget).map(\.text).joined(separator: " ")
+            for (candidate, sink) in [(summary, 0), (lead3, 1), (leadSame, 2)] {
                 let scores = [Rouge.n(1, candidate: candidate, reference: reference).f1,
                               Rouge.n(2, candidate: candidate, reference: reference).f1,
                               Rouge.l(candidate: candidate, reference: reference).f1]
-                if sink == 0 { ours.append(scores) } else { lead.append(scores) }
+                switch sink {
+                case 0: ours.append(scores)
+                case 1: lead.append(scores)
+                default: leadN.append(scores)
+                }
             }
         }
         func mean(_ rows: [[Double]], _ k: Int) -> String { String(format: "%.4f", rows.map { $0[k] }.reduce(0, +) / Double(max(1, rows.count))) }
@@ -54,7 +59,8 @@ struct EvaluateCommand: AsyncParsableCommand {
             "## Summaries (\(ours.count) documents, \(path))", "",
             "| system | ROUGE-1 F1 | ROUGE-2 F1 | ROUGE-L F1 |", "|---|--:|--:|--:|",
             "| offline engine | \(mean(ours, 0)) | \(mean(ours, 1)) | \(mean(ours, 2)) |",
-            "| lead-3 | \(mean(lead, 0)) | \(mean(lead, 1)) | \(mean(lead, 2)) |", "",
+            "| lead-3 | \(mean(lead, 0)) | \(mean(lead, 1)) | \(mean(lead, 2)) |",
+            "| lead-N (first sentences, same length as ours) | \(mean(leadN, 0)) | \(mean(leadN, 1)) | \(mean(leadN, 2)) |", "",
         ]
     }
 
