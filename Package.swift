@@ -47,6 +47,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "TextProcessing", dependencies: ["DocuThinkerCore"], swiftSettings: swiftSettings),
+        .target(name: "Retrieval", dependencies: ["Embeddings", "COpenBLAS", "Storage"], swiftSettings: swiftSettings),
         .target(
             name: "Analysis",
             dependencies: ["DocuThinkerCore", "TextProcessing", .product(name: "NIOPosix", package: "swift-nio")],
@@ -75,7 +76,8 @@ let package = Package(
         .target(
             name: "APIService",
             dependencies: [
-                "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Storage", "ServerSupport",
+                "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Retrieval", "Storage",
+                "ServerSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -91,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "docuthinker",
             dependencies: [
-                "APIService", "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Storage", "ServerSupport",
+                "APIService", "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Storage", "ServerSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -102,6 +104,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "TextProcessingTests", dependencies: ["TextProcessing"], swiftSettings: swiftSettings),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings"], swiftSettings: swiftSettings),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Storage", "Embeddings"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AnalysisTests", dependencies: ["Analysis", "DocuThinkerCore", "TextProcessing"], swiftSettings: swiftSettings),
         .testTarget(

@@ -25,13 +25,19 @@ public struct AppConfiguration: Sendable {
     /// `DOCUTHINKER_DOCX_MAX_UNCOMPRESSED_BYTES` (200 MB), `DOCUTHINKER_DOCX_MAX_ENTRIES` (10,000),
     /// `DOCUTHINKER_EXTRACTION_TIMEOUT_SECONDS` (120).
     public var limits: ExtractionLimits
-    /// `DOCUTHINKER_CHUNK_WORDS` (220), `DOCUTHINKER_CHUNK_MAX_WORDS` (300), `DOCUTHINKER_CHUNK_OVERLAP_WORDS` (40).
+    /// `DOCUTHINKER_CHUNK_WORDS` (150), `DOCUTHINKER_CHUNK_MAX_WORDS` (200), `DOCUTHINKER_CHUNK_OVERLAP_WORDS` (30):
+    /// sized so a chunk fits the embedding model's 256-token window (longer ones are embedded in windows).
     public var chunkWords: Int
     public var chunkMaxWords: Int
     public var chunkOverlapWords: Int
     /// `DOCUTHINKER_INLINE_ANALYSIS_MAX_SENTENCES` (default 5,000): documents up to this size get
     /// their summary and key ideas in the upload answer; larger ones in the background.
     public var inlineAnalysisMaxSentences: Int
+    /// `DOCUTHINKER_EMBEDDING_MODEL_DIR` (default `./models/all-MiniLM-L6-v2`, filled by scripts/bootstrap).
+    public var embeddingModelDirectory: String
+    /// `DOCUTHINKER_EMBEDDING_BATCH_SIZE` (8) and `DOCUTHINKER_EMBEDDING_THREADS` (0 = one per core).
+    public var embeddingBatchSize: Int
+    public var embeddingThreads: Int
     /// `LOG_LEVEL` (default `info`).
     public var logLevel: Logger.Level
 
@@ -50,10 +56,13 @@ public struct AppConfiguration: Sendable {
             maxArchiveUncompressedBytes: reader.int(forKey: "docuthinker.docx.max.uncompressed.bytes", default: 200_000_000),
             maxArchiveEntries: reader.int(forKey: "docuthinker.docx.max.entries", default: 10_000),
             timeout: .seconds(reader.int(forKey: "docuthinker.extraction.timeout.seconds", default: 120)))
-        chunkWords = reader.int(forKey: "docuthinker.chunk.words", default: 220)
-        chunkMaxWords = reader.int(forKey: "docuthinker.chunk.max.words", default: 300)
-        chunkOverlapWords = reader.int(forKey: "docuthinker.chunk.overlap.words", default: 40)
+        chunkWords = reader.int(forKey: "docuthinker.chunk.words", default: 150)
+        chunkMaxWords = reader.int(forKey: "docuthinker.chunk.max.words", default: 200)
+        chunkOverlapWords = reader.int(forKey: "docuthinker.chunk.overlap.words", default: 30)
         inlineAnalysisMaxSentences = reader.int(forKey: "docuthinker.inline.analysis.max.sentences", default: 5_000)
+        embeddingModelDirectory = reader.string(forKey: "docuthinker.embedding.model.dir", default: "./models/all-MiniLM-L6-v2")
+        embeddingBatchSize = max(1, reader.int(forKey: "docuthinker.embedding.batch.size", default: 8))
+        embeddingThreads = max(0, reader.int(forKey: "docuthinker.embedding.threads", default: 0))
         logLevel = Logger.Level(rawValue: reader.string(forKey: "log.level", default: "info").lowercased()) ?? .info
     }
 

@@ -1,5 +1,7 @@
 import Analysis
+import Embeddings
 import Extraction
+import Retrieval
 import Foundation
 public import Hummingbird
 public import Logging
@@ -31,24 +33,41 @@ public func buildApplication(configuration: AppConfiguration, logger: Logger) as
             overlapWords: configuration.chunkOverlapWords))
     let analysis = DocumentAnalysisService(documents: store, engine: OfflineAnalysisEngine())
     let warmer = AnalysisWarmer(service: analysis, logger: logger)
+    let search = makeSearchService(configuration: configuration, store: store, logger: logger)
+    let indexer = IndexingService(store: store, search: search, logger: logger)
     let router = buildRouter(
         store: store, objects: objects, tokens: tokens, hasher: PasswordHasher(cost: configuration.bcryptCost),
         ingestor: ingestor,
         receiver: UploadReceiver(temporaryDirectory: temporary, maxFileBytes: configuration.limits.maxBytes),
-        analysis: analysis, warmer: warmer, inlineAnalysisMaxSentences: configuration.inlineAnalysisMaxSentences)
+        analysis: analysis, warmer: warmer, inlineAnalysisMaxSentences: configuration.inlineAnalysisMaxSentences,
+        search: search, indexer: indexer)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "DocuThinker"),
         logger: logger)
-    app.addServices(warmer)
+    app.addServices(warmer, indexer)
     return app
+}
+
+/// The search service; without the embedding model, keyword search still works (and the log says why).
+func makeSearchService(configuration: AppConfiguration, store: some SearchRepository, logger: Logger) -> SearchService {
+    do {
+        let embedder = try MiniLMEmbedder(
+            directory: URL(fileURLWithPath: configuration.embeddingModelDirectory), batchSize: configuration.embeddingBatchSize,
+            threads: configuration.embeddingThreads)
+        return SearchService(store: store, index: VectorIndex(store: store, model: embedder.modelID, dimensions: embedder.dimensions),
+                             embedding: ChunkEmbedding(embedder: embedder))
+    } catch {
+        logger.warning("semantic search disabled: embedding model not loaded", metadata: ["error": "\(error)"])
+        return SearchService(store: store, index: nil, embedding: nil)
+    }
 }
 
 /// The routes and middleware of the API.
 func buildRouter(
     store: some AppStore, objects: some ObjectStore, tokens: TokenService, hasher: PasswordHasher,
     ingestor: DocumentIngestor, receiver: UploadReceiver, analysis: DocumentAnalysisService, warmer: AnalysisWarmer,
-    inlineAnalysisMaxSentences: Int
+    inlineAnalysisMaxSentences: Int, search: SearchService, indexer: IndexingService
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
@@ -64,12 +83,16 @@ func buildRouter(
     auth.addProtectedRoutes(to: protected)
     let documents = DocumentController(
         documents: store, objects: objects, ingestor: ingestor, receiver: receiver, analysis: analysis, warmer: warmer,
-        inlineAnalysisMaxSentences: inlineAnalysisMaxSentences)
+        indexer: indexer, vectorIndex: search.index, inlineAnalysisMaxSentences: inlineAnalysisMaxSentences)
+    SearchController(search: search, documents: store, store: store).addRoutes(to: protected)
+    let chat = ChatController(chats: store, documents: store, service: ChatService(documents: store, search: search))
+    chat.addRoutes(to: protected)
     documents.addRoutes(to: protected)
     AnalysisController(service: analysis).addRoutes(to: protected)
     // DocuThinker's original paths, as authenticated aliases.
     let legacy = router.group("").add(middleware: AuthMiddleware(tokens: tokens))
     LegacyAnalysisController(service: analysis).addRoutes(to: legacy)
     documents.addLegacyRoutes(to: legacy)
+    chat.addLegacyRoutes(to: legacy)
     return router
 }

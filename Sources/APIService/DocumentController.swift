@@ -1,5 +1,6 @@
 import Analysis
 import DocuThinkerCore
+import Retrieval
 import Extraction
 import Foundation
 import Hummingbird
@@ -18,6 +19,8 @@ struct DocumentController: Sendable {
     let receiver: UploadReceiver
     let analysis: DocumentAnalysisService
     let warmer: AnalysisWarmer
+    let indexer: IndexingService
+    let vectorIndex: VectorIndex?
     /// Documents with at most this many sentences get their summary and key ideas inside the
     /// upload request; larger ones are analysed in the background right after it.
     let inlineAnalysisMaxSentences: Int
@@ -46,8 +49,10 @@ struct DocumentController: Sendable {
         var keyIdeas: [String]?
         /// `ready` (computed in the request) or `queued` (computed in the background) per analysis.
         var analyses: [String: String]
+        /// Embedding of the chunks for semantic search: `queued`, or `unavailable` without a model.
+        var indexing: String = "queued"
 
-        enum Keys: String, CodingKey { case summary, keyIdeas, analyses }
+        enum Keys: String, CodingKey { case summary, keyIdeas, analyses, indexing }
 
         func encode(to encoder: any Encoder) throws {
             try document.encode(to: encoder)
@@ -55,6 +60,7 @@ struct DocumentController: Sendable {
             try container.encodeIfPresent(summary, forKey: .summary)
             try container.encodeIfPresent(keyIdeas, forKey: .keyIdeas)
             try container.encode(analyses, forKey: .analyses)
+            try container.encode(indexing, forKey: .indexing)
         }
     }
 
@@ -62,7 +68,9 @@ struct DocumentController: Sendable {
         let owner = try context.requireUser()
         let upload = try await receiver.receive(request)
         let (record, sentences) = try await ingest(upload, owner: owner, context: context)
-        let body = await analyseAfterIngest(record, sentences: sentences)
+        indexer.enqueue(documentId: record.id, ownerId: owner)
+        var body = await analyseAfterIngest(record, sentences: sentences)
+        body.indexing = vectorIndex == nil ? "unavailable" : "queued"
         return try JSONIO.response(body, status: .created, headers: [.location: "/v1/documents/\(record.id)"])
     }
 
@@ -90,6 +98,7 @@ struct DocumentController: Sendable {
         }
         let upload = ReceivedUpload(path: path, filename: nil, title: title, size: text.utf8.count)
         let (record, _) = try await ingest(upload, owner: owner, context: context)
+        indexer.enqueue(documentId: record.id, ownerId: owner)
         let summary = try await analysis.analysis(documentId: record.id, ownerId: owner, kind: .summary, parameters: .init())
         return try JSONIO.response(Output(
             id: record.id, summary: summary.result.summary ?? "", originalText: text, originalHtml: input.html ?? "",
@@ -235,6 +244,7 @@ struct DocumentController: Sendable {
         let id = try context.parameters.require("id")
         guard let record = try await documents.deleteDocument(id: id, ownerId: owner) else { throw Self.notFound }
         try await objects.delete(key: record.objectKey)
+        await vectorIndex?.invalidate(ownerId: owner)
         return Response(status: .noContent)
     }
 
@@ -246,6 +256,7 @@ struct DocumentController: Sendable {
         let owner = try context.requireUser()
         let records = try await documents.deleteAllDocuments(ownerId: owner)
         for record in records { try await objects.delete(key: record.objectKey) }
+        await vectorIndex?.invalidate(ownerId: owner)
         return try JSONIO.response(DeleteAllResponse(deleted: records.count))
     }
 

@@ -35,13 +35,13 @@ struct BertEncoder: Sendable {
             linear(x, rows: rows, inSize: h, weight: layer.value, bias: layer.valueBias, outSize: h, into: &v)
             attention(q: q, k: kk, v: v, batch: b, length: t, lengths: lengths, into: &context)
             linear(context, rows: rows, inSize: h, weight: layer.attentionOutput, bias: layer.attentionOutputBias, outSize: h, into: &projected)
-            for i in 0..<(rows * h) { projected[i] += x[i] }
+            add(x, into: &projected)
             layerNorm(&projected, rows: rows, weight: layer.attentionNormWeight, bias: layer.attentionNormBias)
             linear(projected, rows: rows, inSize: h, weight: layer.intermediate, bias: layer.intermediateBias,
                    outSize: weights.intermediateSize, into: &inter)
             gelu(&inter)
             linear(inter, rows: rows, inSize: weights.intermediateSize, weight: layer.output, bias: layer.outputBias, outSize: h, into: &x)
-            for i in 0..<(rows * h) { x[i] += projected[i] }
+            add(projected, into: &x)
             layerNorm(&x, rows: rows, weight: layer.outputNormWeight, bias: layer.outputNormBias)
         }
         // Mean over the real tokens (CLS and SEP included, as sentence-transformers does), then L2.
@@ -61,7 +61,11 @@ struct BertEncoder: Sendable {
 
     /// out[rows, outSize] = input[rows, inSize] · weightᵀ + bias.
     private func linear(_ input: [Float], rows: Int, inSize: Int, weight: [Float], bias: [Float], outSize: Int, into out: inout [Float]) {
-        for r in 0..<rows { for c in 0..<outSize { out[r * outSize + c] = bias[c] } }
+        out.withUnsafeMutableBufferPointer { o in
+            bias.withUnsafeBufferPointer { b in
+                for r in 0..<rows { (o.baseAddress! + r * outSize).update(from: b.baseAddress!, count: outSize) }
+            }
+        }
         input.withUnsafeBufferPointer { a in
             weight.withUnsafeBufferPointer { w in
                 out.withUnsafeMutableBufferPointer { o in
@@ -131,10 +135,39 @@ struct BertEncoder: Sendable {
         }
     }
 
-    /// GELU with the exact error function, as BERT uses.
+    /// Element-wise `target += addend` (residual connections).
+    private func add(_ addend: [Float], into target: inout [Float]) {
+        target.withUnsafeMutableBufferPointer { t in
+            addend.withUnsafeBufferPointer { a in
+                for i in 0..<min(t.count, a.count) { t[i] += a[i] }
+            }
+        }
+    }
+
+    /// GELU with the error function, as BERT uses: x · (1 + erf(x/√2)) / 2. erf is the rational
+    /// approximation Eigen uses for float (odd degree-13 over even degree-8 polynomial on [-4, 4],
+    /// error near float rounding); branch-free, so the loop vectorises.
     private func gelu(_ x: inout [Float]) {
         x.withUnsafeMutableBufferPointer { p in
-            for i in p.indices { let value = p[i]; p[i] = 0.5 * value * (1 + erff(value * 0.70710678118654752)) }
+            for i in p.indices {
+                let value = p[i]
+                let z = min(max(value * 0.70710678118654752, -4), 4)
+                let z2 = z * z
+                var numerator: Float = -2.72614225801306e-10
+                numerator = numerator * z2 + 2.77068142495902e-08
+                numerator = numerator * z2 - 2.10102402082508e-06
+                numerator = numerator * z2 - 5.69250639462346e-05
+                numerator = numerator * z2 - 7.34990630326855e-04
+                numerator = numerator * z2 - 2.95459980854025e-03
+                numerator = numerator * z2 - 1.60960333262415e-02
+                numerator *= z
+                var denominator: Float = -1.45660718464996e-05
+                denominator = denominator * z2 - 2.13374055278905e-04
+                denominator = denominator * z2 - 1.68282697438203e-03
+                denominator = denominator * z2 - 7.37332916720468e-03
+                denominator = denominator * z2 - 1.42647390514189e-02
+                p[i] = 0.5 * value * (1 + numerator / denominator)
+            }
         }
     }
 }

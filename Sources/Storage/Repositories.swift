@@ -67,7 +67,7 @@ public protocol ReadinessCheck: Sendable {
 }
 
 /// Everything the API needs from its database.
-public typealias AppStore = UserRepository & RefreshTokenRepository & DocumentRepository & AnalysisRepository & ReadinessCheck
+public typealias AppStore = UserRepository & RefreshTokenRepository & DocumentRepository & AnalysisRepository & SearchRepository & ChatRepository & ReadinessCheck
 
 /// A typed storage failure.
 public struct StorageError: Error, Hashable, Sendable {
@@ -82,4 +82,31 @@ public struct StorageError: Error, Hashable, Sendable {
         self.code = code
         self.message = message
     }
+}
+
+/// Keyword index, vectors and indexing progress of chunks, always scoped to an owner.
+public protocol SearchRepository: Sendable {
+    /// BM25 keyword search (FTS5 or tsvector) over the owner's chunks; best first.
+    func keywordSearch(ownerId: String, query: String, documentIds: [String]?, limit: Int) async throws -> [ChunkHit]
+    /// Chunks of a document that have no vector for `model` yet, in order.
+    func chunksToEmbed(documentId: String, model: String) async throws -> [(chunkId: Int64, text: String)]
+    func saveVectors(_ vectors: [(chunkId: Int64, vector: [Float])], model: String) async throws
+    /// Every stored vector of the owner's documents for `model`.
+    func vectors(ownerId: String, model: String) async throws -> [StoredVector]
+    /// The owner's chunks by id (others' ids are skipped).
+    func chunks(ids: [Int64], ownerId: String) async throws -> [ChunkHit]
+    func setIndexStatus(documentId: String, _ status: IndexStatus) async throws
+    func indexStatus(documentId: String) async throws -> IndexStatus?
+    /// Documents whose index is not `ready` (to resume after a restart).
+    func documentsNeedingIndex(model: String) async throws -> [(documentId: String, ownerId: String)]
+}
+
+/// Chats and their messages, scoped to the owner.
+public protocol ChatRepository: Sendable {
+    func createChat(_ chat: ChatRecord) async throws
+    func chat(id: String, ownerId: String) async throws -> ChatRecord?
+    func chats(ownerId: String, limit: Int, offset: Int) async throws -> Page<ChatRecord>
+    func appendMessage(_ message: ChatMessageRecord, touching chatId: String, at date: Date) async throws
+    func messages(chatId: String) async throws -> [ChatMessageRecord]
+    func deleteChat(id: String, ownerId: String) async throws -> Bool
 }

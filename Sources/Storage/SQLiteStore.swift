@@ -109,6 +109,53 @@ public final class SQLiteStore: Sendable {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v3-search") { db in
+            try db.execute(sql: """
+                CREATE VIRTUAL TABLE chunks_fts USING fts5(
+                    text, content='chunks', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
+                );
+                INSERT INTO chunks_fts (rowid, text) SELECT id, text FROM chunks;
+                CREATE TRIGGER chunks_fts_insert AFTER INSERT ON chunks BEGIN
+                    INSERT INTO chunks_fts (rowid, text) VALUES (new.id, new.text);
+                END;
+                CREATE TRIGGER chunks_fts_delete AFTER DELETE ON chunks BEGIN
+                    INSERT INTO chunks_fts (chunks_fts, rowid, text) VALUES ('delete', old.id, old.text);
+                END;
+                CREATE TABLE chunk_vectors (
+                    chunkId INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+                    model TEXT NOT NULL,
+                    vector BLOB NOT NULL
+                );
+                CREATE TABLE document_index (
+                    documentId TEXT PRIMARY KEY NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                    status TEXT NOT NULL,
+                    indexed INTEGER NOT NULL,
+                    total INTEGER NOT NULL,
+                    model TEXT NOT NULL,
+                    error TEXT,
+                    updatedAt DATETIME NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE chats (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    ownerId TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    title TEXT NOT NULL,
+                    documentIds TEXT NOT NULL,
+                    createdAt DATETIME NOT NULL,
+                    updatedAt DATETIME NOT NULL
+                );
+                CREATE INDEX chats_owner ON chats(ownerId, updatedAt DESC);
+                CREATE TABLE chat_messages (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    chatId TEXT NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
+                    role TEXT NOT NULL,
+                    content TEXT NOT NULL,
+                    found INTEGER,
+                    citations TEXT NOT NULL,
+                    createdAt DATETIME NOT NULL
+                );
+                CREATE INDEX chat_messages_chat ON chat_messages(chatId, id);
+                """)
+        }
         return migrator
     }
 }

@@ -10,7 +10,7 @@ public struct Chunker: Sendable {
     /// Repeat up to this many words of trailing sentences at the start of the next chunk.
     public var overlapWords: Int
 
-    public init(targetWords: Int = 220, maxWords: Int = 300, overlapWords: Int = 40) {
+    public init(targetWords: Int = 150, maxWords: Int = 200, overlapWords: Int = 30) {
         self.targetWords = max(1, targetWords)
         self.maxWords = max(self.targetWords, maxWords)
         self.overlapWords = max(0, overlapWords)

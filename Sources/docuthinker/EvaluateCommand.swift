@@ -1,3 +1,4 @@
+import APIService
 import Analysis
 import ArgumentParser
 import DocuThinkerCore
@@ -15,11 +16,23 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "JSONL of {text, label} pairs.") var sentiment: String?
     @Option(help: "Summary length in sentences (default: as many as the reference has, 3...15).") var sentences: Int?
     @Option(help: "Write the report (Markdown) here as well.") var output: String?
+    @Option(help: "JSONL of {file, question, pages} for retrieval recall@k.") var retrieval: String?
+    @Option(help: "Directory holding the files named by --retrieval.") var documents = "test-data/pdf"
+    @Option(help: "Embedding model directory.") var model = "models/all-MiniLM-L6-v2"
 
     func run() async throws {
         var report: [String] = []
         if let summaries { report += try await evaluateSummaries(summaries) }
         if let sentiment { report += try await evaluateSentiment(sentiment) }
+        if let retrieval {
+            let configuration = AppConfiguration(reader: try await AppConfiguration.standardReader())
+            let result = try await RetrievalEvaluation.run(questionsFile: retrieval, documentsDirectory: documents,
+                                                           modelDirectory: model, configuration: configuration)
+            report += ["## Retrieval (\(result.questions) questions, \(result.chunks) chunks, indexed in \(String(format: "%.1f", result.indexSeconds)) s)", "",
+                       "| mode | recall@1 | recall@5 | MRR@10 |", "|---|--:|--:|--:|"]
+            report += result.modes.map { "| \($0.mode) | \(String(format: "%.3f", $0.recall1)) | \(String(format: "%.3f", $0.recall5)) | \(String(format: "%.3f", $0.mrr)) |" }
+            report.append("")
+        }
         let text = report.joined(separator: "\n")
         print(text)
         if let output { try text.write(toFile: output, atomically: true, encoding: .utf8) }

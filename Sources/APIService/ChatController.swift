@@ -1,0 +1,201 @@
+import DocuThinkerCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import ServerSupport
+import Storage
+
+/// `/v1/chats`: conversations over one document, a set, or the whole library; history is stored.
+/// `POST /v1/chats/{id}/messages?stream=true` (or `Accept: text/event-stream`) streams over SSE.
+/// `POST /chat` is DocuThinker's original route.
+struct ChatController: Sendable {
+    let chats: any ChatRepository
+    let documents: any DocumentRepository
+    let service: ChatService
+
+    struct CreateRequest: Decodable {
+        var documentIds: [String]?
+        var title: String?
+    }
+
+    struct MessageRequest: Decodable {
+        var content: String
+    }
+
+    struct MessageDTO: Encodable {
+        var role: String
+        var content: String
+        var found: Bool?
+        var citations: [Citation]
+        var createdAt: Date
+    }
+
+    struct ChatDTO: Encodable {
+        var id: String
+        var title: String
+        var documentIds: [String]
+        var createdAt: Date
+        var updatedAt: Date
+        var messages: [MessageDTO]?
+
+        init(_ record: ChatRecord, messages: [MessageDTO]? = nil) {
+            id = record.id
+            title = record.title
+            documentIds = record.documentIds
+            createdAt = record.createdAt
+            updatedAt = record.updatedAt
+            self.messages = messages
+        }
+    }
+
+    /// The answer to one message (Contract details: `answer`, `found`, `citations`).
+    struct AnswerDTO: Encodable {
+        var answer: String
+        var found: Bool
+        var citations: [Citation]
+        var chatId: String
+    }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("chats", use: create)
+        group.get("chats", use: list)
+        group.get("chats/:id", use: show)
+        group.delete("chats/:id", use: delete)
+        group.post("chats/:id/messages", use: message)
+    }
+
+    func addLegacyRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("chat", use: legacyChat)
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let owner = try context.requireUser()
+        var body = CreateRequest()
+        if request.headers[.contentType] != nil, request.headers[.contentLength] != "0" {
+            body = try await JSONIO.decode(CreateRequest.self, from: request)
+        }
+        let ids = Array(Set(body.documentIds ?? [])).sorted()
+        for id in ids where try await documents.document(id: id, ownerId: owner) == nil {
+            throw APIError.notFound("No such document: \(id).")
+        }
+        let title = (body.title?.trimmingCharacters(in: .whitespacesAndNewlines)).flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
+            ?? (ids.isEmpty ? "Library chat" : "Chat about \(ids.count) document\(ids.count == 1 ? "" : "s")")
+        let now = Date.now
+        let record = ChatRecord(id: UUID().uuidString.lowercased(), ownerId: owner, title: title, documentIds: ids, createdAt: now, updatedAt: now)
+        try await chats.createChat(record)
+        return try JSONIO.response(ChatDTO(record), status: .created, headers: [.location: "/v1/chats/\(record.id)"])
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let owner = try context.requireUser()
+        let page = try await chats.chats(ownerId: owner, limit: 100, offset: 0)
+        return try JSONIO.response(page.items.map { ChatDTO($0) }, headers: [HTTPField.Name("X-Total-Count")!: String(page.total)])
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let chat = try await owned(context)
+        let messages = try await chats.messages(chatId: chat.id).map(Self.dto)
+        return try JSONIO.response(ChatDTO(chat, messages: messages))
+    }
+
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let owner = try context.requireUser()
+        guard try await chats.deleteChat(id: try context.parameters.require("id"), ownerId: owner) else { throw Self.notFound }
+        return Response(status: .noContent)
+    }
+
+    @Sendable func message(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let owner = try context.requireUser()
+        let chat = try await owned(context)
+        let body = try await JSONIO.decode(MessageRequest.self, from: request)
+        let question = body.content.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !question.isEmpty, question.count <= 4_000 else {
+            throw APIError.validation("'content' must have 1 to 4,000 characters.", field: "content")
+        }
+        // A document deleted after the chat was created simply drops out of its scope.
+        let scope: [String]? = chat.documentIds.isEmpty ? nil : chat.documentIds
+        let answer = try await service.answer(question: question, ownerId: owner, documentIds: scope)
+        try await record(question: question, answer: answer, chatId: chat.id)
+        if request.uri.queryParameters.get("stream") == "true" || request.headers[.accept]?.contains("text/event-stream") == true {
+            return Self.stream(answer, chatId: chat.id)
+        }
+        return try JSONIO.response(AnswerDTO(answer: answer.text, found: answer.found, citations: answer.citations, chatId: chat.id))
+    }
+
+    /// DocuThinker's `POST /chat`: `{message, documentId | originalText, sessionId?}` → `{response, sessionId}`.
+    @Sendable func legacyChat(_ request: Request, context: AppRequestContext) async throws -> Response {
+        struct Input: Decodable { var message: String?; var documentId: String?; var originalText: String?; var sessionId: String? }
+        struct Output: Encodable { var response: String; var sessionId: String; var found: Bool; var citations: [Citation] }
+        let owner = try context.requireUser()
+        let input = try await JSONIO.decode(Input.self, from: request, limit: 10 * 1024 * 1024)
+        guard let message = input.message?.trimmingCharacters(in: .whitespacesAndNewlines), !message.isEmpty,
+              input.documentId != nil || !(input.originalText ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw APIError.badRequest("Both message and originalText (or documentId) are required.", code: "validation_failed")
+        }
+        var chat: ChatRecord
+        if let sessionId = input.sessionId, let existing = try await chats.chat(id: sessionId, ownerId: owner) {
+            chat = existing
+        } else {
+            if let id = input.documentId, try await documents.document(id: id, ownerId: owner) == nil { throw APIError.notFound("No such document.") }
+            let now = Date.now
+            chat = ChatRecord(id: UUID().uuidString.lowercased(), ownerId: owner, title: "Chat", documentIds: input.documentId.map { [$0] } ?? [],
+                              createdAt: now, updatedAt: now)
+            try await chats.createChat(chat)
+        }
+        let answer: ChatService.Answer
+        if let id = input.documentId ?? chat.documentIds.first {
+            answer = try await service.answer(question: message, ownerId: owner, documentIds: [id])
+        } else {
+            answer = try await service.answer(question: message, inlineText: input.originalText ?? "")
+        }
+        try await record(question: message, answer: answer, chatId: chat.id)
+        return try JSONIO.response(Output(response: answer.text, sessionId: chat.id, found: answer.found, citations: answer.citations))
+    }
+
+    private func record(question: String, answer: ChatService.Answer, chatId: String) async throws {
+        let now = Date.now
+        try await chats.appendMessage(ChatMessageRecord(chatId: chatId, role: "user", content: question, found: nil, citationsJSON: "[]", createdAt: now),
+                                      touching: chatId, at: now)
+        let citations = String(decoding: try JSONEncoder().encode(answer.citations), as: UTF8.self)
+        try await chats.appendMessage(ChatMessageRecord(chatId: chatId, role: "assistant", content: answer.text, found: answer.found,
+                                                        citationsJSON: citations, createdAt: now), touching: chatId, at: now)
+    }
+
+    /// Server-sent events: one `citation` and one `delta` per answer sentence, then `done`.
+    static func stream(_ answer: ChatService.Answer, chatId: String) -> Response {
+        var events: [String] = []
+        func event(_ name: String, _ value: some Encodable) {
+            let data = (try? JSONIO.encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            events.append("event: \(name)\ndata: \(data)\n\n")
+        }
+        if answer.found {
+            for citation in answer.citations {
+                event("citation", citation)
+                event("delta", ["text": citation.quote.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") + " "])
+            }
+        } else {
+            event("delta", ["text": answer.text])
+        }
+        event("done", AnswerDTO(answer: answer.text, found: answer.found, citations: answer.citations, chatId: chatId))
+        let chunks = events
+        let body = ResponseBody { writer in
+            for chunk in chunks { try await writer.write(ByteBuffer(string: chunk)) }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+    }
+
+    private func owned(_ context: AppRequestContext) async throws -> ChatRecord {
+        let owner = try context.requireUser()
+        guard let chat = try await chats.chat(id: try context.parameters.require("id"), ownerId: owner) else { throw Self.notFound }
+        return chat
+    }
+
+    static let notFound = APIError.notFound("No such chat.")
+
+    static func dto(_ record: ChatMessageRecord) -> MessageDTO {
+        let citations = (try? JSONDecoder().decode([Citation].self, from: Data(record.citationsJSON.utf8))) ?? []
+        return MessageDTO(role: record.role, content: record.content, found: record.found, citations: citations, createdAt: record.createdAt)
+    }
+}

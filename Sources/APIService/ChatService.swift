@@ -1,0 +1,126 @@
+import Analysis
+import DocuThinkerCore
+import Foundation
+import ServerSupport
+import Storage
+import TextProcessing
+
+/// Answers questions from the caller's documents, extractively and offline: hybrid retrieval of
+/// passages, then the sentences that best answer the question (embedding similarity plus term
+/// overlap), in reading order, each cited. Weak evidence gives "not found" instead of a guess.
+/// Every citation is checked against the stored text before it is returned.
+struct ChatService: Sendable {
+    let documents: any DocumentRepository
+    let search: SearchService
+    /// Minimum cosine between question and best sentence to answer (calibrated on the
+    /// retrieval set: related questions score ≥ 0.45 far more often than unrelated ones).
+    var minimumSimilarity: Float = 0.42
+    var maxSentences = 3
+    var passages = 6
+
+    static let notFound = "I could not find this in your documents."
+
+    struct Answer: Sendable {
+        var text: String
+        var found: Bool
+        var citations: [Citation]
+        /// Citations dropped because their quote was not at their span.
+        var droppedCitations: Int
+    }
+
+    private struct Candidate {
+        var documentId: String
+        var start: Int
+        var end: Int
+        var text: String
+        var rank: Int
+    }
+
+    func answer(question: String, ownerId: String, documentIds: [String]?) async throws -> Answer {
+        let hits = try await search.search(ownerId: ownerId, query: question, mode: .hybrid, documentIds: documentIds, limit: passages)
+        var candidates: [Candidate] = []
+        var seen = Set<String>()
+        for (rank, hit) in hits.enumerated() {
+            for sentence in SentenceSegmenter().segment(hit.text) {
+                let start = hit.start + sentence.span.start, end = hit.start + sentence.span.end
+                guard seen.insert("\(hit.documentId):\(start)").inserted else { continue }
+                guard sentence.text.split(separator: " ").count >= 4 else { continue }
+                candidates.append(Candidate(documentId: hit.documentId, start: start, end: end, text: sentence.text, rank: rank))
+            }
+        }
+        return try await select(question: question, candidates: candidates) { documentId in
+            guard let content = try await documents.content(documentId: documentId, ownerId: ownerId) else { return nil }
+            return (ScalarText(content.text), PageIndex(pages: content.pages.map { ($0.number, $0.start, $0.end) }))
+        }
+    }
+
+    /// Answers from a text given with the question (DocuThinker's `/chat` with `originalText`);
+    /// citations point into that text under the document id `inline`.
+    func answer(question: String, inlineText: String) async throws -> Answer {
+        let sentences = SentenceSegmenter().segment(inlineText)
+        let questionStems = Set(Tokenizer.tokens(question).filter { !$0.isStopword && $0.lower.count > 2 }.map(\.stem))
+        // Pre-select by term overlap so embedding stays bounded on long texts.
+        var scored: [(sentence: Sentence, overlap: Int)] = []
+        for sentence in sentences where sentence.text.split(separator: " ").count >= 4 {
+            let stems = Set(Tokenizer.tokens(sentence.text).map(\.stem))
+            scored.append((sentence, stems.intersection(questionStems).count))
+        }
+        scored.sort { a, b in a.overlap != b.overlap ? a.overlap > b.overlap : a.sentence.index < b.sentence.index }
+        let candidates = scored.prefix(200).map { entry in
+            Candidate(documentId: "inline", start: entry.sentence.span.start, end: entry.sentence.span.end, text: entry.sentence.text, rank: 0)
+        }
+        let scalars = ScalarText(inlineText)
+        return try await select(question: question, candidates: Array(candidates)) { _ in
+            (scalars, PageIndex(pages: [(1, 0, scalars.count)]))
+        }
+    }
+
+    private func select(question: String, candidates: [Candidate],
+                        source: (String) async throws -> (ScalarText, PageIndex)?) async throws -> Answer {
+        guard !candidates.isEmpty else { return Answer(text: Self.notFound, found: false, citations: [], droppedCitations: 0) }
+        let questionStems = Set(Tokenizer.tokens(question).filter { !$0.isStopword && $0.lower.count > 2 }.map(\.stem))
+        let overlap = candidates.map { candidate -> Float in
+            guard !questionStems.isEmpty else { return 0 }
+            let stems = Set(Tokenizer.tokens(candidate.text).map(\.stem))
+            return Float(questionStems.intersection(stems).count) / Float(questionStems.count)
+        }
+        var similarity = [Float](repeating: 0, count: candidates.count)
+        var vectors: [[Float]] = []
+        if search.embedding != nil {
+            vectors = try await search.embed([question] + candidates.map(\.text))
+            similarity = vectors.dropFirst().map { v in zip(vectors[0], v).reduce(0) { $0 + $1.0 * $1.1 } }
+        }
+        let score = candidates.indices.map { similarity[$0] + 0.25 * overlap[$0] - 0.01 * Float(candidates[$0].rank) }
+        let order = candidates.indices.sorted { score[$0] > score[$1] || (score[$0] == score[$1] && $0 < $1) }
+        let best = order[0]
+        let supported = vectors.isEmpty ? overlap[best] >= 0.6 : similarity[best] >= minimumSimilarity
+        guard supported else { return Answer(text: Self.notFound, found: false, citations: [], droppedCitations: 0) }
+        var chosen: [Int] = []
+        for index in order where chosen.count < maxSentences && score[index] >= score[best] - 0.12 {
+            let redundant = !vectors.isEmpty && chosen.contains { other in
+                zip(vectors[index + 1], vectors[other + 1]).reduce(0) { $0 + $1.0 * $1.1 } > 0.9
+            }
+            if !redundant { chosen.append(index) }
+        }
+        chosen.sort { (candidates[$0].rank, candidates[$0].documentId, candidates[$0].start) < (candidates[$1].rank, candidates[$1].documentId, candidates[$1].start) }
+        // Validate every citation against the stored text, and find its page.
+        var texts: [String: (ScalarText, PageIndex)] = [:]
+        var citations: [Citation] = []
+        var dropped = 0
+        for index in chosen {
+            let candidate = candidates[index]
+            if texts[candidate.documentId] == nil, let loaded = try await source(candidate.documentId) {
+                texts[candidate.documentId] = loaded
+            }
+            guard let (text, pages) = texts[candidate.documentId], text.slice(candidate.start, candidate.end) == candidate.text else {
+                dropped += 1
+                continue
+            }
+            citations.append(Citation(documentId: candidate.documentId, page: pages.page(at: candidate.start),
+                                      start: candidate.start, end: candidate.end, quote: candidate.text))
+        }
+        guard !citations.isEmpty else { return Answer(text: Self.notFound, found: false, citations: [], droppedCitations: dropped) }
+        let text = citations.map { $0.quote.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }.joined(separator: " ")
+        return Answer(text: text, found: true, citations: citations, droppedCitations: dropped)
+    }
+}

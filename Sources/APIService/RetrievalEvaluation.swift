@@ -1,0 +1,94 @@
+import DocuThinkerCore
+import Embeddings
+import Extraction
+import Foundation
+import Retrieval
+import Storage
+import TextProcessing
+
+/// Recall@k of keyword, semantic and hybrid search on a question set: each JSONL line
+/// `{"file", "question", "pages": [..]}` names the PDF page that answers it. The documents are
+/// ingested into a temporary store exactly as uploads are, with one owner.
+public enum RetrievalEvaluation {
+    public struct Report: Sendable {
+        /// mode → (recall@1, recall@5, MRR@10, questions)
+        public var modes: [(mode: String, recall1: Double, recall5: Double, mrr: Double)]
+        public var questions: Int
+        public var chunks: Int
+        public var indexSeconds: Double
+        public var unrelatedBestScores: [Float]
+    }
+
+    public static func run(questionsFile: String, documentsDirectory: String, modelDirectory: String,
+                           configuration: AppConfiguration) async throws -> Report {
+        let lines = try String(contentsOfFile: questionsFile, encoding: .utf8).split(separator: "\n")
+        let questions = try lines.compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let files = Set(questions.compactMap { $0["file"] as? String })
+        let directory = NSTemporaryDirectory() + "dt-eval-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try SQLiteStore(path: directory + "/eval.sqlite")
+        try await store.createUser(UserRecord(id: "eval", email: "eval@example.com", passwordHash: "-", createdAt: .now))
+        let ingestor = DocumentIngestor(
+            extractor: DocumentExtractor(limits: configuration.limits),
+            chunker: Chunker(targetWords: configuration.chunkWords, maxWords: configuration.chunkMaxWords, overlapWords: configuration.chunkOverlapWords))
+        let embedder = try MiniLMEmbedder(directory: URL(fileURLWithPath: modelDirectory), batchSize: configuration.embeddingBatchSize)
+        let embedding = ChunkEmbedding(embedder: embedder)
+        var pagesOf: [String: PageIndex] = [:]
+        var documentOf: [String: String] = [:]
+        var chunkCount = 0
+        let started = ContinuousClock.now
+        for file in files.sorted() {
+            let processed = try ingestor.processSynchronously(fileAt: documentsDirectory + "/" + file)
+            let id = file
+            let extraction = processed.extraction
+            let record = DocumentRecord(
+                id: id, ownerId: "eval", title: file, filename: file, format: extraction.format.rawValue, status: .ready,
+                pageCount: extraction.metadata.pageCount, sizeBytes: processed.size, sha256: processed.sha256,
+                characters: extraction.quality.characters, author: nil, qualityJSON: "{}", objectKey: id, createdAt: .now, updatedAt: .now)
+            try await store.insertDocument(record, content: DocumentContent(text: extraction.text, pages: extraction.pages, blocks: extraction.blocks),
+                                           chunks: processed.chunks.map {
+                ChunkRecord(ordinal: $0.index, page: $0.span.page, pageEnd: $0.pageEnd, start: $0.span.start, end: $0.span.end,
+                            wordCount: $0.wordCount, text: $0.text)
+            })
+            let pending = try await store.chunksToEmbed(documentId: id, model: embedder.modelID)
+            for start in stride(from: 0, to: pending.count, by: 64) {
+                let batch = Array(pending[start..<min(pending.count, start + 64)])
+                try await store.saveVectors(zip(batch, embedding.embed(batch.map(\.text))).map { ($0.0.chunkId, $0.1) }, model: embedder.modelID)
+            }
+            chunkCount += pending.count
+            pagesOf[id] = PageIndex(pages: extraction.pages.map { ($0.number, $0.start, $0.end) })
+            documentOf[file] = id
+        }
+        let indexSeconds = Double((ContinuousClock.now - started).components.seconds)
+            + Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+        let search = SearchService(store: store, index: VectorIndex(store: store, model: embedder.modelID, dimensions: 384), embedding: embedding)
+        var modes: [(String, Double, Double, Double)] = []
+        var unrelated: [Float] = []
+        for mode in [SearchService.Mode.keyword, .semantic, .hybrid] {
+            var r1 = 0, r5 = 0, reciprocal = 0.0, counted = 0
+            for question in questions {
+                guard let file = question["file"] as? String, let text = question["question"] as? String,
+                      let pages = question["pages"] as? [Int], !pages.isEmpty, let id = documentOf[file] else { continue }
+                counted += 1
+                let hits = try await search.search(ownerId: "eval", query: text, mode: mode, documentIds: nil, limit: 10)
+                let rank = hits.firstIndex { hit in
+                    guard hit.documentId == id, let index = pagesOf[id] else { return false }
+                    let first = index.page(at: hit.start), last = index.page(at: max(hit.start, hit.end - 1))
+                    return pages.contains { (first...last).contains($0) }
+                }
+                if let rank {
+                    if rank == 0 { r1 += 1 }
+                    if rank < 5 { r5 += 1 }
+                    reciprocal += 1 / Double(rank + 1)
+                }
+            }
+            let n = Double(max(1, counted))
+            modes.append((mode.rawValue, Double(r1) / n, Double(r5) / n, reciprocal / n))
+        }
+        _ = unrelated
+        unrelated = []
+        return Report(modes: modes.map { (mode: $0.0, recall1: $0.1, recall5: $0.2, mrr: $0.3) }, questions: questions.count,
+                      chunks: chunkCount, indexSeconds: indexSeconds, unrelatedBestScores: unrelated)
+    }
+}

@@ -1,0 +1,67 @@
+import Embeddings
+import Foundation
+import Retrieval
+import Hummingbird
+import ServerSupport
+import Storage
+
+/// `GET /v1/search?q=&mode=hybrid|keyword|semantic&documents=id,id&limit=` and the index status
+/// of a document at `GET /v1/documents/{id}/index`.
+struct SearchController: Sendable {
+    let search: SearchService
+    let documents: any DocumentRepository
+    let store: any SearchRepository
+
+    struct Result: Encodable {
+        var documentId: String
+        var chunkId: Int64
+        var score: Double
+        var text: String
+        var page: Int
+        var start: Int
+        var end: Int
+    }
+
+    struct Body: Encodable {
+        var query: String
+        var mode: String
+        var results: [Result]
+    }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("search", use: handle)
+        group.get("documents/:id/index") { _, context in
+            let owner = try context.requireUser()
+            let id = try context.parameters.require("id")
+            guard try await documents.document(id: id, ownerId: owner) != nil else { throw APIError.notFound("No such document.") }
+            let status = try await store.indexStatus(documentId: id)
+                ?? IndexStatus(status: "pending", indexed: 0, total: 0, model: search.embedding?.embedder.modelID ?? "none", updatedAt: .now)
+            return try JSONIO.response(status)
+        }
+    }
+
+    @Sendable func handle(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let owner = try context.requireUser()
+        let query = request.uri.queryParameters
+        guard let q = query.get("q")?.trimmingCharacters(in: .whitespacesAndNewlines), !q.isEmpty else {
+            throw APIError.validation("The query parameter 'q' is required.", field: "q")
+        }
+        guard q.count <= 1_000 else { throw APIError.validation("The query is longer than 1,000 characters.", field: "q") }
+        let modeName = query.get("mode") ?? "hybrid"
+        guard let mode = SearchService.Mode(rawValue: modeName) else {
+            throw APIError.validation("'mode' must be hybrid, keyword or semantic.", field: "mode")
+        }
+        let limit = try query.get("limit").map { raw -> Int in
+            guard let value = Int(raw), (1...100).contains(value) else {
+                throw APIError.validation("'limit' must be an integer in 1...100.", field: "limit")
+            }
+            return value
+        } ?? 10
+        let documentIds = query.get("documents").map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        let hits = try await search.search(ownerId: owner, query: q, mode: mode, documentIds: documentIds, limit: limit)
+        return try JSONIO.response(Body(query: q, mode: mode.rawValue, results: hits.map {
+            Result(documentId: $0.documentId, chunkId: $0.chunkId, score: ($0.score * 10_000).rounded() / 10_000, text: $0.text,
+                   page: $0.page, start: $0.start, end: $0.end)
+        }))
+    }
+}

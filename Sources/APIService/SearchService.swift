@@ -1,0 +1,60 @@
+import Embeddings
+import Foundation
+import HTTPTypes
+import NIOPosix
+import Retrieval
+import ServerSupport
+import Storage
+
+/// Keyword, semantic and hybrid search over the caller's chunks. Semantic search needs the
+/// embedding model; without it, `semantic` answers 503 and `hybrid` falls back to keyword.
+struct SearchService: Sendable {
+    enum Mode: String, Sendable { case hybrid, keyword, semantic }
+
+    let store: any SearchRepository
+    let index: VectorIndex?
+    let embedding: ChunkEmbedding?
+    /// Candidates taken from each side before fusion.
+    var depth = 50
+    var keywordWeight = 0.5
+
+    func search(ownerId: String, query: String, mode: Mode, documentIds: [String]?, limit: Int) async throws -> [ChunkHit] {
+        switch mode {
+        case .keyword:
+            return try await store.keywordSearch(ownerId: ownerId, query: query, documentIds: documentIds, limit: limit)
+        case .semantic:
+            guard index != nil, embedding != nil else { throw Self.unavailable }
+            let hits = try await semantic(ownerId: ownerId, query: query, documentIds: documentIds, limit: limit)
+            return try await details(hits.map { ($0.chunkId, Double($0.score)) }, ownerId: ownerId)
+        case .hybrid:
+            let keyword = try await store.keywordSearch(ownerId: ownerId, query: query, documentIds: documentIds, limit: depth)
+            guard index != nil, embedding != nil else { return Array(keyword.prefix(limit)) }
+            let vector = try await semantic(ownerId: ownerId, query: query, documentIds: documentIds, limit: depth)
+            let fused = HybridFusion.fuse(
+                keyword: keyword.map { .init(chunkId: $0.chunkId, score: $0.score) },
+                vector: vector.map { .init(chunkId: $0.chunkId, score: Double($0.score)) }, keywordWeight: keywordWeight)
+            return try await details(Array(fused.prefix(limit)).map { ($0.chunkId, $0.score) }, ownerId: ownerId)
+        }
+    }
+
+    /// Embeds texts off the cooperative pool.
+    func embed(_ texts: [String]) async throws -> [[Float]] {
+        guard let embedding else { throw Self.unavailable }
+        return try await NIOThreadPool.singleton.runIfActive { embedding.embed(texts) }
+    }
+
+    private func semantic(ownerId: String, query: String, documentIds: [String]?, limit: Int) async throws -> [(chunkId: Int64, documentId: String, score: Float)] {
+        guard let index else { throw Self.unavailable }
+        let vector = try await embed([query])[0]
+        return try await index.search(ownerId: ownerId, query: vector, documentIds: documentIds.map(Set.init), limit: limit)
+    }
+
+    private func details(_ ranked: [(Int64, Double)], ownerId: String) async throws -> [ChunkHit] {
+        let found = Dictionary(uniqueKeysWithValues: try await store.chunks(ids: ranked.map(\.0), ownerId: ownerId).map { ($0.chunkId, $0) })
+        return ranked.compactMap { id, score in found[id].map { var hit = $0; hit.score = score; return hit } }
+    }
+
+    static let unavailable = APIError(
+        .serviceUnavailable, code: "embeddings_unavailable",
+        message: "Semantic search needs the embedding model; run scripts/bootstrap or set DOCUTHINKER_EMBEDDING_MODEL_DIR.")
+}

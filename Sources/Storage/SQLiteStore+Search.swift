@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore: SearchRepository {
+    public func keywordSearch(ownerId: String, query: String, documentIds: [String]?, limit: Int) async throws -> [ChunkHit] {
+        guard let match = Self.ftsQuery(query) else { return [] }
+        return try await pool.read { db in
+            var sql = """
+                SELECT c.id, c.documentId, c.ordinal, c.page, c.startOffset, c.endOffset, c.text, bm25(chunks_fts) AS rank
+                FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid JOIN documents d ON d.id = c.documentId
+                WHERE chunks_fts MATCH ? AND d.ownerId = ?
+                """
+            var arguments: StatementArguments = [match, ownerId]
+            if let documentIds {
+                guard !documentIds.isEmpty else { return [] }
+                sql += " AND c.documentId IN (\(databaseQuestionMarks(count: documentIds.count)))"
+                for id in documentIds { arguments += [id] }
+            }
+            sql += " ORDER BY rank, c.id LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
+                ChunkHit(chunkId: $0[0], documentId: $0[1], ordinal: $0[2], page: $0[3], start: $0[4], end: $0[5],
+                         text: $0[6], score: -($0[7] as Double))
+            }
+        }
+    }
+
+    /// An FTS5 query OR-ing the quoted words of free text (stopwords dropped when others remain),
+    /// so user input can never be FTS5 syntax.
+    static func ftsQuery(_ text: String) -> String? {
+        let words = text.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init).filter { !$0.isEmpty }
+        let stop: Set<String> = ["a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "how",
+                                 "i", "if", "in", "is", "it", "my", "of", "on", "or", "that", "the", "this", "to", "was",
+                                 "what", "when", "where", "which", "who", "why", "will", "with", "you", "your"]
+        let content = words.filter { !stop.contains($0) }
+        let chosen = Array(Set(content.isEmpty ? words : content)).sorted().prefix(32)
+        guard !chosen.isEmpty else { return nil }
+        return chosen.map { "\"\($0)\"" }.joined(separator: " OR ")
+    }
+
+    public func chunksToEmbed(documentId: String, model: String) async throws -> [(chunkId: Int64, text: String)] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT c.id, c.text FROM chunks c LEFT JOIN chunk_vectors v ON v.chunkId = c.id AND v.model = ?
+                WHERE c.documentId = ? AND v.chunkId IS NULL ORDER BY c.ordinal
+                """, arguments: [model, documentId]).map { (chunkId: $0[0], text: $0[1]) }
+        }
+    }
+
+    public func saveVectors(_ vectors: [(chunkId: Int64, vector: [Float])], model: String) async throws {
+        try await pool.write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO chunk_vectors (chunkId, model, vector)
+                SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM chunks WHERE id = ?)
+                """)
+            for entry in vectors {
+                let blob = entry.vector.withUnsafeBufferPointer { Data(buffer: $0) }
+                try statement.execute(arguments: [entry.chunkId, model, blob, entry.chunkId])
+            }
+        }
+    }
+
+    public func vectors(ownerId: String, model: String) async throws -> [StoredVector] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT v.chunkId, c.documentId, v.vector FROM chunk_vectors v
+                JOIN chunks c ON c.id = v.chunkId JOIN documents d ON d.id = c.documentId
+                WHERE d.ownerId = ? AND v.model = ? ORDER BY v.chunkId
+                """, arguments: [ownerId, model]).map { row in
+                let blob: Data = row[2]
+                let floats = blob.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+                return StoredVector(chunkId: row[0], documentId: row[1], vector: floats)
+            }
+        }
+    }
+
+    public func chunks(ids: [Int64], ownerId: String) async throws -> [ChunkHit] {
+        guard !ids.isEmpty else { return [] }
+        return try await pool.read { db in
+            var arguments: StatementArguments = [ownerId]
+            for id in ids { arguments += [id] }
+            return try Row.fetchAll(db, sql: """
+                SELECT c.id, c.documentId, c.ordinal, c.page, c.startOffset, c.endOffset, c.text
+                FROM chunks c JOIN documents d ON d.id = c.documentId
+                WHERE d.ownerId = ? AND c.id IN (\(databaseQuestionMarks(count: ids.count)))
+                """, arguments: arguments).map {
+                ChunkHit(chunkId: $0[0], documentId: $0[1], ordinal: $0[2], page: $0[3], start: $0[4], end: $0[5], text: $0[6], score: 0)
+            }
+        }
+    }
+
+    public func setIndexStatus(documentId: String, _ status: IndexStatus) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO document_index (documentId, status, indexed, total, model, error, updatedAt)
+                SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?)
+                """, arguments: [documentId, status.status, status.indexed, status.total, status.model, status.error,
+                                 status.updatedAt, documentId])
+        }
+    }
+
+    public func indexStatus(documentId: String) async throws -> IndexStatus? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT status, indexed, total, model, error, updatedAt FROM document_index WHERE documentId = ?",
+                             arguments: [documentId]).map {
+                IndexStatus(status: $0[0], indexed: $0[1], total: $0[2], model: $0[3], error: $0[4], updatedAt: $0[5])
+            }
+        }
+    }
+
+    public func documentsNeedingIndex(model: String) async throws -> [(documentId: String, ownerId: String)] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT d.id, d.ownerId FROM documents d LEFT JOIN document_index i ON i.documentId = d.id
+                WHERE i.documentId IS NULL OR i.status != 'ready' OR i.model != ? ORDER BY d.createdAt
+                """, arguments: [model]).map { (documentId: $0[0], ownerId: $0[1]) }
+        }
+    }
+}
