@@ -16,11 +16,15 @@ public enum RetrievalEvaluation {
         public var questions: Int
         public var chunks: Int
         public var indexSeconds: Double
-        public var unrelatedBestScores: [Float]
+        /// Chat: share of related questions answered, and of unrelated ones answered "not found".
+        public var chatAnswered: Double
+        public var chatRejected: Double
+        /// Share of answered related questions whose citations include an expected page.
+        public var chatCitedRightPage: Double
     }
 
-    public static func run(questionsFile: String, documentsDirectory: String, modelDirectory: String,
-                           configuration: AppConfiguration) async throws -> Report {
+    public static func run(questionsFile: String, unrelatedFile: String?, documentsDirectory: String, modelDirectory: String,
+                           configuration: AppConfiguration, minimumSimilarity: Float? = nil) async throws -> Report {
         let lines = try String(contentsOfFile: questionsFile, encoding: .utf8).split(separator: "\n")
         let questions = try lines.compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         let files = Set(questions.compactMap { $0["file"] as? String })
@@ -64,7 +68,6 @@ public enum RetrievalEvaluation {
             + Double((ContinuousClock.now - started).components.attoseconds) / 1e18
         let search = SearchService(store: store, index: VectorIndex(store: store, model: embedder.modelID, dimensions: 384), embedding: embedding)
         var modes: [(String, Double, Double, Double)] = []
-        var unrelated: [Float] = []
         for mode in [SearchService.Mode.keyword, .semantic, .hybrid] {
             var r1 = 0, r5 = 0, reciprocal = 0.0, counted = 0
             for question in questions {
@@ -86,9 +89,31 @@ public enum RetrievalEvaluation {
             let n = Double(max(1, counted))
             modes.append((mode.rawValue, Double(r1) / n, Double(r5) / n, reciprocal / n))
         }
-        _ = unrelated
-        unrelated = []
+        var chat = ChatService(documents: store, search: search)
+        if let minimumSimilarity { chat.minimumSimilarity = minimumSimilarity }
+        var answered = 0, rightPage = 0, related = 0
+        for question in questions {
+            guard let file = question["file"] as? String, let text = question["question"] as? String,
+                  let pages = question["pages"] as? [Int], let id = documentOf[file] else { continue }
+            related += 1
+            let answer = try await chat.answer(question: text, ownerId: "eval", documentIds: nil)
+            if answer.found {
+                answered += 1
+                if answer.citations.contains(where: { $0.documentId == id && pages.contains($0.page) }) { rightPage += 1 }
+            }
+        }
+        var rejected = 0, unrelatedCount = 0
+        if let unrelatedFile {
+            for line in try String(contentsOfFile: unrelatedFile, encoding: .utf8).split(separator: "\n") {
+                guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                      let text = object["question"] as? String else { continue }
+                unrelatedCount += 1
+                if try await !chat.answer(question: text, ownerId: "eval", documentIds: nil).found { rejected += 1 }
+            }
+        }
         return Report(modes: modes.map { (mode: $0.0, recall1: $0.1, recall5: $0.2, mrr: $0.3) }, questions: questions.count,
-                      chunks: chunkCount, indexSeconds: indexSeconds, unrelatedBestScores: unrelated)
+                      chunks: chunkCount, indexSeconds: indexSeconds,
+                      chatAnswered: Double(answered) / Double(max(1, related)), chatRejected: Double(rejected) / Double(max(1, unrelatedCount)),
+                      chatCitedRightPage: Double(rightPage) / Double(max(1, answered)))
     }
 }

@@ -18,6 +18,8 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "Write the report (Markdown) here as well.") var output: String?
     @Option(help: "JSONL of {file, question, pages} for retrieval recall@k.") var retrieval: String?
     @Option(help: "Directory holding the files named by --retrieval.") var documents = "test-data/pdf"
+    @Option(help: "JSONL of questions no document answers (chat must say not found).") var unrelated: String?
+    @Option(help: "Chat's minimum question–sentence similarity (calibration).") var minimumSimilarity: Float?
     @Option(help: "Embedding model directory.") var model = "models/all-MiniLM-L6-v2"
 
     func run() async throws {
@@ -26,11 +28,15 @@ struct EvaluateCommand: AsyncParsableCommand {
         if let sentiment { report += try await evaluateSentiment(sentiment) }
         if let retrieval {
             let configuration = AppConfiguration(reader: try await AppConfiguration.standardReader())
-            let result = try await RetrievalEvaluation.run(questionsFile: retrieval, documentsDirectory: documents,
-                                                           modelDirectory: model, configuration: configuration)
+            let result = try await RetrievalEvaluation.run(questionsFile: retrieval, unrelatedFile: unrelated, documentsDirectory: documents,
+                                                           modelDirectory: model, configuration: configuration,
+                                                           minimumSimilarity: minimumSimilarity)
             report += ["## Retrieval (\(result.questions) questions, \(result.chunks) chunks, indexed in \(String(format: "%.1f", result.indexSeconds)) s)", "",
                        "| mode | recall@1 | recall@5 | MRR@10 |", "|---|--:|--:|--:|"]
             report += result.modes.map { "| \($0.mode) | \(String(format: "%.3f", $0.recall1)) | \(String(format: "%.3f", $0.recall5)) | \(String(format: "%.3f", $0.mrr)) |" }
+            report.append("")
+            report.append(String(format: "Chat (offline, extractive): answered %.1f%% of the questions (%.1f%% of those cite an expected page); said \"not found\" to %.1f%% of unrelated questions.",
+                                 result.chatAnswered * 100, result.chatCitedRightPage * 100, result.chatRejected * 100))
             report.append("")
         }
         let text = report.joined(separator: "\n")

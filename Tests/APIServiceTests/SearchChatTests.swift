@@ -1,0 +1,191 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite("Search and chat")
+struct SearchChatTests {
+    /// Waits until the document's chunks are embedded (background service), up to 60 s.
+    private func waitForIndex(_ client: any TestClientProtocol, _ id: String, _ session: Session) async throws {
+        for _ in 0..<600 {
+            let status: String = try await client.execute(uri: "/v1/documents/\(id)/index", method: .get, headers: session.auth) { response in
+                (try JSON.object(response)["status"] as? String) ?? ""
+            }
+            if status == "ready" { return }
+            #expect(status != "failed" && status != "unavailable")
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("indexing did not finish")
+    }
+
+    private func upload(_ client: any TestClientProtocol, _ file: String, _ session: Session) async throws -> String {
+        let id = try #require(try JSON.object(try await client.uploadFixture(file, session: session))["id"] as? String)
+        try await waitForIndex(client, id, session)
+        return id
+    }
+
+    private func text(_ client: any TestClientProtocol, _ id: String, _ session: Session) async throws -> [Unicode.Scalar] {
+        try await client.execute(uri: "/v1/documents/\(id)/text", method: .get, headers: session.auth) { response in
+            Array(try #require(try JSON.object(response)["text"] as? String).unicodeScalars)
+        }
+    }
+
+    private func slice(_ scalars: [Unicode.Scalar], _ start: Int, _ end: Int) -> String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars[start..<end])
+        return String(view)
+    }
+
+    @Test func searchModesAreScopedAndPointAtTheText() async throws {
+        try await TestApp().test { client in
+            let ada = try await client.register("ada@example.com")
+            let bob = try await client.register("bob@example.com")
+            let pdf = try await upload(client, "sample.pdf", ada)
+            let docx = try await upload(client, "sample.docx", ada)
+            let bobs = try await upload(client, "sample.html", bob)
+            let scalars = try await text(client, pdf, ada)
+            for mode in ["keyword", "semantic", "hybrid"] {
+                let query = mode == "keyword" ? "filters pollution" : "did the new filters reduce pollution"
+                try await client.execute(uri: "/v1/search?q=\(query.replacingOccurrences(of: " ", with: "%20"))&mode=\(mode)", method: .get, headers: ada.auth) { response in
+                    #expect(response.status == .ok, "\(mode): \(String(buffer: response.body))")
+                    let results = try #require(try JSON.object(response)["results"] as? [[String: Any]])
+                    #expect(results.first?["documentId"] as? String == pdf, "\(mode) ranks the river report first")
+                    #expect(!results.contains { $0["documentId"] as? String == bobs })
+                    for result in results where result["documentId"] as? String == pdf {
+                        let start = try #require(result["start"] as? Int), end = try #require(result["end"] as? Int)
+                        #expect(slice(scalars, start, end) == result["text"] as? String)
+                        #expect(result["chunkId"] is Int && result["score"] is Double && result["page"] is Int)
+                    }
+                }
+            }
+            try await client.execute(uri: "/v1/search?q=sales%20growth&mode=hybrid&documents=\(pdf)", method: .get, headers: ada.auth) { response in
+                let results = try JSON.object(response)["results"] as? [[String: Any]] ?? []
+                #expect(results.allSatisfy { $0["documentId"] as? String == pdf })
+            }
+            try await client.execute(uri: "/v1/search?q=sales%20growth%20quarter&mode=keyword", method: .get, headers: ada.auth) { response in
+                let results = try JSON.object(response)["results"] as? [[String: Any]] ?? []
+                #expect(results.first?["documentId"] as? String == docx)
+            }
+            try await client.execute(uri: "/v1/search?q=rivers&mode=hybrid", method: .get, headers: bob.auth) { response in
+                let results = try JSON.object(response)["results"] as? [[String: Any]] ?? []
+                #expect(!results.contains { [pdf, docx].contains($0["documentId"] as? String ?? "") }, "never another user's chunks")
+            }
+            for uri in ["/v1/search?mode=hybrid", "/v1/search?q=x&mode=fuzzy", "/v1/search?q=x&limit=0"] {
+                try await client.execute(uri: uri, method: .get, headers: ada.auth) { response in
+                    #expect(response.status == .unprocessableContent)
+                }
+            }
+            try await client.execute(uri: "/v1/search?q=%22%20OR%20*%20NEAR(", method: .get, headers: ada.auth) { response in
+                #expect(response.status == .ok, "FTS syntax in user input is neutralised")
+            }
+        }
+    }
+
+    @Test func chatAnswersWithValidCitationsOrSaysNotFound() async throws {
+        let app = try TestApp()
+        let (chatId, pdf): (String, String) = try await app.test { client in
+            let ada = try await client.register("ada@example.com")
+            let pdf = try await upload(client, "sample.pdf", ada)
+            _ = try await upload(client, "sample.docx", ada)
+            let scalars = try await text(client, pdf, ada)
+            let chatId: String = try await client.execute(uri: "/v1/chats", method: .post, headers: ada.auth.merging(JSON.headers),
+                                                          body: JSON.body(["documentIds": [pdf]])) { response in
+                #expect(response.status == .created)
+                return try #require(try JSON.object(response)["id"] as? String)
+            }
+            let uri = "/v1/chats/\(chatId)/messages"
+            let headers = ada.auth.merging(JSON.headers)
+            try await client.execute(uri: uri, method: .post, headers: headers, body: JSON.body(["content": "How much water did Dr. Smith measure?"])) { response in
+                let object = try JSON.object(response)
+                #expect(object["found"] as? Bool == true)
+                #expect((object["answer"] as? String)?.contains("3.14 litres") == true)
+                let citations = try #require(object["citations"] as? [[String: Any]])
+                #expect(!citations.isEmpty)
+                for citation in citations {
+                    #expect(citation["documentId"] as? String == pdf)
+                    let start = try #require(citation["start"] as? Int), end = try #require(citation["end"] as? Int)
+                    #expect(slice(scalars, start, end) == citation["quote"] as? String)
+                }
+            }
+            for question in ["What is the capital city of Mongolia?", "Which team won the football world cup final?"] {
+                try await client.execute(uri: uri, method: .post, headers: headers, body: JSON.body(["content": question])) { response in
+                    let object = try JSON.object(response)
+                    #expect(object["found"] as? Bool == false, "\(question) → \(object["answer"] ?? "")")
+                    #expect((object["citations"] as? [Any])?.isEmpty == true)
+                }
+            }
+            try await client.execute(uri: uri + "?stream=true", method: .post, headers: headers, body: JSON.body(["content": "What did the team collect from the rivers?"])) { response in
+                #expect(response.headers[.contentType] == "text/event-stream")
+                let body = String(buffer: response.body)
+                #expect(body.contains("event: delta") && body.contains("event: done"))
+            }
+            try await client.execute(uri: uri, method: .post, headers: headers, body: JSON.body(["content": "  "])) { response in
+                #expect(response.status == .unprocessableContent)
+            }
+            // Another user sees neither the chat nor, in a library chat, the documents.
+            let bob = try await client.register("bob@example.com")
+            try await client.execute(uri: "/v1/chats/\(chatId)", method: .get, headers: bob.auth) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: uri, method: .post, headers: bob.auth.merging(JSON.headers), body: JSON.body(["content": "hi there friend"])) { response in
+                #expect(response.status == .notFound)
+            }
+            let bobChat: String = try await client.execute(uri: "/v1/chats", method: .post, headers: bob.auth) { response in
+                try #require(try JSON.object(response)["id"] as? String)
+            }
+            try await client.execute(uri: "/v1/chats/\(bobChat)/messages", method: .post, headers: bob.auth.merging(JSON.headers),
+                                     body: JSON.body(["content": "How much water did Dr. Smith measure?"])) { response in
+                let object = try JSON.object(response)
+                #expect(object["found"] as? Bool == false)
+                #expect(!(String(buffer: response.body).contains(pdf)))
+            }
+            try await client.execute(uri: "/v1/chats", method: .post, headers: bob.auth.merging(JSON.headers), body: JSON.body(["documentIds": [pdf]])) { response in
+                #expect(response.status == .notFound, "cannot scope a chat to another user's document")
+            }
+            return (chatId, pdf)
+        }
+        // History survives a restart.
+        try await TestApp(dataDirectory: app.dataDirectory).test { client in
+            let ada = try await client.login("ada@example.com")
+            try await client.execute(uri: "/v1/chats/\(chatId)", method: .get, headers: ada.auth) { response in
+                let object = try JSON.object(response)
+                let messages = try #require(object["messages"] as? [[String: Any]])
+                #expect(messages.count == 8)
+                #expect(messages.first?["role"] as? String == "user")
+                #expect(((messages[1]["citations"] as? [[String: Any]])?.first?["documentId"] as? String) == pdf)
+            }
+            try await client.execute(uri: "/v1/chats", method: .get, headers: ada.auth) { response in
+                let json = try JSON.array(response)
+                #expect(json.count == 1)
+            }
+        }
+    }
+
+    @Test func legacyChatRoute() async throws {
+        try await TestApp().test { client in
+            let ada = try await client.register("ada@example.com")
+            let headers = ada.auth.merging(JSON.headers)
+            let text = "The museum opens at nine in the morning. Tickets cost twelve euros for adults. Children under six enter for free."
+            let session: String = try await client.execute(uri: "/chat", method: .post, headers: headers,
+                                                           body: JSON.body(["message": "How much is an adult ticket?", "originalText": text])) { response in
+                let object = try JSON.object(response)
+                #expect((object["response"] as? String)?.contains("twelve euros") == true)
+                return try #require(object["sessionId"] as? String)
+            }
+            try await client.execute(uri: "/chat", method: .post, headers: headers,
+                                     body: JSON.body(["message": "When does it open?", "originalText": text, "sessionId": session])) { response in
+                let object = try JSON.object(response)
+                #expect(object["sessionId"] as? String == session)
+                #expect((object["response"] as? String)?.contains("nine in the morning") == true)
+            }
+            try await client.execute(uri: "/chat", method: .post, headers: headers, body: JSON.body(["message": "hello"])) { response in
+                #expect(response.status == .badRequest)
+            }
+            try await client.execute(uri: "/v1/chats/\(session)", method: .get, headers: ada.auth) { response in
+                let object = try JSON.object(response)
+                #expect((object["messages"] as? [Any])?.count == 4)
+            }
+        }
+    }
+}
