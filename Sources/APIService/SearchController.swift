@@ -43,7 +43,9 @@ struct SearchController: Sendable {
     @Sendable func handle(_ request: Request, context: AppRequestContext) async throws -> Response {
         let owner = try context.requireUser()
         let query = request.uri.queryParameters
-        guard let q = query.get("q")?.trimmingCharacters(in: .whitespacesAndNewlines), !q.isEmpty else {
+        // Form-style queries encode spaces as '+'.
+        guard let q = query.get("q")?.replacingOccurrences(of: "+", with: " ").trimmingCharacters(in: .whitespacesAndNewlines),
+              !q.isEmpty else {
             throw APIError.validation("The query parameter 'q' is required.", field: "q")
         }
         guard q.count <= 1_000 else { throw APIError.validation("The query is longer than 1,000 characters.", field: "q") }
