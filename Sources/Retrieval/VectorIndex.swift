@@ -42,11 +42,20 @@ public actor VectorIndex {
                 }
             }
         }
-        var candidates = Array(0..<n)
-        if let documentIds { candidates = candidates.filter { documentIds.contains(owner.documentIDs[$0]) } }
-        // Partial selection would be faster for huge n; a sort of the survivors is exact and simple.
-        let top = candidates.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && owner.chunkIDs[$0] < owner.chunkIDs[$1]) }
-            .prefix(limit)
+        // Exact top-k by partial selection: one pass, keeping the best `limit` in order.
+        func better(_ a: Int, _ b: Int) -> Bool {
+            scores[a] > scores[b] || (scores[a] == scores[b] && owner.chunkIDs[a] < owner.chunkIDs[b])
+        }
+        var top: [Int] = []
+        top.reserveCapacity(limit + 1)
+        for i in 0..<n {
+            if let documentIds, !documentIds.contains(owner.documentIDs[i]) { continue }
+            if top.count == limit, let last = top.last, !better(i, last) { continue }
+            var position = top.count
+            while position > 0, better(i, top[position - 1]) { position -= 1 }
+            top.insert(i, at: position)
+            if top.count > limit { top.removeLast() }
+        }
         return top.map { (owner.chunkIDs[$0], owner.documentIDs[$0], scores[$0]) }
     }
 

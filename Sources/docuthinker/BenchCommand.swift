@@ -1,3 +1,4 @@
+import APIService
 import ArgumentParser
 import Embeddings
 import Foundation
@@ -34,5 +35,43 @@ struct BenchEmbedCommand: AsyncParsableCommand {
         print(String(format: "docuthinker: %d texts, %d tokens in %.2fs = %.1f texts/s, %.0f tokens/s, %.1f GFLOP/s (cores %d, batch %d)",
                      texts.count, total, best, Double(texts.count) / best, Double(total) / best, flops / best / 1e9,
                      embedder.parallelism, batchSize))
+    }
+}
+
+/// `docuthinker bench-search TEXTS.json QUERIES.json --sizes 10000,100000`: search latency.
+struct BenchSearchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-search", abstract: "Measure keyword, vector and hybrid query latency (p50/p99).")
+
+    @Argument(help: "A JSON array of chunk texts (real text; embedded once, then grown to each size).") var texts: String
+    @Argument(help: "A JSON array of query strings.") var queries: String
+    @Option(help: "Corpus sizes in chunks.") var sizes = "10000,100000"
+    @Option(help: "Embedding model directory.") var model = "models/all-MiniLM-L6-v2"
+    @Option(help: "Write each size's vectors (float32, row-major) to PREFIX-SIZE.f32 and the query vectors to PREFIX-queries.f32.")
+    var vectorsPrefix: String?
+
+    func run() async throws {
+        let textList = try JSONDecoder().decode([String].self, from: Data(contentsOf: URL(fileURLWithPath: texts)))
+        let queryList = try JSONDecoder().decode([String].self, from: Data(contentsOf: URL(fileURLWithPath: queries)))
+        let embedder = try MiniLMEmbedder(directory: URL(fileURLWithPath: model))
+        let start = ContinuousClock.now
+        let vectors = embedder.embedSynchronously(textList)
+        let queryVectors = embedder.embedSynchronously(queryList)
+        print("embedded \(textList.count) texts and \(queryList.count) queries in \(ContinuousClock.now - start)")
+        if let vectorsPrefix {
+            var data = Data()
+            for vector in queryVectors { vector.withUnsafeBufferPointer { data.append(Data(buffer: $0)) } }
+            try data.write(to: URL(fileURLWithPath: "\(vectorsPrefix)-queries.f32"))
+        }
+        print("| chunks | mode | p50 ms | p99 ms | mean ms |")
+        print("|--:|---|--:|--:|--:|")
+        for size in sizes.split(separator: ",").compactMap({ Int($0) }) {
+            let rows = try await SearchBenchmark.run(
+                texts: textList, vectors: vectors, queries: queryList, queryVectors: queryVectors, size: size,
+                vectorsOut: vectorsPrefix.map { "\($0)-\(size).f32" }, embedder: embedder)
+            for row in rows {
+                print("| \(row.size) | \(row.mode) | " + String(format: "%.2f | %.2f | %.2f |", row.p50, row.p99, row.mean))
+            }
+        }
     }
 }
