@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
@@ -47,6 +49,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "TextProcessing", dependencies: ["DocuThinkerCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "LLM",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "Retrieval", dependencies: ["Embeddings", "COpenBLAS", "Storage"], swiftSettings: swiftSettings),
         .target(
             name: "Analysis",
@@ -103,6 +114,15 @@ let package = Package(
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "TextProcessing"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "TextProcessingTests", dependencies: ["TextProcessing"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LLMTests",
+            dependencies: [
+                "LLM", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings"], swiftSettings: swiftSettings),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Storage", "Embeddings"], swiftSettings: swiftSettings),
         .testTarget(

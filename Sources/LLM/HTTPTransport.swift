@@ -1,0 +1,125 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The few HTTP operations providers need, over AsyncHTTPClient, with errors mapped to
+/// `LLMError` (status codes, timeouts). Keys travel only in headers/URLs, never in errors or logs.
+struct HTTPTransport: Sendable {
+    let client: HTTPClient
+    let timeout: TimeAmount
+
+    struct Reply {
+        var status: Int
+        var headers: HTTPHeaders
+        var body: Data
+    }
+
+    func post(_ url: String, headers: [(String, String)], json: Data) async throws -> Reply {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(bytes: json))
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            let body = try await response.body.collect(upTo: 16 * 1024 * 1024)
+            return Reply(status: Int(response.status.code), headers: response.headers, body: Data(body.readableBytesView))
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            throw LLMError(.timeout, "The provider did not answer in time.")
+        } catch let error as LLMError {
+            throw error
+        } catch {
+            throw LLMError(.server, "The provider could not be reached (\(type(of: error))).")
+        }
+    }
+
+    func get(_ url: String, headers: [(String, String)] = []) async throws -> Reply {
+        var request = HTTPClientRequest(url: url)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            let body = try await response.body.collect(upTo: 16 * 1024 * 1024)
+            return Reply(status: Int(response.status.code), headers: response.headers, body: Data(body.readableBytesView))
+        } catch {
+            throw LLMError(.server, "The provider could not be reached (\(type(of: error))).")
+        }
+    }
+
+    /// Posts and yields the `data:` payloads of a server-sent-event response as they arrive.
+    func postEvents(_ url: String, headers: [(String, String)], json: Data) -> AsyncThrowingStream<(event: String?, data: String), any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                var request = HTTPClientRequest(url: url)
+                request.method = .POST
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.headers.add(name: "Accept", value: "text/event-stream")
+                for (name, value) in headers { request.headers.add(name: name, value: value) }
+                request.body = .bytes(ByteBuffer(bytes: json))
+                do {
+                    let response = try await client.execute(request, timeout: timeout)
+                    guard response.status.code < 300 else {
+                        let body = try await response.body.collect(upTo: 1024 * 1024)
+                        throw ProviderErrors.map(status: Int(response.status.code), headers: response.headers, body: Data(body.readableBytesView))
+                    }
+                    var parser = SSEParser()
+                    for try await buffer in response.body {
+                        for event in parser.feed(String(decoding: buffer.readableBytesView, as: UTF8.self)) {
+                            continuation.yield(event)
+                        }
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error is LLMError ? error : LLMError(.server, "The stream broke (\(type(of: error)))."))
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}
+
+/// Incremental server-sent-events parser: lines `event:` and `data:`, events end at a blank line.
+struct SSEParser {
+    private var buffer = ""
+    private var event: String?
+    private var data: [String] = []
+
+    mutating func feed(_ chunk: String) -> [(event: String?, data: String)] {
+        buffer += chunk
+        var events: [(event: String?, data: String)] = []
+        while let newline = buffer.firstIndex(where: { $0 == "\n" || $0 == "\r\n" }) {
+            var line = String(buffer[..<newline])
+            buffer = String(buffer[buffer.index(after: newline)...])
+            if line.hasSuffix("\r") { line.removeLast() }
+            if line.isEmpty {
+                if !data.isEmpty { events.append((event, data.joined(separator: "\n"))) }
+                event = nil
+                data = []
+            } else if line.hasPrefix("data:") {
+                data.append(String(line.dropFirst(5)).trimmingCharacters(in: .whitespaces))
+            } else if line.hasPrefix("event:") {
+                event = String(line.dropFirst(6)).trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return events
+    }
+}
+
+/// Maps provider error responses onto `LLMError`.
+enum ProviderErrors {
+    static func map(status: Int, headers: HTTPHeaders, body: Data) -> LLMError {
+        let text = String(decoding: body.prefix(2_000), as: UTF8.self)
+        let lower = text.lowercased()
+        let retryAfter = headers.first(name: "retry-after").flatMap(Double.init)
+        switch status {
+        case 401, 403: return LLMError(.unauthorized, "The provider rejected the API key (\(status)).")
+        case 429:
+            if lower.contains("insufficient_quota") || lower.contains("resource_exhausted") || lower.contains("quota") {
+                return LLMError(.quotaExceeded, "The provider's quota is exhausted.", retryAfter: retryAfter)
+            }
+            return LLMError(.rateLimited, "The provider is rate-limiting requests.", retryAfter: retryAfter)
+        case 400, 404, 413, 422: return LLMError(.badRequest, "The provider refused the request (\(status)).")
+        default: return LLMError(.server, "The provider failed (\(status)).")
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import HummingbirdTesting
+import LLM
+import Testing
+
+@Suite("LLM provider contracts against a local server replaying documented bodies")
+struct ProviderContractTests {
+    let request = LLMRequest(system: "Be brief.", messages: [.init(role: .user, content: "Say hello")], maxTokens: 50)
+
+    private func withServer(_ body: @Sendable (String, Calls) async throws -> Void) async throws {
+        let calls = Calls()
+        try await fakeProviderServer(calls: calls).test(.live) { client in
+            try await body("http://127.0.0.1:\(try #require(client.port))", calls)
+        }
+    }
+
+    private func code(_ work: () async throws -> Void) async -> LLMError.Code? {
+        do { try await work(); return nil } catch let error as LLMError { return error.code } catch { return nil }
+    }
+
+    @Test func openAICompatible() async throws {
+        try await withServer { base, calls in
+            let ok = OpenAICompatibleProvider(baseURL: base + "/v1", apiKey: "sk-test", model: "gpt-4o-mini")
+            let response = try await ok.complete(request)
+            #expect(response.text == "This is a test!")
+            #expect(response.usage == LLMUsage(inputTokens: 13, outputTokens: 7))
+            #expect(await calls.lastHeaders["authorization"] == "Bearer sk-test")
+            let sent = await calls.lastBody["openai:gpt-4o-mini"] ?? ""
+            #expect(sent.contains("\"role\":\"system\"") && sent.contains("Be brief."))
+            var json = request
+            json.json = true
+            _ = try await ok.complete(json)
+            #expect((await calls.lastBody["openai:gpt-4o-mini"] ?? "").contains("json_object"))
+            var streamed = ""
+            for try await delta in OpenAICompatibleProvider(baseURL: base + "/v1", apiKey: nil, model: "stream").stream(request) { streamed += delta }
+            #expect(streamed == "Hello world")
+            for (model, expected) in [("401", LLMError.Code.unauthorized), ("quota", .quotaExceeded), ("429", .rateLimited),
+                                      ("500", .server), ("malformed", .malformed)] {
+                let provider = OpenAICompatibleProvider(baseURL: base + "/v1", apiKey: "k", model: model)
+                #expect(await code { _ = try await provider.complete(request) } == expected, "\(model)")
+            }
+            let slow = OpenAICompatibleProvider(baseURL: base + "/v1", apiKey: "k", model: "slow", timeout: .seconds(1))
+            #expect(await code { _ = try await slow.complete(request) } == .timeout)
+        }
+    }
+
+    @Test func anthropicMessages() async throws {
+        try await withServer { base, calls in
+            let provider = AnthropicProvider(baseURL: base, apiKey: "sk-ant", model: "claude-3-5-sonnet-20241022")
+            let response = try await provider.complete(request)
+            #expect(response.text == "Hello!" && response.usage == LLMUsage(inputTokens: 12, outputTokens: 6))
+            #expect(await calls.lastHeaders["x-api-key"] == "sk-ant")
+            #expect(await calls.lastHeaders["anthropic-version"] == "2023-06-01")
+            #expect((await calls.lastBody["anthropic:claude-3-5-sonnet-20241022"] ?? "").contains("\"system\":\"Be brief.\""))
+            var streamed = ""
+            for try await delta in AnthropicProvider(baseURL: base, apiKey: "k", model: "stream").stream(request) { streamed += delta }
+            #expect(streamed == "Hello there")
+            #expect(await code { _ = try await AnthropicProvider(baseURL: base, apiKey: "k", model: "401").complete(request) } == .unauthorized)
+            #expect(await code { _ = try await AnthropicProvider(baseURL: base, apiKey: "k", model: "529").complete(request) } == .server)
+        }
+    }
+
+    @Test func geminiRotatesKeysAndCoolsThemDown() async throws {
+        try await withServer { base, calls in
+            let provider = GeminiProvider(baseURL: base, keys: ["exhausted", "bad", "good"], model: "gemini-1.5-pro")
+            for _ in 0..<3 {
+                let response = try await provider.complete(request)
+                #expect(response.text == "Hello from Gemini")
+                #expect(response.usage == LLMUsage(inputTokens: 4, outputTokens: 3))
+            }
+            // The exhausted and rejected keys were each tried once, then cooled down / benched.
+            #expect(await calls.count["gemini:exhausted"] == 1)
+            #expect(await calls.count["gemini:bad"] == 1)
+            #expect(await calls.count["gemini:good"] == 3)
+            #expect(await calls.count["gemini:models"] == 1, "model list cached")
+            let fallback = GeminiProvider(baseURL: base, keys: ["good"], model: "gemini-9-ultra", fallbackModel: "gemini-1.5-flash")
+            #expect(try await fallback.complete(request).model == "gemini-1.5-flash")
+            let none = GeminiProvider(baseURL: base, keys: ["exhausted"], model: "gemini-1.5-pro", cooldown: .seconds(60))
+            #expect(await code { _ = try await none.complete(request) } == .quotaExceeded)
+            #expect(await code { _ = try await none.complete(request) } == .unavailable, "the only key is cooling down")
+            var streamed = ""
+            for try await delta in GeminiProvider(baseURL: base, keys: ["good"], model: "gemini-1.5-pro").stream(request) { streamed += delta }
+            #expect(streamed == "Hello from GeminiHello from Gemini")
+        }
+    }
+
+    @Test func routerRetriesBreaksAndFallsBack() async throws {
+        try await withServer { base, calls in
+            // Transient 502s are retried on the same provider.
+            let flaky = OpenAICompatibleProvider(baseURL: base + "/v1", apiKey: "k", model: "flaky")
+            let retrying = LLMRouter(providers: [flaky], retries: 3, backoff: .milliseconds(10))
+            #expect(try await retrying.complete(request).text == "This is a test!")
+            #expect(await calls.count["openai:flaky"] == 3, "two 502s, then success")
+            // A failing first provider falls back to the next; its breaker opens after 2 failures.
+            let broken = OpenAICompatibleProvider(baseURL: base + "/v1", apiKey: "k", model: "500")
+            let backup = AnthropicProvider(baseURL: base, apiKey: "k", model: "claude")
+            let router = LLMRouter(providers: [broken, backup], retries: 1, backoff: .milliseconds(5),
+                                   failureThreshold: 2, openDuration: .milliseconds(300))
+            for _ in 0..<3 { #expect(try await router.complete(request).provider == "anthropic") }
+            #expect(await calls.count["openai:500"] == 4, "two calls (one retry) on each of the first two requests, none once open")
+            #expect(await router.states()["openai"] == "open")
+            try await Task.sleep(for: .milliseconds(350))
+            _ = try await router.complete(request)
+            #expect(await calls.count["openai:500"] == 6, "half-open trial (with its retry) after the open period")
+            #expect(await router.states()["openai"] == "open")
+            // Unauthorized is not retried; with nobody left, the router says llm_unavailable.
+            let unauthorized = LLMRouter(providers: [OpenAICompatibleProvider(baseURL: base + "/v1", apiKey: "k", model: "401")], retries: 3)
+            #expect(await code { _ = try await unauthorized.complete(request) } == .unavailable)
+            #expect(await calls.count["openai:401"] == 1)
+        }
+    }
+}
