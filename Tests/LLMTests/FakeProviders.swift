@@ -133,3 +133,28 @@ func fakeProviderServer(calls: Calls) -> some ApplicationProtocol {
     }
     return Application(router: router)
 }
+
+enum RecordedBedrock {
+    static let converse = #"{"output":{"message":{"role":"assistant","content":[{"text":"Hello from Bedrock"}]}},"stopReason":"end_turn","usage":{"inputTokens":9,"outputTokens":4,"totalTokens":13},"metrics":{"latencyMs":312}}"#
+    static let credentials = #"{"AccessKeyId":"ASIAEXAMPLE","SecretAccessKey":"secret-from-task-role","Token":"session-token","Expiration":"2099-01-01T00:00:00Z"}"#
+}
+
+/// A Bedrock runtime and ECS credentials endpoint on loopback; checks the SigV4 header is present.
+func fakeBedrockServer(calls: Calls) -> some ApplicationProtocol {
+    let router = Router()
+    router.get("v2/credentials/{id}") { _, _ -> Response in
+        await calls.record("ecs-credentials")
+        return respond(.ok, RecordedBedrock.credentials)
+    }
+    router.post("model/{model}/converse") { request, context -> Response in
+        let authorization = request.headers[.authorization] ?? ""
+        await calls.record("bedrock:" + (context.parameters.get("model") ?? ""), headers: [
+            "authorization": authorization, "x-amz-security-token": request.headers[HTTPField.Name("x-amz-security-token")!] ?? "",
+        ])
+        guard authorization.hasPrefix("AWS4-HMAC-SHA256 Credential=") else {
+            return respond(.forbidden, #"{"message":"Missing Authentication Token"}"#)
+        }
+        return respond(.ok, RecordedBedrock.converse)
+    }
+    return Application(router: router)
+}

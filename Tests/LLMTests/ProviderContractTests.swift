@@ -110,3 +110,28 @@ struct ProviderContractTests {
         }
     }
 }
+
+@Suite("Bedrock Converse with SigV4 and task-role credentials")
+struct BedrockTests {
+    @Test func converseWithEnvironmentAndTaskRoleCredentials() async throws {
+        let calls = Calls()
+        try await fakeBedrockServer(calls: calls).test(.live) { client in
+            let base = "http://127.0.0.1:\(try #require(client.port))"
+            let request = LLMRequest(system: "Be brief.", messages: [.init(role: .user, content: "Hi")])
+            let fromEnvironment = AWSCredentialsProvider(environment: ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"])
+            let provider = BedrockProvider(region: "us-east-1", model: "anthropic.claude-3-haiku", credentials: fromEnvironment, endpoint: base)
+            let response = try await provider.complete(request)
+            #expect(response.text == "Hello from Bedrock" && response.usage == LLMUsage(inputTokens: 9, outputTokens: 4))
+            #expect(await calls.lastHeaders["authorization"]?.contains("Credential=AKIDEXAMPLE/") == true)
+            let taskRole = AWSCredentialsProvider(environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc"], endpointBase: base)
+            _ = try await BedrockProvider(region: "us-east-1", model: "m", credentials: taskRole, endpoint: base).complete(request)
+            _ = try await BedrockProvider(region: "us-east-1", model: "m", credentials: taskRole, endpoint: base).complete(request)
+            #expect(await calls.lastHeaders["authorization"]?.contains("Credential=ASIAEXAMPLE/") == true)
+            #expect(await calls.lastHeaders["x-amz-security-token"] == "session-token")
+            #expect(await calls.count["ecs-credentials"] == 1, "task-role credentials are cached until near expiry")
+            await #expect(throws: LLMError.self) {
+                _ = try await AWSCredentialsProvider(environment: [:]).credentials()
+            }
+        }
+    }
+}
