@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "Retrieval", dependencies: ["Embeddings", "COpenBLAS", "Storage"], swiftSettings: swiftSettings),
         .target(
             name: "Analysis",
-            dependencies: ["DocuThinkerCore", "TextProcessing", .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: ["DocuThinkerCore", "TextProcessing", "LLM", .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -127,7 +127,14 @@ let package = Package(
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings"], swiftSettings: swiftSettings),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Storage", "Embeddings"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "AnalysisTests", dependencies: ["Analysis", "DocuThinkerCore", "TextProcessing"], swiftSettings: swiftSettings),
+            name: "AnalysisTests",
+            dependencies: [
+                "Analysis", "DocuThinkerCore", "TextProcessing", "LLM",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "StorageTests",
             dependencies: ["Storage", "DocuThinkerCore", .product(name: "GRDB", package: "GRDB.swift")],

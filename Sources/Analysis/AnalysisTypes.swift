@@ -136,6 +136,21 @@ public struct TextAnalytics: Codable, Hashable, Sendable {
     public var topKeywords: [KeywordCount]
 }
 
+/// Model usage behind a result (LLM engines only).
+public struct AnalysisUsage: Codable, Hashable, Sendable {
+    public var provider: String
+    public var model: String
+    public var inputTokens: Int
+    public var outputTokens: Int
+
+    public init(provider: String, model: String, inputTokens: Int, outputTokens: Int) {
+        self.provider = provider
+        self.model = model
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+    }
+}
+
 /// The result of one analysis (Contract details: `kind`, `engine`, `items`; `summary` for summaries).
 public struct AnalysisResult: Codable, Hashable, Sendable {
     public var kind: AnalysisKind
@@ -152,6 +167,8 @@ public struct AnalysisResult: Codable, Hashable, Sendable {
     public var parameters: String
     /// Remarks for the reader, e.g. why a list is empty.
     public var notes: [String]
+    /// Provider, model and tokens when a language model wrote the result.
+    public var usage: AnalysisUsage?
 
     public init(kind: AnalysisKind, engine: String, engineVersion: String, documentId: String?, items: [AnalysisItem],
                 summary: String? = nil, sentiment: SentimentReport? = nil, analytics: TextAnalytics? = nil,

@@ -13,7 +13,7 @@ public struct AnthropicProvider: LLMProvider {
     let transport: HTTPTransport
 
     public init(baseURL: String = "https://api.anthropic.com", apiKey: String, model: String, version: String = "2023-06-01",
-                client: HTTPClient = .shared, timeout: Duration = .seconds(60)) {
+                client: HTTPClient = .llm, timeout: Duration = .seconds(60)) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
         self.model = model

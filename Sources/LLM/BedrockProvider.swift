@@ -11,7 +11,7 @@ public actor AWSCredentialsProvider {
     private let endpointBase: String
     private var cached: (credentials: SigV4.Credentials, expires: Date)?
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment, client: HTTPClient = .shared,
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, client: HTTPClient = .llm,
                 endpointBase: String = "http://169.254.170.2") {
         self.environment = environment
         self.endpointBase = endpointBase
@@ -48,7 +48,7 @@ public struct BedrockProvider: LLMProvider {
     let transport: HTTPTransport
 
     public init(region: String, model: String, credentials: AWSCredentialsProvider, endpoint: String? = nil,
-                client: HTTPClient = .shared, timeout: Duration = .seconds(60)) {
+                client: HTTPClient = .llm, timeout: Duration = .seconds(60)) {
         self.region = region
         self.model = model
         self.credentials = credentials

@@ -18,7 +18,7 @@ public struct GeminiProvider: LLMProvider {
 
     public init(baseURL: String = "https://generativelanguage.googleapis.com", keys: [String], model: String,
                 fallbackModel: String = "gemini-1.5-flash", cooldown: Duration = .seconds(60),
-                client: HTTPClient = .shared, timeout: Duration = .seconds(60)) {
+                client: HTTPClient = .llm, timeout: Duration = .seconds(60)) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.keys = KeyRing(keys: keys, cooldown: cooldown)
         self.model = model

@@ -12,7 +12,7 @@ public struct OpenAICompatibleProvider: LLMProvider {
     let transport: HTTPTransport
 
     public init(baseURL: String = "https://api.openai.com/v1", apiKey: String?, model: String,
-                client: HTTPClient = .shared, timeout: Duration = .seconds(60)) {
+                client: HTTPClient = .llm, timeout: Duration = .seconds(60)) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
         self.model = model
