@@ -89,7 +89,7 @@ let package = Package(
             name: "APIService",
             dependencies: [
                 "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Retrieval", "Storage",
-                "ServerSupport",
+                "ServerSupport", "LLM", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),

@@ -38,6 +38,8 @@ public struct AppConfiguration: Sendable {
     /// `DOCUTHINKER_EMBEDDING_BATCH_SIZE` (8) and `DOCUTHINKER_EMBEDDING_THREADS` (0 = one per core).
     public var embeddingBatchSize: Int
     public var embeddingThreads: Int
+    /// LLM providers (see `LLMConfiguration`); none configured means the offline engine only.
+    public var llm: LLMConfiguration
     /// `LOG_LEVEL` (default `info`).
     public var logLevel: Logger.Level
 
@@ -63,6 +65,7 @@ public struct AppConfiguration: Sendable {
         embeddingModelDirectory = reader.string(forKey: "docuthinker.embedding.model.dir", default: "./models/all-MiniLM-L6-v2")
         embeddingBatchSize = max(1, reader.int(forKey: "docuthinker.embedding.batch.size", default: 8))
         embeddingThreads = max(0, reader.int(forKey: "docuthinker.embedding.threads", default: 0))
+        llm = LLMConfiguration(reader: reader)
         logLevel = Logger.Level(rawValue: reader.string(forKey: "log.level", default: "info").lowercased()) ?? .info
     }
 

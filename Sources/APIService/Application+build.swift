@@ -1,6 +1,7 @@
 import Analysis
 import Embeddings
 import Extraction
+import LLM
 import Retrieval
 import Foundation
 public import Hummingbird
@@ -31,7 +32,11 @@ public func buildApplication(configuration: AppConfiguration, logger: Logger) as
         chunker: Chunker(
             targetWords: configuration.chunkWords, maxWords: configuration.chunkMaxWords,
             overlapWords: configuration.chunkOverlapWords))
-    let analysis = DocumentAnalysisService(documents: store, engine: OfflineAnalysisEngine())
+    let providers = configuration.llm.providers()
+    let engine: any AnalysisEngine = providers.isEmpty ? OfflineAnalysisEngine() : LLMAnalysisEngine(router: LLMRouter(providers: providers))
+    logger.info("analysis engine", metadata: ["engine": .string(engine.name), "llm_providers": .string(providers.map(\.name).joined(separator: ","))])
+    var analysis = DocumentAnalysisService(documents: store, engine: engine)
+    analysis.usage = store
     let warmer = AnalysisWarmer(service: analysis, logger: logger)
     let search = makeSearchService(configuration: configuration, store: store, logger: logger)
     let indexer = IndexingService(store: store, search: search, logger: logger)
@@ -40,7 +45,7 @@ public func buildApplication(configuration: AppConfiguration, logger: Logger) as
         ingestor: ingestor,
         receiver: UploadReceiver(temporaryDirectory: temporary, maxFileBytes: configuration.limits.maxBytes),
         analysis: analysis, warmer: warmer, inlineAnalysisMaxSentences: configuration.inlineAnalysisMaxSentences,
-        search: search, indexer: indexer)
+        search: search, indexer: indexer, llm: configuration.llm, providerNames: providers.map(\.name))
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "DocuThinker"),
@@ -67,20 +72,22 @@ func makeSearchService(configuration: AppConfiguration, store: some SearchReposi
 func buildRouter(
     store: some AppStore, objects: some ObjectStore, tokens: TokenService, hasher: PasswordHasher,
     ingestor: DocumentIngestor, receiver: UploadReceiver, analysis: DocumentAnalysisService, warmer: AnalysisWarmer,
-    inlineAnalysisMaxSentences: Int, search: SearchService, indexer: IndexingService
+    inlineAnalysisMaxSentences: Int, search: SearchService, indexer: IndexingService, llm: LLMConfiguration,
+    providerNames: [String]
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
-    HealthController(store: store).addRoutes(to: router)
+    HealthController(store: store, llmProviders: providerNames).addRoutes(to: router)
 
     let auth = AuthController(users: store, tokens: tokens, hasher: hasher)
     let v1 = router.group("v1")
     auth.addPublicRoutes(to: v1)
     let protected = router.group("v1").add(middleware: AuthMiddleware(tokens: tokens))
     auth.addProtectedRoutes(to: protected)
+    UsageController(usage: store, llm: llm).addRoutes(to: protected)
     let documents = DocumentController(
         documents: store, objects: objects, ingestor: ingestor, receiver: receiver, analysis: analysis, warmer: warmer,
         indexer: indexer, vectorIndex: search.index, inlineAnalysisMaxSentences: inlineAnalysisMaxSentences)

@@ -10,6 +10,8 @@ import Storage
 struct DocumentAnalysisService: Sendable {
     let documents: any DocumentRepository & AnalysisRepository
     let engine: any AnalysisEngine
+    /// Where language-model usage is counted per user (nil: not counted).
+    var usage: (any UsageRepository)? = nil
 
     /// A result with whether it came from the cache and when it was made.
     struct Outcome: Sendable {
@@ -39,14 +41,25 @@ struct DocumentAnalysisService: Sendable {
         }
         let document = try await document(id: documentId, ownerId: ownerId)
         let result = try await run(kind, parameters: parameters, on: document)
+        await record(result, ownerId: ownerId)
         let now = Date.now
         try await documents.saveAnalysis(key, json: String(decoding: try JSONEncoder().encode(result), as: UTF8.self), at: now)
         return Outcome(result: result, cached: false, createdAt: now)
     }
 
     /// Analyses raw text (not stored); citations point into that text under the id `inline`.
-    func analysis(text: String, kind: AnalysisKind, parameters: AnalysisParameters) async throws -> AnalysisResult {
-        try await run(kind, parameters: parameters, on: AnalysisDocument(id: "inline", text: text))
+    func analysis(text: String, kind: AnalysisKind, parameters: AnalysisParameters, ownerId: String) async throws -> AnalysisResult {
+        let result = try await run(kind, parameters: parameters, on: AnalysisDocument(id: "inline", text: text))
+        await record(result, ownerId: ownerId)
+        return result
+    }
+
+    /// Counts a language model's tokens against the user (best effort: accounting never fails a request).
+    private func record(_ result: AnalysisResult, ownerId: String) async {
+        guard let usage, let used = result.usage else { return }
+        let day = String(Date.now.formatted(.iso8601.year().month().day()).prefix(10))
+        try? await usage.recordUsage(userId: ownerId, UsageRecord(
+            day: day, provider: used.provider, model: used.model, requests: 1, inputTokens: used.inputTokens, outputTokens: used.outputTokens))
     }
 
     private func run(_ kind: AnalysisKind, parameters: AnalysisParameters, on document: AnalysisDocument) async throws -> AnalysisResult {

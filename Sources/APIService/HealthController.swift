@@ -6,10 +6,13 @@ import Storage
 /// `/health` (liveness) and `/health/ready` (the store answers).
 struct HealthController: Sendable {
     let store: any ReadinessCheck
+    /// Names of the configured LLM providers (never their keys).
+    var llmProviders: [String] = []
 
     struct Status: Encodable {
         var status: String
         var checks: [String: String]?
+        var llmProviders: [String]?
     }
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -17,7 +20,7 @@ struct HealthController: Sendable {
         router.get("health/ready") { _, context in
             do {
                 try await store.ping()
-                return try JSONIO.response(Status(status: "ready", checks: ["database": "ok"]))
+                return try JSONIO.response(Status(status: "ready", checks: ["database": "ok"], llmProviders: llmProviders))
             } catch {
                 context.logger.warning("readiness check failed", metadata: ["error": "\(error)"])
                 return try JSONIO.response(Status(status: "unavailable", checks: ["database": "unreachable"]),

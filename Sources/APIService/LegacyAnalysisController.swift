@@ -82,7 +82,7 @@ struct LegacyAnalysisController: Sendable {
             parameters.instruction = instruction
             // Without a document, the summary itself is the text being refined.
             if input.documentId == nil {
-                return try await service.analysis(text: summary, kind: kind, parameters: parameters)
+                return try await service.analysis(text: summary, kind: kind, parameters: parameters, ownerId: owner)
             }
         default: break
         }
@@ -92,7 +92,7 @@ struct LegacyAnalysisController: Sendable {
         guard let text = input.documentText, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw APIError.badRequest("Invalid document text: send 'documentText' or 'documentId'.", code: "validation_failed")
         }
-        return try await service.analysis(text: text, kind: kind, parameters: parameters)
+        return try await service.analysis(text: text, kind: kind, parameters: parameters, ownerId: owner)
     }
 
     /// The items as a Markdown list with page references, as the original's free-form answers.

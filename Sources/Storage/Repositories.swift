@@ -67,7 +67,7 @@ public protocol ReadinessCheck: Sendable {
 }
 
 /// Everything the API needs from its database.
-public typealias AppStore = UserRepository & RefreshTokenRepository & DocumentRepository & AnalysisRepository & SearchRepository & ChatRepository & ReadinessCheck
+public typealias AppStore = UserRepository & RefreshTokenRepository & DocumentRepository & AnalysisRepository & SearchRepository & ChatRepository & UsageRepository & ReadinessCheck
 
 /// A typed storage failure.
 public struct StorageError: Error, Hashable, Sendable {
@@ -109,4 +109,29 @@ public protocol ChatRepository: Sendable {
     func appendMessage(_ message: ChatMessageRecord, touching chatId: String, at date: Date) async throws
     func messages(chatId: String) async throws -> [ChatMessageRecord]
     func deleteChat(id: String, ownerId: String) async throws -> Bool
+}
+
+/// One row of LLM usage: a user's requests and tokens per day, provider and model.
+public struct UsageRecord: Codable, Hashable, Sendable {
+    public var day: String
+    public var provider: String
+    public var model: String
+    public var requests: Int
+    public var inputTokens: Int
+    public var outputTokens: Int
+
+    public init(day: String, provider: String, model: String, requests: Int, inputTokens: Int, outputTokens: Int) {
+        self.day = day
+        self.provider = provider
+        self.model = model
+        self.requests = requests
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+    }
+}
+
+/// Per-user accounting of language-model use.
+public protocol UsageRepository: Sendable {
+    func recordUsage(userId: String, _ usage: UsageRecord) async throws
+    func usage(userId: String) async throws -> [UsageRecord]
 }

@@ -156,6 +156,20 @@ public final class SQLiteStore: Sendable {
                 CREATE INDEX chat_messages_chat ON chat_messages(chatId, id);
                 """)
         }
+        migrator.registerMigration("v4-llm-usage") { db in
+            try db.execute(sql: """
+                CREATE TABLE llm_usage (
+                    userId TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    day TEXT NOT NULL,
+                    provider TEXT NOT NULL,
+                    model TEXT NOT NULL,
+                    requests INTEGER NOT NULL,
+                    inputTokens INTEGER NOT NULL,
+                    outputTokens INTEGER NOT NULL,
+                    PRIMARY KEY (userId, day, provider, model)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

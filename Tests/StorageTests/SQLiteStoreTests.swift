@@ -30,7 +30,7 @@ struct SQLiteStoreTests {
 
     @Test func migrationsAndWAL() throws {
         let store = try SQLiteStore(path: directory + "/db.sqlite")
-        #expect(try store.appliedMigrations() == ["v1-users-documents", "v2-analyses", "v3-search"])
+        #expect(try store.appliedMigrations() == ["v1-users-documents", "v2-analyses", "v3-search", "v4-llm-usage"])
         let mode = try store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
     }

@@ -1,0 +1,76 @@
+import AsyncHTTPClient
+import Analysis
+import Configuration
+import Foundation
+import LLM
+
+/// Which LLM providers are configured, read from the seed's variable names. Keys are never logged.
+///   `DOCUTHINKER_LLM_PROVIDERS` order (default `openai,anthropic,gemini,bedrock`, configured ones only);
+///   `OPENAI_API_KEY` + `OPENAI_BASE_URL` (an OpenAI-compatible base URL alone enables a local server),
+///   `DOCUTHINKER_OPENAI_MODEL` (gpt-4o-mini); `ANTHROPIC_API_KEY`, `DOCUTHINKER_CLAUDE_MODEL`
+///   (claude-3-5-sonnet-20241022); `GOOGLE_API_KEY`, `GOOGLE_AI_API_KEY1…n`, `DOCUTHINKER_GEMINI_MODEL`
+///   (gemini-1.5-pro); `DOCUTHINKER_BEDROCK_MODEL` + `AWS_REGION` enables Bedrock (task role or env keys);
+///   `DOCUTHINKER_LLM_PRICES` "model=input/output USD per million tokens,…" for cost estimates.
+public struct LLMConfiguration: Sendable {
+    public var order: [String]
+    public var openAIKey: String?
+    public var openAIBaseURL: String?
+    public var openAIModel: String
+    public var anthropicKey: String?
+    public var claudeModel: String
+    public var geminiKeys: [String]
+    public var geminiModel: String
+    public var bedrockModel: String?
+    public var awsRegion: String
+    public var prices: [String: (input: Double, output: Double)]
+
+    public init(reader: ConfigReader, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        order = reader.string(forKey: "docuthinker.llm.providers", default: "openai,anthropic,gemini,bedrock")
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        openAIKey = reader.string(forKey: "openai.api.key", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        openAIBaseURL = reader.string(forKey: "openai.base.url").flatMap { $0.isEmpty ? nil : $0 }
+        openAIModel = reader.string(forKey: "docuthinker.openai.model", default: "gpt-4o-mini")
+        anthropicKey = reader.string(forKey: "anthropic.api.key", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        claudeModel = reader.string(forKey: "docuthinker.claude.model", default: "claude-3-5-sonnet-20241022")
+        var keys = [reader.string(forKey: "google.api.key", isSecret: true)].compactMap { $0 }
+        // Numbered keys GOOGLE_AI_API_KEY1…n (read from the environment: their count is open-ended).
+        for n in 1...32 { if let key = environment["GOOGLE_AI_API_KEY\(n)"] { keys.append(key) } }
+        geminiKeys = keys.filter { !$0.isEmpty }
+        geminiModel = reader.string(forKey: "docuthinker.gemini.model", default: "gemini-1.5-pro")
+        bedrockModel = reader.string(forKey: "docuthinker.bedrock.model").flatMap { $0.isEmpty ? nil : $0 }
+        awsRegion = reader.string(forKey: "aws.region", default: "us-east-1")
+        var prices: [String: (Double, Double)] = [
+            "gpt-4o-mini": (0.15, 0.60), "claude-3-5-sonnet-20241022": (3, 15), "claude-3-haiku-20240307": (0.25, 1.25),
+            "gemini-1.5-pro": (1.25, 5), "gemini-1.5-flash": (0.075, 0.30),
+        ]
+        for entry in reader.string(forKey: "docuthinker.llm.prices", default: "").split(separator: ",") {
+            let parts = entry.split(separator: "=")
+            let costs = parts.count == 2 ? parts[1].split(separator: "/").compactMap { Double($0) } : []
+            if costs.count == 2 { prices[String(parts[0])] = (costs[0], costs[1]) }
+        }
+        self.prices = prices
+    }
+
+    /// The configured providers, in order.
+    public func providers(client: HTTPClient = .llm) -> [any LLMProvider] {
+        order.compactMap { name -> (any LLMProvider)? in
+            switch name {
+            case "openai" where openAIKey != nil || openAIBaseURL != nil:
+                OpenAICompatibleProvider(baseURL: openAIBaseURL ?? "https://api.openai.com/v1", apiKey: openAIKey, model: openAIModel, client: client)
+            case "anthropic" where anthropicKey != nil:
+                AnthropicProvider(apiKey: anthropicKey!, model: claudeModel, client: client)
+            case "gemini" where !geminiKeys.isEmpty:
+                GeminiProvider(keys: geminiKeys, model: geminiModel, client: client)
+            case "bedrock" where bedrockModel != nil:
+                BedrockProvider(region: awsRegion, model: bedrockModel!, credentials: AWSCredentialsProvider(client: client), client: client)
+            default: nil
+            }
+        }
+    }
+
+    /// Estimated USD cost of some tokens on `model` (0 when the price is unknown).
+    public func cost(model: String, input: Int, output: Int) -> Double {
+        guard let price = prices[model] ?? prices.first(where: { model.hasPrefix($0.key) })?.value else { return 0 }
+        return (Double(input) * price.input + Double(output) * price.output) / 1_000_000
+    }
+}

@@ -1,0 +1,79 @@
+import Configuration
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// The API with an OpenAI-compatible provider configured (a local server speaking the protocol).
+@Suite("Analyses with an LLM provider")
+struct LLMRouteTests {
+    /// Answers every chat completion with a French summary citing sources 1 and 2.
+    func provider() -> some ApplicationProtocol {
+        let router = Router()
+        router.post("v1/chat/completions") { request, _ -> Response in
+            _ = try await request.body.collect(upTo: 1 << 22)
+            let content = #"{"items": [{"text": "Le Dr Smith a mesuré 3,14 litres d'eau.", "sources": [1, 2]}], "score": 0.1, "label": "neutral", "description": "Neutre."}"#
+            let reply: [String: Any] = [
+                "id": "chatcmpl-1", "object": "chat.completion", "model": "local-model",
+                "choices": [["index": 0, "message": ["role": "assistant", "content": content], "finish_reason": "stop"]],
+                "usage": ["prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150],
+            ]
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: reply))))
+        }
+        return Application(router: router)
+    }
+
+    @Test func translationWorksCitesAndIsAccounted() async throws {
+        try await provider().test(.live) { llm in
+            let port = try #require(llm.port)
+            let app = try TestApp(overrides: [
+                "openai.base.url": .init(.string("http://127.0.0.1:\(port)/v1"), isSecret: false),
+                "docuthinker.openai.model": .init(.string("local-model"), isSecret: false),
+                "docuthinker.llm.prices": .init(.string("local-model=1/2"), isSecret: false),
+            ])
+            try await app.test { client in
+                try await client.execute(uri: "/health/ready", method: .get) { response in
+                    let object = try JSON.object(response)
+                    #expect(object["llmProviders"] as? [String] == ["openai"])
+                }
+                let session = try await client.register("ada@example.com")
+                let id = try #require(try JSON.object(try await client.uploadFixture("sample.pdf", session: session))["id"] as? String)
+                let text: [Unicode.Scalar] = try await client.execute(uri: "/v1/documents/\(id)/text", method: .get, headers: session.auth) { response in
+                    Array(try #require(try JSON.object(response)["text"] as? String).unicodeScalars)
+                }
+                try await client.execute(uri: "/v1/documents/\(id)/analyses/summary-in-language?language=French", method: .get, headers: session.auth) { response in
+                    #expect(response.status == .ok, "\(String(buffer: response.body))")
+                    let object = try JSON.object(response)
+                    #expect(object["engine"] as? String == "llm")
+                    #expect((object["summary"] as? String)?.contains("3,14 litres") == true)
+                    let citations = (object["items"] as? [[String: Any]])?.first?["citations"] as? [[String: Any]] ?? []
+                    #expect(citations.count == 2)
+                    for citation in citations {
+                        let start = try #require(citation["start"] as? Int), end = try #require(citation["end"] as? Int)
+                        var view = String.UnicodeScalarView()
+                        view.append(contentsOf: text[start..<end])
+                        #expect(String(view) == citation["quote"] as? String)
+                    }
+                }
+                try await client.execute(uri: "/content-rewriting", method: .post, headers: session.auth.merging(JSON.headers),
+                                         body: JSON.body(["documentText": "The meeting is at noon. Bring the report.", "style": "formal"])) { response in
+                    #expect(response.status == .ok)
+                    let object = try JSON.object(response)
+                    #expect(object["rewrittenContent"] is String)
+                }
+                try await client.execute(uri: "/v1/me/usage", method: .get, headers: session.auth) { response in
+                    let object = try JSON.object(response)
+                    // Upload-time summary and key ideas + translation + rewrite: 4 model calls.
+                    #expect(object["requests"] as? Int == 4)
+                    #expect(object["inputTokens"] as? Int == 480)
+                    #expect(object["outputTokens"] as? Int == 120)
+                    #expect(abs((object["estimatedCostUSD"] as? Double ?? 0) - 0.00072) < 1e-9)
+                    #expect(!String(buffer: response.body).contains("127.0.0.1"))
+                }
+            }
+        }
+    }
+}
