@@ -15,11 +15,14 @@ public struct LLMAnalysisEngine: AnalysisEngine {
     let offline: OfflineAnalysisEngine
     /// Source sentences shown per call (about 4–6k tokens of context).
     let maxSources: Int
+    /// At most this many map calls for one long document (the most salient sentences are kept).
+    let maxMapCalls: Int
 
-    public init(router: LLMRouter, offline: OfflineAnalysisEngine = .init(), maxSources: Int = 120) {
+    public init(router: LLMRouter, offline: OfflineAnalysisEngine = .init(), maxSources: Int = 120, maxMapCalls: Int = 8) {
         self.router = router
         self.offline = offline
         self.maxSources = maxSources
+        self.maxMapCalls = maxMapCalls
     }
 
     public func summary(of document: AnalysisDocument, sentences: Int) async throws -> AnalysisResult {
@@ -66,26 +69,58 @@ public struct LLMAnalysisEngine: AnalysisEngine {
 
     // MARK: - Generation
 
-    /// The sentences shown to the model: all of a short document, else the most salient ones
-    /// in document order.
+    /// The sentences the model may see, in document order: all of them, or for long documents
+    /// the most salient ones (offline ranker) up to `maxSources × maxMapCalls`.
     func sources(_ document: AnalysisDocument, kind: AnalysisKind) -> [Int] {
         let all = Array(document.sentences.indices)
-        guard all.count > maxSources, kind != .rewrite else { return Array(all.prefix(kind == .rewrite ? maxSources : all.count)) }
+        let budget = kind == .rewrite ? maxSources : maxSources * maxMapCalls
+        guard all.count > budget else { return all }
+        if kind == .rewrite { return Array(all.prefix(budget)) }
         let features = SentenceFeatures(document: document)
         let scores = SentenceRanker().salience(document, features: features)
-        return all.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }.prefix(maxSources).sorted()
+        return all.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }.prefix(budget).sorted()
     }
+
+    /// Kinds whose partial results can be merged by a reduce call.
+    static let reducible: Set<AnalysisKind> = [.summary, .bulletSummary, .keyIdeas, .discussionPoints, .recommendations, .summaryInLanguage]
 
     func generate(_ kind: AnalysisKind, _ document: AnalysisDocument, parameters: AnalysisParameters,
                   fallback: (@Sendable () async throws -> AnalysisResult)?) async throws -> AnalysisResult {
         guard !document.sentences.isEmpty else { throw AnalysisError(.noText, "The document has no text to analyse.") }
-        let chosen = sources(document, kind: kind)
-        let numbered = chosen.enumerated().map { (number: $0.offset + 1, text: document.sentences[$0.element].text) }
+        var chosen = sources(document, kind: kind)
+        var mapNotes: [String] = []
+        var mapUsage = LLMUsage(inputTokens: 0, outputTokens: 0)
+        var groundedItems: [AnalysisItem]? = nil
+        if chosen.count > maxSources, Self.reducible.contains(kind) {
+            // Map: partial results per section of sources, each item already cited.
+            var partial: [AnalysisItem] = []
+            do {
+                for start in stride(from: 0, to: chosen.count, by: maxSources) {
+                    let group = Array(chosen[start..<min(chosen.count, start + maxSources)])
+                    let mapped = try await call(.summary, document, group: group, parameters: AnalysisParameters(sentences: 5))
+                    partial += mapped.items
+                    mapUsage.inputTokens += mapped.usage.inputTokens
+                    mapUsage.outputTokens += mapped.usage.outputTokens
+                }
+            } catch let error as LLMError where error.code == .unavailable {
+                guard let fallback else { throw AnalysisError(.llmUnavailable, "No LLM provider could answer (\(error.message)).") }
+                var result = try await fallback()
+                result.notes.append("No LLM provider answered; the offline engine wrote this result.")
+                return result
+            }
+            mapNotes.append("Long document: \(partial.count) partial points from \((chosen.count + maxSources - 1) / maxSources) sections were combined.")
+            groundedItems = partial
+            chosen = []
+        }
+        let numbered: [(number: Int, text: String)] = groundedItems.map { items in
+            items.enumerated().map { (number: $0.offset + 1, text: $0.element.text) }
+        } ?? chosen.enumerated().map { (number: $0.offset + 1, text: document.sentences[$0.element].text) }
+        let sourcesLabel = groundedItems == nil ? "Source sentences" : "Points from the document's sections (each already grounded)"
         let prompt = LLMPrompts.task(kind, sentences: parameters.sentences ?? 6, count: parameters.count ?? 6,
                                      language: parameters.language, style: parameters.style,
                                      instruction: parameters.instruction, summary: parameters.summary)
         var request = LLMRequest(system: LLMPrompts.system, messages: [
-            .init(role: .user, content: "Source sentences:\n\(LLMPrompts.sources(numbered))\n\nTask: \(prompt)"),
+            .init(role: .user, content: "\(sourcesLabel):\n\(LLMPrompts.sources(numbered))\n\nTask: \(prompt)"),
         ], maxTokens: 2_048, temperature: 0.2, json: true)
         let response: LLMResponse
         do {
@@ -98,7 +133,8 @@ public struct LLMAnalysisEngine: AnalysisEngine {
             result.notes.append("No LLM provider answered; the offline engine wrote this result.")
             return result
         }
-        var usage = LLMUsage(inputTokens: response.usage.inputTokens, outputTokens: response.usage.outputTokens)
+        var usage = LLMUsage(inputTokens: response.usage.inputTokens + mapUsage.inputTokens,
+                             outputTokens: response.usage.outputTokens + mapUsage.outputTokens)
         var parsed = Self.parse(response.text)
         if parsed == nil {
             // One repair attempt with the model's own answer in the conversation.
@@ -116,13 +152,13 @@ public struct LLMAnalysisEngine: AnalysisEngine {
             let numbers = (entry["sources"] as? [Any] ?? []).compactMap { ($0 as? Int) ?? Int("\($0)".filter(\.isNumber)) }
             var citations: [Citation] = []
             for number in numbers {
-                guard number >= 1, number <= chosen.count else { dropped += 1; continue }
-                let citation = document.citation(ofSentence: chosen[number - 1])
-                if !citations.contains(citation) { citations.append(citation) }
+                guard number >= 1, number <= numbered.count else { dropped += 1; continue }
+                let found = groundedItems.map { $0[number - 1].citations } ?? [document.citation(ofSentence: chosen[number - 1])]
+                for citation in found where !citations.contains(citation) { citations.append(citation) }
             }
             items.append(AnalysisItem(text: text, citations: citations, phrase: entry["phrase"] as? String))
         }
-        var notes: [String] = []
+        var notes: [String] = mapNotes
         if dropped > 0 { notes.append("\(dropped) cited source number(s) did not exist and were dropped.") }
         let uncited = items.filter { $0.citations.isEmpty }.count
         if uncited > 0 { notes.append("\(uncited) item(s) cite no source.") }
@@ -143,6 +179,26 @@ public struct LLMAnalysisEngine: AnalysisEngine {
         result.usage = AnalysisUsage(provider: response.provider, model: response.model,
                                      inputTokens: usage.inputTokens, outputTokens: usage.outputTokens)
         return result
+    }
+
+    /// One grounded call over a group of sentences: items with citations, and the tokens used.
+    func call(_ kind: AnalysisKind, _ document: AnalysisDocument, group: [Int], parameters: AnalysisParameters) async throws
+        -> (items: [AnalysisItem], usage: LLMUsage) {
+        let numbered = group.enumerated().map { (number: $0.offset + 1, text: document.sentences[$0.element].text) }
+        let prompt = LLMPrompts.task(kind, sentences: parameters.sentences ?? 5, count: parameters.count ?? 5, language: nil, style: nil,
+                                     instruction: nil, summary: nil)
+        let request = LLMRequest(system: LLMPrompts.system, messages: [
+            .init(role: .user, content: "Source sentences:\n\(LLMPrompts.sources(numbered))\n\nTask: \(prompt)"),
+        ], maxTokens: 1_024, temperature: 0.2, json: true)
+        let response = try await router.complete(request)
+        let object = Self.parse(response.text) ?? [:]
+        let items: [AnalysisItem] = (object["items"] as? [[String: Any]] ?? []).compactMap { entry in
+            guard let text = entry["text"] as? String, !text.isEmpty else { return nil }
+            let numbers = (entry["sources"] as? [Any] ?? []).compactMap { ($0 as? Int) ?? Int("\($0)".filter(\.isNumber)) }
+            let citations = numbers.filter { (1...group.count).contains($0) }.map { document.citation(ofSentence: group[$0 - 1]) }
+            return citations.isEmpty ? nil : AnalysisItem(text: text, citations: citations)
+        }
+        return (items, response.usage)
     }
 
     /// The JSON object in a model answer (code fences and surrounding prose tolerated).

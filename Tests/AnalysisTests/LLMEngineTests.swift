@@ -83,4 +83,26 @@ struct LLMEngineTests {
         #expect(summary.engine == "offline" && summary.notes.contains { $0.contains("No LLM provider answered") })
         await #expect(throws: AnalysisError.self) { try await dead.rewrite(Texts.document(), style: "formal") }
     }
+
+    @Test func longDocumentsAreMappedThenReduced() async throws {
+        let map = #"{"items": [{"text": "Part point A.", "sources": [1, 2]}, {"text": "Part point B.", "sources": [3]}]}"#
+        let reduce = #"{"items": [{"text": "Overall point.", "sources": [1, 4]}, {"text": "Invented.", "sources": [42]}]}"#
+        let script = Script([map, map, map, reduce])
+        try await server(script).test(.live) { client in
+            let document = Texts.document()
+            let engine = LLMAnalysisEngine(
+                router: LLMRouter(providers: [OpenAICompatibleProvider(baseURL: "http://127.0.0.1:\(try #require(client.port))/v1", apiKey: nil, model: "m")]),
+                maxSources: 5, maxMapCalls: 3)
+            let result = try await engine.summary(of: document, sentences: 3)
+            #expect(await script.prompts.count == 4, "3 map calls over 15 salient sentences, then 1 reduce")
+            #expect(result.items.first?.text == "Overall point.")
+            // Reduce sources 1 and 4 are map items (A of section 1, B of section 2): their citations are united.
+            #expect(result.items.first?.citations.count == 3)
+            #expect(Texts.checkCitations(AnalysisResult(kind: .summary, engine: "llm", engineVersion: "1", documentId: document.id,
+                                                        items: [result.items[0]], parameters: ""), in: document))
+            #expect(result.notes.contains { $0.contains("Long document") })
+            #expect(result.notes.contains { $0.contains("did not exist") })
+            #expect(result.usage?.inputTokens == 400)
+        }
+    }
 }
