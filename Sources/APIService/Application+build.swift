@@ -33,7 +33,8 @@ public func buildApplication(configuration: AppConfiguration, logger: Logger) as
             targetWords: configuration.chunkWords, maxWords: configuration.chunkMaxWords,
             overlapWords: configuration.chunkOverlapWords))
     let providers = configuration.llm.providers()
-    let engine: any AnalysisEngine = providers.isEmpty ? OfflineAnalysisEngine() : LLMAnalysisEngine(router: LLMRouter(providers: providers))
+    let llmRouter = providers.isEmpty ? nil : LLMRouter(providers: providers)
+    let engine: any AnalysisEngine = llmRouter.map { LLMAnalysisEngine(router: $0) } ?? OfflineAnalysisEngine()
     logger.info("analysis engine", metadata: ["engine": .string(engine.name), "llm_providers": .string(providers.map(\.name).joined(separator: ","))])
     var analysis = DocumentAnalysisService(documents: store, engine: engine)
     analysis.usage = store
@@ -45,7 +46,7 @@ public func buildApplication(configuration: AppConfiguration, logger: Logger) as
         ingestor: ingestor,
         receiver: UploadReceiver(temporaryDirectory: temporary, maxFileBytes: configuration.limits.maxBytes),
         analysis: analysis, warmer: warmer, inlineAnalysisMaxSentences: configuration.inlineAnalysisMaxSentences,
-        search: search, indexer: indexer, llm: configuration.llm, providerNames: providers.map(\.name))
+        search: search, indexer: indexer, llm: configuration.llm, providerNames: providers.map(\.name), router: llmRouter)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "DocuThinker"),
@@ -73,7 +74,7 @@ func buildRouter(
     store: some AppStore, objects: some ObjectStore, tokens: TokenService, hasher: PasswordHasher,
     ingestor: DocumentIngestor, receiver: UploadReceiver, analysis: DocumentAnalysisService, warmer: AnalysisWarmer,
     inlineAnalysisMaxSentences: Int, search: SearchService, indexer: IndexingService, llm: LLMConfiguration,
-    providerNames: [String]
+    providerNames: [String], router llmRouter: LLMRouter?
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
@@ -92,7 +93,10 @@ func buildRouter(
         documents: store, objects: objects, ingestor: ingestor, receiver: receiver, analysis: analysis, warmer: warmer,
         indexer: indexer, vectorIndex: search.index, inlineAnalysisMaxSentences: inlineAnalysisMaxSentences)
     SearchController(search: search, documents: store, store: store).addRoutes(to: protected)
-    let chat = ChatController(chats: store, documents: store, service: ChatService(documents: store, search: search))
+    var chatService = ChatService(documents: store, search: search)
+    chatService.router = llmRouter
+    var chat = ChatController(chats: store, documents: store, service: chatService)
+    chat.usage = store
     chat.addRoutes(to: protected)
     documents.addRoutes(to: protected)
     AnalysisController(service: analysis).addRoutes(to: protected)

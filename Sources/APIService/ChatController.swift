@@ -1,5 +1,6 @@
 import DocuThinkerCore
 import Foundation
+import LLM
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -13,6 +14,8 @@ struct ChatController: Sendable {
     let chats: any ChatRepository
     let documents: any DocumentRepository
     let service: ChatService
+    /// Where language-model usage is counted (nil: not counted).
+    var usage: (any UsageRepository)? = nil
 
     struct CreateRequest: Decodable {
         var documentIds: [String]?
@@ -116,7 +119,7 @@ struct ChatController: Sendable {
         // A document deleted after the chat was created simply drops out of its scope.
         let scope: [String]? = chat.documentIds.isEmpty ? nil : chat.documentIds
         let answer = try await service.answer(question: question, ownerId: owner, documentIds: scope)
-        try await record(question: question, answer: answer, chatId: chat.id)
+        try await record(question: question, answer: answer, chatId: chat.id, ownerId: owner)
         if request.uri.queryParameters.get("stream") == "true" || request.headers[.accept]?.contains("text/event-stream") == true {
             return Self.stream(answer, chatId: chat.id)
         }
@@ -149,12 +152,17 @@ struct ChatController: Sendable {
         } else {
             answer = try await service.answer(question: message, inlineText: input.originalText ?? "")
         }
-        try await record(question: message, answer: answer, chatId: chat.id)
+        try await record(question: message, answer: answer, chatId: chat.id, ownerId: owner)
         return try JSONIO.response(Output(response: answer.text, sessionId: chat.id, found: answer.found, citations: answer.citations))
     }
 
-    private func record(question: String, answer: ChatService.Answer, chatId: String) async throws {
+    private func record(question: String, answer: ChatService.Answer, chatId: String, ownerId: String) async throws {
         let now = Date.now
+        if let usage, let response = answer.usage {
+            try? await usage.recordUsage(userId: ownerId, UsageRecord(
+                day: String(now.formatted(.iso8601.year().month().day()).prefix(10)), provider: response.provider, model: response.model,
+                requests: 1, inputTokens: response.usage.inputTokens, outputTokens: response.usage.outputTokens))
+        }
         try await chats.appendMessage(ChatMessageRecord(chatId: chatId, role: "user", content: question, found: nil, citationsJSON: "[]", createdAt: now),
                                       touching: chatId, at: now)
         let citations = String(decoding: try JSONEncoder().encode(answer.citations), as: UTF8.self)

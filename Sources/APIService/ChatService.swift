@@ -1,6 +1,7 @@
 import Analysis
 import DocuThinkerCore
 import Foundation
+import LLM
 import ServerSupport
 import Storage
 import TextProcessing
@@ -19,6 +20,9 @@ struct ChatService: Sendable {
     var minimumSimilarity: Float = 0.38
     var maxSentences = 3
     var passages = 6
+    /// When set, a language model writes the answer from the best candidate sentences (numbered
+    /// sources it must cite); without one, or when no provider answers, the answer is extractive.
+    var router: LLMRouter? = nil
 
     static let notFound = "I could not find this in your documents."
 
@@ -28,6 +32,8 @@ struct ChatService: Sendable {
         var citations: [Citation]
         /// Citations dropped because their quote was not at their span.
         var droppedCitations: Int
+        /// The model call behind a generated answer.
+        var usage: LLMResponse? = nil
     }
 
     private struct Candidate {
@@ -77,6 +83,41 @@ struct ChatService: Sendable {
         }
     }
 
+    /// Asks the model for `{"answer", "found", "sources"}` over numbered sentences; maps the
+    /// sources back to validated citations. Nil when no provider answered (extractive fallback).
+    private func generate(question: String, candidates: [Candidate], router: LLMRouter,
+                          source: (String) async throws -> (ScalarText, PageIndex)?) async throws -> Answer? {
+        let numbered = candidates.enumerated().map { "[S\($0.offset + 1)] \($0.element.text)" }.joined(separator: "\n")
+        let request = LLMRequest(system: """
+            Answer the user's question using only the numbered source sentences. Cite the numbers you used. \
+            If the sources do not answer it, set "found" to false. Reply with JSON: {"answer": text, "found": bool, "sources": [numbers]}
+            """, messages: [.init(role: .user, content: "Sources:\n\(numbered)\n\nQuestion: \(question)")], maxTokens: 700, json: true)
+        let response: LLMResponse
+        do { response = try await router.complete(request) } catch let error as LLMError where error.code == .unavailable { return nil }
+        guard let object = LLMAnalysisEngine.parse(response.text), let text = object["answer"] as? String else { return nil }
+        guard object["found"] as? Bool != false else {
+            return Answer(text: Self.notFound, found: false, citations: [], droppedCitations: 0, usage: response)
+        }
+        var citations: [Citation] = []
+        var dropped = 0
+        var texts: [String: (ScalarText, PageIndex)] = [:]
+        for number in (object["sources"] as? [Any] ?? []).compactMap({ ($0 as? Int) ?? Int("\($0)".filter(\.isNumber)) }) {
+            guard number >= 1, number <= candidates.count else { dropped += 1; continue }
+            let candidate = candidates[number - 1]
+            if texts[candidate.documentId] == nil, let loaded = try await source(candidate.documentId) { texts[candidate.documentId] = loaded }
+            guard let (scalars, pages) = texts[candidate.documentId], scalars.slice(candidate.start, candidate.end) == candidate.text else {
+                dropped += 1
+                continue
+            }
+            citations.append(Citation(documentId: candidate.documentId, page: pages.page(at: candidate.start),
+                                      start: candidate.start, end: candidate.end, quote: candidate.text))
+        }
+        guard !citations.isEmpty else {
+            return Answer(text: Self.notFound, found: false, citations: [], droppedCitations: dropped, usage: response)
+        }
+        return Answer(text: text, found: true, citations: citations, droppedCitations: dropped, usage: response)
+    }
+
     private func select(question: String, candidates: [Candidate],
                         source: (String) async throws -> (ScalarText, PageIndex)?) async throws -> Answer {
         guard !candidates.isEmpty else { return Answer(text: Self.notFound, found: false, citations: [], droppedCitations: 0) }
@@ -97,6 +138,12 @@ struct ChatService: Sendable {
         let best = order[0]
         let supported = vectors.isEmpty ? overlap[best] >= 0.6 : similarity[best] >= minimumSimilarity
         guard supported else { return Answer(text: Self.notFound, found: false, citations: [], droppedCitations: 0) }
+        if let router {
+            let top = Array(order.prefix(15))
+            if let generated = try await generate(question: question, candidates: top.map { candidates[$0] }, router: router, source: source) {
+                return generated
+            }
+        }
         var chosen: [Int] = []
         for index in order where chosen.count < maxSentences && score[index] >= score[best] - 0.12 {
             let redundant = !vectors.isEmpty && chosen.contains { other in

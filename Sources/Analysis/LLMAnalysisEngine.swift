@@ -202,7 +202,7 @@ public struct LLMAnalysisEngine: AnalysisEngine {
     }
 
     /// The JSON object in a model answer (code fences and surrounding prose tolerated).
-    static func parse(_ text: String) -> [String: Any]? {
+    public static func parse(_ text: String) -> [String: Any]? {
         guard let start = text.firstIndex(of: "{"), let end = text.lastIndex(of: "}"), start < end else { return nil }
         return (try? JSONSerialization.jsonObject(with: Data(text[start...end].utf8))) as? [String: Any]
     }

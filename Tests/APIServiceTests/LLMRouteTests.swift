@@ -13,8 +13,10 @@ struct LLMRouteTests {
     func provider() -> some ApplicationProtocol {
         let router = Router()
         router.post("v1/chat/completions") { request, _ -> Response in
-            _ = try await request.body.collect(upTo: 1 << 22)
-            let content = #"{"items": [{"text": "Le Dr Smith a mesuré 3,14 litres d'eau.", "sources": [1, 2]}], "score": 0.1, "label": "neutral", "description": "Neutre."}"#
+            let body = String(buffer: try await request.body.collect(upTo: 1 << 22))
+            let content = body.contains("Question:")
+                ? #"{"answer": "He measured 3.14 litres of water.", "found": true, "sources": [1, 99]}"#
+                : #"{"items": [{"text": "Le Dr Smith a mesuré 3,14 litres d'eau.", "sources": [1, 2]}], "score": 0.1, "label": "neutral", "description": "Neutre."}"#
             let reply: [String: Any] = [
                 "id": "chatcmpl-1", "object": "chat.completion", "model": "local-model",
                 "choices": [["index": 0, "message": ["role": "assistant", "content": content], "finish_reason": "stop"]],
@@ -64,13 +66,30 @@ struct LLMRouteTests {
                     let object = try JSON.object(response)
                     #expect(object["rewrittenContent"] is String)
                 }
+                let chat: String = try await client.execute(uri: "/v1/chats", method: .post, headers: session.auth) { response in
+                    try #require(try JSON.object(response)["id"] as? String)
+                }
+                try await client.execute(uri: "/v1/chats/\(chat)/messages", method: .post, headers: session.auth.merging(JSON.headers),
+                                         body: JSON.body(["content": "How much water did Dr. Smith measure?"])) { response in
+                    let object = try JSON.object(response)
+                    #expect(object["answer"] as? String == "He measured 3.14 litres of water.")
+                    #expect(object["found"] as? Bool == true)
+                    let citations = object["citations"] as? [[String: Any]] ?? []
+                    #expect(citations.count == 1, "the invented source 99 is dropped")
+                    for citation in citations {
+                        let start = try #require(citation["start"] as? Int), end = try #require(citation["end"] as? Int)
+                        var view = String.UnicodeScalarView()
+                        view.append(contentsOf: text[start..<end])
+                        #expect(String(view) == citation["quote"] as? String)
+                    }
+                }
                 try await client.execute(uri: "/v1/me/usage", method: .get, headers: session.auth) { response in
                     let object = try JSON.object(response)
-                    // Upload-time summary and key ideas + translation + rewrite: 4 model calls.
-                    #expect(object["requests"] as? Int == 4)
-                    #expect(object["inputTokens"] as? Int == 480)
-                    #expect(object["outputTokens"] as? Int == 120)
-                    #expect(abs((object["estimatedCostUSD"] as? Double ?? 0) - 0.00072) < 1e-9)
+                    // Upload-time summary and key ideas + translation + rewrite + one chat answer: 5 model calls.
+                    #expect(object["requests"] as? Int == 5)
+                    #expect(object["inputTokens"] as? Int == 600)
+                    #expect(object["outputTokens"] as? Int == 150)
+                    #expect(abs((object["estimatedCostUSD"] as? Double ?? 0) - 0.0009) < 1e-9)
                     #expect(!String(buffer: response.body).contains("127.0.0.1"))
                 }
             }
