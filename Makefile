@@ -1,6 +1,6 @@
 # DocuThinker — the two commands of the README.
 #   make run    installs missing system packages, builds (release), serves on :8080 (embedded SQLite, offline)
-#   make test   same set-up plus the real test documents, then the whole test suite
+#   make test   same set-up plus the real test documents, then the whole test suite and the deploy checks
 SWIFT ?= swift
 PORT ?= 8080
 
@@ -20,6 +20,7 @@ test-data:
 
 test: bootstrap test-data
 	DOCUTHINKER_REQUIRE_TEST_DATA=1 $(SWIFT) test
+	bash deploy/check
 
 bench-extract: bootstrap test-data
 	bench/extract
