@@ -91,13 +91,30 @@ public struct BedrockProvider: LLMProvider {
                            provider: name, model: model)
     }
 
-    /// ConverseStream uses AWS's binary event-stream framing; until that decoder exists the
-    /// stream yields the complete answer as one delta.
+    /// ConverseStream: AWS event-stream frames whose `contentBlockDelta` events carry text.
     public func stream(_ request: LLMRequest) -> AsyncThrowingStream<String, any Error> {
         AsyncThrowingStream { continuation in
             let task = Task {
                 do {
-                    continuation.yield(try await complete(request).text)
+                    let payload = try body(request)
+                    let url = URL(string: endpoint + "/model/\(model)/converse-stream")!
+                    let signed = SigV4(region: region, service: "bedrock").sign(
+                        method: "POST", url: url, headers: ["content-type": "application/json"], body: payload,
+                        credentials: try await credentials.credentials(), date: Date())
+                    var decoder = EventStreamDecoder()
+                    for try await bytes in transport.postBytes(url.absoluteString, headers: signed.map { ($0.key, $0.value) }, json: payload) {
+                        for message in try decoder.feed(bytes) {
+                            if message.headers[":message-type"] == "exception" {
+                                let kind = message.headers[":exception-type"] ?? "exception"
+                                throw kind == "throttlingException" ? LLMError(.rateLimited, "Bedrock is throttling requests.")
+                                    : LLMError(.server, "Bedrock stream error: \(kind).")
+                            }
+                            guard message.headers[":event-type"] == "contentBlockDelta",
+                                  let object = try? JSONSerialization.jsonObject(with: message.payload) as? [String: Any],
+                                  let text = (object["delta"] as? [String: Any])?["text"] as? String else { continue }
+                            continuation.yield(text)
+                        }
+                    }
                     continuation.finish()
                 } catch {
                     continuation.finish(throwing: error)

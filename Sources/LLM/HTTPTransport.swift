@@ -78,6 +78,33 @@ struct HTTPTransport: Sendable {
     }
 }
 
+extension HTTPTransport {
+    /// Posts and yields the raw body bytes as they arrive (for binary streams).
+    func postBytes(_ url: String, headers: [(String, String)], json: Data) -> AsyncThrowingStream<Data, any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                var request = HTTPClientRequest(url: url)
+                request.method = .POST
+                request.headers.add(name: "Content-Type", value: "application/json")
+                for (name, value) in headers { request.headers.add(name: name, value: value) }
+                request.body = .bytes(ByteBuffer(bytes: json))
+                do {
+                    let response = try await client.execute(request, timeout: timeout)
+                    guard response.status.code < 300 else {
+                        let body = try await response.body.collect(upTo: 1024 * 1024)
+                        throw ProviderErrors.map(status: Int(response.status.code), headers: response.headers, body: Data(body.readableBytesView))
+                    }
+                    for try await buffer in response.body { continuation.yield(Data(buffer.readableBytesView)) }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error is LLMError ? error : LLMError(.server, "The stream broke (\(type(of: error)))."))
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}
+
 /// Incremental server-sent-events parser: lines `event:` and `data:`, events end at a blank line.
 struct SSEParser {
     private var buffer = ""

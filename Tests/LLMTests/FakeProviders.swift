@@ -158,3 +158,44 @@ func fakeBedrockServer(calls: Calls) -> some ApplicationProtocol {
     }
     return Application(router: router)
 }
+
+/// Builds AWS event-stream frames (string headers only) for the fake Bedrock stream.
+enum EventStreamFrames {
+    static func frame(_ headers: [(String, String)], payload: String) -> Data {
+        var headerBytes = Data()
+        for (name, value) in headers {
+            headerBytes.append(UInt8(name.utf8.count)); headerBytes.append(contentsOf: Array(name.utf8))
+            headerBytes.append(7)
+            let bytes = Array(value.utf8)
+            headerBytes.append(UInt8(bytes.count >> 8)); headerBytes.append(UInt8(bytes.count & 0xFF)); headerBytes.append(contentsOf: bytes)
+        }
+        let body = Data(payload.utf8)
+        let total = UInt32(12 + headerBytes.count + body.count + 4)
+        var message = Data()
+        func be(_ value: UInt32) -> [UInt8] { [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)] }
+        message.append(contentsOf: be(total)); message.append(contentsOf: be(UInt32(headerBytes.count)))
+        message.append(contentsOf: be(CRC32.checksum(message)))
+        message.append(headerBytes); message.append(body)
+        message.append(contentsOf: be(CRC32.checksum(message)))
+        return message
+    }
+
+    static func delta(_ text: String) -> Data {
+        frame([(":event-type", "contentBlockDelta"), (":content-type", "application/json"), (":message-type", "event")],
+              payload: #"{"contentBlockIndex":0,"delta":{"text":"\#(text)"},"p":"abcd"}"#)
+    }
+}
+
+func fakeBedrockStreamServer() -> some ApplicationProtocol {
+    let router = Router()
+    router.post("model/{model}/converse-stream") { _, _ -> Response in
+        var data = Data()
+        data.append(EventStreamFrames.frame([(":event-type", "messageStart"), (":message-type", "event")], payload: #"{"role":"assistant"}"#))
+        data.append(EventStreamFrames.delta("Hello"))
+        data.append(EventStreamFrames.delta(" from the stream"))
+        data.append(EventStreamFrames.frame([(":event-type", "messageStop"), (":message-type", "event")], payload: #"{"stopReason":"end_turn"}"#))
+        return Response(status: .ok, headers: [.contentType: "application/vnd.amazon.eventstream"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+    return Application(router: router)
+}

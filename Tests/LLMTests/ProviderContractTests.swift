@@ -135,3 +135,50 @@ struct BedrockTests {
         }
     }
 }
+
+@Suite("AWS event-stream decoding and the breaker's recovery")
+struct EventStreamAndBreakerTests {
+    @Test func crc32KnownValue() {
+        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+    }
+
+    @Test func decoderSplitsFramesAcrossChunksAndRejectsCorruption() throws {
+        let frames = EventStreamFrames.delta("a") + EventStreamFrames.delta("b")
+        var decoder = EventStreamDecoder()
+        var messages: [EventStreamDecoder.Message] = []
+        for byte in frames { messages += try decoder.feed(Data([byte])) }
+        #expect(messages.count == 2)
+        #expect(messages.allSatisfy { $0.headers[":event-type"] == "contentBlockDelta" })
+        var corrupt = EventStreamFrames.delta("x")
+        corrupt[corrupt.count - 10] ^= 0xFF
+        var fresh = EventStreamDecoder()
+        #expect(throws: LLMError.self) { _ = try fresh.feed(corrupt) }
+    }
+
+    @Test func bedrockConverseStream() async throws {
+        try await fakeBedrockStreamServer().test(.live) { client in
+            let provider = BedrockProvider(region: "us-east-1", model: "m",
+                                           credentials: AWSCredentialsProvider(environment: ["AWS_ACCESS_KEY_ID": "A", "AWS_SECRET_ACCESS_KEY": "S"]),
+                                           endpoint: "http://127.0.0.1:\(try #require(client.port))")
+            var text = ""
+            for try await delta in provider.stream(LLMRequest(messages: [.init(role: .user, content: "Hi")])) { text += delta }
+            #expect(text == "Hello from the stream")
+        }
+    }
+
+    @Test func halfOpenSuccessClosesTheBreaker() async throws {
+        let breaker = CircuitBreaker(threshold: 2, openDuration: .milliseconds(50))
+        await breaker.recordFailure()
+        #expect(await breaker.state == .closed)
+        await breaker.recordFailure()
+        #expect(await breaker.state == .open)
+        #expect(await breaker.allowsRequest() == false)
+        try await Task.sleep(for: .milliseconds(60))
+        #expect(await breaker.allowsRequest() == true)
+        #expect(await breaker.state == .halfOpen)
+        #expect(await breaker.allowsRequest() == false, "only one trial while half-open")
+        await breaker.recordSuccess()
+        #expect(await breaker.state == .closed)
+        #expect(await breaker.allowsRequest() == true)
+    }
+}
