@@ -15,12 +15,19 @@ struct HTTPTransport: Sendable {
         var body: Data
     }
 
-    func post(_ url: String, headers: [(String, String)], json: Data) async throws -> Reply {
+    /// A JSON POST with the provider's headers.
+    func jsonPost(_ url: String, headers: [(String, String)], json: Data, accept: String? = nil) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
+        if let accept { request.headers.add(name: "Accept", value: accept) }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: json))
+        return request
+    }
+
+    func post(_ url: String, headers: [(String, String)], json: Data) async throws -> Reply {
+        let request = jsonPost(url, headers: headers, json: json)
         do {
             let response = try await client.execute(request, timeout: timeout)
             let body = try await response.body.collect(upTo: 16 * 1024 * 1024)
@@ -50,12 +57,7 @@ struct HTTPTransport: Sendable {
     func postEvents(_ url: String, headers: [(String, String)], json: Data) -> AsyncThrowingStream<(event: String?, data: String), any Error> {
         AsyncThrowingStream { continuation in
             let task = Task {
-                var request = HTTPClientRequest(url: url)
-                request.method = .POST
-                request.headers.add(name: "Content-Type", value: "application/json")
-                request.headers.add(name: "Accept", value: "text/event-stream")
-                for (name, value) in headers { request.headers.add(name: name, value: value) }
-                request.body = .bytes(ByteBuffer(bytes: json))
+                let request = jsonPost(url, headers: headers, json: json, accept: "text/event-stream")
                 do {
                     let response = try await client.execute(request, timeout: timeout)
                     guard response.status.code < 300 else {
@@ -83,11 +85,7 @@ extension HTTPTransport {
     func postBytes(_ url: String, headers: [(String, String)], json: Data) -> AsyncThrowingStream<Data, any Error> {
         AsyncThrowingStream { continuation in
             let task = Task {
-                var request = HTTPClientRequest(url: url)
-                request.method = .POST
-                request.headers.add(name: "Content-Type", value: "application/json")
-                for (name, value) in headers { request.headers.add(name: name, value: value) }
-                request.body = .bytes(ByteBuffer(bytes: json))
+                let request = jsonPost(url, headers: headers, json: json)
                 do {
                     let response = try await client.execute(request, timeout: timeout)
                     guard response.status.code < 300 else {
