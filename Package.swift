@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "Retrieval", dependencies: ["Embeddings", "COpenBLAS", "Storage"], swiftSettings: swiftSettings),
         .target(
             name: "Analysis",
-            dependencies: ["DocuThinkerCore", "TextProcessing", "LLM", .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: ["DocuThinkerCore", "TextProcessing", "LLM", "Embeddings", .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .target(

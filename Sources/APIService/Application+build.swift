@@ -33,13 +33,14 @@ public func buildApplication(configuration: AppConfiguration, logger: Logger) as
             targetWords: configuration.chunkWords, maxWords: configuration.chunkMaxWords,
             overlapWords: configuration.chunkOverlapWords))
     let providers = configuration.llm.providers()
+    let search = makeSearchService(configuration: configuration, store: store, logger: logger)
+    let offline = OfflineAnalysisEngine(embedder: search.embedding?.embedder)
     let llmRouter = providers.isEmpty ? nil : LLMRouter(providers: providers)
-    let engine: any AnalysisEngine = llmRouter.map { LLMAnalysisEngine(router: $0) } ?? OfflineAnalysisEngine()
+    let engine: any AnalysisEngine = llmRouter.map { LLMAnalysisEngine(router: $0, offline: offline) } ?? offline
     logger.info("analysis engine", metadata: ["engine": .string(engine.name), "llm_providers": .string(providers.map(\.name).joined(separator: ","))])
     var analysis = DocumentAnalysisService(documents: store, engine: engine)
     analysis.usage = store
     let warmer = AnalysisWarmer(service: analysis, logger: logger)
-    let search = makeSearchService(configuration: configuration, store: store, logger: logger)
     let indexer = IndexingService(store: store, search: search, logger: logger)
     let router = buildRouter(
         store: store, objects: objects, tokens: tokens, hasher: PasswordHasher(cost: configuration.bcryptCost),

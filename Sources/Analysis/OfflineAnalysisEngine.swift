@@ -2,16 +2,24 @@ import DocuThinkerCore
 import TextProcessing
 import Foundation
 import NIOPosix
+public import Embeddings
 
 /// The always-available engine: deterministic, extractive, no network, no key. Every item is
 /// built from the document's own sentences and cites them. Work runs on NIO's thread pool.
 public struct OfflineAnalysisEngine: AnalysisEngine {
     public let name = "offline"
     /// Bump whenever an algorithm change alters results (cached results are keyed by it).
-    public let version = "1.1"
+    public let version: String
     let ranker = SentenceRanker()
+    /// The embedding signal for sentiment (nil: lexicon and rules only).
+    let prototypes: SentimentPrototypes?
 
-    public init() {}
+    /// - Parameter embedder: the sentence-embedding model; when given, sentiment blends the
+    ///   lexicon score with similarity to positive and negative prototype statements.
+    public init(embedder: MiniLMEmbedder? = nil) {
+        prototypes = embedder.map(SentimentPrototypes.init)
+        version = embedder == nil ? "1.2" : "1.2+embedding"
+    }
 
     public func summary(of document: AnalysisDocument, sentences: Int) async throws -> AnalysisResult {
         try await compute { try summarySync(document, sentences: sentences, kind: .summary) }
@@ -40,7 +48,7 @@ public struct OfflineAnalysisEngine: AnalysisEngine {
     public func sentiment(of document: AnalysisDocument) async throws -> AnalysisResult {
         try await compute {
             try requireText(document)
-            let (report, sections) = SentimentAnalyzer().analyze(document)
+            let (report, sections) = SentimentAnalyzer(prototypes: prototypes).analyze(document)
             return result(.sentiment, document, items: sections, sentiment: report, parameters: "")
         }
     }

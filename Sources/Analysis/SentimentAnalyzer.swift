@@ -6,6 +6,8 @@ import Foundation
 /// and negative sentences, and a breakdown per section (headings, else pages, else fifths).
 struct SentimentAnalyzer {
     static let threshold = 0.05
+    /// When present, the embedding signal is blended into every sentence score.
+    var prototypes: SentimentPrototypes? = nil
 
     struct Section {
         var title: String
@@ -13,7 +15,8 @@ struct SentimentAnalyzer {
     }
 
     func analyze(_ document: AnalysisDocument) -> (report: SentimentReport, sections: [AnalysisItem]) {
-        let scores = document.sentences.map { SentimentScorer.score($0.text) }
+        var scores = document.sentences.map { SentimentScorer.score($0.text) }
+        if let prototypes { scores = prototypes.blend(scores, sentences: document.sentences.map(\.text)) }
         let report = Self.report(scores)
         var items: [AnalysisItem] = []
         for section in sections(of: document) where !section.sentences.isEmpty {
@@ -41,9 +44,9 @@ struct SentimentAnalyzer {
         else if mean < -threshold { label = "negative" }
         else { label = "neutral" }
         let strength = abs(mean) > 0.5 ? "strongly " : abs(mean) > 0.2 ? "" : abs(mean) > threshold ? "mildly " : ""
-        let description = label == "neutral" || label == "mixed"
-            ? "\(label.capitalized) in tone (score \(format(mean))): \(percent(positive)) of sentences positive, \(percent(negative)) negative."
-            : "\(strength.capitalized.isEmpty ? "" : strength)\(strength.isEmpty ? label.capitalized : label) overall (score \(format(mean))): \(percent(positive)) of sentences positive, \(percent(negative)) negative."
+        let lead = label == "neutral" || label == "mixed" ? "\(label) in tone" : "\(strength)\(label) overall"
+        let sentence = "\(lead) (score \(format(mean))): \(percent(positive)) of sentences positive, \(percent(negative)) negative."
+        let description = sentence.prefix(1).uppercased() + sentence.dropFirst()
         return SentimentReport(
             score: (mean * 1000).rounded() / 1000, label: label, description: description,
             positiveShare: (positive * 1000).rounded() / 1000, negativeShare: (negative * 1000).rounded() / 1000,

@@ -2,6 +2,7 @@ import APIService
 import Analysis
 import ArgumentParser
 import DocuThinkerCore
+import Embeddings
 import Extraction
 import Foundation
 
@@ -17,6 +18,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Flag(help: "Print the results as Markdown (the default).") var markdown = false
     @Option(help: "Sentences in summaries.") var sentences: Int?
     @Option(help: "Items in lists (key ideas, discussion points, recommendations).") var count: Int?
+    @Option(help: "Embedding model directory (sentiment uses it when present).") var model = "models/all-MiniLM-L6-v2"
 
     func run() async throws {
         let requested = try kinds.split(separator: ",").map { name -> AnalysisKind in
@@ -35,7 +37,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let document = AnalysisDocument(
             id: URL(fileURLWithPath: file).lastPathComponent, text: extraction.text, pages: extraction.pages,
             blocks: extraction.blocks)
-        let engine = OfflineAnalysisEngine()
+        let embedder = try? MiniLMEmbedder(directory: URL(fileURLWithPath: model))
+        let engine = OfflineAnalysisEngine(embedder: embedder)
         let parameters = AnalysisParameters(sentences: sentences, count: count)
         var results: [AnalysisResult] = []
         for kind in requested {

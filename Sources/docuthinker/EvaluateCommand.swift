@@ -2,6 +2,7 @@ import APIService
 import Analysis
 import ArgumentParser
 import DocuThinkerCore
+import Embeddings
 import Foundation
 import TextProcessing
 
@@ -84,7 +85,8 @@ struct EvaluateCommand: AsyncParsableCommand {
     }
 
     private func evaluateSentiment(_ path: String) async throws -> [String] {
-        let engine = OfflineAnalysisEngine()
+        let embedder = try? MiniLMEmbedder(directory: URL(fileURLWithPath: model))
+        let engine = OfflineAnalysisEngine(embedder: embedder)
         var correct = 0, total = 0
         var predicted = [Double](), gold = [Double]()
         for (index, line) in try lines(path).enumerated() {
@@ -101,7 +103,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         }
         let accuracy = Double(correct) / Double(max(1, total))
         return [
-            "## Sentiment (\(total) labelled texts, \(path))", "",
+            "## Sentiment (\(total) labelled texts, \(path); engine \(engine.version))", "",
             "| measure | value |", "|---|--:|",
             "| accuracy (score ≥ 0 → positive) | \(String(format: "%.4f", accuracy)) |",
             "| Pearson correlation with the label | \(String(format: "%.4f", Self.pearson(predicted, gold))) |",

@@ -1,4 +1,5 @@
 import Analysis
+import Embeddings
 import DocuThinkerCore
 import Foundation
 import Testing
@@ -144,5 +145,26 @@ struct OfflineEngineTests {
         let partial = Rouge.n(2, candidate: "the cat sat", reference: "the cat ran")
         #expect(abs(partial.f1 - 0.5) < 1e-9)
         #expect(Rouge.l(candidate: "a b c d", reference: "a c d").recall == 1)
+    }
+}
+
+@Suite("Sentiment with the embedding signal")
+struct EmbeddingSentimentTests {
+    static let model = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("models/all-MiniLM-L6-v2")
+
+    @Test func embeddingCatchesWhatTheLexiconMisses() async throws {
+        let blended = OfflineAnalysisEngine(embedder: try MiniLMEmbedder(directory: Self.model))
+        let lexicon = OfflineAnalysisEngine()
+        #expect(blended.version != lexicon.version, "cached results of the two are kept apart")
+        // No lexicon word carries this one; the embedding reads it as negative.
+        let text = Texts.document("It never gets off the ground.")
+        #expect(try await lexicon.sentiment(of: text).sentiment!.score == 0)
+        #expect(try await blended.sentiment(of: text).sentiment!.score < -0.05)
+        let happy = try await blended.sentiment(of: Texts.document("What a wonderful, joyful and moving film. I loved every minute."))
+        #expect(happy.sentiment!.label == "positive")
+        #expect(happy.sentiment!.description.hasPrefix("Strongly positive") || happy.sentiment!.description.hasPrefix("Positive"))
+        let report = try await blended.sentiment(of: Texts.document())
+        #expect(Texts.checkCitations(report, in: Texts.document()))
     }
 }
