@@ -89,7 +89,8 @@ struct ProviderContractTests {
             // Transient 502s are retried on the same provider.
             let flaky = OpenAICompatibleProvider(baseURL: base + "/v1", apiKey: "k", model: "flaky")
             let retrying = LLMRouter(providers: [flaky], retries: 3, backoff: .milliseconds(10))
-            #expect(try await retrying.complete(request).text == "This is a test!")
+            let retried = try await retrying.complete(request).text
+            #expect(retried == "This is a test!")
             #expect(await calls.count["openai:flaky"] == 3, "two 502s, then success")
             // A failing first provider falls back to the next; its breaker opens after 2 failures
             // and stays open (the half-open path is tested on the breaker itself, without timing).
@@ -97,7 +98,10 @@ struct ProviderContractTests {
             let backup = AnthropicProvider(baseURL: base, apiKey: "k", model: "claude")
             let router = LLMRouter(providers: [broken, backup], retries: 1, backoff: .milliseconds(5),
                                    failureThreshold: 2, openDuration: .seconds(600))
-            for _ in 0..<3 { #expect(try await router.complete(request).provider == "anthropic") }
+            for _ in 0..<3 {
+                let answeredBy = try await router.complete(request).provider
+                #expect(answeredBy == "anthropic")
+            }
             #expect(await calls.count["openai:500"] == 4, "two calls (one retry) on each of the first two requests, none once open")
             #expect(await router.states()["openai"] == "open")
             // Unauthorized is not retried; with nobody left, the router says llm_unavailable.
