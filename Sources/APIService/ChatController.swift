@@ -159,9 +159,9 @@ struct ChatController: Sendable {
     private func record(question: String, answer: ChatService.Answer, chatId: String, ownerId: String) async throws {
         let now = Date.now
         if let usage, let response = answer.usage {
-            try? await usage.recordUsage(userId: ownerId, UsageRecord(
-                day: String(now.formatted(.iso8601.year().month().day()).prefix(10)), provider: response.provider, model: response.model,
-                requests: 1, inputTokens: response.usage.inputTokens, outputTokens: response.usage.outputTokens))
+            try? await usage.recordUsage(userId: ownerId, .request(
+                provider: response.provider, model: response.model, inputTokens: response.usage.inputTokens,
+                outputTokens: response.usage.outputTokens, at: now))
         }
         try await chats.appendMessage(ChatMessageRecord(chatId: chatId, role: "user", content: question, found: nil, citationsJSON: "[]", createdAt: now),
                                       touching: chatId, at: now)

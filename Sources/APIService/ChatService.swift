@@ -66,7 +66,7 @@ struct ChatService: Sendable {
     /// citations point into that text under the document id `inline`.
     func answer(question: String, inlineText: String) async throws -> Answer {
         let sentences = SentenceSegmenter().segment(inlineText)
-        let questionStems = Set(Tokenizer.tokens(question).filter { !$0.isStopword && $0.lower.count > 2 }.map(\.stem))
+        let questionStems = Self.contentStems(question)
         // Pre-select by term overlap so embedding stays bounded on long texts.
         var scored: [(sentence: Sentence, overlap: Int)] = []
         for sentence in sentences where sentence.text.split(separator: " ").count >= 4 {
@@ -98,30 +98,46 @@ struct ChatService: Sendable {
         guard object["found"] as? Bool != false else {
             return Answer(text: Self.notFound, found: false, citations: [], droppedCitations: 0, usage: response)
         }
-        var citations: [Citation] = []
-        var dropped = 0
-        var texts: [String: (ScalarText, PageIndex)] = [:]
-        for number in (object["sources"] as? [Any] ?? []).compactMap({ ($0 as? Int) ?? Int("\($0)".filter(\.isNumber)) }) {
-            guard number >= 1, number <= candidates.count else { dropped += 1; continue }
-            let candidate = candidates[number - 1]
-            if texts[candidate.documentId] == nil, let loaded = try await source(candidate.documentId) { texts[candidate.documentId] = loaded }
-            guard let (scalars, pages) = texts[candidate.documentId], scalars.slice(candidate.start, candidate.end) == candidate.text else {
-                dropped += 1
-                continue
-            }
-            citations.append(Citation(documentId: candidate.documentId, page: pages.page(at: candidate.start),
-                                      start: candidate.start, end: candidate.end, quote: candidate.text))
-        }
+        let numbers = (object["sources"] as? [Any] ?? []).compactMap { ($0 as? Int) ?? Int("\($0)".filter(\.isNumber)) }
+        let cited = numbers.filter { (1...candidates.count).contains($0) }.map { candidates[$0 - 1] }
+        let validated = try await validate(cited, source: source)
+        let citations = validated.citations, dropped = validated.dropped + numbers.count - cited.count
         guard !citations.isEmpty else {
             return Answer(text: Self.notFound, found: false, citations: [], droppedCitations: dropped, usage: response)
         }
         return Answer(text: text, found: true, citations: citations, droppedCitations: dropped, usage: response)
     }
 
+    /// Citations of the candidates whose text is exactly at their span in the stored document
+    /// (with the page found from the offset), and how many failed that check.
+    private func validate(_ chosen: [Candidate], source: (String) async throws -> (ScalarText, PageIndex)?) async throws
+        -> (citations: [Citation], dropped: Int) {
+        var texts: [String: (ScalarText, PageIndex)] = [:]
+        var citations: [Citation] = []
+        var dropped = 0
+        for candidate in chosen {
+            if texts[candidate.documentId] == nil, let loaded = try await source(candidate.documentId) {
+                texts[candidate.documentId] = loaded
+            }
+            guard let (text, pages) = texts[candidate.documentId], text.slice(candidate.start, candidate.end) == candidate.text else {
+                dropped += 1
+                continue
+            }
+            citations.append(Citation(documentId: candidate.documentId, page: pages.page(at: candidate.start),
+                                      start: candidate.start, end: candidate.end, quote: candidate.text))
+        }
+        return (citations, dropped)
+    }
+
+    /// Stems of the content words of a question.
+    private static func contentStems(_ text: String) -> Set<String> {
+        Set(Tokenizer.tokens(text).filter { !$0.isStopword && $0.lower.count > 2 }.map(\.stem))
+    }
+
     private func select(question: String, candidates: [Candidate],
                         source: (String) async throws -> (ScalarText, PageIndex)?) async throws -> Answer {
         guard !candidates.isEmpty else { return Answer(text: Self.notFound, found: false, citations: [], droppedCitations: 0) }
-        let questionStems = Set(Tokenizer.tokens(question).filter { !$0.isStopword && $0.lower.count > 2 }.map(\.stem))
+        let questionStems = Self.contentStems(question)
         let overlap = candidates.map { candidate -> Float in
             guard !questionStems.isEmpty else { return 0 }
             let stems = Set(Tokenizer.tokens(candidate.text).map(\.stem))
@@ -152,22 +168,7 @@ struct ChatService: Sendable {
             if !redundant { chosen.append(index) }
         }
         chosen.sort { (candidates[$0].rank, candidates[$0].documentId, candidates[$0].start) < (candidates[$1].rank, candidates[$1].documentId, candidates[$1].start) }
-        // Validate every citation against the stored text, and find its page.
-        var texts: [String: (ScalarText, PageIndex)] = [:]
-        var citations: [Citation] = []
-        var dropped = 0
-        for index in chosen {
-            let candidate = candidates[index]
-            if texts[candidate.documentId] == nil, let loaded = try await source(candidate.documentId) {
-                texts[candidate.documentId] = loaded
-            }
-            guard let (text, pages) = texts[candidate.documentId], text.slice(candidate.start, candidate.end) == candidate.text else {
-                dropped += 1
-                continue
-            }
-            citations.append(Citation(documentId: candidate.documentId, page: pages.page(at: candidate.start),
-                                      start: candidate.start, end: candidate.end, quote: candidate.text))
-        }
+        let (citations, dropped) = try await validate(chosen.map { candidates[$0] }, source: source)
         guard !citations.isEmpty else { return Answer(text: Self.notFound, found: false, citations: [], droppedCitations: dropped) }
         let text = citations.map { $0.quote.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }.joined(separator: " ")
         return Answer(text: text, found: true, citations: citations, droppedCitations: dropped)

@@ -57,9 +57,8 @@ struct DocumentAnalysisService: Sendable {
     /// Counts a language model's tokens against the user (best effort: accounting never fails a request).
     private func record(_ result: AnalysisResult, ownerId: String) async {
         guard let usage, let used = result.usage else { return }
-        let day = String(Date.now.formatted(.iso8601.year().month().day()).prefix(10))
-        try? await usage.recordUsage(userId: ownerId, UsageRecord(
-            day: day, provider: used.provider, model: used.model, requests: 1, inputTokens: used.inputTokens, outputTokens: used.outputTokens))
+        try? await usage.recordUsage(userId: ownerId, .request(
+            provider: used.provider, model: used.model, inputTokens: used.inputTokens, outputTokens: used.outputTokens))
     }
 
     private func run(_ kind: AnalysisKind, parameters: AnalysisParameters, on document: AnalysisDocument) async throws -> AnalysisResult {

@@ -131,10 +131,7 @@ struct DocumentController: Sendable {
             qualityJSON: String(decoding: try JSONEncoder().encode(extraction.quality), as: UTF8.self),
             objectKey: "\(owner)/\(id)", createdAt: now, updatedAt: now)
         let content = DocumentContent(text: extraction.text, pages: extraction.pages, blocks: extraction.blocks)
-        let chunkRecords = processed.chunks.map {
-            ChunkRecord(ordinal: $0.index, page: $0.span.page, pageEnd: $0.pageEnd, start: $0.span.start,
-                        end: $0.span.end, wordCount: $0.wordCount, text: $0.text)
-        }
+        let chunkRecords = processed.chunkRecords
         do {
             try await objects.put(key: record.objectKey, movingFileAt: upload.path)
         } catch {

@@ -3,6 +3,7 @@ import DocuThinkerCore
 import Extraction
 import Foundation
 import NIOPosix
+import Storage
 import TextProcessing
 
 /// Everything derived from one uploaded file before it is stored.
@@ -12,6 +13,14 @@ struct ProcessedDocument: Sendable {
     var chunks: [Chunk]
     var sha256: String
     var size: Int
+
+    /// The chunks as the store keeps them.
+    var chunkRecords: [ChunkRecord] {
+        chunks.map {
+            ChunkRecord(ordinal: $0.index, page: $0.span.page, pageEnd: $0.pageEnd, start: $0.span.start,
+                        end: $0.span.end, wordCount: $0.wordCount, text: $0.text)
+        }
+    }
 }
 
 /// Extraction → segmentation → chunking, run on NIO's blocking thread pool (CPU-bound work

@@ -2,6 +2,7 @@ import DocuThinkerCore
 import Embeddings
 import Extraction
 import Foundation
+import Logging
 import Retrieval
 import Storage
 import TextProcessing
@@ -38,6 +39,8 @@ public enum RetrievalEvaluation {
             chunker: Chunker(targetWords: configuration.chunkWords, maxWords: configuration.chunkMaxWords, overlapWords: configuration.chunkOverlapWords))
         let embedder = try MiniLMEmbedder(directory: URL(fileURLWithPath: modelDirectory), batchSize: configuration.embeddingBatchSize)
         let embedding = ChunkEmbedding(embedder: embedder)
+        let search = SearchService(store: store, index: VectorIndex(store: store, model: embedder.modelID, dimensions: 384), embedding: embedding)
+        let indexer = IndexingService(store: store, search: search, logger: Logger(label: "evaluate"), batchSize: 64)
         var pagesOf: [String: PageIndex] = [:]
         var documentOf: [String: String] = [:]
         var chunkCount = 0
@@ -51,22 +54,18 @@ public enum RetrievalEvaluation {
                 pageCount: extraction.metadata.pageCount, sizeBytes: processed.size, sha256: processed.sha256,
                 characters: extraction.quality.characters, author: nil, qualityJSON: "{}", objectKey: id, createdAt: .now, updatedAt: .now)
             try await store.insertDocument(record, content: DocumentContent(text: extraction.text, pages: extraction.pages, blocks: extraction.blocks),
-                                           chunks: processed.chunks.map {
-                ChunkRecord(ordinal: $0.index, page: $0.span.page, pageEnd: $0.pageEnd, start: $0.span.start, end: $0.span.end,
-                            wordCount: $0.wordCount, text: $0.text)
-            })
-            let pending = try await store.chunksToEmbed(documentId: id, model: embedder.modelID)
-            for start in stride(from: 0, to: pending.count, by: 64) {
-                let batch = Array(pending[start..<min(pending.count, start + 64)])
-                try await store.saveVectors(zip(batch, embedding.embed(batch.map(\.text))).map { ($0.0.chunkId, $0.1) }, model: embedder.modelID)
+                                           chunks: processed.chunkRecords)
+            // Embedded exactly as the server's background indexer does.
+            await indexer.index(.init(documentId: id, ownerId: "eval"))
+            guard try await store.indexStatus(documentId: id)?.status == "ready" else {
+                throw EmbeddingError(.modelInvalid, "Embedding the chunks of \(file) failed.")
             }
-            chunkCount += pending.count
+            chunkCount += processed.chunks.count
             pagesOf[id] = PageIndex(pages: extraction.pages.map { ($0.number, $0.start, $0.end) })
             documentOf[file] = id
         }
         let indexSeconds = Double((ContinuousClock.now - started).components.seconds)
             + Double((ContinuousClock.now - started).components.attoseconds) / 1e18
-        let search = SearchService(store: store, index: VectorIndex(store: store, model: embedder.modelID, dimensions: 384), embedding: embedding)
         var modes: [(String, Double, Double, Double)] = []
         for mode in [SearchService.Mode.keyword, .semantic, .hybrid] {
             var r1 = 0, r5 = 0, reciprocal = 0.0, counted = 0

@@ -11,13 +11,6 @@ public enum LanguageGuesser {
         "nl": ["de", "het", "een", "en", "van", "is", "dat", "niet", "op", "te", "zijn", "met", "voor", "die", "er", "ook", "aan", "maar", "wordt", "bij"],
     ]
 
-    static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0xAC00...0xD7AF: true
-        default: false
-        }
-    }
-
     /// Guesses from at most the first 20,000 scalars.
     public static func guess(_ text: String) -> (language: String, confidence: Double) {
         var letters = 0, han = 0, kana = 0, hangul = 0, cyrillic = 0, arabic = 0, greek = 0, hebrew = 0, devanagari = 0

@@ -1,3 +1,5 @@
+import DocuThinkerCore
+
 /// Computes the quality report: counts, empty (likely scanned) pages and a language guess.
 enum QualityAnalyzer {
     static func report(text: String, characters: Int, pageCount: Int, emptyPages: [Int], warnings: [String]) -> QualityReport {
@@ -12,25 +14,5 @@ enum QualityAnalyzer {
             characters: characters, words: WordCounter.count(text), pageCount: pageCount, emptyPages: emptyPages,
             likelyScanned: likelyScanned, language: guess.language, languageConfidence: guess.confidence,
             warnings: allWarnings)
-    }
-}
-
-/// Counts words: whitespace-separated runs, with every CJK ideograph or kana counted as one word.
-public enum WordCounter {
-    public static func count(_ text: String) -> Int {
-        var words = 0
-        var inWord = false
-        for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace {
-                inWord = false
-            } else if LanguageGuesser.isCJK(scalar) {
-                words += 1
-                inWord = false
-            } else if !inWord {
-                words += 1
-                inWord = true
-            }
-        }
-        return words
     }
 }

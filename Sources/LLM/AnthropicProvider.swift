@@ -18,7 +18,7 @@ public struct AnthropicProvider: LLMProvider {
         self.apiKey = apiKey
         self.model = model
         self.version = version
-        transport = HTTPTransport(client: client, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
+        transport = HTTPTransport(client: client, timeout: timeout)
     }
 
     var headers: [(String, String)] { [("x-api-key", apiKey), ("anthropic-version", version)] }

@@ -15,7 +15,7 @@ public actor AWSCredentialsProvider {
                 endpointBase: String = "http://169.254.170.2") {
         self.environment = environment
         self.endpointBase = endpointBase
-        transport = HTTPTransport(client: client, timeout: .seconds(5))
+        transport = HTTPTransport(client: client, timeout: TimeAmount.seconds(5))
     }
 
     public func credentials() async throws -> SigV4.Credentials {
@@ -53,7 +53,7 @@ public struct BedrockProvider: LLMProvider {
         self.model = model
         self.credentials = credentials
         self.endpoint = endpoint ?? "https://bedrock-runtime.\(region).amazonaws.com"
-        transport = HTTPTransport(client: client, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
+        transport = HTTPTransport(client: client, timeout: timeout)
     }
 
     func body(_ request: LLMRequest) throws -> Data {

@@ -24,7 +24,7 @@ public struct GeminiProvider: LLMProvider {
         self.model = model
         self.fallbackModel = fallbackModel
         discovery = ModelDiscovery(lifetime: .seconds(300))
-        transport = HTTPTransport(client: client, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
+        transport = HTTPTransport(client: client, timeout: timeout)
     }
 
     func body(_ request: LLMRequest) throws -> Data {

@@ -9,6 +9,17 @@ struct HTTPTransport: Sendable {
     let client: HTTPClient
     let timeout: TimeAmount
 
+    init(client: HTTPClient, timeout: TimeAmount) {
+        self.client = client
+        self.timeout = timeout
+    }
+
+    /// A transport whose request deadline is `timeout` after each request starts.
+    init(client: HTTPClient, timeout: Duration) {
+        let parts = timeout.components
+        self.init(client: client, timeout: .nanoseconds(parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000))
+    }
+
     struct Reply {
         var status: Int
         var headers: HTTPHeaders

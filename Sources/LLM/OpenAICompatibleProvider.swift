@@ -16,7 +16,7 @@ public struct OpenAICompatibleProvider: LLMProvider {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
         self.model = model
-        transport = HTTPTransport(client: client, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
+        transport = HTTPTransport(client: client, timeout: timeout)
     }
 
     func body(_ request: LLMRequest, stream: Bool) throws -> Data {

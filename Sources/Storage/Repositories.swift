@@ -128,6 +128,12 @@ public struct UsageRecord: Codable, Hashable, Sendable {
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
     }
+
+    /// One request made now (the day is the UTC date).
+    public static func request(provider: String, model: String, inputTokens: Int, outputTokens: Int, at date: Date = .now) -> UsageRecord {
+        UsageRecord(day: String(date.formatted(.iso8601.year().month().day()).prefix(10)), provider: provider, model: model,
+                    requests: 1, inputTokens: inputTokens, outputTokens: outputTokens)
+    }
 }
 
 /// Per-user accounting of language-model use.

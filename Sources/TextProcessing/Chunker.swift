@@ -44,16 +44,6 @@ public struct Chunker: Sendable {
         return chunks
     }
 
-    /// Whitespace-separated words; CJK ideographs and kana count one each.
-    public static func wordCount(_ text: String) -> Int {
-        var count = 0, inWord = false
-        for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace { inWord = false; continue }
-            switch scalar.value {
-            case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7AF: count += 1; inWord = false
-            default: if !inWord { count += 1; inWord = true }
-            }
-        }
-        return count
-    }
+    /// Words as DocuThinker counts them everywhere (`WordCounter`).
+    public static func wordCount(_ text: String) -> Int { WordCounter.count(text) }
 }
