@@ -6,7 +6,7 @@ import ServerSupport
 /// `/v1/documents/{id}/analyses/{kind}`: GET returns the cached result or computes it (parameters
 /// from the query), POST computes with JSON parameters (`?refresh=true` bypasses the cache).
 struct AnalysisController: Sendable {
-    let service: DocumentAnalysisService
+    let service: any AIBackend
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("documents/:id/analyses/:kind", use: get)

@@ -42,6 +42,14 @@ public struct AppConfiguration: Sendable {
     public var llm: LLMConfiguration
     /// `LOG_LEVEL` (default `info`).
     public var logLevel: Logger.Level
+    /// `AI_SERVICE_URL`: where `docuthinker api` finds `docuthinker ai` (unset: in process).
+    public var aiServiceURL: String?
+    /// `AI_SERVICE_TOKEN`: the shared secret between `api` and `ai` (a Secrets Manager value on AWS).
+    public var aiServiceToken: String?
+    /// `AI_SERVICE_TIMEOUT_SECONDS` (default 120): the longest an `api` → `ai` call may take.
+    public var aiServiceTimeout: Duration
+    /// `AIML_PORT` (default 8000): the port `docuthinker ai` listens on.
+    public var aiPort: Int
 
     /// Reads the configuration; see each property for its variable name and default.
     public init(reader: ConfigReader) {
@@ -67,6 +75,10 @@ public struct AppConfiguration: Sendable {
         embeddingThreads = max(0, reader.int(forKey: "docuthinker.embedding.threads", default: 0))
         llm = LLMConfiguration(reader: reader)
         logLevel = Logger.Level(rawValue: reader.string(forKey: "log.level", default: "info").lowercased()) ?? .info
+        aiServiceURL = reader.string(forKey: "ai.service.url").flatMap { $0.isEmpty ? nil : $0 }
+        aiServiceToken = reader.string(forKey: "ai.service.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        aiServiceTimeout = .seconds(max(1, reader.int(forKey: "ai.service.timeout.seconds", default: 120)))
+        aiPort = reader.int(forKey: "aiml.port", default: 8000)
     }
 
     /// The standard provider chain: environment variables, then `.env` in the working directory.

@@ -6,32 +6,102 @@ import Retrieval
 import Foundation
 public import Hummingbird
 public import Logging
+import Prometheus
 import ServerSupport
 import Storage
 import TextProcessing
 
-/// Builds the DocuThinker API application from configuration. `main` and the tests call this
-/// same function (swift-style habit 1); every dependency is created here and passed down.
-public func buildApplication(configuration: AppConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
+/// Which process this is: `serve` (everything in one), `api` (the public API; the AI side in
+/// process, or over HTTP when `AI_SERVICE_URL` is set) or `ai` (the AI service the API calls).
+public enum ServiceRole: String, Sendable {
+    case serve, api, ai
+}
+
+/// A configuration error found at startup, printed for the operator.
+public struct StartupError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// Builds a DocuThinker application from configuration. `main` and the tests call this same
+/// function (swift-style habit 1); every dependency is created here and passed down.
+public func buildApplication(configuration: AppConfiguration, role: ServiceRole = .serve, logger: Logger) async throws -> some ApplicationProtocol {
     let data = configuration.dataDirectory
     let temporary = data + "/tmp"
     let fileManager = FileManager.default
     try fileManager.createDirectory(atPath: temporary, withIntermediateDirectories: true)
-    // Uploads interrupted by a crash leave temporary files only here; they are never referenced.
-    for leftover in (try? fileManager.contentsOfDirectory(atPath: temporary)) ?? [] {
-        try? fileManager.removeItem(atPath: temporary + "/" + leftover)
+    if role != .ai {
+        // Uploads interrupted by a crash leave temporary files only here; they are never referenced.
+        for leftover in (try? fileManager.contentsOfDirectory(atPath: temporary)) ?? [] {
+            try? fileManager.removeItem(atPath: temporary + "/" + leftover)
+        }
     }
     let store = try SQLiteStore(path: data + "/docuthinker.sqlite")
     let objects = try FileObjectStore(root: data + "/objects")
-    let secret = try JWTSecretStore.resolve(configured: configuration.jwtSecret, dataDirectory: data, logger: logger)
+    let metrics = RequestMetrics(registry: PrometheusCollectorRegistry(), service: role.rawValue)
+
+    // The AI side runs here unless this is an `api` pointed at a separate AI service.
+    var local: LocalAIBackend?
+    let backend: any AIBackend
+    if role == .api, let url = configuration.aiServiceURL {
+        guard let token = configuration.aiServiceToken else {
+            throw StartupError(description: "AI_SERVICE_URL is set but AI_SERVICE_TOKEN is not: set the same token for api and ai.")
+        }
+        logger.info("AI service over HTTP", metadata: ["url": .string(url)])
+        backend = RemoteAIBackend(baseURL: url, token: token, timeout: configuration.aiServiceTimeout, logger: logger)
+    } else {
+        let made = makeLocalAIBackend(configuration: configuration, store: store, logger: logger)
+        local = made
+        backend = made
+    }
+
+    let router: Router<AppRequestContext>
+    var mcp: MCPHTTPEndpoint?
+    if role == .ai {
+        guard let token = configuration.aiServiceToken, let local else {
+            throw StartupError(description: "docuthinker ai needs AI_SERVICE_TOKEN (the same value the api uses).")
+        }
+        let authenticator = try await makeAuthenticator(configuration: configuration, store: store, logger: logger)
+        let endpoint = MCPHTTPEndpoint(toolbox: MCPToolbox(documents: store, backend: local), logger: logger) {
+            try? await authenticator.userId(authorization: $0)
+        }
+        router = buildAIRouter(backend: local, store: store, token: token, metrics: metrics, mcp: endpoint)
+    } else {
+        let authenticator = try await makeAuthenticator(configuration: configuration, store: store, logger: logger)
+        if role == .serve {
+            mcp = MCPHTTPEndpoint(toolbox: MCPToolbox(documents: store, backend: backend), logger: logger) {
+                try? await authenticator.userId(authorization: $0)
+            }
+        }
+        router = buildRouter(
+            store: store, objects: objects, authenticator: authenticator, hasher: PasswordHasher(cost: configuration.bcryptCost),
+            ingestor: DocumentIngestor(
+                extractor: DocumentExtractor(limits: configuration.limits),
+                chunker: Chunker(targetWords: configuration.chunkWords, maxWords: configuration.chunkMaxWords,
+                                 overlapWords: configuration.chunkOverlapWords)),
+            receiver: UploadReceiver(temporaryDirectory: temporary, maxFileBytes: configuration.limits.maxBytes),
+            backend: backend, inlineAnalysisMaxSentences: configuration.inlineAnalysisMaxSentences,
+            llm: configuration.llm, metrics: metrics, mcp: mcp)
+    }
+    let port = role == .ai ? configuration.aiPort : configuration.port
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: port), serverName: "DocuThinker"),
+        logger: logger)
+    if let local { app.addServices(local.warmer, local.indexer) }
+    return app
+}
+
+/// Access tokens (JWT secret from configuration or the data directory) and API keys.
+func makeAuthenticator(configuration: AppConfiguration, store: SQLiteStore, logger: Logger) async throws -> Authenticator {
+    let secret = try JWTSecretStore.resolve(configured: configuration.jwtSecret, dataDirectory: configuration.dataDirectory, logger: logger)
     let tokens = await TokenService(
-        secret: secret, accessLifetime: configuration.accessTokenLifetime,
-        refreshLifetime: configuration.refreshTokenLifetime)
-    let ingestor = DocumentIngestor(
-        extractor: DocumentExtractor(limits: configuration.limits),
-        chunker: Chunker(
-            targetWords: configuration.chunkWords, maxWords: configuration.chunkMaxWords,
-            overlapWords: configuration.chunkOverlapWords))
+        secret: secret, accessLifetime: configuration.accessTokenLifetime, refreshLifetime: configuration.refreshTokenLifetime)
+    return Authenticator(tokens: tokens, keys: store)
+}
+
+/// The AI side in process: embeddings, search, the analysis engine (LLM-backed when providers
+/// are configured, offline otherwise), chat, and the background indexing and warming services.
+func makeLocalAIBackend(configuration: AppConfiguration, store: SQLiteStore, logger: Logger) -> LocalAIBackend {
     let providers = configuration.llm.providers()
     let search = makeSearchService(configuration: configuration, store: store, logger: logger)
     let offline = OfflineAnalysisEngine(embedder: search.embedding?.embedder)
@@ -40,20 +110,11 @@ public func buildApplication(configuration: AppConfiguration, logger: Logger) as
     logger.info("analysis engine", metadata: ["engine": .string(engine.name), "llm_providers": .string(providers.map(\.name).joined(separator: ","))])
     var analysis = DocumentAnalysisService(documents: store, engine: engine)
     analysis.usage = store
-    let warmer = AnalysisWarmer(service: analysis, logger: logger)
-    let indexer = IndexingService(store: store, search: search, logger: logger)
-    let router = buildRouter(
-        store: store, objects: objects, tokens: tokens, hasher: PasswordHasher(cost: configuration.bcryptCost),
-        ingestor: ingestor,
-        receiver: UploadReceiver(temporaryDirectory: temporary, maxFileBytes: configuration.limits.maxBytes),
-        analysis: analysis, warmer: warmer, inlineAnalysisMaxSentences: configuration.inlineAnalysisMaxSentences,
-        search: search, indexer: indexer, llm: configuration.llm, providerNames: providers.map(\.name), router: llmRouter)
-    var app = Application(
-        router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "DocuThinker"),
-        logger: logger)
-    app.addServices(warmer, indexer)
-    return app
+    var chat = ChatService(documents: store, search: search)
+    chat.router = llmRouter
+    return LocalAIBackend(
+        analyses: analysis, searcher: search, chat: chat, indexer: IndexingService(store: store, search: search, logger: logger),
+        warmer: AnalysisWarmer(service: analysis, logger: logger), store: store, providerNames: providers.map(\.name))
 }
 
 /// The search service; without the embedding model, keyword search still works (and the log says why).
@@ -70,41 +131,63 @@ func makeSearchService(configuration: AppConfiguration, store: some SearchReposi
     }
 }
 
-/// The routes and middleware of the API.
-func buildRouter(
-    store: some AppStore, objects: some ObjectStore, tokens: TokenService, hasher: PasswordHasher,
-    ingestor: DocumentIngestor, receiver: UploadReceiver, analysis: DocumentAnalysisService, warmer: AnalysisWarmer,
-    inlineAnalysisMaxSentences: Int, search: SearchService, indexer: IndexingService, llm: LLMConfiguration,
-    providerNames: [String], router llmRouter: LLMRouter?
-) -> Router<AppRequestContext> {
+/// Middleware every process puts first: request ids, access log, metrics, security headers, errors.
+func makeBaseRouter(metrics: RequestMetrics) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
-    HealthController(store: store, llmProviders: providerNames).addRoutes(to: router)
+    metrics.addRoute(to: router)
+    return router
+}
 
-    let auth = AuthController(users: store, tokens: tokens, hasher: hasher)
+/// The routes and middleware of the public API (`serve` and `api`).
+func buildRouter(
+    store: some AppStore, objects: some ObjectStore, authenticator: Authenticator, hasher: PasswordHasher,
+    ingestor: DocumentIngestor, receiver: UploadReceiver, backend: any AIBackend, inlineAnalysisMaxSentences: Int,
+    llm: LLMConfiguration, metrics: RequestMetrics, mcp: MCPHTTPEndpoint?
+) -> Router<AppRequestContext> {
+    let router = makeBaseRouter(metrics: metrics)
+    HealthController(store: store, backend: backend).addRoutes(to: router)
+    mcp?.addRoutes(to: router)
+
+    let auth = AuthController(users: store, tokens: authenticator.tokens, hasher: hasher)
     let v1 = router.group("v1")
     auth.addPublicRoutes(to: v1)
-    let protected = router.group("v1").add(middleware: AuthMiddleware(tokens: tokens))
+    let protected = router.group("v1").add(middleware: AuthMiddleware(authenticator: authenticator))
     auth.addProtectedRoutes(to: protected)
+    APIKeyController(keys: store).addRoutes(to: protected)
     UsageController(usage: store, llm: llm).addRoutes(to: protected)
     let documents = DocumentController(
-        documents: store, objects: objects, ingestor: ingestor, receiver: receiver, analysis: analysis, warmer: warmer,
-        indexer: indexer, vectorIndex: search.index, inlineAnalysisMaxSentences: inlineAnalysisMaxSentences)
-    SearchController(search: search, documents: store, store: store).addRoutes(to: protected)
-    var chatService = ChatService(documents: store, search: search)
-    chatService.router = llmRouter
-    var chat = ChatController(chats: store, documents: store, service: chatService)
+        documents: store, objects: objects, ingestor: ingestor, receiver: receiver, backend: backend,
+        inlineAnalysisMaxSentences: inlineAnalysisMaxSentences)
+    SearchController(backend: backend).addRoutes(to: protected)
+    var chat = ChatController(chats: store, documents: store, service: backend)
     chat.usage = store
     chat.addRoutes(to: protected)
     documents.addRoutes(to: protected)
-    AnalysisController(service: analysis).addRoutes(to: protected)
+    AnalysisController(service: backend).addRoutes(to: protected)
     // DocuThinker's original paths, as authenticated aliases.
-    let legacy = router.group("").add(middleware: AuthMiddleware(tokens: tokens))
-    LegacyAnalysisController(service: analysis).addRoutes(to: legacy)
+    let legacy = router.group("").add(middleware: AuthMiddleware(authenticator: authenticator))
+    LegacyAnalysisController(service: backend).addRoutes(to: legacy)
     documents.addLegacyRoutes(to: legacy)
     chat.addLegacyRoutes(to: legacy)
+    return router
+}
+
+/// The routes of `docuthinker ai`: health, metrics, the internal contract (at `/internal/v1` and,
+/// behind the load balancer's path rule, `/ai/internal/v1`) and MCP over streamable HTTP.
+func buildAIRouter(backend: LocalAIBackend, store: some ReadinessCheck, token: String, metrics: RequestMetrics,
+                   mcp: MCPHTTPEndpoint) -> Router<AppRequestContext> {
+    let router = makeBaseRouter(metrics: metrics)
+    HealthController(store: store, backend: backend).addRoutes(to: router)
+    mcp.addRoutes(to: router)
+    mcp.addRoutes(to: router, path: "ai/mcp")
+    let controller = AIServiceController(backend: backend)
+    for prefix in [AIContract.prefix, "ai/" + AIContract.prefix] {
+        controller.addRoutes(to: router.group(RouterPath(prefix)).add(middleware: ServiceTokenMiddleware(token: token)))
+    }
     return router
 }

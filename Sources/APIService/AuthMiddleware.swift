@@ -2,23 +2,44 @@ import Hummingbird
 import HTTPTypes
 import Logging
 import ServerSupport
+import Storage
 
-/// Requires `Authorization: Bearer <access token>` and records the user in the context.
-struct AuthMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
+/// Resolves `Authorization: Bearer <access token or API key>` to a user id. API keys (`dtk_…`,
+/// see `APIKeyController`) are accepted wherever an access token is: the REST API and MCP.
+struct Authenticator: Sendable {
     let tokens: TokenService
+    let keys: any APIKeyRepository
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization] else {
+    /// The user the header authenticates, or a 401 saying what is wrong.
+    func userId(authorization header: String?) async throws -> String {
+        guard let header else {
             throw APIError.unauthorized("Missing bearer token.", code: "missing_token")
         }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw APIError.unauthorized("The Authorization header must be 'Bearer <token>'.", code: "invalid_token")
         }
-        guard let userId = await tokens.verifyAccessToken(String(parts[1])) else {
+        let presented = String(parts[1])
+        if presented.hasPrefix(APIKeyController.keyPrefix) {
+            guard let key = try await APIKeyController.resolve(presented, in: keys) else {
+                throw APIError.unauthorized("The API key is invalid or revoked.", code: "invalid_api_key")
+            }
+            return key.userId
+        }
+        guard let userId = await tokens.verifyAccessToken(presented) else {
             throw APIError.unauthorized("The access token is invalid or expired.", code: "invalid_token")
         }
+        return userId
+    }
+}
+
+/// Requires an authenticated caller (`Authenticator`) and records the user in the context.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let authenticator: Authenticator
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let userId = try await authenticator.userId(authorization: request.headers[.authorization])
         var context = context
         context.userId = userId
         context.logger[metadataKey: "user_id"] = .string(userId)

@@ -13,7 +13,7 @@ import Storage
 struct ChatController: Sendable {
     let chats: any ChatRepository
     let documents: any DocumentRepository
-    let service: ChatService
+    let service: any AIBackend
     /// Where language-model usage is counted (nil: not counted).
     var usage: (any UsageRepository)? = nil
 
@@ -158,10 +158,8 @@ struct ChatController: Sendable {
 
     private func record(question: String, answer: ChatService.Answer, chatId: String, ownerId: String) async throws {
         let now = Date.now
-        if let usage, let response = answer.usage {
-            try? await usage.recordUsage(userId: ownerId, .request(
-                provider: response.provider, model: response.model, inputTokens: response.usage.inputTokens,
-                outputTokens: response.usage.outputTokens, at: now))
+        if let usage, let used = answer.usage {
+            try? await usage.recordUsage(userId: ownerId, used)
         }
         try await chats.appendMessage(ChatMessageRecord(chatId: chatId, role: "user", content: question, found: nil, citationsJSON: "[]", createdAt: now),
                                       touching: chatId, at: now)

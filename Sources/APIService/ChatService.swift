@@ -26,14 +26,14 @@ struct ChatService: Sendable {
 
     static let notFound = "I could not find this in your documents."
 
-    struct Answer: Sendable {
+    struct Answer: Codable, Sendable {
         var text: String
         var found: Bool
         var citations: [Citation]
         /// Citations dropped because their quote was not at their span.
         var droppedCitations: Int
-        /// The model call behind a generated answer.
-        var usage: LLMResponse? = nil
+        /// The model call behind a generated answer, to count against the user.
+        var usage: UsageRecord? = nil
     }
 
     private struct Candidate {
@@ -96,16 +96,16 @@ struct ChatService: Sendable {
         do { response = try await router.complete(request) } catch let error as LLMError where error.code == .unavailable { return nil }
         guard let object = LLMAnalysisEngine.parse(response.text), let text = object["answer"] as? String else { return nil }
         guard object["found"] as? Bool != false else {
-            return Answer(text: Self.notFound, found: false, citations: [], droppedCitations: 0, usage: response)
+            return Answer(text: Self.notFound, found: false, citations: [], droppedCitations: 0, usage: .request(response))
         }
         let numbers = (object["sources"] as? [Any] ?? []).compactMap { ($0 as? Int) ?? Int("\($0)".filter(\.isNumber)) }
         let cited = numbers.filter { (1...candidates.count).contains($0) }.map { candidates[$0 - 1] }
         let validated = try await validate(cited, source: source)
         let citations = validated.citations, dropped = validated.dropped + numbers.count - cited.count
         guard !citations.isEmpty else {
-            return Answer(text: Self.notFound, found: false, citations: [], droppedCitations: dropped, usage: response)
+            return Answer(text: Self.notFound, found: false, citations: [], droppedCitations: dropped, usage: .request(response))
         }
-        return Answer(text: text, found: true, citations: citations, droppedCitations: dropped, usage: response)
+        return Answer(text: text, found: true, citations: citations, droppedCitations: dropped, usage: .request(response))
     }
 
     /// Citations of the candidates whose text is exactly at their span in the stored document
@@ -172,5 +172,13 @@ struct ChatService: Sendable {
         guard !citations.isEmpty else { return Answer(text: Self.notFound, found: false, citations: [], droppedCitations: dropped) }
         let text = citations.map { $0.quote.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }.joined(separator: " ")
         return Answer(text: text, found: true, citations: citations, droppedCitations: dropped)
+    }
+}
+
+extension UsageRecord {
+    /// One model call made now.
+    static func request(_ response: LLMResponse) -> UsageRecord {
+        .request(provider: response.provider, model: response.model, inputTokens: response.usage.inputTokens,
+                 outputTokens: response.usage.outputTokens)
     }
 }

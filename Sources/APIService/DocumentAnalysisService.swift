@@ -6,19 +6,14 @@ import ServerSupport
 import Storage
 
 /// Analyses of the caller's documents, cached per (document, kind, parameters, engine version),
-/// and of raw text. This is the seam the `api`/`ai` split will put an HTTP client behind.
+/// and of raw text. Runs on the AI side (`LocalAIBackend`).
 struct DocumentAnalysisService: Sendable {
     let documents: any DocumentRepository & AnalysisRepository
     let engine: any AnalysisEngine
     /// Where language-model usage is counted per user (nil: not counted).
     var usage: (any UsageRepository)? = nil
 
-    /// A result with whether it came from the cache and when it was made.
-    struct Outcome: Sendable {
-        var result: AnalysisResult
-        var cached: Bool
-        var createdAt: Date
-    }
+    typealias Outcome = AnalysisOutcome
 
     /// The caller's document prepared for analysis, or a 404.
     func document(id: String, ownerId: String) async throws -> AnalysisDocument {

@@ -17,10 +17,7 @@ struct DocumentController: Sendable {
     let objects: any ObjectStore
     let ingestor: DocumentIngestor
     let receiver: UploadReceiver
-    let analysis: DocumentAnalysisService
-    let warmer: AnalysisWarmer
-    let indexer: IndexingService
-    let vectorIndex: VectorIndex?
+    let backend: any AIBackend
     /// Documents with at most this many sentences get their summary and key ideas inside the
     /// upload request; larger ones are analysed in the background right after it.
     let inlineAnalysisMaxSentences: Int
@@ -68,9 +65,8 @@ struct DocumentController: Sendable {
         let owner = try context.requireUser()
         let upload = try await receiver.receive(request)
         let (record, sentences) = try await ingest(upload, owner: owner, context: context)
-        indexer.enqueue(documentId: record.id, ownerId: owner)
         var body = await analyseAfterIngest(record, sentences: sentences)
-        body.indexing = vectorIndex == nil ? "unavailable" : "queued"
+        body.indexing = await Self.pendingIfAIUnavailable { try await backend.startIndexing(documentId: record.id, ownerId: owner) }
         return try JSONIO.response(body, status: .created, headers: [.location: "/v1/documents/\(record.id)"])
     }
 
@@ -98,8 +94,8 @@ struct DocumentController: Sendable {
         }
         let upload = ReceivedUpload(path: path, filename: nil, title: title, size: text.utf8.count)
         let (record, _) = try await ingest(upload, owner: owner, context: context)
-        indexer.enqueue(documentId: record.id, ownerId: owner)
-        let summary = try await analysis.analysis(documentId: record.id, ownerId: owner, kind: .summary, parameters: .init())
+        _ = await Self.pendingIfAIUnavailable { try await backend.startIndexing(documentId: record.id, ownerId: owner) }
+        let summary = try await backend.analysis(documentId: record.id, ownerId: owner, kind: .summary, parameters: .init())
         return try JSONIO.response(Output(
             id: record.id, summary: summary.result.summary ?? "", originalText: text, originalHtml: input.html ?? "",
             fileType: DocumentFormat(rawValue: record.format)?.mimeType ?? "text/plain",
@@ -151,17 +147,25 @@ struct DocumentController: Sendable {
         return (record, processed.sentences.count)
     }
 
-    /// Summary and key ideas: inline for documents up to the sentence limit, else queued.
+    /// Summary and key ideas: inline for documents up to the sentence limit, else queued. When the
+    /// AI service is down the document is kept and they are `pending`: computed on first request,
+    /// and the AI service indexes every unindexed document when it starts.
     private func analyseAfterIngest(_ record: DocumentRecord, sentences: Int) async -> UploadBody {
         var body = UploadBody(document: DocumentDTO(record), analyses: [:])
         guard sentences <= inlineAnalysisMaxSentences else {
-            warmer.enqueue(documentId: record.id, ownerId: record.ownerId)
-            for kind in AnalysisWarmer.ingestionKinds { body.analyses[kind.rawValue] = "queued" }
+            let state = await Self.pendingIfAIUnavailable {
+                try await backend.warm(documentId: record.id, ownerId: record.ownerId)
+                return "queued"
+            }
+            for kind in AnalysisWarmer.ingestionKinds { body.analyses[kind.rawValue] = state }
             return body
         }
         for kind in AnalysisWarmer.ingestionKinds {
-            let outcome = try? await analysis.analysis(documentId: record.id, ownerId: record.ownerId, kind: kind, parameters: .init())
-            body.analyses[kind.rawValue] = outcome == nil ? "failed" : "ready"
+            var outcome: AnalysisOutcome?
+            body.analyses[kind.rawValue] = await Self.pendingIfAIUnavailable {
+                outcome = try await backend.analysis(documentId: record.id, ownerId: record.ownerId, kind: kind, parameters: .init())
+                return "ready"
+            }
             if kind == .summary { body.summary = outcome?.result.summary }
             if kind == .keyIdeas { body.keyIdeas = outcome?.result.items.map(\.text) }
         }
@@ -241,7 +245,6 @@ struct DocumentController: Sendable {
         let id = try context.parameters.require("id")
         guard let record = try await documents.deleteDocument(id: id, ownerId: owner) else { throw Self.notFound }
         try await objects.delete(key: record.objectKey)
-        await vectorIndex?.invalidate(ownerId: owner)
         return Response(status: .noContent)
     }
 
@@ -253,8 +256,19 @@ struct DocumentController: Sendable {
         let owner = try context.requireUser()
         let records = try await documents.deleteAllDocuments(ownerId: owner)
         for record in records { try await objects.delete(key: record.objectKey) }
-        await vectorIndex?.invalidate(ownerId: owner)
         return try JSONIO.response(DeleteAllResponse(deleted: records.count))
+    }
+
+    /// The state label of work handed to the AI side: what `work` returns, `pending` when the AI
+    /// service cannot be reached (it catches up when it is back), `failed` otherwise.
+    private static func pendingIfAIUnavailable(_ work: () async throws -> String) async -> String {
+        do {
+            return try await work()
+        } catch let error as APIError where error.code == RemoteAIBackend.unavailableCode {
+            return "pending"
+        } catch {
+            return "failed"
+        }
     }
 
     private func owned(_ context: AppRequestContext) async throws -> DocumentRecord {

@@ -7,7 +7,7 @@ import ServerSupport
 /// (`documentText`) or one of the caller's documents (`documentId`) and answers with the
 /// original's field names, plus `items` with citations.
 struct LegacyAnalysisController: Sendable {
-    let service: DocumentAnalysisService
+    let service: any AIBackend
 
     struct Input: Decodable {
         var documentText: String?

@@ -8,9 +8,7 @@ import Storage
 /// `GET /v1/search?q=&mode=hybrid|keyword|semantic&documents=id,id&limit=` and the index status
 /// of a document at `GET /v1/documents/{id}/index`.
 struct SearchController: Sendable {
-    let search: SearchService
-    let documents: any DocumentRepository
-    let store: any SearchRepository
+    let backend: any AIBackend
 
     struct Result: Encodable {
         var documentId: String
@@ -33,10 +31,7 @@ struct SearchController: Sendable {
         group.get("documents/:id/index") { _, context in
             let owner = try context.requireUser()
             let id = try context.parameters.require("id")
-            guard try await documents.document(id: id, ownerId: owner) != nil else { throw APIError.notFound("No such document.") }
-            let status = try await store.indexStatus(documentId: id)
-                ?? IndexStatus(status: "pending", indexed: 0, total: 0, model: search.embedding?.embedder.modelID ?? "none", updatedAt: .now)
-            return try JSONIO.response(status)
+            return try JSONIO.response(try await backend.indexStatus(documentId: id, ownerId: owner))
         }
     }
 
@@ -50,7 +45,7 @@ struct SearchController: Sendable {
         }
         guard q.count <= 1_000 else { throw APIError.validation("The query is longer than 1,000 characters.", field: "q") }
         let modeName = query.get("mode") ?? "hybrid"
-        guard let mode = SearchService.Mode(rawValue: modeName) else {
+        guard let mode = SearchMode(rawValue: modeName) else {
             throw APIError.validation("'mode' must be hybrid, keyword or semantic.", field: "mode")
         }
         let limit = try query.get("limit").map { raw -> Int in
@@ -60,7 +55,7 @@ struct SearchController: Sendable {
             return value
         } ?? 10
         let documentIds = query.get("documents").map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
-        let hits = try await search.search(ownerId: owner, query: q, mode: mode, documentIds: documentIds, limit: limit)
+        let hits = try await backend.search(ownerId: owner, query: q, mode: mode, documentIds: documentIds, limit: limit)
         return try JSONIO.response(Body(query: q, mode: mode.rawValue, results: hits.map {
             Result(documentId: $0.documentId, chunkId: $0.chunkId, score: ($0.score * 10_000).rounded() / 10_000, text: $0.text,
                    page: $0.page, start: $0.start, end: $0.end)

@@ -9,7 +9,7 @@ import Storage
 /// Keyword, semantic and hybrid search over the caller's chunks. Semantic search needs the
 /// embedding model; without it, `semantic` answers 503 and `hybrid` falls back to keyword.
 struct SearchService: Sendable {
-    enum Mode: String, Sendable { case hybrid, keyword, semantic }
+    typealias Mode = SearchMode
 
     let store: any SearchRepository
     let index: VectorIndex?

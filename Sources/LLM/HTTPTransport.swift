@@ -16,8 +16,7 @@ struct HTTPTransport: Sendable {
 
     /// A transport whose request deadline is `timeout` after each request starts.
     init(client: HTTPClient, timeout: Duration) {
-        let parts = timeout.components
-        self.init(client: client, timeout: .nanoseconds(parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000))
+        self.init(client: client, timeout: TimeAmount(timeout))
     }
 
     struct Reply {

@@ -3,13 +3,14 @@ import Foundation
 public import Storage
 
 /// Exact nearest-neighbour search over each owner's chunk vectors, held in memory as one
-/// row-major matrix per owner (loaded lazily from the store, dropped when the owner's documents
-/// change). Scores are dot products of unit vectors (cosine), computed with one `sgemv`.
+/// row-major matrix per owner (loaded lazily from the store and reloaded when the store's
+/// vector generation of the owner changes, whichever process changed it). Scores are dot products of unit vectors (cosine), computed with one `sgemv`.
 public actor VectorIndex {
     struct OwnerMatrix {
         var chunkIDs: [Int64]
         var documentIDs: [String]
         var matrix: [Float]
+        var generation: Int64
     }
 
     private let store: any SearchRepository
@@ -63,7 +64,8 @@ public actor VectorIndex {
     public func loadedCount(ownerId: String) -> Int { owners[ownerId]?.chunkIDs.count ?? 0 }
 
     private func matrix(for ownerId: String) async throws -> OwnerMatrix {
-        if let cached = owners[ownerId] { return cached }
+        let generation = try await store.vectorGeneration(ownerId: ownerId)
+        if let cached = owners[ownerId], cached.generation == generation { return cached }
         let vectors = try await store.vectors(ownerId: ownerId, model: model)
         var matrix = [Float]()
         matrix.reserveCapacity(vectors.count * dimensions)
@@ -73,7 +75,7 @@ public actor VectorIndex {
             chunkIDs.append(entry.chunkId)
             documentIDs.append(entry.documentId)
         }
-        let owner = OwnerMatrix(chunkIDs: chunkIDs, documentIDs: documentIDs, matrix: matrix)
+        let owner = OwnerMatrix(chunkIDs: chunkIDs, documentIDs: documentIDs, matrix: matrix, generation: generation)
         owners[ownerId] = owner
         return owner
     }

@@ -1,15 +1,18 @@
 public import Logging
 import Foundation
 
-/// A swift-log handler writing one JSON object per line to stdout (what CloudWatch and ECS expect).
+/// A swift-log handler writing one JSON object per line to stdout (what CloudWatch and ECS
+/// expect), or to stderr where stdout carries a protocol (`docuthinker mcp`).
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
     private let label: String
+    private let toStandardError: Bool
 
-    public init(label: String, level: Logger.Level = .info) {
+    public init(label: String, level: Logger.Level = .info, toStandardError: Bool = false) {
         self.label = label
         self.logLevel = level
+        self.toStandardError = toStandardError
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -30,7 +33,7 @@ public struct JSONLogHandler: LogHandler {
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
         var line = data
         line.append(0x0A)
-        FileHandle.standardOutput.write(line)
+        (toStandardError ? FileHandle.standardError : FileHandle.standardOutput).write(line)
     }
 
     private static func plain(_ value: Logger.Metadata.Value) -> Any {

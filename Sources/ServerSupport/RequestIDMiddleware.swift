@@ -17,8 +17,14 @@ public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
             id = inbound
         }
         context.logger[metadataKey: "request_id"] = .string(id)
-        var response = try await next(request, context)
+        let handled = context
+        var response = try await RequestID.$current.withValue(id) { try await next(request, handled) }
         response.headers[Self.headerName] = id
         return response
     }
+}
+
+/// The id of the request being handled, for calls to other services (`X-Request-Id`).
+public enum RequestID {
+    @TaskLocal public static var current: String?
 }

@@ -67,7 +67,8 @@ public protocol ReadinessCheck: Sendable {
 }
 
 /// Everything the API needs from its database.
-public typealias AppStore = UserRepository & RefreshTokenRepository & DocumentRepository & AnalysisRepository & SearchRepository & ChatRepository & UsageRepository & ReadinessCheck
+public typealias AppStore = UserRepository & RefreshTokenRepository & DocumentRepository & AnalysisRepository & SearchRepository
+    & ChatRepository & UsageRepository & APIKeyRepository & ReadinessCheck
 
 /// A typed storage failure.
 public struct StorageError: Error, Hashable, Sendable {
@@ -85,7 +86,7 @@ public struct StorageError: Error, Hashable, Sendable {
 }
 
 /// Keyword index, vectors and indexing progress of chunks, always scoped to an owner.
-public protocol SearchRepository: Sendable {
+public protocol SearchRepository: VectorGenerationSource {
     /// BM25 keyword search (FTS5 or tsvector) over the owner's chunks; best first.
     func keywordSearch(ownerId: String, query: String, documentIds: [String]?, limit: Int) async throws -> [ChunkHit]
     /// Chunks of a document that have no vector for `model` yet, in order.
@@ -140,4 +141,48 @@ public struct UsageRecord: Codable, Hashable, Sendable {
 public protocol UsageRepository: Sendable {
     func recordUsage(userId: String, _ usage: UsageRecord) async throws
     func usage(userId: String) async throws -> [UsageRecord]
+}
+
+/// A personal API key for programmatic access (the key itself is never stored, only its SHA-256).
+public struct APIKeyRecord: Codable, Hashable, Sendable {
+    public var id: String
+    public var userId: String
+    public var name: String
+    /// The first characters of the key (`dtk_ab12…`), shown in lists so users can tell keys apart.
+    public var prefix: String
+    public var keyHash: String
+    public var createdAt: Date
+    public var lastUsedAt: Date?
+    public var revokedAt: Date?
+
+    public init(id: String, userId: String, name: String, prefix: String, keyHash: String, createdAt: Date,
+                lastUsedAt: Date? = nil, revokedAt: Date? = nil) {
+        self.id = id
+        self.userId = userId
+        self.name = name
+        self.prefix = prefix
+        self.keyHash = keyHash
+        self.createdAt = createdAt
+        self.lastUsedAt = lastUsedAt
+        self.revokedAt = revokedAt
+    }
+}
+
+/// Users' API keys: created, listed and revoked by their owner; looked up by hash on each request.
+public protocol APIKeyRepository: Sendable {
+    func createAPIKey(_ key: APIKeyRecord) async throws
+    /// The user's keys (revoked ones included), newest first.
+    func apiKeys(userId: String) async throws -> [APIKeyRecord]
+    /// Revokes one of the user's keys; false when it is unknown, someone else's or already revoked.
+    func revokeAPIKey(id: String, userId: String, at date: Date) async throws -> Bool
+    /// The active (not revoked) key with this hash, or nil.
+    func activeAPIKey(hash: String) async throws -> APIKeyRecord?
+    func touchAPIKey(id: String, at date: Date) async throws
+}
+
+/// A counter per owner that changes whenever the owner's stored vectors change (vectors saved,
+/// documents deleted). Every process holding vectors in memory compares it before a search, so
+/// several `ai` tasks behind a load balancer never serve a stale index.
+public protocol VectorGenerationSource: Sendable {
+    func vectorGeneration(ownerId: String) async throws -> Int64
 }

@@ -170,6 +170,34 @@ public final class SQLiteStore: Sendable {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v5-api-keys-vector-generations") { db in
+            try db.execute(sql: """
+                CREATE TABLE api_keys (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    userId TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    prefix TEXT NOT NULL,
+                    keyHash TEXT NOT NULL UNIQUE,
+                    createdAt DATETIME NOT NULL,
+                    lastUsedAt DATETIME,
+                    revokedAt DATETIME
+                );
+                CREATE INDEX api_keys_user ON api_keys(userId, createdAt DESC);
+                CREATE TABLE vector_generations (
+                    ownerId TEXT PRIMARY KEY NOT NULL,
+                    generation INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TRIGGER chunk_vectors_generation AFTER INSERT ON chunk_vectors BEGIN
+                    INSERT INTO vector_generations (ownerId, generation)
+                    SELECT d.ownerId, 1 FROM chunks c JOIN documents d ON d.id = c.documentId WHERE c.id = new.chunkId
+                    ON CONFLICT (ownerId) DO UPDATE SET generation = generation + 1;
+                END;
+                CREATE TRIGGER documents_vector_generation AFTER DELETE ON documents BEGIN
+                    INSERT INTO vector_generations (ownerId, generation) VALUES (old.ownerId, 1)
+                    ON CONFLICT (ownerId) DO UPDATE SET generation = generation + 1;
+                END;
+                """)
+        }
         return migrator
     }
 }
@@ -180,6 +208,10 @@ extension UserRecord: FetchableRecord, PersistableRecord {
 
 extension RefreshTokenRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "refresh_tokens"
+}
+
+extension APIKeyRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "api_keys"
 }
 
 extension DocumentRecord: FetchableRecord, PersistableRecord {

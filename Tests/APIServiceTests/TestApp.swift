@@ -37,6 +37,14 @@ struct TestApp {
         return try await app.test(.router, body)
     }
 
+    /// The app on a real port (Hummingbird's `.live` framework), for clients that need a socket.
+    func testLive<Value>(_ body: @Sendable (any TestClientProtocol, Int) async throws -> Value) async throws -> Value {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let app = try await buildApplication(configuration: configuration, logger: logger)
+        return try await app.test(.live) { client in try await body(client, try #require(client.port)) }
+    }
+
     /// Files currently in the upload staging directory and the object store.
     func storedFiles() -> (temporary: [String], objects: [String]) {
         let fm = FileManager.default

@@ -30,7 +30,7 @@ struct SQLiteStoreTests {
 
     @Test func migrationsAndWAL() throws {
         let store = try SQLiteStore(path: directory + "/db.sqlite")
-        #expect(try store.appliedMigrations() == ["v1-users-documents", "v2-analyses", "v3-search", "v4-llm-usage"])
+        #expect(try store.appliedMigrations() == ["v1-users-documents", "v2-analyses", "v3-search", "v4-llm-usage", "v5-api-keys-vector-generations"])
         let mode = try store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
     }
@@ -120,5 +120,43 @@ struct SQLiteStoreTests {
         try await objects.delete(key: "user/doc")
         #expect(!FileManager.default.fileExists(atPath: objects.localPath(for: "user/doc")!))
         try await objects.delete(key: "user/doc")
+    }
+
+    @Test func apiKeysAreScopedToTheirUserAndRevocable() async throws {
+        let store = try SQLiteStore(path: directory + "/db.sqlite")
+        let ada = user("ada@example.com"), bob = user("bob@example.com")
+        try await store.createUser(ada)
+        try await store.createUser(bob)
+        let key = APIKeyRecord(id: "k1", userId: ada.id, name: "cli", prefix: "dtk_abc", keyHash: "hash-1", createdAt: .now)
+        try await store.createAPIKey(key)
+        #expect(try await store.activeAPIKey(hash: "hash-1")?.userId == ada.id)
+        #expect(try await store.apiKeys(userId: bob.id).isEmpty)
+        #expect(try await store.revokeAPIKey(id: "k1", userId: bob.id, at: .now) == false, "not Bob's to revoke")
+        #expect(try await store.revokeAPIKey(id: "k1", userId: ada.id, at: .now))
+        #expect(try await store.revokeAPIKey(id: "k1", userId: ada.id, at: .now) == false, "already revoked")
+        #expect(try await store.activeAPIKey(hash: "hash-1") == nil)
+        #expect(try await store.apiKeys(userId: ada.id).first?.revokedAt != nil)
+    }
+
+    /// Two processes (two pools on one file): vectors saved or documents deleted by one change the
+    /// owner's generation the other reads, so an in-memory index elsewhere knows to reload.
+    @Test func vectorGenerationsChangeAcrossConnections() async throws {
+        let writer = try SQLiteStore(path: directory + "/db.sqlite")
+        let reader = try SQLiteStore(path: directory + "/db.sqlite")
+        let ada = user("ada@example.com"), bob = user("bob@example.com")
+        try await writer.createUser(ada)
+        try await writer.createUser(bob)
+        let doc = document(owner: ada.id, title: "a", at: .now)
+        try await writer.insertDocument(doc, content: content, chunks: [
+            ChunkRecord(ordinal: 0, page: 1, pageEnd: 2, start: 0, end: 20, wordCount: 4, text: content.text),
+        ])
+        let before = try await reader.vectorGeneration(ownerId: ada.id)
+        let chunk = try #require(try await writer.chunksToEmbed(documentId: doc.id, model: "m").first)
+        try await writer.saveVectors([(chunk.chunkId, [1, 0, 0])], model: "m")
+        let saved = try await reader.vectorGeneration(ownerId: ada.id)
+        #expect(saved > before)
+        #expect(try await reader.vectorGeneration(ownerId: bob.id) == 0, "other owners are untouched")
+        _ = try await writer.deleteDocument(id: doc.id, ownerId: ada.id)
+        #expect(try await reader.vectorGeneration(ownerId: ada.id) > saved)
     }
 }

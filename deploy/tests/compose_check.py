@@ -32,7 +32,8 @@ for name, s in svcs.items():
 for name, port in (("api", "8080"), ("ai", "8000")):
     s = svcs[name]
     need(s["image"] == svcs["api"]["image"], "api and ai must run the same image")
-    need(s["command"] == ["serve"], f"{name}: command {s['command']}")
+    need(s["command"] == [name], f"{name}: command {s['command']}")
+    need("AI_SERVICE_TOKEN" in s["environment"], f"{name}: AI_SERVICE_TOKEN")
     need(s["environment"]["PORT"] == port and s["ports"] == [f"{port}:{port}"], f"{name}: port")
     need(s["healthcheck"]["test"] == ["CMD", "/usr/local/lib/docuthinker/healthcheck.sh"], f"{name}: healthcheck script")
     need(s["depends_on"]["postgres"]["condition"] == "service_healthy", f"{name}: waits for postgres")

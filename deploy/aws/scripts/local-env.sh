@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Source me:  source deploy/aws/scripts/local-env.sh
 # Exports the variables the ECS task definitions set (same names, local values), so that
-# `.build/release/docuthinker serve` (or `make run`) behaves like the api task locally, and a
-# second shell with DOCUTHINKER_ROLE=ai behaves like the ai task. Existing values win.
+# `.build/release/docuthinker api` behaves like the api task locally, and a second shell with
+# DOCUTHINKER_ROLE=ai running `docuthinker ai` behaves like the ai task. Existing values win.
 _dt_default() { local n="$1" v="$2"; if [ -z "${!n+x}" ]; then export "$n=$v"; else export "$n"; fi; }
 
 export DOCUTHINKER_ROLE="${DOCUTHINKER_ROLE:-api}"
@@ -28,6 +28,8 @@ export LOG_LEVEL="${LOG_LEVEL:-info}"
 # Secrets: in ECS they come from Secrets Manager; locally leave them unset or put them in .env.
 # JWT_SECRET placeholder: >= 32 bytes; replace for anything but local development.
 export JWT_SECRET="${JWT_SECRET:-local-dev-only-jwt-secret-change-me-0123456789}"
+# The api <-> ai shared token (both processes need the same value).
+export AI_SERVICE_TOKEN="${AI_SERVICE_TOKEN:-local-dev-only-ai-service-token-change-me}"
 _dt_default DATABASE_PASSWORD docuthinker
 _dt_default REDIS_AUTH_TOKEN ""
 _dt_default OPENAI_API_KEY ""

@@ -83,6 +83,8 @@ class DocuThinkerStack(Stack):
             exclude_punctuation=True), "Rotation needs a rotation Lambda and app support (later issue).")
         jwt_secret = stack_secret("JwtSecret", "jwt", sm.CfnSecret.GenerateSecretStringProperty(
             password_length=64, exclude_punctuation=True), "Rotating the HS256 key invalidates every session; operator-driven.")
+        ai_token_secret = stack_secret("AiServiceTokenSecret", "ai-service-token", sm.CfnSecret.GenerateSecretStringProperty(
+            password_length=64, exclude_punctuation=True), "The api and ai tasks must switch together; operator-driven rolling deploy.")
         redis_secret = stack_secret("RedisSecret", "redis", sm.CfnSecret.GenerateSecretStringProperty(
             secret_string_template="{}", generate_string_key="token", password_length=64, exclude_punctuation=True),
             "ElastiCache AUTH token rotation is a two-step ROTATE/SET procedure done by the operator.")
@@ -212,7 +214,7 @@ class DocuThinkerStack(Stack):
             managed_policy_arns=[f"arn:{part}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"],
             policies=[iam.CfnRole.PolicyProperty(policy_name="read-docuthinker-secrets", policy_document={"Version": "2012-10-17", "Statement": [
                 {"Sid": "NamedSecrets", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
-                 "Resource": [secret_arn(n, "-??????") for n in PROVIDER_SECRETS] + [db_secret.ref, jwt_secret.ref, redis_secret.ref]},
+                 "Resource": [secret_arn(n, "-??????") for n in PROVIDER_SECRETS] + [db_secret.ref, jwt_secret.ref, redis_secret.ref, ai_token_secret.ref]},
                 {"Sid": "DecryptStackSecrets", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": key.attr_arn}]})])
         task_role = iam.CfnRole(self, "TaskRole", description="DocuThinker tasks - Bedrock and the documents bucket",
             assume_role_policy_document=trust,
@@ -274,7 +276,7 @@ class DocuThinkerStack(Stack):
             env += [(k, v.value_as_string) for k, v in models.items()]
             env += [("DATABASE_URL", db_url), ("REDIS_URL", redis_url), ("S3_BUCKET", bucket.ref),
                     ("S3_ENDPOINT", f"https://s3.{region}.{Aws.URL_SUFFIX}"), ("AWS_REGION", region), ("LOG_LEVEL", "info")]
-            secrets = [("JWT_SECRET", jwt_secret.ref), ("DATABASE_PASSWORD", f"{db_secret.ref}:password::"),
+            secrets = [("JWT_SECRET", jwt_secret.ref), ("AI_SERVICE_TOKEN", ai_token_secret.ref), ("DATABASE_PASSWORD", f"{db_secret.ref}:password::"),
                        ("REDIS_AUTH_TOKEN", f"{redis_secret.ref}:token::"), ("OPENAI_API_KEY", secret_arn("openai")),
                        ("ANTHROPIC_API_KEY", secret_arn("anthropic")), ("GOOGLE_API_KEY", secret_arn("google"))]
             if name == "ai":

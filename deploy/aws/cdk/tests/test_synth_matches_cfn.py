@@ -108,9 +108,9 @@ def test_secret_arn_patterns(templates):
         for name in ("openai", "anthropic", "google", "neo4j", "chroma"):
             assert re.search(r"secret:\$\{SecretsPrefix\}/" + name + r"-\?\?\?\?\?\?", blob) or \
                 re.search(r'"SecretsPrefix"\}, "/' + name + r'-\?\?\?\?\?\?"', blob), (name, blob)
-        for ref in ("DatabaseSecret", "JwtSecret", "RedisSecret"):
+        for ref in ("DatabaseSecret", "JwtSecret", "RedisSecret", "AiServiceTokenSecret"):
             assert {"Ref": ref} in policy["Resource"]
-        assert len(policy["Resource"]) == 8
+        assert len(policy["Resource"]) == 9
         assert policy["Action"] == "secretsmanager:GetSecretValue"
 
 

@@ -1,0 +1,119 @@
+import Analysis
+import Foundation
+import ServerSupport
+import Storage
+
+/// Everything the API asks of the AI/ML side: indexing, analyses, search, chat answers and job
+/// status. `serve` (and `api` without `AI_SERVICE_URL`) uses `LocalAIBackend`, in process;
+/// `api` with `AI_SERVICE_URL` uses `RemoteAIBackend`, which calls `docuthinker ai` over HTTP
+/// (`AIServiceController` serves the same calls there). Both sides share the stores, so the API
+/// reads documents, chats and accounts itself and only computation crosses the wire.
+///
+/// Every call names the owner; an AI backend never sees a document of someone else.
+protocol AIBackend: Sendable {
+    /// What the AI side can do right now.
+    func capabilities() async throws -> AICapabilities
+    /// Queues embedding of a stored document's chunks; `queued` or `unavailable` (no model).
+    func startIndexing(documentId: String, ownerId: String) async throws -> String
+    /// Queues the ingestion analyses (summary, key ideas) of a large document in the background.
+    func warm(documentId: String, ownerId: String) async throws
+    /// Indexing progress of the caller's document (404 when it is not theirs).
+    func indexStatus(documentId: String, ownerId: String) async throws -> IndexStatus
+    /// An analysis of the caller's document, cached per kind and parameters.
+    func analysis(documentId: String, ownerId: String, kind: AnalysisKind, parameters: AnalysisParameters,
+                  refresh: Bool) async throws -> AnalysisOutcome
+    /// An analysis of raw text (not stored).
+    func analysis(text: String, kind: AnalysisKind, parameters: AnalysisParameters, ownerId: String) async throws -> AnalysisResult
+    /// Keyword, semantic or hybrid search over the caller's chunks.
+    func search(ownerId: String, query: String, mode: SearchMode, documentIds: [String]?, limit: Int) async throws -> [ChunkHit]
+    /// A cited answer from the caller's documents (all of them when `documentIds` is nil).
+    func answer(question: String, ownerId: String, documentIds: [String]?) async throws -> ChatService.Answer
+    /// A cited answer from text sent with the question.
+    func answer(question: String, inlineText: String) async throws -> ChatService.Answer
+}
+
+extension AIBackend {
+    func analysis(documentId: String, ownerId: String, kind: AnalysisKind, parameters: AnalysisParameters) async throws -> AnalysisOutcome {
+        try await analysis(documentId: documentId, ownerId: ownerId, kind: kind, parameters: parameters, refresh: false)
+    }
+}
+
+/// Search modes (`GET /v1/search?mode=`).
+enum SearchMode: String, Codable, Sendable { case hybrid, keyword, semantic }
+
+/// An analysis result with whether it came from the cache and when it was made.
+struct AnalysisOutcome: Codable, Sendable {
+    var result: AnalysisResult
+    var cached: Bool
+    var createdAt: Date
+}
+
+/// What the AI side offers: reported by `/health/ready` and used to label uploads.
+struct AICapabilities: Codable, Sendable {
+    /// Semantic (and hybrid) search: the embedding model is loaded.
+    var semanticSearch: Bool
+    var embeddingModel: String
+    /// `offline` or `llm` (with the offline engine as fallback).
+    var analysisEngine: String
+    /// Names of the configured LLM providers (never their keys).
+    var llmProviders: [String]
+}
+
+/// The AI side in this process: the analysis, search and chat services and the background
+/// indexing and warming `Service`s, over the shared stores.
+struct LocalAIBackend: AIBackend {
+    let analyses: DocumentAnalysisService
+    let searcher: SearchService
+    let chat: ChatService
+    let indexer: IndexingService
+    let warmer: AnalysisWarmer
+    let store: any SearchRepository & DocumentRepository
+    let providerNames: [String]
+
+    func capabilities() async throws -> AICapabilities {
+        AICapabilities(semanticSearch: searcher.embedding != nil, embeddingModel: indexer.model,
+                       analysisEngine: analyses.engine.name, llmProviders: providerNames)
+    }
+
+    func startIndexing(documentId: String, ownerId: String) async throws -> String {
+        try await requireDocument(documentId, ownerId: ownerId)
+        indexer.enqueue(documentId: documentId, ownerId: ownerId)
+        return searcher.index == nil ? "unavailable" : "queued"
+    }
+
+    func warm(documentId: String, ownerId: String) async throws {
+        try await requireDocument(documentId, ownerId: ownerId)
+        warmer.enqueue(documentId: documentId, ownerId: ownerId)
+    }
+
+    func indexStatus(documentId: String, ownerId: String) async throws -> IndexStatus {
+        try await requireDocument(documentId, ownerId: ownerId)
+        return try await store.indexStatus(documentId: documentId)
+            ?? IndexStatus(status: "pending", indexed: 0, total: 0, model: indexer.model, updatedAt: .now)
+    }
+
+    func analysis(documentId: String, ownerId: String, kind: AnalysisKind, parameters: AnalysisParameters,
+                  refresh: Bool) async throws -> AnalysisOutcome {
+        try await analyses.analysis(documentId: documentId, ownerId: ownerId, kind: kind, parameters: parameters, refresh: refresh)
+    }
+
+    func analysis(text: String, kind: AnalysisKind, parameters: AnalysisParameters, ownerId: String) async throws -> AnalysisResult {
+        try await analyses.analysis(text: text, kind: kind, parameters: parameters, ownerId: ownerId)
+    }
+
+    func search(ownerId: String, query: String, mode: SearchMode, documentIds: [String]?, limit: Int) async throws -> [ChunkHit] {
+        try await searcher.search(ownerId: ownerId, query: query, mode: mode, documentIds: documentIds, limit: limit)
+    }
+
+    func answer(question: String, ownerId: String, documentIds: [String]?) async throws -> ChatService.Answer {
+        try await chat.answer(question: question, ownerId: ownerId, documentIds: documentIds)
+    }
+
+    func answer(question: String, inlineText: String) async throws -> ChatService.Answer {
+        try await chat.answer(question: question, inlineText: inlineText)
+    }
+
+    private func requireDocument(_ id: String, ownerId: String) async throws {
+        guard try await store.document(id: id, ownerId: ownerId) != nil else { throw APIError.notFound("No such document.") }
+    }
+}

@@ -1,0 +1,63 @@
+import Analysis
+import Foundation
+import HTTPTypes
+
+/// The wire contract between `docuthinker api` and `docuthinker ai`, shared by both sides.
+///
+/// A hand-written typed client rather than OpenAPI-generated code: the two ends are one
+/// codebase, so the request and response bodies below are the same Swift types on both sides
+/// (they cannot drift), and the generator would add minutes to every clean build for about a
+/// dozen calls. Paths live under `/internal/v1` (and `/ai/internal/v1` behind the load balancer's
+/// `/ai` prefix). Every call carries `Authorization: Bearer <AI_SERVICE_TOKEN>`; user-scoped
+/// calls carry `X-User-Id`; all carry `X-Request-Id`. Errors use the API's JSON error shape and
+/// are passed on to the user unchanged.
+enum AIContract {
+    static let prefix = "internal/v1"
+    static let userHeader = HTTPField.Name("X-User-Id")!
+
+    /// `POST documents/{id}/analyses/{kind}`.
+    struct AnalysisRequest: Codable, Sendable {
+        var parameters: AnalysisParameters
+        var refresh: Bool
+    }
+
+    /// `POST analyses`: analysis of text sent with the request.
+    struct TextAnalysisRequest: Codable, Sendable {
+        var text: String
+        var kind: AnalysisKind
+        var parameters: AnalysisParameters
+    }
+
+    /// `POST search`.
+    struct SearchRequest: Codable, Sendable {
+        var query: String
+        var mode: SearchMode
+        var documentIds: [String]?
+        var limit: Int
+    }
+
+    /// `POST answers`: from the caller's documents, or from `text` when it is present.
+    struct AnswerRequest: Codable, Sendable {
+        var question: String
+        var documentIds: [String]?
+        var text: String?
+    }
+
+    /// `POST documents/{id}/index`.
+    struct IndexingResponse: Codable, Sendable {
+        var indexing: String
+    }
+
+    /// Dates travel as seconds since 1970 (exact, no parsing ambiguity).
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return decoder
+    }()
+}

@@ -1,0 +1,102 @@
+import Analysis
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import ServerSupport
+
+/// The routes of `docuthinker ai` (see `AIContract`): the AI side of the API, on the local backend.
+/// It keeps no state beyond the shared stores, so several tasks can run behind a load balancer.
+struct AIServiceController: Sendable {
+    let backend: LocalAIBackend
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("capabilities") { _, _ in try Self.json(try await backend.capabilities()) }
+        group.post("documents/:id/index") { _, context in
+            let indexing = try await backend.startIndexing(documentId: try context.parameters.require("id"), ownerId: try Self.user(context))
+            return try Self.json(AIContract.IndexingResponse(indexing: indexing), status: .accepted)
+        }
+        group.get("documents/:id/index") { _, context in
+            try Self.json(try await backend.indexStatus(documentId: try context.parameters.require("id"), ownerId: try Self.user(context)))
+        }
+        group.post("documents/:id/warm") { _, context in
+            try await backend.warm(documentId: try context.parameters.require("id"), ownerId: try Self.user(context))
+            return Response(status: .accepted)
+        }
+        group.post("documents/:id/analyses/:kind") { request, context in
+            guard let kind = AnalysisKind(rawValue: try context.parameters.require("kind")) else { throw APIError.notFound("No such analysis.") }
+            let body = try await Self.decode(AIContract.AnalysisRequest.self, request)
+            return try Self.json(try await backend.analysis(
+                documentId: try context.parameters.require("id"), ownerId: try Self.user(context), kind: kind,
+                parameters: body.parameters, refresh: body.refresh))
+        }
+        group.post("analyses") { request, context in
+            let body = try await Self.decode(AIContract.TextAnalysisRequest.self, request)
+            return try Self.json(try await backend.analysis(text: body.text, kind: body.kind, parameters: body.parameters,
+                                                            ownerId: try Self.user(context)))
+        }
+        group.post("search") { request, context in
+            let body = try await Self.decode(AIContract.SearchRequest.self, request)
+            return try Self.json(try await backend.search(ownerId: try Self.user(context), query: body.query, mode: body.mode,
+                                                          documentIds: body.documentIds, limit: body.limit))
+        }
+        group.post("answers") { request, context in
+            let body = try await Self.decode(AIContract.AnswerRequest.self, request)
+            if let text = body.text {
+                return try Self.json(try await backend.answer(question: body.question, inlineText: text))
+            }
+            return try Self.json(try await backend.answer(question: body.question, ownerId: try Self.user(context), documentIds: body.documentIds))
+        }
+    }
+
+    /// The user the API acts for (`X-User-Id`).
+    static func user(_ context: AppRequestContext) throws -> String {
+        guard let user = context.userId else { throw APIError.badRequest("X-User-Id is required.", code: "missing_user") }
+        return user
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        Response(status: status, headers: [.contentType: "application/json"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: try AIContract.encoder.encode(value))))
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+        let buffer = try await request.body.collect(upTo: 64 * 1024 * 1024)
+        do {
+            return try AIContract.decoder.decode(T.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw APIError.badRequest("The body does not match the AI service contract: \(error)", code: "invalid_json")
+        }
+    }
+}
+
+/// Admits only callers presenting the shared service token (`AI_SERVICE_TOKEN`), compared in
+/// constant time, and takes the user id the API acts for from `X-User-Id`.
+struct ServiceTokenMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let token: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let presented = request.headers[.authorization].flatMap { header -> String? in
+            let parts = header.split(separator: " ", maxSplits: 1)
+            return parts.count == 2 && parts[0].lowercased() == "bearer" ? String(parts[1]) : nil
+        }
+        guard let presented, Self.equal(presented, token) else {
+            throw APIError.unauthorized("A valid service token is required.", code: "invalid_service_token")
+        }
+        var context = context
+        if let user = request.headers[AIContract.userHeader], !user.isEmpty, user.count <= 128 {
+            context.userId = user
+            context.logger[metadataKey: "user_id"] = .string(user)
+        }
+        return try await next(request, context)
+    }
+
+    /// Constant-time comparison of the SHA-256 digests (equal length whatever the input).
+    static func equal(_ a: String, _ b: String) -> Bool {
+        let x = SHA256.hash(data: Data(a.utf8)), y = SHA256.hash(data: Data(b.utf8))
+        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}

@@ -1,0 +1,187 @@
+import Analysis
+import DocuThinkerCore
+import Foundation
+import MCP
+import ServerSupport
+import Storage
+
+/// DocuThinker's tools and resources for MCP clients (assistants, IDEs): the caller's library,
+/// search, cited answers, summaries, key ideas and text. Every call is made for one user, whose
+/// documents are the only ones it can see. Transport-independent: `MCPServerFactory` wires it
+/// to stdio (`docuthinker mcp`) or to streamable HTTP (`POST /mcp` in `ai` and `serve`).
+struct MCPToolbox: Sendable {
+    let documents: any DocumentRepository
+    let backend: any AIBackend
+
+    static let resourceScheme = "docuthinker://documents/"
+
+    /// A tool failure shown to the model (`isError`), e.g. an unknown document.
+    struct ToolError: Error {
+        var message: String
+    }
+
+    var tools: [Tool] {
+        let documentId: Value = .object(["type": "string", "description": "A document id from list_documents."])
+        func schema(_ properties: [String: Value], required: [String]) -> Value {
+            .object(["type": "object", "properties": .object(properties), "required": .array(required.map { .string($0) })])
+        }
+        let readOnly = Tool.Annotations(readOnlyHint: true, openWorldHint: false)
+        return [
+            Tool(name: "list_documents", description: "List the user's documents (id, title, format, pages), newest first.",
+                 inputSchema: schema(["limit": .object(["type": "integer", "minimum": 1, "maximum": 200])], required: []),
+                 annotations: readOnly),
+            Tool(name: "search", description: "Hybrid (keyword + semantic) search over the user's documents; returns passages with page and offsets.",
+                 inputSchema: schema([
+                    "query": .object(["type": "string"]),
+                    "mode": .object(["type": "string", "enum": ["hybrid", "keyword", "semantic"]]),
+                    "limit": .object(["type": "integer", "minimum": 1, "maximum": 50]),
+                    "document_ids": .object(["type": "array", "items": .object(["type": "string"])]),
+                 ], required: ["query"]), annotations: readOnly),
+            Tool(name: "ask", description: "Answer a question from the user's documents, with citations (document, page, code-point offsets, quote).",
+                 inputSchema: schema([
+                    "question": .object(["type": "string"]),
+                    "document_ids": .object(["type": "array", "items": .object(["type": "string"])]),
+                 ], required: ["question"]), annotations: readOnly),
+            Tool(name: "summarize", description: "Summary of one document, each sentence cited.",
+                 inputSchema: schema(["document_id": documentId,
+                                      "length": .object(["type": "string", "enum": ["short", "medium", "long"]])],
+                                     required: ["document_id"]), annotations: readOnly),
+            Tool(name: "key_ideas", description: "Key ideas of one document with supporting citations.",
+                 inputSchema: schema(["document_id": documentId], required: ["document_id"]), annotations: readOnly),
+            Tool(name: "get_document_text", description: "The extracted text of one document (optionally a range of code points) with its page ranges.",
+                 inputSchema: schema(["document_id": documentId,
+                                      "start": .object(["type": "integer", "minimum": 0]),
+                                      "max_characters": .object(["type": "integer", "minimum": 1, "maximum": 200_000])],
+                                     required: ["document_id"]), annotations: readOnly),
+        ]
+    }
+
+    /// Runs one tool for `ownerId`. Failures the model can act on come back as `isError` results.
+    func call(_ name: String, arguments: [String: Value], ownerId: String) async -> CallTool.Result {
+        do {
+            let value: any Encodable & Sendable = switch name {
+            case "list_documents": try await listDocuments(arguments, ownerId: ownerId)
+            case "search": try await search(arguments, ownerId: ownerId)
+            case "ask": try await ask(arguments, ownerId: ownerId)
+            case "summarize": try await analysis(.summary, arguments, ownerId: ownerId)
+            case "key_ideas": try await analysis(.keyIdeas, arguments, ownerId: ownerId)
+            case "get_document_text": try await text(arguments, ownerId: ownerId)
+            default: throw ToolError(message: "Unknown tool '\(name)'.")
+            }
+            let data = try JSONIO.encoder.encode(value)
+            let structured = try JSONDecoder().decode(Value.self, from: data)
+            return CallTool.Result(content: [.text(text: String(decoding: data, as: UTF8.self), annotations: nil, _meta: nil)],
+                                   structuredContent: Optional.some(structured), isError: false)
+        } catch {
+            let message = switch error {
+            case let error as ToolError: error.message
+            case let error as APIError: "\(error.message) (\(error.code))"
+            default: "The tool failed: \(error)"
+            }
+            return CallTool.Result(content: [.text(text: message, annotations: nil, _meta: nil)], isError: true)
+        }
+    }
+
+    /// Documents as resources: `docuthinker://documents/{id}` holds the extracted text.
+    func resources(ownerId: String) async throws -> [Resource] {
+        try await documents.documents(ownerId: ownerId, limit: 200, offset: 0).items.map {
+            Resource(name: $0.title, uri: Self.resourceScheme + $0.id, description: "\($0.format), \($0.pageCount) pages",
+                     mimeType: "text/plain")
+        }
+    }
+
+    func read(uri: String, ownerId: String) async throws -> [Resource.Content] {
+        guard uri.hasPrefix(Self.resourceScheme),
+              let content = try await documents.content(documentId: String(uri.dropFirst(Self.resourceScheme.count)), ownerId: ownerId) else {
+            throw MCPError.invalidParams("No such document: \(uri)")
+        }
+        return [.text(content.text, uri: uri, mimeType: "text/plain")]
+    }
+
+    // MARK: - Tools
+
+    struct DocumentSummary: Codable, Sendable {
+        var id: String
+        var title: String
+        var format: String
+        var pages: Int
+        var characters: Int
+        var createdAt: Date
+    }
+
+    /// Tool results are JSON objects (MCP's `structuredContent`), so lists are wrapped.
+    struct DocumentList: Codable, Sendable { var documents: [DocumentSummary] }
+    struct SearchResults: Codable, Sendable { var results: [ChunkHit] }
+
+    private func listDocuments(_ arguments: [String: Value], ownerId: String) async throws -> DocumentList {
+        let limit = max(1, min(200, arguments["limit"]?.intValue ?? 50))
+        return DocumentList(documents: try await documents.documents(ownerId: ownerId, limit: limit, offset: 0).items.map {
+            DocumentSummary(id: $0.id, title: $0.title, format: $0.format, pages: $0.pageCount, characters: $0.characters, createdAt: $0.createdAt)
+        })
+    }
+
+    private func search(_ arguments: [String: Value], ownerId: String) async throws -> SearchResults {
+        let query = try Self.string(arguments, "query")
+        guard let mode = SearchMode(rawValue: arguments["mode"]?.stringValue ?? "hybrid") else {
+            throw ToolError(message: "'mode' must be hybrid, keyword or semantic.")
+        }
+        let limit = max(1, min(50, arguments["limit"]?.intValue ?? 10))
+        return SearchResults(results: try await backend.search(ownerId: ownerId, query: query, mode: mode,
+                                                               documentIds: Self.documentIds(arguments), limit: limit))
+    }
+
+    struct AskResult: Codable, Sendable {
+        var answer: String
+        var found: Bool
+        var citations: [Citation]
+    }
+
+    private func ask(_ arguments: [String: Value], ownerId: String) async throws -> AskResult {
+        let question = try Self.string(arguments, "question")
+        let answer = try await backend.answer(question: question, ownerId: ownerId, documentIds: Self.documentIds(arguments))
+        return AskResult(answer: answer.text, found: answer.found, citations: answer.citations)
+    }
+
+    private func analysis(_ kind: AnalysisKind, _ arguments: [String: Value], ownerId: String) async throws -> AnalysisResult {
+        var parameters = AnalysisParameters()
+        if let length = arguments["length"]?.stringValue {
+            guard let value = SummaryLength(rawValue: length) else { throw ToolError(message: "'length' must be short, medium or long.") }
+            parameters.length = value
+        }
+        return try await backend.analysis(documentId: try Self.string(arguments, "document_id"), ownerId: ownerId, kind: kind,
+                                          parameters: parameters).result
+    }
+
+    struct TextResult: Codable, Sendable {
+        var documentId: String
+        var start: Int
+        var end: Int
+        var totalCharacters: Int
+        var text: String
+        var pages: [PageRange]
+    }
+
+    private func text(_ arguments: [String: Value], ownerId: String) async throws -> TextResult {
+        let id = try Self.string(arguments, "document_id")
+        guard let content = try await documents.content(documentId: id, ownerId: ownerId) else {
+            throw ToolError(message: "No such document: \(id).")
+        }
+        let scalars = ScalarText(content.text)
+        let start = max(0, min(scalars.count, arguments["start"]?.intValue ?? 0))
+        let end = min(scalars.count, start + max(1, min(200_000, arguments["max_characters"]?.intValue ?? 50_000)))
+        return TextResult(documentId: id, start: start, end: end, totalCharacters: scalars.count, text: scalars.slice(start, end),
+                          pages: content.pages.filter { $0.end > start && $0.start < end })
+    }
+
+    private static func string(_ arguments: [String: Value], _ name: String) throws -> String {
+        guard let value = arguments[name]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+            throw ToolError(message: "'\(name)' is required.")
+        }
+        guard value.count <= 4_000 else { throw ToolError(message: "'\(name)' is longer than 4,000 characters.") }
+        return value
+    }
+
+    private static func documentIds(_ arguments: [String: Value]) -> [String]? {
+        arguments["document_ids"]?.arrayValue?.compactMap(\.stringValue)
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import HTTPTypes
+import HummingbirdTesting
+import Logging
+import MCP
+import NIOCore
+import SystemPackage
+import Testing
+
+/// The MCP server, driven by the SDK's own client: streamable HTTP (`POST /mcp`) and stdio
+/// (`docuthinker mcp` as a child process), with two users who must never see each other's data.
+@Suite("MCP server")
+struct MCPTests {
+    /// Two users, each with a document and an API key.
+    struct Library {
+        var adaKey: String
+        var bobKey: String
+        var adaDocument: String
+        var bobDocument: String
+    }
+
+    static func makeLibrary(_ client: some E2EClient) async throws -> Library {
+        let ada = try await client.signUp("ada@example.com")
+        let bob = try await client.signUp("bob@example.com")
+        let adaDocument = try #require(try await client.upload(fixture: "sample.pdf", token: ada.token).object["id"] as? String)
+        let bobDocument = try #require(try await client.upload(fixture: "sample.docx", token: bob.token).object["id"] as? String)
+        try await client.waitUntilIndexed(adaDocument, token: ada.token)
+        try await client.waitUntilIndexed(bobDocument, token: bob.token)
+        func key(_ token: String) async throws -> String {
+            try #require(try await client.send(.post, "/v1/me/api-keys", token: token, json: ["name": "mcp"]).object["key"] as? String)
+        }
+        return Library(adaKey: try await key(ada.token), bobKey: try await key(bob.token), adaDocument: adaDocument, bobDocument: bobDocument)
+    }
+
+    /// The JSON object a tool answered with (its text content), and whether it was an error.
+    static func call(_ client: Client, _ tool: String, _ arguments: [String: Value] = [:]) async throws -> (object: [String: Any], text: String, isError: Bool) {
+        let result = try await client.callTool(name: tool, arguments: arguments)
+        guard case .text(let text, _, _) = try #require(result.content.first) else {
+            Issue.record("no text content")
+            return ([:], "", true)
+        }
+        let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+        return (object, text, result.isError ?? false)
+    }
+
+    /// What every transport must get right: the tools, their results, and the user scoping.
+    static func checkTools(ada: Client, bob: Client, library: Library) async throws {
+        let names = Set(try await ada.listTools().tools.map(\.name))
+        #expect(names.isSuperset(of: ["list_documents", "search", "ask", "summarize", "key_ideas", "get_document_text"]))
+
+        let adaList = try await call(ada, "list_documents").object["documents"] as? [[String: Any]] ?? []
+        #expect(adaList.map { $0["id"] as? String } == [library.adaDocument])
+        let bobList = try await call(bob, "list_documents").object["documents"] as? [[String: Any]] ?? []
+        #expect(bobList.map { $0["id"] as? String } == [library.bobDocument])
+
+        let text = try #require(try await call(ada, "get_document_text", ["document_id": .string(library.adaDocument)]).object["text"] as? String)
+        #expect(text.contains("Pollution fell sharply"))
+        let stolen = try await call(bob, "get_document_text", ["document_id": .string(library.adaDocument)])
+        #expect(stolen.isError && !stolen.text.contains("Pollution"), "another user's document is not found")
+        let stolenSummary = try await call(bob, "summarize", ["document_id": .string(library.adaDocument)])
+        #expect(stolenSummary.isError)
+
+        let results = try await call(ada, "search", ["query": "filters reduce pollution"]).object["results"] as? [[String: Any]] ?? []
+        #expect(results.first?["documentId"] as? String == library.adaDocument)
+        let bobResults = try await call(bob, "search", ["query": "filters reduce pollution"]).object["results"] as? [[String: Any]] ?? []
+        #expect(bobResults.allSatisfy { $0["documentId"] as? String == library.bobDocument })
+
+        let answer = try await call(ada, "ask", ["question": "Did the new filters reduce pollution?"]).object
+        #expect(answer["found"] as? Bool == true)
+        try EndToEndSuite.expectCitationsPointAtText(answer["citations"] as? [[String: Any]] ?? [], texts: [library.adaDocument: text])
+        let bobAnswer = try await call(bob, "ask", ["question": "Did the new filters reduce pollution?"]).object
+        #expect(!((bobAnswer["citations"] as? [[String: Any]]) ?? []).contains { $0["documentId"] as? String == library.adaDocument })
+
+        for tool in ["summarize", "key_ideas"] {
+            let result = try await call(ada, tool, ["document_id": .string(library.adaDocument)])
+            #expect(!result.isError, "\(tool): \(result.text)")
+            let items = try #require(result.object["items"] as? [[String: Any]])
+            try EndToEndSuite.expectCitationsPointAtText(items.flatMap { $0["citations"] as? [[String: Any]] ?? [] },
+                                                         texts: [library.adaDocument: text])
+        }
+        #expect(try await call(ada, "search", [:]).isError, "missing arguments are tool errors, not crashes")
+
+        let resources = try await ada.listResources().resources
+        #expect(resources.map(\.uri) == ["docuthinker://documents/\(library.adaDocument)"])
+        let contents = try await ada.readResource(uri: "docuthinker://documents/\(library.adaDocument)")
+        #expect(contents.first?.text == text)
+        await #expect(throws: (any Error).self) {
+            _ = try await bob.readResource(uri: "docuthinker://documents/\(library.adaDocument)")
+        }
+    }
+
+    @Test func streamableHTTPWithTheSDKClient() async throws {
+        let app = try TestApp()
+        try await app.testLive { client, port in
+            let library = try await Self.makeLibrary(RouterE2EClient(client: client))
+            func connect(_ key: String) async throws -> Client {
+                let transport = HTTPClientTransport(
+                    endpoint: URL(string: "http://127.0.0.1:\(port)/mcp")!, streaming: false,
+                    requestModifier: { request in
+                        var request = request
+                        request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+                        return request
+                    })
+                let client = Client(name: "docuthinker-tests", version: "1.0")
+                _ = try await client.connect(transport: transport)
+                return client
+            }
+            let ada = try await connect(library.adaKey), bob = try await connect(library.bobKey)
+            try await Self.checkTools(ada: ada, bob: bob, library: library)
+
+            // Without a valid key the endpoint answers 401 before MCP sees the request.
+            let anonymous = try await client.executeRequest(uri: "/mcp", method: .post, headers: [.contentType: "application/json"],
+                                                            body: ByteBuffer(string: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#))
+            #expect(anonymous.status == .unauthorized)
+            await ada.disconnect()
+            await bob.disconnect()
+        }
+    }
+
+    @Test func stdioServerWithTheSDKClient() async throws {
+        let app = try TestApp()
+        let library = try await app.test { client in try await Self.makeLibrary(RouterE2EClient(client: client)) }
+
+        final class StdioSession: @unchecked Sendable {
+            let process: DocuThinkerProcess
+            let client = Client(name: "docuthinker-tests", version: "1.0")
+            let input = Pipe(), output = Pipe()
+
+            init(key: String, dataDirectory: String) throws {
+                process = try DocuThinkerProcess(["mcp", "--data-dir", dataDirectory], environment: DocuThinkerProcess.environment(
+                    dataDirectory: dataDirectory, extra: ["DOCUTHINKER_API_KEY": key]), directory: dataDirectory,
+                    standardInput: input, standardOutput: output)
+            }
+
+            func connect() async throws {
+                let transport = StdioTransport(input: FileDescriptor(rawValue: output.fileHandleForReading.fileDescriptor),
+                                               output: FileDescriptor(rawValue: input.fileHandleForWriting.fileDescriptor))
+                _ = try await client.connect(transport: transport)
+            }
+
+            func close() async {
+                await client.disconnect()
+                process.stop()
+            }
+        }
+        let ada = try StdioSession(key: library.adaKey, dataDirectory: app.dataDirectory)
+        let bob = try StdioSession(key: library.bobKey, dataDirectory: app.dataDirectory)
+        try await ada.connect()
+        try await bob.connect()
+        try await Self.checkTools(ada: ada.client, bob: bob.client, library: library)
+        await ada.close()
+        await bob.close()
+
+        // A wrong key stops the server at start with a clear message.
+        let refused = try DocuThinkerProcess(["mcp", "--data-dir", app.dataDirectory], environment: DocuThinkerProcess.environment(
+            dataDirectory: app.dataDirectory, extra: ["DOCUTHINKER_API_KEY": "dtk_not-a-key"]), directory: app.dataDirectory)
+        refused.process.waitUntilExit()
+        #expect(refused.process.terminationStatus != 0)
+    }
+}
