@@ -41,7 +41,8 @@ let package = Package(
             providers: [.apt(["libpoppler-glib-dev"])]
         ),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "Embeddings", dependencies: ["COpenBLAS"], swiftSettings: swiftSettings),
+        .target(name: "CKernels"),
+        .target(name: "Embeddings", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: swiftSettings),
         .target(
             name: "Extraction",
             dependencies: [
@@ -147,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "APIServiceTests",
             dependencies: [
-                "APIService", "Storage",
+                "APIService", "Storage", "ServerSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,4 +1,5 @@
 public import Configuration
+public import Embeddings
 public import Extraction
 public import Foundation
 public import Logging
@@ -38,6 +39,9 @@ public struct AppConfiguration: Sendable {
     /// `DOCUTHINKER_EMBEDDING_BATCH_SIZE` (8) and `DOCUTHINKER_EMBEDDING_THREADS` (0 = one per core).
     public var embeddingBatchSize: Int
     public var embeddingThreads: Int
+    /// `DOCUTHINKER_EMBEDDING_PRECISION`: `auto` (default: bfloat16 products on CPUs with
+    /// AVX512-BF16, else float32), `fp32` or `bf16`.
+    public var embeddingPrecision: MiniLMEmbedder.Precision
     /// LLM providers (see `LLMConfiguration`); none configured means the offline engine only.
     public var llm: LLMConfiguration
     /// `LOG_LEVEL` (default `info`).
@@ -73,6 +77,7 @@ public struct AppConfiguration: Sendable {
         embeddingModelDirectory = reader.string(forKey: "docuthinker.embedding.model.dir", default: "./models/all-MiniLM-L6-v2")
         embeddingBatchSize = max(1, reader.int(forKey: "docuthinker.embedding.batch.size", default: 8))
         embeddingThreads = max(0, reader.int(forKey: "docuthinker.embedding.threads", default: 0))
+        embeddingPrecision = MiniLMEmbedder.Precision(rawValue: reader.string(forKey: "docuthinker.embedding.precision", default: "auto")) ?? .auto
         llm = LLMConfiguration(reader: reader)
         logLevel = Logger.Level(rawValue: reader.string(forKey: "log.level", default: "info").lowercased()) ?? .info
         aiServiceURL = reader.string(forKey: "ai.service.url").flatMap { $0.isEmpty ? nil : $0 }

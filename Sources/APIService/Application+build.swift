@@ -122,7 +122,7 @@ func makeSearchService(configuration: AppConfiguration, store: some SearchReposi
     do {
         let embedder = try MiniLMEmbedder(
             directory: URL(fileURLWithPath: configuration.embeddingModelDirectory), batchSize: configuration.embeddingBatchSize,
-            threads: configuration.embeddingThreads)
+            threads: configuration.embeddingThreads, precision: configuration.embeddingPrecision)
         return SearchService(store: store, index: VectorIndex(store: store, model: embedder.modelID, dimensions: embedder.dimensions),
                              embedding: ChunkEmbedding(embedder: embedder))
     } catch {

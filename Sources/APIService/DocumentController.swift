@@ -104,47 +104,14 @@ struct DocumentController: Sendable {
 
     /// Extracts, stores the file and the rows; on any failure nothing is left behind.
     private func ingest(_ upload: ReceivedUpload, owner: String, context: AppRequestContext) async throws -> (DocumentRecord, Int) {
-        let started = ContinuousClock.now
-        let processed: ProcessedDocument
         do {
-            processed = try await ingestor.process(fileAt: upload.path)
+            let imported = try await DocumentImporter(documents: documents, objects: objects, ingestor: ingestor)
+                .importFile(upload, owner: owner, logger: context.logger)
+            return (imported.record, imported.sentences)
         } catch let error as ExtractionError {
-            _ = try? await FileSystem.shared.removeItem(at: FilePath(upload.path))
             context.logger.info("upload rejected", metadata: ["code": .string(error.code.rawValue)])
             throw error.apiError
-        } catch {
-            _ = try? await FileSystem.shared.removeItem(at: FilePath(upload.path))
-            throw error
         }
-        let id = UUID().uuidString.lowercased()
-        let now = Date.now
-        let extraction = processed.extraction
-        let record = DocumentRecord(
-            id: id, ownerId: owner, title: Self.title(upload: upload, metadata: extraction.metadata),
-            filename: upload.filename, format: extraction.format.rawValue, status: .ready,
-            pageCount: extraction.metadata.pageCount, sizeBytes: processed.size, sha256: processed.sha256,
-            characters: extraction.quality.characters, author: extraction.metadata.author,
-            qualityJSON: String(decoding: try JSONEncoder().encode(extraction.quality), as: UTF8.self),
-            objectKey: "\(owner)/\(id)", createdAt: now, updatedAt: now)
-        let content = DocumentContent(text: extraction.text, pages: extraction.pages, blocks: extraction.blocks)
-        let chunkRecords = processed.chunkRecords
-        do {
-            try await objects.put(key: record.objectKey, movingFileAt: upload.path)
-        } catch {
-            _ = try? await FileSystem.shared.removeItem(at: FilePath(upload.path))
-            throw error
-        }
-        do {
-            try await documents.insertDocument(record, content: content, chunks: chunkRecords)
-        } catch {
-            try? await objects.delete(key: record.objectKey)
-            throw error
-        }
-        context.logger.info("document ingested", metadata: [
-            "document_id": .string(id), "format": .string(record.format), "pages": .stringConvertible(record.pageCount),
-            "chunks": .stringConvertible(chunkRecords.count), "elapsed": .string("\(ContinuousClock.now - started)"),
-        ])
-        return (record, processed.sentences.count)
     }
 
     /// Summary and key ideas: inline for documents up to the sentence limit, else queued. When the
@@ -182,7 +149,8 @@ struct DocumentController: Sendable {
         if offset + page.items.count < page.total {
             headers[HTTPField.Name("Link")!] = "</v1/documents?limit=\(limit)&offset=\(offset + limit)>; rel=\"next\""
         }
-        return try JSONIO.response(page.items.map(DocumentDTO.init), headers: headers)
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: DocumentDTO.jsonArray(page.items))))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -279,18 +247,6 @@ struct DocumentController: Sendable {
     }
 
     static let notFound = APIError.notFound("No such document.")
-
-    static func title(upload: ReceivedUpload, metadata: DocumentMetadata) -> String {
-        let candidates = [upload.title, metadata.title, upload.filename.map { name in
-            let base = (name as NSString).deletingPathExtension
-            return base.isEmpty ? name : base
-        }]
-        for candidate in candidates {
-            let trimmed = (candidate ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            if !trimmed.isEmpty { return String(trimmed.prefix(300)) }
-        }
-        return "Untitled document"
-    }
 
     static func integer(_ raw: String?, name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
         guard let raw else { return value }

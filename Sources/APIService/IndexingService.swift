@@ -22,7 +22,7 @@ final class IndexingService: Service, Sendable {
     private let stream: AsyncStream<Job>
     private let continuation: AsyncStream<Job>.Continuation
 
-    init(store: any SearchRepository, search: SearchService, logger: Logger, batchSize: Int = 32) {
+    init(store: any SearchRepository, search: SearchService, logger: Logger, batchSize: Int = 256) {
         self.store = store
         self.search = search
         self.logger = logger

@@ -10,7 +10,7 @@ enum JSONIO {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted)))
+            try container.encode(FastJSON.timestamp(date))
         }
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return encoder

@@ -5,6 +5,7 @@ import JWTKit
 /// Issues and verifies short-lived HS256 access tokens and opaque refresh tokens.
 public struct TokenService: Sendable {
     private let keys: JWTKeyCollection
+    private let verified = VerifiedTokens()
     public let accessLifetime: Duration
     public let refreshLifetime: Duration
 
@@ -37,8 +38,12 @@ public struct TokenService: Sendable {
     }
 
     /// The user id of a valid, unexpired access token, or nil.
-    public func verifyAccessToken(_ token: String) async -> String? {
-        guard let claims = try? await keys.verify(token, as: AccessClaims.self) else { return nil }
+    /// A token verified once is remembered (by its exact text, so by its signature) until it
+    /// expires: every later request with it skips the JSON decoding, HMAC and actor hop.
+    public func verifyAccessToken(_ token: String, now: Date = .now) async -> String? {
+        if let known = verified.user(for: token, now: now) { return known }
+        guard let claims = try? await keys.verify(token, as: AccessClaims.self), claims.exp.value > now else { return nil }
+        verified.remember(token, user: claims.sub.value, expires: claims.exp.value)
         return claims.sub.value
     }
 
@@ -58,8 +63,33 @@ public struct TokenService: Sendable {
 
 extension Duration {
     /// The duration in seconds as a `TimeInterval`.
-    var seconds: TimeInterval {
+    public var seconds: TimeInterval {
         let parts = components
         return TimeInterval(parts.seconds) + TimeInterval(parts.attoseconds) / 1e18
+    }
+}
+
+/// Access tokens already verified, with their user and expiry (at most 10,000; cleared when full).
+final class VerifiedTokens: @unchecked Sendable {
+    // @unchecked: the dictionary is only touched under `lock`.
+    private var entries: [String: (user: String, expires: Date)] = [:]
+    private let lock = NSLock()
+
+    func user(for token: String, now: Date) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let entry = entries[token] else { return nil }
+        guard entry.expires > now else {
+            entries[token] = nil
+            return nil
+        }
+        return entry.user
+    }
+
+    func remember(_ token: String, user: String, expires: Date) {
+        lock.lock()
+        defer { lock.unlock() }
+        if entries.count >= 10_000 { entries.removeAll(keepingCapacity: true) }
+        entries[token] = (user, expires)
     }
 }

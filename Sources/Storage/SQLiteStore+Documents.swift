@@ -35,10 +35,11 @@ extension SQLiteStore: DocumentRepository {
 
     public func documents(ownerId: String, limit: Int, offset: Int) async throws -> Page<DocumentRecord> {
         try await pool.read { db in
-            let items = try DocumentRecord.fetchAll(db, sql: """
+            // Cached statements: the library list is the API's most frequent read.
+            let items = try DocumentRecord.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM documents WHERE ownerId = ? ORDER BY createdAt DESC, rowid DESC LIMIT ? OFFSET ?
-                """, arguments: [ownerId, limit, offset])
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM documents WHERE ownerId = ?", arguments: [ownerId]) ?? 0
+                """), arguments: [ownerId, limit, offset])
+            let total = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM documents WHERE ownerId = ?"), arguments: [ownerId]) ?? 0
             return Page(items: items, total: total)
         }
     }

@@ -216,4 +216,13 @@ extension APIKeyRecord: FetchableRecord, PersistableRecord {
 
 extension DocumentRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "documents"
+
+    /// Reads the columns by name directly: GRDB's Codable path cost a tenth of a library-list request.
+    public init(row: Row) throws {
+        self.init(
+            id: row["id"], ownerId: row["ownerId"], title: row["title"], filename: row["filename"], format: row["format"],
+            status: DocumentStatus(rawValue: row["status"]) ?? .failed, error: row["error"], pageCount: row["pageCount"],
+            sizeBytes: row["sizeBytes"], sha256: row["sha256"], characters: row["characters"], author: row["author"],
+            qualityJSON: row["qualityJSON"], objectKey: row["objectKey"], createdAt: row["createdAt"], updatedAt: row["updatedAt"])
+    }
 }

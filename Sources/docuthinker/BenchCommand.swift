@@ -13,10 +13,12 @@ struct BenchEmbedCommand: AsyncParsableCommand {
     @Option(help: "Cores to use (0: all).") var threads = 0
     @Option(help: "Batch size.") var batchSize = 8
     @Option(help: "Timed repetitions (the best is kept).") var repeats = 2
+    @Option(help: "auto, fp32 or bf16.") var precision = "auto"
 
     func run() async throws {
         let texts = try JSONDecoder().decode([String].self, from: Data(contentsOf: URL(fileURLWithPath: file)))
-        let embedder = try MiniLMEmbedder(directory: URL(fileURLWithPath: model), batchSize: batchSize, threads: threads)
+        let embedder = try MiniLMEmbedder(directory: URL(fileURLWithPath: model), batchSize: batchSize, threads: threads,
+                                          precision: MiniLMEmbedder.Precision(rawValue: precision) ?? .auto)
         let tokens = texts.map { embedder.tokenIDs($0).count }
         // FLOPs of the encoder: per layer 4 projections, 2 FFN products and QKᵀ, PV per token.
         let flops = tokens.reduce(0.0) { total, t in
@@ -32,9 +34,9 @@ struct BenchEmbedCommand: AsyncParsableCommand {
             best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         }
         let total = tokens.reduce(0, +)
-        print(String(format: "docuthinker: %d texts, %d tokens in %.2fs = %.1f texts/s, %.0f tokens/s, %.1f GFLOP/s (cores %d, batch %d)",
+        print(String(format: "docuthinker: %d texts, %d tokens in %.2fs = %.1f texts/s, %.0f tokens/s, %.1f GFLOP/s (cores %d, batch %d, %@)",
                      texts.count, total, best, Double(texts.count) / best, Double(total) / best, flops / best / 1e9,
-                     embedder.parallelism, batchSize))
+                     embedder.parallelism, batchSize, embedder.usesBFloat16 ? "bf16" : "fp32"))
     }
 }
 

@@ -1,4 +1,4 @@
-import APIService
+@testable import APIService
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -7,6 +7,21 @@ import Testing
 
 @Suite("Authentication")
 struct AuthTests {
+    /// Unknown accounts are checked against a decoy hash with the configured cost: well formed
+    /// (so bcrypt does the full work), never matching.
+    @Test func decoyHashHasTheConfiguredCostAndNeverMatches() async throws {
+        for cost in [4, 12] {
+            let hasher = PasswordHasher(cost: cost)
+            let real = try await PasswordHasher(cost: 4).hash("decoy-password-for-timing")
+            #expect(hasher.decoy.hasPrefix(cost == 4 ? "$2b$04$" : "$2b$12$"))
+            #expect(hasher.decoy.count == real.count)
+        }
+        let hasher = PasswordHasher(cost: 4)
+        #expect(try await hasher.verify("decoy-password-for-timing", hash: nil) == false)
+        // The decoy is a real hash of that password, so bcrypt accepted and ran it.
+        #expect(try await hasher.verify("decoy-password-for-timing", hash: hasher.decoy))
+    }
+
     @Test func registerValidatesAndRejectsDuplicates() async throws {
         try await TestApp().test { client in
             for (body, field) in [(["email": "not-an-email", "password": "long enough pw"], "email"),

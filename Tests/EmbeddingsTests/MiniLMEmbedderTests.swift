@@ -21,8 +21,8 @@ struct MiniLMEmbedderTests {
         var items: [Item]
     }
 
-    static func embedder(batchSize: Int = 8) throws -> MiniLMEmbedder {
-        try MiniLMEmbedder(directory: modelDirectory, batchSize: batchSize)
+    static func embedder(batchSize: Int = 8, precision: MiniLMEmbedder.Precision = .auto) throws -> MiniLMEmbedder {
+        try MiniLMEmbedder(directory: modelDirectory, batchSize: batchSize, precision: precision)
     }
 
     static func reference() throws -> Reference {
@@ -30,9 +30,13 @@ struct MiniLMEmbedderTests {
         return try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
     }
 
-    @Test func matchesSentenceTransformers() throws {
+    /// Both number formats (bfloat16 runs only where the CPU has AVX512-BF16; elsewhere `bf16`
+    /// falls back to float32 and this checks that path twice).
+    @Test(arguments: [MiniLMEmbedder.Precision.float32, .bfloat16])
+    func matchesSentenceTransformers(precision: MiniLMEmbedder.Precision) throws {
         let reference = try Self.reference()
-        let embedder = try Self.embedder()
+        let embedder = try Self.embedder(precision: precision)
+        if precision == .float32 { #expect(!embedder.usesBFloat16) }
         let vectors = embedder.embedSynchronously(reference.items.map(\.text))
         for (item, vector) in zip(reference.items, vectors) {
             #expect(vector.count == 384)
@@ -42,10 +46,11 @@ struct MiniLMEmbedderTests {
         }
     }
 
-    @Test func batchingAndPaddingDoNotChangeVectors() throws {
+    @Test(arguments: [MiniLMEmbedder.Precision.float32, .bfloat16])
+    func batchingAndPaddingDoNotChangeVectors(precision: MiniLMEmbedder.Precision) throws {
         let texts = try Self.reference().items.map(\.text)
-        let single = try Self.embedder(batchSize: 1).embedSynchronously(texts)
-        let batched = try Self.embedder(batchSize: 16).embedSynchronously(texts)
+        let single = try Self.embedder(batchSize: 1, precision: precision).embedSynchronously(texts)
+        let batched = try Self.embedder(batchSize: 16, precision: precision).embedSynchronously(texts)
         for (a, b) in zip(single, batched) {
             let cosine = zip(a, b).reduce(Float(0)) { $0 + $1.0 * $1.1 }
             #expect(cosine > 0.99999)
