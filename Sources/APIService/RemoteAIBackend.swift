@@ -2,6 +2,7 @@ import Analysis
 import AsyncHTTPClient
 import Foundation
 import HTTPTypes
+import LLM
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -148,10 +149,5 @@ struct RemoteAIBackend: AIBackend {
 extension HTTPClient {
     /// The client of the AI service: 2 s to connect, no retrying of refused connections (a dead
     /// AI task fails fast and the caller gets a 503 at once).
-    static let aiService: HTTPClient = {
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(2))
-        configuration.connectionPool.retryConnectionEstablishment = false
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    }()
+    static let aiService = failFast(connect: .seconds(2))
 }

@@ -64,8 +64,7 @@ public enum RetrievalEvaluation {
             pagesOf[id] = PageIndex(pages: extraction.pages.map { ($0.number, $0.start, $0.end) })
             documentOf[file] = id
         }
-        let indexSeconds = Double((ContinuousClock.now - started).components.seconds)
-            + Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+        let indexSeconds = (ContinuousClock.now - started).seconds
         var modes: [(String, Double, Double, Double)] = []
         for mode in [SearchService.Mode.keyword, .semantic, .hybrid] {
             var r1 = 0, r5 = 0, reciprocal = 0.0, counted = 0

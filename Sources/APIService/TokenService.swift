@@ -62,7 +62,7 @@ public struct TokenService: Sendable {
 }
 
 extension Duration {
-    /// The duration in seconds as a `TimeInterval`.
+    /// The duration in seconds as a `TimeInterval` (token lifetimes, benchmarks, ingest reports).
     public var seconds: TimeInterval {
         let parts = components
         return TimeInterval(parts.seconds) + TimeInterval(parts.attoseconds) / 1e18

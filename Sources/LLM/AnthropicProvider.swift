@@ -51,12 +51,7 @@ public struct AnthropicProvider: LLMProvider {
     }
 
     public func stream(_ request: LLMRequest) -> AsyncThrowingStream<String, any Error> {
-        let events: AsyncThrowingStream<(event: String?, data: String), any Error>
-        do {
-            events = transport.postEvents(baseURL + "/v1/messages", headers: headers, json: try body(request, stream: true))
-        } catch {
-            return AsyncThrowingStream { $0.finish(throwing: error) }
-        }
+        let events = transport.postEvents(baseURL + "/v1/messages", headers: headers, json: try body(request, stream: true))
         return Deltas.map(events) { event, data in
             guard let object = try? JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any] else {
                 throw LLMError(.malformed, "A streamed event was not JSON.")

@@ -64,8 +64,12 @@ struct HTTPTransport: Sendable {
     }
 
     /// Posts and yields the `data:` payloads of a server-sent-event response as they arrive.
-    func postEvents(_ url: String, headers: [(String, String)], json: Data) -> AsyncThrowingStream<(event: String?, data: String), any Error> {
-        AsyncThrowingStream { continuation in
+    /// A body that fails to encode ends the stream with that error (streams never throw when made).
+    func postEvents(_ url: String, headers: [(String, String)], json makeBody: @autoclosure () throws -> Data)
+        -> AsyncThrowingStream<(event: String?, data: String), any Error> {
+        let json: Data
+        do { json = try makeBody() } catch { return AsyncThrowingStream { $0.finish(throwing: error) } }
+        return AsyncThrowingStream { continuation in
             let task = Task {
                 let request = jsonPost(url, headers: headers, json: json, accept: "text/event-stream")
                 do {

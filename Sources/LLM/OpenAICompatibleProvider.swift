@@ -48,12 +48,7 @@ public struct OpenAICompatibleProvider: LLMProvider {
     }
 
     public func stream(_ request: LLMRequest) -> AsyncThrowingStream<String, any Error> {
-        let events: AsyncThrowingStream<(event: String?, data: String), any Error>
-        do {
-            events = transport.postEvents(baseURL + "/chat/completions", headers: headers, json: try body(request, stream: true))
-        } catch {
-            return AsyncThrowingStream { $0.finish(throwing: error) }
-        }
+        let events = transport.postEvents(baseURL + "/chat/completions", headers: headers, json: try body(request, stream: true))
         return Deltas.map(events) { _, data in
             if data == "[DONE]" { return .done }
             guard let object = try? JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any] else {

@@ -27,7 +27,7 @@ public struct JSONLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         var fields: [(String, Logger.Metadata.Value)] = [
-            ("ts", .string(Self.timestamp())), ("level", .string(event.level.rawValue)), ("label", .string(label)),
+            ("ts", .string(FastJSON.now())), ("level", .string(event.level.rawValue)), ("label", .string(label)),
             ("msg", .string(event.message.description)),
         ]
         var merged = metadata
@@ -37,7 +37,7 @@ public struct JSONLogHandler: LogHandler {
         var line = "{"
         for (index, field) in fields.enumerated() {
             if index > 0 { line += "," }
-            Self.appendString(field.0, to: &line)
+            FastJSON.appendString(field.0, to: &line)
             line += ":"
             Self.append(field.1, to: &line)
         }
@@ -56,8 +56,8 @@ public struct JSONLogHandler: LogHandler {
 
     static func append(_ value: Logger.Metadata.Value, to line: inout String) {
         switch value {
-        case .string(let string): appendString(string, to: &line)
-        case .stringConvertible(let convertible): appendString(convertible.description, to: &line)
+        case .string(let string): FastJSON.appendString(string, to: &line)
+        case .stringConvertible(let convertible): FastJSON.appendString(convertible.description, to: &line)
         case .array(let array):
             line += "["
             for (index, element) in array.enumerated() {
@@ -69,7 +69,7 @@ public struct JSONLogHandler: LogHandler {
             line += "{"
             for (index, key) in dictionary.keys.sorted().enumerated() {
                 if index > 0 { line += "," }
-                appendString(key, to: &line)
+                FastJSON.appendString(key, to: &line)
                 line += ":"
                 append(dictionary[key]!, to: &line)
             }
@@ -77,9 +77,4 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
-    static func appendString(_ string: String, to line: inout String) {
-        FastJSON.appendString(string, to: &line)
-    }
-
-    static func timestamp() -> String { FastJSON.now() }
 }

@@ -31,7 +31,7 @@ struct BenchEmbedCommand: AsyncParsableCommand {
             let start = ContinuousClock.now
             _ = embedder.embedSynchronously(texts)
             let elapsed = ContinuousClock.now - start
-            best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            best = min(best, elapsed.seconds)
         }
         let total = tokens.reduce(0, +)
         print(String(format: "docuthinker: %d texts, %d tokens in %.2fs = %.1f texts/s, %.0f tokens/s, %.1f GFLOP/s (cores %d, batch %d, %@)",

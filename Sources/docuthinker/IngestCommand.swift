@@ -16,7 +16,7 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(help: "Data directory (overrides DOCUTHINKER_DATA_DIR; default ./data).") var dataDir: String?
 
     func run() async throws {
-        let options = try ServerOptions.parse(dataDir.map { ["--data-dir", $0] } ?? [])
+        let options = try ServerOptions.dataDirectory(dataDir)
         let configuration = try await options.configuration()
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: .warning, toStandardError: true) }
         let started = ContinuousClock.now

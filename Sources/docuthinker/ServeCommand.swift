@@ -22,6 +22,11 @@ struct ServerOptions: ParsableArguments {
         return AppConfiguration(reader: reader)
     }
 
+    /// Options for commands that take only a data directory (`mcp`, `ingest`).
+    static func dataDirectory(_ dataDir: String?) throws -> ServerOptions {
+        try parse(dataDir.map { ["--data-dir", $0] } ?? [])
+    }
+
     /// Builds and runs the server of `role` until SIGTERM/SIGINT.
     func run(_ role: ServiceRole) async throws {
         let configuration = try await configuration(portKey: role == .ai ? "aiml.port" : "port")
@@ -70,7 +75,7 @@ struct MCPCommand: AsyncParsableCommand {
     @Option(help: "Data directory (overrides DOCUTHINKER_DATA_DIR; default ./data).") var dataDir: String?
 
     func run() async throws {
-        let options = try ServerOptions.parse(dataDir.map { ["--data-dir", $0] } ?? [])
+        let options = try ServerOptions.dataDirectory(dataDir)
         let configuration = try await options.configuration()
         let level = configuration.logLevel
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level, toStandardError: true) }

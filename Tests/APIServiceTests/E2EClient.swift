@@ -47,14 +47,9 @@ extension E2EClient {
 
     /// Uploads a fixture as multipart `file`.
     func upload(fixture name: String, token: String) async throws -> E2EResponse {
-        let boundary = "----dt-e2e-\(UUID().uuidString)"
-        var body = ByteBuffer()
-        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(name)\"\r\n")
-        body.writeString("Content-Type: application/octet-stream\r\n\r\n")
-        body.writeBytes(try Fixture.data(name))
-        body.writeString("\r\n--\(boundary)--\r\n")
-        return try await send(.post, "/v1/documents", headers: [.authorization: "Bearer \(token)",
-                                                              .contentType: "multipart/form-data; boundary=\(boundary)"], body: body)
+        let form = Multipart.upload(try Fixture.data(name), filename: name)
+        return try await send(.post, "/v1/documents", headers: [.authorization: "Bearer \(token)", .contentType: form.contentType],
+                              body: form.body)
     }
 
     /// Polls the document's index status until `ready` (60 s at most).

@@ -11,11 +11,11 @@ struct LoggingAndTokenCacheTests {
     @Test func logValuesAreValidJSON() throws {
         let hostile = "quote \" backslash \\ newline \n tab \t bell \u{07} nul \u{00} naïve 中文 🚀 </script>"
         var line = "{"
-        JSONLogHandler.appendString("msg", to: &line)
+        FastJSON.appendString("msg", to: &line)
         line += ":"
-        JSONLogHandler.appendString(hostile, to: &line)
+        FastJSON.appendString(hostile, to: &line)
         line += ","
-        JSONLogHandler.appendString("meta", to: &line)
+        FastJSON.appendString("meta", to: &line)
         line += ":"
         JSONLogHandler.append(.dictionary(["b": .array([.string("x"), .stringConvertible(42)]), "a": .string("y")]), to: &line)
         line += "}"
@@ -27,7 +27,7 @@ struct LoggingAndTokenCacheTests {
     }
 
     @Test func timestampsAreUTCWithMilliseconds() throws {
-        let stamp = JSONLogHandler.timestamp()
+        let stamp = FastJSON.now()
         #expect(stamp.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/) != nil, "\(stamp)")
         let parsed = try #require(ISO8601DateFormatter.fractional.date(from: stamp))
         #expect(abs(parsed.timeIntervalSinceNow) < 5)

@@ -112,6 +112,20 @@ extension TestClientProtocol {
 
     /// Uploads `data` as the multipart field `file`.
     func upload(_ data: Data, filename: String, title: String? = nil, session: Session) async throws -> TestResponse {
+        let form = Multipart.upload(data, filename: filename, title: title)
+        var headers = session.auth
+        headers[.contentType] = form.contentType
+        return try await execute(uri: "/v1/documents", method: .post, headers: headers, body: form.body)
+    }
+
+    func uploadFixture(_ name: String, session: Session, title: String? = nil) async throws -> TestResponse {
+        try await upload(try Fixture.data(name), filename: name, title: title, session: session)
+    }
+}
+
+/// A `multipart/form-data` upload body: the field `file` and an optional `title`.
+enum Multipart {
+    static func upload(_ data: Data, filename: String, title: String? = nil) -> (body: ByteBuffer, contentType: String) {
         let boundary = "----dt-test-\(UUID().uuidString)"
         var body = ByteBuffer()
         if let title {
@@ -121,13 +135,7 @@ extension TestClientProtocol {
         body.writeString("Content-Type: application/octet-stream\r\n\r\n")
         body.writeBytes(data)
         body.writeString("\r\n--\(boundary)--\r\n")
-        var headers = session.auth
-        headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
-        return try await execute(uri: "/v1/documents", method: .post, headers: headers, body: body)
-    }
-
-    func uploadFixture(_ name: String, session: Session, title: String? = nil) async throws -> TestResponse {
-        try await upload(try Fixture.data(name), filename: name, title: title, session: session)
+        return (body, "multipart/form-data; boundary=\(boundary)")
     }
 }
 
