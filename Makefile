@@ -1,10 +1,11 @@
 # DocuThinker — the two commands of the README.
 #   make run    installs missing system packages, builds (release), serves on :8080 (embedded SQLite, offline)
-#   make test   same set-up plus the real test documents, then the whole test suite and the deploy checks
+#   make test   same set-up plus the real test documents, then the whole test suite, the browser tests
+#               (headless Chromium, scripts/browser-tests) and the deploy checks
 SWIFT ?= swift
 PORT ?= 8080
 
-.PHONY: run test build bootstrap test-data bench-extract clean
+.PHONY: run test build bootstrap test-data browser-tests bench-extract clean
 
 bootstrap:
 	@scripts/bootstrap
@@ -20,7 +21,11 @@ test-data:
 
 test: bootstrap test-data
 	DOCUTHINKER_REQUIRE_TEST_DATA=1 $(SWIFT) test
+	scripts/browser-tests
 	bash deploy/check
+
+browser-tests: bootstrap
+	scripts/browser-tests
 
 bench-extract: bootstrap test-data
 	bench/extract

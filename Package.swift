@@ -8,6 +8,14 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// The web client's templates and static files, compiled into the binary (see WebClient/EmbeddedFiles.swift).
+let webResources: [Resource] = [
+    "layout", "landing", "library", "upload", "document", "chat", "profile", "reset", "notfound",
+].map { .embedInCode("templates/\($0).mustache") } + [
+    "app.css", "theme.js", "app.js", "landing.js", "library.js", "upload.js", "document.js", "source_view.js",
+    "chat_panel.js", "chat.js", "profile.js", "charts.js", "logo.svg",
+].map { .embedInCode("static/\($0)") }
+
 let package = Package(
     name: "docuthinker",
     platforms: [.macOS(.v15)],
@@ -32,6 +40,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .target(name: "DocuThinkerCore", swiftSettings: swiftSettings),
@@ -89,10 +98,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "WebClient",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: webResources,
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "APIService",
             dependencies: [
                 "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Retrieval", "Storage",
-                "ServerSupport", "LLM", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "ServerSupport", "LLM", "WebClient", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),

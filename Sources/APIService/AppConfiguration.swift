@@ -54,6 +54,9 @@ public struct AppConfiguration: Sendable {
     public var aiServiceTimeout: Duration
     /// `AIML_PORT` (default 8000): the port `docuthinker ai` listens on.
     public var aiPort: Int
+    /// `DOCUTHINKER_WEB_DIR`: serve the web client's templates and static files from this directory
+    /// (e.g. `Sources/WebClient`) on every request instead of the copies compiled into the binary.
+    public var webDirectory: String?
 
     /// Reads the configuration; see each property for its variable name and default.
     public init(reader: ConfigReader) {
@@ -84,6 +87,7 @@ public struct AppConfiguration: Sendable {
         aiServiceToken = reader.string(forKey: "ai.service.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
         aiServiceTimeout = .seconds(max(1, reader.int(forKey: "ai.service.timeout.seconds", default: 120)))
         aiPort = reader.int(forKey: "aiml.port", default: 8000)
+        webDirectory = reader.string(forKey: "docuthinker.web.dir").flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The standard provider chain: environment variables, then `.env` in the working directory.

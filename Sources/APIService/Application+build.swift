@@ -10,6 +10,7 @@ import Prometheus
 import ServerSupport
 import Storage
 import TextProcessing
+import WebClient
 
 /// Which process this is: `serve` (everything in one), `api` (the public API; the AI side in
 /// process, or over HTTP when `AI_SERVICE_URL` is set) or `ai` (the AI service the API calls).
@@ -81,6 +82,9 @@ public func buildApplication(configuration: AppConfiguration, role: ServiceRole 
             receiver: UploadReceiver(temporaryDirectory: temporary, maxFileBytes: configuration.limits.maxBytes),
             backend: backend, inlineAnalysisMaxSentences: configuration.inlineAnalysisMaxSentences,
             llm: configuration.llm, metrics: metrics, mcp: mcp)
+        let web: any WebAssetSource = configuration.webDirectory.map { DirectoryWebAssets(root: $0) } ?? EmbeddedWebAssets()
+        try WebClientRoutes<AppRequestContext>(source: web, settings: .init(maxUploadBytes: configuration.limits.maxBytes))
+            .addRoutes(to: router)
     }
     let port = role == .ai ? configuration.aiPort : configuration.port
     var app = Application(
@@ -158,6 +162,8 @@ func buildRouter(
     auth.addPublicRoutes(to: v1)
     let protected = router.group("v1").add(middleware: AuthMiddleware(authenticator: authenticator))
     auth.addProtectedRoutes(to: protected)
+    ProfileController(users: store, documents: store).addRoutes(to: protected)
+    CapabilitiesController(backend: backend, maxUploadBytes: ingestor.extractor.limits.maxBytes).addRoutes(to: protected)
     APIKeyController(keys: store).addRoutes(to: protected)
     UsageController(usage: store, llm: llm).addRoutes(to: protected)
     let documents = DocumentController(

@@ -6,7 +6,7 @@ import Storage
 
 /// `/v1/auth/*` and `/v1/me`: registration, login, token refresh and revocation.
 struct AuthController: Sendable {
-    let users: any UserRepository & RefreshTokenRepository
+    let users: any UserRepository & RefreshTokenRepository & AccountRepository
     let tokens: TokenService
     let hasher: PasswordHasher
 
@@ -38,11 +38,13 @@ struct AuthController: Sendable {
         group.post("auth/register", use: register)
         group.post("auth/login", use: login)
         group.post("auth/refresh", use: refresh)
+        group.post("auth/password-reset", use: requestPasswordReset)
+        group.post("auth/password-reset/confirm", use: confirmPasswordReset)
     }
 
     func addProtectedRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("auth/logout", use: logout)
-        group.get("me", use: me)
+        group.post("me/password", use: changePassword)
     }
 
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -91,14 +93,7 @@ struct AuthController: Sendable {
         return Response(status: .noContent)
     }
 
-    @Sendable func me(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let user = try await users.user(id: try context.requireUser()) else {
-            throw APIError.unauthorized("The account no longer exists.", code: "invalid_token")
-        }
-        return try JSONIO.response(UserDTO(id: user.id, email: user.email, createdAt: user.createdAt))
-    }
-
-    private func issue(for user: UserRecord) async throws -> TokenResponse {
+    func issue(for user: UserRecord) async throws -> TokenResponse {
         let access = try await tokens.issueAccessToken(userId: user.id)
         let refresh = TokenService.makeRefreshToken()
         try await users.saveRefreshToken(RefreshTokenRecord(

@@ -7,12 +7,19 @@ public struct UserRecord: Codable, Hashable, Sendable {
     public var email: String
     public var passwordHash: String
     public var createdAt: Date
+    /// `system`, `light` or `dark`: the web client's theme, kept per user.
+    public var theme: String
+    /// Social profile handles as a JSON object (`{"github": "ada", …}`); Storage does not interpret it.
+    public var socialLinks: String
 
-    public init(id: String, email: String, passwordHash: String, createdAt: Date) {
+    public init(id: String, email: String, passwordHash: String, createdAt: Date, theme: String = "system",
+                socialLinks: String = "{}") {
         self.id = id
         self.email = email
         self.passwordHash = passwordHash
         self.createdAt = createdAt
+        self.theme = theme
+        self.socialLinks = socialLinks
     }
 }
 

@@ -67,7 +67,7 @@ public protocol ReadinessCheck: Sendable {
 }
 
 /// Everything the API needs from its database.
-public typealias AppStore = UserRepository & RefreshTokenRepository & DocumentRepository & AnalysisRepository & SearchRepository
+public typealias AppStore = UserRepository & RefreshTokenRepository & AccountRepository & DocumentRepository & AnalysisRepository & SearchRepository
     & ChatRepository & UsageRepository & APIKeyRepository & ReadinessCheck
 
 /// A typed storage failure.

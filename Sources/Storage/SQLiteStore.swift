@@ -198,6 +198,21 @@ public final class SQLiteStore: Sendable {
                 END;
                 """)
         }
+        migrator.registerMigration("v6-profiles-password-resets") { db in
+            try db.execute(sql: """
+                ALTER TABLE users ADD COLUMN theme TEXT NOT NULL DEFAULT 'system';
+                ALTER TABLE users ADD COLUMN socialLinks TEXT NOT NULL DEFAULT '{}';
+                CREATE TABLE password_resets (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    userId TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    tokenHash TEXT NOT NULL UNIQUE,
+                    expiresAt DATETIME NOT NULL,
+                    usedAt DATETIME,
+                    createdAt DATETIME NOT NULL
+                );
+                CREATE INDEX password_resets_user ON password_resets(userId);
+                """)
+        }
         return migrator
     }
 }

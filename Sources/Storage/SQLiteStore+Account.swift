@@ -1,0 +1,37 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore: AccountRepository {
+    public func updateProfile(userId: String, theme: String, socialLinks: String) async throws -> UserRecord? {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE users SET theme = ?, socialLinks = ? WHERE id = ?", arguments: [theme, socialLinks, userId])
+            return try UserRecord.fetchOne(db, key: userId)
+        }
+    }
+
+    public func updatePassword(userId: String, passwordHash: String, at date: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE users SET passwordHash = ? WHERE id = ?", arguments: [passwordHash, userId])
+            try db.execute(sql: "UPDATE refresh_tokens SET revokedAt = ? WHERE userId = ? AND revokedAt IS NULL",
+                           arguments: [date, userId])
+        }
+    }
+
+    public func savePasswordReset(_ reset: PasswordResetRecord) async throws {
+        try await pool.write { db in try reset.insert(db) }
+    }
+
+    public func consumePasswordReset(tokenHash: String, at date: Date) async throws -> String? {
+        try await pool.write { db in
+            guard let reset = try PasswordResetRecord.fetchOne(
+                db, sql: "SELECT * FROM password_resets WHERE tokenHash = ? AND usedAt IS NULL AND expiresAt > ?",
+                arguments: [tokenHash, date]) else { return nil }
+            try db.execute(sql: "UPDATE password_resets SET usedAt = ? WHERE id = ?", arguments: [date, reset.id])
+            return reset.userId
+        }
+    }
+}
+
+extension PasswordResetRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "password_resets"
+}

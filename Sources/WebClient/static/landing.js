@@ -1,0 +1,142 @@
+// Landing page: log in, create an account, ask for a password reset; and the reset-password page.
+import { session, errorFrom, formError, busy, toast } from "./app.js";
+
+function nextPage() {
+  const next = new URLSearchParams(location.search).get("next");
+  return next && next.startsWith("/app") ? next : "/app";
+}
+
+async function post(path, payload) {
+  const response = await fetch(path, {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload),
+  });
+  if (!response.ok) throw await errorFrom(response);
+  return response.status === 204 ? null : response.json();
+}
+
+function initTabs() {
+  const tabs = [...document.querySelectorAll('.auth-card [role="tab"]')];
+  const forgot = document.getElementById("panel-forgot");
+  function select(tab, focus = true) {
+    for (const other of tabs) {
+      const selected = other === tab;
+      other.setAttribute("aria-selected", String(selected));
+      other.tabIndex = selected ? 0 : -1;
+      document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
+    }
+    forgot.hidden = true;
+    if (focus) tab.focus();
+  }
+  tabs.forEach((tab, index) => {
+    tab.addEventListener("click", () => select(tab));
+    tab.addEventListener("keydown", (event) => {
+      const step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
+      if (step) select(tabs[(index + step + tabs.length) % tabs.length]);
+    });
+  });
+  select(tabs.find((tab) => tab.getAttribute("aria-selected") === "true") || tabs[0], false);
+  document.getElementById("show-forgot").addEventListener("click", () => {
+    document.getElementById("panel-login").hidden = true;
+    forgot.hidden = false;
+    document.getElementById("forgot-email").value = document.getElementById("login-email").value;
+    document.getElementById("forgot-email").focus();
+  });
+  document.getElementById("back-to-login").addEventListener("click", () => select(tabs[0]));
+}
+
+function initAuthForms() {
+  const login = document.getElementById("panel-login");
+  login.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    formError(login, null);
+    const email = login.email.value.trim();
+    const password = login.password.value;
+    if (!email || !password) return formError(login, "Enter your email and password.");
+    await busy(login.querySelector('button[type="submit"]'), async () => {
+      try {
+        session.set(await post("/v1/auth/login", { email, password }));
+        location.assign(nextPage());
+      } catch (error) {
+        formError(login, error.status === 401 ? "The email or password is incorrect." : error.message);
+      }
+    });
+  });
+  const reveal = login.querySelector(".reveal");
+  reveal.addEventListener("click", () => {
+    const shown = login.password.type === "text";
+    login.password.type = shown ? "password" : "text";
+    reveal.textContent = shown ? "Show" : "Hide";
+    reveal.setAttribute("aria-pressed", String(!shown));
+  });
+
+  const register = document.getElementById("panel-register");
+  register.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    formError(register, null);
+    const email = register.email.value.trim();
+    const password = register.password.value;
+    if (!email) return formError(register, "Enter your email address.");
+    if (password.length < 8) return formError(register, "The password must have at least 8 characters.");
+    if (password !== register.confirm.value) return formError(register, "The two passwords are not the same.");
+    await busy(register.querySelector('button[type="submit"]'), async () => {
+      try {
+        session.set(await post("/v1/auth/register", { email, password }));
+        location.assign("/app/upload");
+      } catch (error) {
+        formError(register, error.message);
+      }
+    });
+  });
+
+  const forgot = document.getElementById("panel-forgot");
+  forgot.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    formError(forgot, null);
+    const success = forgot.querySelector(".form-success");
+    success.hidden = true;
+    const email = forgot.email.value.trim();
+    if (!email) return formError(forgot, "Enter the email of your account.");
+    await busy(forgot.querySelector('button[type="submit"]'), async () => {
+      try {
+        const answer = await post("/v1/auth/password-reset", { email });
+        success.textContent = answer.message;
+        success.hidden = false;
+      } catch (error) {
+        formError(forgot, error.message);
+      }
+    });
+  });
+}
+
+function initReset() {
+  const form = document.getElementById("reset-form");
+  const token = new URLSearchParams(location.search).get("token");
+  if (!token) formError(form, "This page needs the link you were given; it carries a one-time token.");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    formError(form, null);
+    const password = form.password.value;
+    if (password.length < 8) return formError(form, "The password must have at least 8 characters.");
+    if (password !== form.confirm.value) return formError(form, "The two passwords are not the same.");
+    await busy(form.querySelector('button[type="submit"]'), async () => {
+      try {
+        await post("/v1/auth/password-reset/confirm", { token, password });
+        const success = form.querySelector(".form-success");
+        success.textContent = "Your password is changed. You can log in with it now.";
+        success.hidden = false;
+        toast("Password changed.");
+        setTimeout(() => location.assign("/"), 1500);
+      } catch (error) {
+        formError(form, error.message);
+      }
+    });
+  });
+}
+
+if (document.body.dataset.page === "reset") {
+  initReset();
+} else {
+  if (session.get()) location.replace(nextPage());
+  initTabs();
+  initAuthForms();
+}

@@ -1,0 +1,99 @@
+// Profile: account facts, theme saved per user, social links, password change and API keys.
+import { api, requireSession, session, applyTheme, el, toast, formError, busy, formatDate, copyText, confirmAction } from "./app.js";
+
+requireSession();
+
+const NETWORK_URLS = {
+  github: "https://github.com/", linkedin: "https://www.linkedin.com/in/", facebook: "https://www.facebook.com/",
+  instagram: "https://www.instagram.com/", twitter: "https://x.com/",
+};
+
+function showProfile(profile) {
+  document.getElementById("profile-email").textContent = profile.email;
+  document.getElementById("stat-documents").textContent = profile.documentCount.toLocaleString();
+  const days = Math.floor((Date.now() - new Date(profile.createdAt).getTime()) / 86400000);
+  document.getElementById("stat-days").textContent = days.toLocaleString();
+  document.getElementById("stat-joined").textContent = formatDate(profile.createdAt);
+  for (const input of document.querySelectorAll('#theme-form input[name="theme"]')) input.checked = input.value === profile.theme;
+  const form = document.getElementById("social-form");
+  const links = document.getElementById("social-links");
+  links.replaceChildren();
+  for (const [network, base] of Object.entries(NETWORK_URLS)) {
+    const handle = profile.socialLinks[network] || "";
+    form.elements[network].value = handle;
+    if (handle) {
+      links.append(el("li", {}, el("a", { href: base + encodeURIComponent(handle), rel: "noopener noreferrer", target: "_blank" },
+        `${form.querySelector(`label[for="social-${network}"]`).textContent}: ${handle}`)));
+    }
+  }
+}
+
+document.getElementById("theme-form").addEventListener("change", async (event) => {
+  const choice = event.target.value;
+  applyTheme(choice);
+  try {
+    await api("/v1/me", { method: "PATCH", json: { theme: choice } });
+    toast("Theme saved.");
+  } catch (error) { toast(error.message, "error"); }
+});
+
+const social = document.getElementById("social-form");
+social.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  formError(social, null);
+  const socialLinks = Object.fromEntries(Object.keys(NETWORK_URLS).map((network) => [network, social.elements[network].value.trim()]));
+  await busy(social.querySelector('button[type="submit"]'), async () => {
+    try {
+      showProfile(await api("/v1/me", { method: "PATCH", json: { socialLinks } }));
+      toast("Links saved.");
+    } catch (error) { formError(social, error.message); }
+  });
+});
+
+const password = document.getElementById("password-form");
+password.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  formError(password, null);
+  const currentPassword = password.currentPassword.value;
+  const newPassword = password.newPassword.value;
+  if (!currentPassword) return formError(password, "Enter your current password.");
+  if (newPassword.length < 8) return formError(password, "The new password must have at least 8 characters.");
+  await busy(password.querySelector('button[type="submit"]'), async () => {
+    try {
+      session.set(await api("/v1/me/password", { method: "POST", json: { currentPassword, newPassword } }));
+      password.reset();
+      toast("Password changed. Other sessions have been signed out.");
+    } catch (error) { formError(password, error.message); }
+  });
+});
+
+async function loadKeys() {
+  const keys = await api("/v1/me/api-keys");
+  document.getElementById("key-list").replaceChildren(...(keys.length ? keys.map((key) => el("li", { class: "key-row" },
+    el("span", {}, el("strong", {}, key.name || "Unnamed key"), " ", el("code", {}, key.prefix + "…")),
+    el("span", { class: "muted small" }, "created " + formatDate(key.createdAt) + (key.lastUsedAt ? " · last used " + formatDate(key.lastUsedAt) : " · never used")),
+    el("button", { type: "button", class: "button danger subtle small", "aria-label": `Revoke key ${key.name}`, onclick: async () => {
+      if (!(await confirmAction(`Anything using “${key.name}” will stop working at once.`, { title: "Revoke this key?", confirmLabel: "Revoke" }))) return;
+      try { await api(`/v1/me/api-keys/${key.id}`, { method: "DELETE" }); loadKeys(); } catch (error) { toast(error.message, "error"); }
+    } }, "Revoke"))) : [el("li", { class: "muted small" }, "No keys.")]));
+}
+
+document.getElementById("key-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  await busy(form.querySelector("button"), async () => {
+    try {
+      const key = await api("/v1/me/api-keys", { method: "POST", json: { name: form.elements.namedItem("name").value.trim() || undefined } });
+      const box = document.getElementById("new-key");
+      box.hidden = false;
+      box.replaceChildren("Your new key (shown only now): ", el("code", {}, key.key), " ",
+        el("button", { type: "button", class: "button subtle small", onclick: () => copyText(key.key) }, "Copy"));
+      form.reset();
+      loadKeys();
+    } catch (error) { toast(error.message, "error"); }
+  });
+});
+
+api("/v1/me").then((profile) => { applyTheme(profile.theme); showProfile(profile); })
+  .catch((error) => { document.getElementById("profile-email").textContent = error.message; });
+loadKeys().catch((error) => toast(error.message, "error"));

@@ -1,0 +1,199 @@
+// Upload: drag and drop or pick several files; per file an upload bar, then processing and indexing
+// progress, cancel, and clear messages for the wrong type, too large, password-protected and more.
+import { api, requireSession, session, syncProfile, errorFrom, el, formatBytes, plural } from "./app.js";
+
+requireSession();
+syncProfile().catch(() => {});
+
+const maxBytes = Number(document.body.dataset.maxUploadBytes);
+const maxLabel = document.body.dataset.maxUploadLabel;
+const ACCEPTED = /\.(pdf|docx|html?|md|markdown|txt|text|log|csv|json)$/i;
+const PARALLEL = 2;
+const queue = [];
+let running = 0;
+
+const MESSAGES = {
+  unsupported_format: "This type of file is not supported. Upload a PDF, Word (.docx), HTML, Markdown or text file.",
+  unsupported_media_type: "This type of file is not supported. Upload a PDF, Word (.docx), HTML, Markdown or text file.",
+  file_too_large: `This file is larger than the ${maxLabel} limit.`,
+  password_protected: "This document is password-protected. Remove the password (or print it to a new PDF) and upload it again.",
+  no_text: "No text could be found in this file. If it is a scan, it needs a text layer (OCR) first.",
+  unreadable: "This file is damaged or not what its name says, so it could not be read.",
+  empty_file: "This file is empty.",
+  archive_limit_exceeded: "This Word file expands to far more data than a document should, so it was refused.",
+  too_many_pages: "This document has more pages than this server accepts.",
+  extraction_timeout: "Reading this file took too long, so it was stopped.",
+};
+
+class UploadItem {
+  constructor(file) {
+    this.file = file;
+    this.state = "queued";
+    this.bar = el("progress", { max: "100", value: "0", "aria-label": `Progress of ${file.name}` });
+    this.status = el("p", { class: "upload-status", "aria-live": "polite" }, "Waiting…");
+    this.actions = el("div", { class: "row-actions" });
+    this.node = el("li", { class: "upload-item", dataset: { name: file.name } },
+      el("div", { class: "upload-head" },
+        el("span", { class: "upload-name" }, file.name),
+        el("span", { class: "muted small" }, formatBytes(file.size))),
+      this.bar, this.status, this.actions);
+    this.setActions([["Cancel", () => this.cancel(), "subtle"]]);
+  }
+
+  setActions(actions) {
+    this.actions.replaceChildren(...actions.map(([label, action, style, href]) => href
+      ? el("a", { class: `button small ${style || ""}`, href }, label)
+      : el("button", { type: "button", class: `button small ${style || ""}`, onclick: action }, label)));
+  }
+
+  say(text, kind = "") {
+    this.status.textContent = text;
+    this.status.className = "upload-status " + kind;
+    this.node.dataset.state = this.state;
+  }
+
+  fail(message) {
+    this.state = "failed";
+    this.bar.removeAttribute("value");
+    this.bar.classList.add("failed");
+    this.bar.value = 100;
+    this.say(message, "error");
+    this.setActions([["Remove", () => this.node.remove(), "subtle"]]);
+  }
+
+  cancel() {
+    if (this.xhr) this.xhr.abort();
+    this.stopped = true;
+    if (this.state === "queued") queue.splice(queue.indexOf(this), 1);
+    this.state = "cancelled";
+    this.say("Cancelled. Nothing was stored.");
+    this.setActions([["Remove", () => this.node.remove(), "subtle"]]);
+  }
+
+  precheck() {
+    if (this.file.size === 0) return MESSAGES.empty_file;
+    if (this.file.size > maxBytes) return `This file is ${formatBytes(this.file.size)}, larger than the ${maxLabel} limit.`;
+    if (!ACCEPTED.test(this.file.name) && !/^(text\/|application\/pdf)/.test(this.file.type)) return MESSAGES.unsupported_format;
+    return null;
+  }
+
+  /** Sends the file with XMLHttpRequest (fetch has no upload progress) and resolves with the document. */
+  send(retry = true) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      this.xhr = xhr;
+      xhr.open("POST", "/v1/documents");
+      xhr.setRequestHeader("Authorization", "Bearer " + (session.get()?.accessToken || ""));
+      xhr.upload.addEventListener("progress", (event) => {
+        if (!event.lengthComputable) return;
+        const percent = Math.round((event.loaded / event.total) * 100);
+        this.bar.value = percent;
+        this.say(percent < 100 ? `Uploading… ${percent}%` : "Reading the text and writing the summary…");
+        if (percent >= 100) this.bar.removeAttribute("value");
+      });
+      xhr.addEventListener("load", async () => {
+        const response = new Response(xhr.responseText, { status: xhr.status, headers: { "Content-Type": "application/json" } });
+        if (xhr.status === 401 && retry) {
+          try { await api("/v1/me"); return resolve(await this.send(false)); } catch (error) { return reject(error); }
+        }
+        if (xhr.status >= 200 && xhr.status < 300) resolve(JSON.parse(xhr.responseText));
+        else reject(await errorFrom(response));
+      });
+      xhr.addEventListener("error", () => reject(new Error("The connection was lost during the upload. Try again.")));
+      xhr.addEventListener("abort", () => reject(Object.assign(new Error("cancelled"), { name: "AbortError" })));
+      const form = new FormData();
+      form.append("file", this.file, this.file.name);
+      form.append("title", this.file.name.replace(/\.[^.]+$/, ""));
+      xhr.send(form);
+    });
+  }
+
+  async run() {
+    this.state = "uploading";
+    this.say("Uploading… 0%");
+    let doc;
+    try {
+      doc = await this.send();
+    } catch (error) {
+      if (error.name === "AbortError" || this.stopped) return;
+      return this.fail(MESSAGES[error.code] || error.message);
+    } finally { this.xhr = null; }
+    this.doc = doc;
+    this.state = "indexing";
+    const open = ["Open", null, "primary", `/app/documents/${doc.id}`];
+    this.setActions([open]);
+    const pages = doc.pageCount ? plural(doc.pageCount, "page") + ", " : "";
+    const warnings = doc.quality?.likelyScanned ? " Most pages have no text layer (a scan?)." : "";
+    this.say(`Stored (${pages}${plural(doc.quality?.words ?? 0, "word")}). Indexing for search…${warnings}`);
+    await this.watchIndexing(doc, pages, warnings);
+  }
+
+  async watchIndexing(doc, pages, warnings) {
+    const open = ["Open", null, "primary", `/app/documents/${doc.id}`];
+    for (let attempt = 0; attempt < 600 && !this.stopped; attempt++) {
+      let index;
+      try { index = await api(`/v1/documents/${doc.id}/index`); } catch (error) {
+        this.state = "done";
+        this.bar.value = 100;
+        this.say(`Ready to read. Search indexing status is unknown: ${error.message}`, "warning");
+        return this.setActions([open]);
+      }
+      if (index.status === "ready" || index.status === "unavailable" || index.status === "failed") {
+        this.state = "done";
+        this.bar.value = 100;
+        const search = index.status === "ready" ? "searchable" : index.status === "unavailable"
+          ? "keyword search only (no embedding model on this server)" : "indexing failed; keyword search still works";
+        this.say(`Ready — ${pages}${search}.${warnings}`, index.status === "failed" ? "warning" : "success");
+        return this.setActions([open]);
+      }
+      if (index.total > 0) {
+        this.bar.value = Math.round((index.indexed / index.total) * 100);
+        this.say(`Indexing for search… ${index.indexed} of ${plural(index.total, "passage")}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 700));
+    }
+  }
+}
+
+function pump() {
+  while (running < PARALLEL && queue.length) {
+    const item = queue.shift();
+    running++;
+    item.run().finally(() => { running--; pump(); });
+  }
+}
+
+function add(files) {
+  const list = document.getElementById("upload-queue");
+  document.getElementById("queue-section").hidden = false;
+  for (const file of files) {
+    const item = new UploadItem(file);
+    list.prepend(item.node);
+    const problem = item.precheck();
+    if (problem) item.fail(problem);
+    else queue.push(item);
+  }
+  pump();
+}
+
+const zone = document.getElementById("dropzone");
+const input = document.getElementById("file-input");
+input.addEventListener("change", () => { add([...input.files]); input.value = ""; });
+document.getElementById("browse-button").addEventListener("keydown", (event) => {
+  if (event.key === "Enter" || event.key === " ") { event.preventDefault(); input.click(); }
+});
+for (const name of ["dragenter", "dragover"]) {
+  zone.addEventListener(name, (event) => { event.preventDefault(); zone.classList.add("active"); });
+}
+for (const name of ["dragleave", "drop"]) {
+  zone.addEventListener(name, (event) => { event.preventDefault(); if (name === "drop" || !zone.contains(event.relatedTarget)) zone.classList.remove("active"); });
+}
+zone.addEventListener("drop", (event) => add([...event.dataTransfer.files]));
+// Dropping a file anywhere else must not navigate away from the page.
+window.addEventListener("dragover", (event) => event.preventDefault());
+window.addEventListener("drop", (event) => event.preventDefault());
+document.getElementById("clear-finished").addEventListener("click", () => {
+  for (const node of document.querySelectorAll(".upload-item")) {
+    if (["done", "failed", "cancelled"].includes(node.dataset.state)) node.remove();
+  }
+});

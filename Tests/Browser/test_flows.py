@@ -1,0 +1,246 @@
+"""Real user flows of the web client in headless Chromium, against a real server."""
+import re
+import subprocess
+import time
+import unicodedata
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from conftest import BINARY, FIXTURES, MAX_UPLOAD_BYTES, sign_in, visible, wait, severe_console_errors
+
+
+def flat(text):
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+def test_register_upload_summary_chat_citation_delete(driver, server):
+    """register → upload a PDF → see its summary → ask a question → click a citation → span highlighted → delete."""
+    email = f"flow-{int(time.time() * 1000)}@example.com"
+    driver.get(server.url + "/")
+    driver.find_element(By.ID, "tab-register").click()
+    visible(driver, "#register-email").send_keys(email)
+    driver.find_element(By.ID, "register-password").send_keys("correct horse battery")
+    driver.find_element(By.ID, "register-confirm").send_keys("correct horse battery")
+    driver.find_element(By.CSS_SELECTOR, "#panel-register button[type=submit]").click()
+    wait(driver).until(lambda d: d.current_url.endswith("/app/upload"))
+
+    # Upload through the file picker; the item goes through upload → processing → indexing → ready.
+    visible(driver, "#dropzone")
+    driver.find_element(By.ID, "file-input").send_keys(str(FIXTURES / "sample.pdf"))
+    item = visible(driver, ".upload-item")
+    wait(driver, 90).until(lambda d: item.get_attribute("data-state") == "done")
+    assert "Ready" in item.find_element(By.CLASS_NAME, "upload-status").text
+    assert item.find_element(By.TAG_NAME, "progress").get_attribute("value") == "100"
+    item.find_element(By.LINK_TEXT, "Open").click()
+
+    # The summary cites its sentences; a citation highlights exactly its quote in the source pane.
+    wait(driver).until(lambda d: d.find_element(By.ID, "doc-title").text not in ("", "Loading…"))
+    chip = visible(driver, '.analysis[data-kind="summary"] .cite-chip')
+    assert driver.find_elements(By.CSS_SELECTOR, '.analysis[data-kind="summary"] .insight')
+    visible(driver, "#source-text .page")
+    chip.click()
+    mark = visible(driver, "mark.cite-highlight")
+    assert flat(mark.text) == flat(chip.get_attribute("title"))
+    assert re.match(r"Page \d+ · characters [\d,]+–[\d,]+", driver.find_element(By.ID, "source-status").text)
+
+    # Ask a question in the document's chat; the streamed answer carries numbered sources.
+    driver.find_element(By.ID, "tab-chat").click()
+    box = visible(driver, "#document-chat textarea")
+    box.send_keys("How much water did Dr. Smith measure?")
+    box.send_keys(Keys.ENTER)
+    answer = wait(driver, 60).until(lambda d: d.find_element(By.CSS_SELECTOR, ".bubble.assistant:not(.streaming)"))
+    assert "not-found" not in answer.get_attribute("class"), answer.text
+    footnote = answer.find_element(By.CSS_SELECTOR, ".footnote")
+    quote = flat(footnote.find_element(By.TAG_NAME, "q").text).rstrip("…")
+    footnote.click()
+    wait(driver).until(lambda d: flat(d.find_element(By.CSS_SELECTOR, "mark.cite-highlight").text).startswith(quote))
+    assert re.search(r"\d", answer.find_element(By.CLASS_NAME, "answer-text").text)
+
+    # Delete it from the library, after confirming.
+    driver.get(server.url + "/app")
+    row = visible(driver, ".doc-row")
+    assert "1 document" in driver.find_element(By.ID, "doc-count").text
+    row.find_element(By.XPATH, ".//button[text()='Delete']").click()
+    visible(driver, "#confirm-dialog")
+    driver.find_element(By.ID, "confirm-ok").click()
+    visible(driver, "#empty-library")
+    assert not driver.find_elements(By.CSS_SELECTOR, ".doc-row")
+    assert driver.find_element(By.ID, "doc-count").text == "No documents yet"
+    assert not severe_console_errors(driver)
+
+
+def test_upload_refusals_are_explained(driver, server, tmp_path):
+    account = server.register()
+    sign_in(driver, server, account)
+    driver.get(server.url + "/app/upload")
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"a" * (MAX_UPLOAD_BYTES + 1))
+    fake = tmp_path / "report.pdf"
+    fake.write_bytes(b"This is not a PDF at all, only words pretending to be one.\x00\x01\x02")
+    picker = driver.find_element(By.ID, "file-input")
+    picker.send_keys("\n".join(str(path) for path in (FIXTURES / "encrypted.pdf", FIXTURES / "image.png", big, fake)))
+    wait(driver, 60).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, '.upload-item[data-state="failed"]')) == 4)
+    messages = {item.get_attribute("data-name"): item.find_element(By.CLASS_NAME, "upload-status").text
+                for item in driver.find_elements(By.CSS_SELECTOR, ".upload-item")}
+    assert "password-protected" in messages["encrypted.pdf"]
+    assert "not supported" in messages["image.png"]
+    assert "larger than the 3 MB limit" in messages["big.txt"]
+    assert "damaged" in messages["report.pdf"] or "not supported" in messages["report.pdf"]
+    assert server.request("GET", "/v1/documents", token=account["tokens"]["accessToken"]) == []
+
+
+def test_cancel_an_upload_stores_nothing(driver, server, tmp_path):
+    account = server.register()
+    sign_in(driver, server, account)
+    driver.get(server.url + "/app/upload")
+    # Slow the upload down so the cancel lands while bytes are still going out.
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions",
+                           {"offline": False, "latency": 50, "downloadThroughput": 200_000, "uploadThroughput": 100_000})
+    text = tmp_path / "notes.txt"
+    text.write_text("A sentence about rivers and water quality. " * 50_000)
+    driver.find_element(By.ID, "file-input").send_keys(str(text))
+    item = visible(driver, ".upload-item")
+    wait(driver).until(lambda d: "Uploading" in item.text)
+    item.find_element(By.XPATH, ".//button[text()='Cancel']").click()
+    wait(driver).until(lambda d: item.get_attribute("data-state") == "cancelled")
+    time.sleep(1)
+    assert server.request("GET", "/v1/documents", token=account["tokens"]["accessToken"]) == []
+
+
+def test_library_search_rename_and_sort(driver, server):
+    account = server.register()
+    token = account["tokens"]["accessToken"]
+    pdf = server.upload(token, FIXTURES / "sample.pdf")
+    html = server.upload(token, FIXTURES / "sample.html")
+    server.wait_indexed(token, pdf["id"])
+    sign_in(driver, server, account)
+    driver.get(server.url + "/app")
+    wait(driver).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".doc-row")) == 2)
+    assert driver.find_element(By.ID, "doc-count").text == "2 documents"
+
+    # Rename the HTML document inline.
+    row = driver.find_element(By.CSS_SELECTOR, f'.doc-row[data-id="{html["id"]}"]')
+    row.find_element(By.XPATH, ".//button[text()='Rename']").click()
+    field = visible(driver, ".rename-form input")
+    field.clear()
+    field.send_keys("Aardvark notes", Keys.ENTER)
+    wait(driver).until(lambda d: "Aardvark notes" in d.find_element(By.ID, "documents").text)
+    assert server.request("GET", f"/v1/documents/{html['id']}", token=token)["title"] == "Aardvark notes"
+
+    # Sort by title, then filter by title.
+    driver.find_element(By.CSS_SELECTOR, "#sort-select option[value=title]").click()
+    titles = [element.text for element in driver.find_elements(By.CSS_SELECTOR, ".doc-title")]
+    assert titles == sorted(titles, key=str.lower) and titles[0] == "Aardvark notes"
+    search = driver.find_element(By.ID, "search-input")
+    search.send_keys("aardv")
+    wait(driver).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".doc-row")) == 1)
+
+    # Search inside documents; a hit opens the document with the passage highlighted.
+    search.clear()
+    search.send_keys("water", Keys.ENTER)
+    hit = wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, "#search-hits .hit a"))
+    snippet = flat(driver.find_element(By.CSS_SELECTOR, "#search-hits .hit .snippet").text).rstrip("…")
+    hit.click()
+    mark = visible(driver, "mark.cite-highlight")
+    assert flat(mark.text).startswith(snippet[:80])
+
+
+def test_library_chat_citation_opens_the_source(driver, server):
+    account = server.register()
+    token = account["tokens"]["accessToken"]
+    document = server.upload(token, FIXTURES / "sample.pdf")
+    server.wait_indexed(token, document["id"])
+    sign_in(driver, server, account)
+    driver.get(server.url + "/app/chat")
+    box = visible(driver, "#library-chat textarea")
+    box.send_keys("How much water did Dr. Smith measure?")
+    driver.find_element(By.CSS_SELECTOR, "#library-chat button[type=submit]").click()
+    answer = wait(driver, 60).until(lambda d: d.find_element(By.CSS_SELECTOR, ".bubble.assistant:not(.streaming) .footnote"))
+    wait(driver).until(lambda d: "?c=" in d.current_url)
+    assert driver.find_elements(By.CSS_SELECTOR, "#chat-list .chat-entry")
+    quote = flat(answer.find_element(By.TAG_NAME, "q").text).rstrip("…")
+    answer.click()
+    wait(driver).until(lambda d: f"/app/documents/{document['id']}" in d.current_url)
+    mark = visible(driver, "mark.cite-highlight")
+    assert flat(mark.text).startswith(quote)
+
+    # The chat is kept: reopening the chat page lists it, and opening it shows the messages.
+    driver.get(server.url + "/app/chat")
+    visible(driver, "#chat-list .chat-entry a").click()
+    visible(driver, ".bubble.user")
+    assert "Dr. Smith" in driver.find_element(By.CSS_SELECTOR, ".bubble.user").text
+
+
+def test_profile_theme_follows_the_account_and_links_are_saved(driver, server):
+    account = server.register()
+    sign_in(driver, server, account)
+    driver.get(server.url + "/app/profile")
+    wait(driver).until(lambda d: d.find_element(By.ID, "profile-email").text == account["email"])
+    driver.find_element(By.CSS_SELECTOR, "#theme-form input[value=dark]").click()
+    wait(driver).until(lambda d: d.execute_script("return document.documentElement.dataset.theme") == "dark")
+    wait(driver).until(lambda d: server.request("GET", "/v1/me", token=account["tokens"]["accessToken"])["theme"] == "dark")
+
+    social = driver.find_element(By.ID, "social-github")
+    social.send_keys("https://github.com/ada-lovelace/")
+    driver.find_element(By.ID, "social-twitter").send_keys("@ada")
+    driver.find_element(By.CSS_SELECTOR, "#social-form button[type=submit]").click()
+    wait(driver).until(lambda d: "GitHub: ada-lovelace" in d.find_element(By.ID, "social-links").text)
+    assert server.request("GET", "/v1/me", token=account["tokens"]["accessToken"])["socialLinks"] == {"github": "ada-lovelace", "twitter": "ada"}
+    driver.find_element(By.ID, "social-facebook").send_keys("not a handle!")
+    driver.find_element(By.CSS_SELECTOR, "#social-form button[type=submit]").click()
+    assert "facebook.com" in visible(driver, "#social-form .form-error").text
+
+    # A fresh browser (no local theme) picks the account's theme up after signing in.
+    driver.delete_all_cookies()
+    driver.execute_script("localStorage.clear()")
+    driver.get(server.url + "/")
+    assert driver.execute_script("return document.documentElement.dataset.theme") == "light"
+    visible(driver, "#login-email").send_keys(account["email"])
+    driver.find_element(By.ID, "login-password").send_keys(account["password"], Keys.ENTER)
+    wait(driver).until(lambda d: d.current_url.endswith("/app"))
+    wait(driver).until(lambda d: d.execute_script("return document.documentElement.dataset.theme") == "dark")
+
+
+def test_wrong_password_and_password_reset(driver, server):
+    account = server.register()
+    driver.get(server.url + "/")
+    visible(driver, "#login-email").send_keys(account["email"])
+    driver.find_element(By.ID, "login-password").send_keys("wrong password", Keys.ENTER)
+    assert visible(driver, "#panel-login .form-error").text == "The email or password is incorrect."
+
+    driver.find_element(By.ID, "show-forgot").click()
+    driver.find_element(By.CSS_SELECTOR, "#panel-forgot button[type=submit]").click()
+    assert "administrator" in visible(driver, "#panel-forgot .form-success").text
+
+    link = subprocess.run([str(BINARY), "reset-link", "--email", account["email"], "--data-dir", server.data, "--base-url", server.url],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    assert link.startswith(server.url + "/reset-password?token=")
+    driver.get(link)
+    visible(driver, "#reset-password").send_keys("a brand new secret")
+    driver.find_element(By.ID, "reset-confirm").send_keys("a brand new secret", Keys.ENTER)
+    visible(driver, "#reset-form .form-success")
+    wait(driver).until(lambda d: d.current_url.rstrip("/") == server.url)
+    visible(driver, "#login-email").send_keys(account["email"])
+    driver.find_element(By.ID, "login-password").send_keys("a brand new secret", Keys.ENTER)
+    wait(driver).until(lambda d: d.current_url.endswith("/app"))
+
+    # The link worked once only.
+    driver.execute_script("localStorage.clear()")
+    driver.get(link)
+    visible(driver, "#reset-password").send_keys("another new secret")
+    driver.find_element(By.ID, "reset-confirm").send_keys("another new secret", Keys.ENTER)
+    assert "invalid, expired or already used" in visible(driver, "#reset-form .form-error").text
+
+
+def test_signed_out_visitor_is_sent_to_log_in_and_back(driver, server):
+    account = server.register()
+    driver.get(server.url + "/app/profile")
+    wait(driver).until(lambda d: "/?next=" in d.current_url)
+    visible(driver, "#login-email").send_keys(account["email"])
+    driver.find_element(By.ID, "login-password").send_keys(account["password"], Keys.ENTER)
+    wait(driver).until(lambda d: d.current_url.endswith("/app/profile"))
+    driver.find_element(By.ID, "logout").click()
+    wait(driver).until(lambda d: d.current_url.rstrip("/") == server.url)
+    assert driver.execute_script("return localStorage.getItem('docuthinker.session')") is None
