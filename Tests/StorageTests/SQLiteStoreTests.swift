@@ -30,7 +30,8 @@ struct SQLiteStoreTests {
 
     @Test func migrationsAndWAL() throws {
         let store = try SQLiteStore(path: directory + "/db.sqlite")
-        #expect(try store.appliedMigrations() == ["v1-users-documents", "v2-analyses", "v3-search", "v4-llm-usage", "v5-api-keys-vector-generations"])
+        #expect(try store.appliedMigrations() == ["v1-users-documents", "v2-analyses", "v3-search", "v4-llm-usage", "v5-api-keys-vector-generations",
+                                              "v6-profiles-password-resets"])
         let mode = try store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
     }
