@@ -50,7 +50,9 @@ let package = Package(
             providers: [.apt(["libpoppler-glib-dev"])]
         ),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "CKernels"),
+        // The numeric kernels are always optimised: at -O0 (debug builds, the tests) the bf16
+        // matrix tile alone made start-up 7x slower (sentiment prototypes are embedded at start).
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
         .target(name: "Embeddings", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: swiftSettings),
         .target(
             name: "Extraction",
