@@ -1,6 +1,7 @@
 public import Hummingbird
 import Logging
 import ServerSupport
+import Storage
 
 /// The request context of the API: Hummingbird's core storage plus the authenticated user.
 public struct AppRequestContext: RequestContext {
@@ -18,4 +19,17 @@ public struct AppRequestContext: RequestContext {
         guard let userId else { throw APIError.unauthorized() }
         return userId
     }
+}
+
+extension UserRepository {
+    /// The signed-in user's account; 401 `invalid_token` when it was deleted after the token was issued.
+    func signedInUser(_ context: AppRequestContext) async throws -> UserRecord {
+        guard let user = try await user(id: try context.requireUser()) else { throw APIError.accountGone }
+        return user
+    }
+}
+
+extension APIError {
+    /// A valid token whose account no longer exists.
+    static var accountGone: APIError { .unauthorized("The account no longer exists.", code: "invalid_token") }
 }

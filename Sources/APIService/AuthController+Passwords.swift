@@ -34,9 +34,7 @@ extension AuthController {
     /// session (refresh tokens revoked) and answers a fresh token pair for this one.
     @Sendable func changePassword(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await JSONIO.decode(PasswordChange.self, from: request)
-        guard let user = try await users.user(id: try context.requireUser()) else {
-            throw APIError.unauthorized("The account no longer exists.", code: "invalid_token")
-        }
+        let user = try await users.signedInUser(context)
         guard try await hasher.verify(body.currentPassword, hash: user.passwordHash) else {
             throw APIError.validation("The current password is incorrect.", field: "currentPassword")
         }

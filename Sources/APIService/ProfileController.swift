@@ -37,11 +37,11 @@ struct ProfileController: Sendable {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONIO.response(try await profile(of: try await currentUser(context)))
+        try JSONIO.response(try await profile(of: try await users.signedInUser(context)))
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let user = try await currentUser(context)
+        let user = try await users.signedInUser(context)
         let body = try await JSONIO.decode(ProfileUpdate.self, from: request)
         let theme = body.theme ?? user.theme
         guard Self.themes.contains(theme) else {
@@ -55,18 +55,11 @@ struct ProfileController: Sendable {
             }
             links[network] = try Self.handle(from: raw, host: host, field: "socialLinks." + network)
         }
-        let encoded = String(decoding: try JSONEncoder.sorted.encode(links), as: UTF8.self)
+        let encoded = String(decoding: try JSONEncoder().encode(links), as: UTF8.self)
         guard let updated = try await users.updateProfile(userId: user.id, theme: theme, socialLinks: encoded) else {
-            throw APIError.unauthorized("The account no longer exists.", code: "invalid_token")
+            throw APIError.accountGone
         }
         return try JSONIO.response(try await profile(of: updated))
-    }
-
-    private func currentUser(_ context: AppRequestContext) async throws -> UserRecord {
-        guard let user = try await users.user(id: try context.requireUser()) else {
-            throw APIError.unauthorized("The account no longer exists.", code: "invalid_token")
-        }
-        return user
     }
 
     private func profile(of user: UserRecord) async throws -> ProfileDTO {
@@ -100,14 +93,5 @@ struct ProfileController: Sendable {
             throw APIError.validation("Enter a user name (letters, digits, . _ -) or the address of your \(host) profile.", field: field)
         }
         return value
-    }
-}
-
-extension JSONEncoder {
-    /// Keys in a stable order, for values stored as JSON text.
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
     }
 }

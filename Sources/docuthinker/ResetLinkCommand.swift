@@ -1,6 +1,5 @@
 import APIService
 import ArgumentParser
-import Foundation
 
 /// `docuthinker reset-link --email E`: prints a one-time password-reset link (DocuThinker sends no mail).
 struct ResetLinkCommand: AsyncParsableCommand {
@@ -13,13 +12,9 @@ struct ResetLinkCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try await ServerOptions.dataDirectory(dataDir).configuration()
-        do {
-            let link = try await makePasswordResetLink(
-                email: email, baseURL: baseURL ?? "http://localhost:\(configuration.port)", configuration: configuration)
-            print(link)
-        } catch let error as StartupError {
-            FileHandle.standardError.write(Data("docuthinker: \(error.description)\n".utf8))
-            throw ExitCode.failure
+        try await reportingStartupErrors {
+            print(try await makePasswordResetLink(
+                email: email, baseURL: baseURL ?? "http://localhost:\(configuration.port)", configuration: configuration))
         }
     }
 }

@@ -33,12 +33,9 @@ struct ServerOptions: ParsableArguments {
         let level = configuration.logLevel
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
         let logger = Logger(label: "docuthinker-\(role.rawValue)")
-        do {
+        try await reportingStartupErrors {
             let app = try await buildApplication(configuration: configuration, role: role, logger: logger)
             try await app.runService()
-        } catch let error as StartupError {
-            FileHandle.standardError.write(Data("docuthinker: \(error.description)\n".utf8))
-            throw ExitCode.failure
         }
     }
 }
@@ -82,11 +79,19 @@ struct MCPCommand: AsyncParsableCommand {
         guard let key = apiKey ?? ProcessInfo.processInfo.environment["DOCUTHINKER_API_KEY"], !key.isEmpty else {
             throw ValidationError("Pass an API key with --api-key or DOCUTHINKER_API_KEY (create one with POST /v1/me/api-keys).")
         }
-        do {
+        try await reportingStartupErrors {
             try await runMCPStdio(configuration: configuration, apiKey: key, logger: Logger(label: "docuthinker-mcp"))
-        } catch let error as StartupError {
-            FileHandle.standardError.write(Data("docuthinker: \(error.description)\n".utf8))
-            throw ExitCode.failure
         }
+    }
+}
+
+/// Runs `body`; a `StartupError` (a configuration or data problem the operator can fix) is printed
+/// as one line on standard error and the command exits 1, without a stack of Swift error text.
+func reportingStartupErrors(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as StartupError {
+        FileHandle.standardError.write(Data("docuthinker: \(error.description)\n".utf8))
+        throw ExitCode.failure
     }
 }

@@ -1,4 +1,5 @@
 """Real user flows of the web client in headless Chromium, against a real server."""
+import json
 import re
 import subprocess
 import time
@@ -244,3 +245,43 @@ def test_signed_out_visitor_is_sent_to_log_in_and_back(driver, server):
     driver.find_element(By.ID, "logout").click()
     wait(driver).until(lambda d: d.current_url.rstrip("/") == server.url)
     assert driver.execute_script("return localStorage.getItem('docuthinker.session')") is None
+
+
+def test_an_expired_access_token_is_renewed_for_api_calls_uploads_and_chat(driver, server):
+    account = server.register()
+    stale = dict(account["tokens"], accessToken="expired." + account["tokens"]["accessToken"])
+    sign_in(driver, server, account)
+    driver.get(server.url + "/app/upload")
+    visible(driver, "#dropzone")
+    # Spoiled after the page has loaded, so the upload itself meets the 401 and renews.
+    driver.execute_script("localStorage.setItem('docuthinker.session', arguments[0])", json.dumps(stale))
+    driver.find_element(By.ID, "file-input").send_keys(str(FIXTURES / "sample.txt"))
+    item = visible(driver, ".upload-item")
+    wait(driver, 60).until(lambda d: item.get_attribute("data-state") == "done")
+    renewed = json.loads(driver.execute_script("return localStorage.getItem('docuthinker.session')"))
+    assert renewed["accessToken"] != stale["accessToken"] and renewed["refreshToken"] != stale["refreshToken"]
+
+    driver.execute_script("localStorage.setItem('docuthinker.session', arguments[0])",
+                          json.dumps(dict(renewed, accessToken="expired." + renewed["accessToken"])))
+    driver.get(server.url + "/app/chat")
+    box = visible(driver, "#library-chat textarea")
+    # The chat is created through `api` (renewed there); spoil the token again so the stream renews too.
+    driver.execute_script("""
+        const s = JSON.parse(localStorage.getItem('docuthinker.session'));
+        const realFetch = window.fetch;
+        window.fetch = (url, init) => {
+          if (String(url).endsWith('/messages')) {
+            window.fetch = realFetch;
+            init.headers.Authorization = 'Bearer expired';
+          }
+          return realFetch(url, init);
+        };""")
+    box.send_keys("What was measured?", Keys.ENTER)
+    answer = wait(driver, 60).until(lambda d: d.find_element(By.CSS_SELECTOR, ".bubble.assistant:not(.streaming)"))
+    assert "error" not in answer.get_attribute("class"), answer.text
+
+    # A refresh token that no longer works sends the visitor to log in.
+    driver.execute_script("localStorage.setItem('docuthinker.session', arguments[0])",
+                          json.dumps({"accessToken": "expired", "refreshToken": "revoked", "user": account["tokens"]["user"]}))
+    driver.get(server.url + "/app/profile")
+    wait(driver).until(lambda d: "/?next=%2Fapp%2Fprofile" in d.current_url)

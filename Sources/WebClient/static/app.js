@@ -28,9 +28,13 @@ export class ApiError extends Error {
 
 let refreshing = null;
 
-async function refreshTokens() {
+/**
+ * Trades the refresh token for a new pair (once for all callers waiting at the same time);
+ * resolves false when the session cannot be renewed.
+ */
+function renewSession() {
   const current = session.get();
-  if (!current || !current.refreshToken) return false;
+  if (!current || !current.refreshToken) return Promise.resolve(false);
   refreshing ??= fetch("/v1/auth/refresh", {
     method: "POST", headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ refreshToken: current.refreshToken }),
@@ -42,6 +46,19 @@ async function refreshTokens() {
   return refreshing;
 }
 
+/** `Authorization` for the signed-in user (empty when signed out), for requests made without `api`. */
+export function authHeaders() {
+  const current = session.get();
+  return current ? { Authorization: "Bearer " + current.accessToken } : {};
+}
+
+/** After a 401: renews the session, or sends the user to log in and throws. */
+export async function renewOrSignIn() {
+  if (await renewSession()) return;
+  signInAgain();
+  throw new ApiError(401, "session_expired", "Your session has ended. Please log in again.");
+}
+
 /** Sends the user to the landing page to sign in, coming back here afterwards. */
 export function signInAgain() {
   session.clear();
@@ -50,33 +67,38 @@ export function signInAgain() {
 }
 
 /**
- * Calls the API with the bearer token, refreshing it once on 401. Returns parsed JSON (or the raw
+ * Calls the API with the bearer token, renewing it once on 401. Returns parsed JSON (or the raw
  * Response with `raw: true`); throws ApiError with the server's code and message.
  */
-export async function api(path, { method = "GET", json, body, headers = {}, raw = false, signal, retry = true } = {}) {
-  const current = session.get();
-  const allHeaders = { ...headers };
-  if (current) allHeaders.Authorization = "Bearer " + current.accessToken;
-  if (json !== undefined) {
-    allHeaders["Content-Type"] = "application/json";
-    body = JSON.stringify(json);
-  }
+export async function api(path, options = {}) {
+  const { method = "GET", json, body, headers = {}, raw = false, signal, retry = true } = options;
+  const allHeaders = { ...headers, ...authHeaders() };
+  if (json !== undefined) allHeaders["Content-Type"] = "application/json";
   let response;
   try {
-    response = await fetch(path, { method, headers: allHeaders, body, signal });
+    response = await fetch(path, { method, headers: allHeaders, body: json !== undefined ? JSON.stringify(json) : body, signal });
   } catch (error) {
     if (error.name === "AbortError") throw error;
     throw new ApiError(0, "network", "The server could not be reached. Check your connection and try again.");
   }
-  if (response.status === 401 && current && retry) {
-    if (await refreshTokens()) return api(path, { method, json, body: json === undefined ? body : undefined, headers, raw, signal, retry: false });
-    signInAgain();
-    throw new ApiError(401, "session_expired", "Your session has ended. Please log in again.");
+  if (response.status === 401 && retry && session.get()) {
+    await renewOrSignIn();
+    return api(path, { ...options, retry: false });
   }
   if (!response.ok) throw await errorFrom(response);
   if (raw) return response;
   if (response.status === 204) return null;
   return response.json();
+}
+
+/** Every document of the signed-in user, newest first (the list is paged by 200). */
+export async function loadAllDocuments() {
+  const all = [];
+  for (let offset = 0; ; offset += 200) {
+    const page = await api(`/v1/documents?limit=200&offset=${offset}`);
+    all.push(...page);
+    if (page.length < 200) return all;
+  }
 }
 
 /** The ApiError of a failed response (also for non-JSON bodies). */
@@ -158,6 +180,34 @@ export async function busy(button, work) {
     button.classList.remove("busy");
     button.removeAttribute("aria-busy");
   }
+}
+
+/**
+ * Makes `tabs` (role=tab buttons whose aria-controls name their panels) a tab list: a click, the
+ * arrow keys, Home or End select a tab and show its panel; `onSelect(tab)` runs after each
+ * selection. Returns `select(tab, focus)`.
+ */
+export function tabList(tabs, onSelect = () => {}) {
+  function select(tab, focus = false) {
+    for (const other of tabs) {
+      const selected = other === tab;
+      other.setAttribute("aria-selected", String(selected));
+      other.tabIndex = selected ? 0 : -1;
+      document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
+    }
+    if (focus) tab.focus();
+    onSelect(tab);
+  }
+  tabs.forEach((tab, index) => {
+    tab.addEventListener("click", () => select(tab));
+    tab.addEventListener("keydown", (event) => {
+      const moves = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 };
+      if (!(event.key in moves)) return;
+      event.preventDefault();
+      select(tabs[(moves[event.key] + tabs.length) % tabs.length], true);
+    });
+  });
+  return select;
 }
 
 // ---- DOM and formatting ----

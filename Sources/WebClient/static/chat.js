@@ -1,5 +1,5 @@
 // Library chat: past chats on the side, questions about all documents or one, citations that open the source.
-import { api, requireSession, syncProfile, el, toast, confirmAction, formatDate } from "./app.js";
+import { api, loadAllDocuments, requireSession, syncProfile, el, toast, confirmAction, formatDate } from "./app.js";
 import { ChatPanel } from "./chat_panel.js";
 
 requireSession();
@@ -66,7 +66,7 @@ scope.addEventListener("change", () => { if (!panel.chatId) panel.reset(scopeIds
 
 async function init() {
   try {
-    const documents = await api("/v1/documents?limit=200");
+    const documents = await loadAllDocuments();
     for (const doc of documents) {
       titles[doc.id] = doc.title;
       scope.append(el("option", { value: doc.id }, doc.title));

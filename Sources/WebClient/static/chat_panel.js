@@ -1,6 +1,6 @@
 // A chat: past messages, a question box, and answers streamed over server-sent events with
 // numbered citations as footnotes. `onCite(citation)` decides what a citation click does.
-import { api, session, errorFrom, el, copyText } from "./app.js";
+import { api, renewOrSignIn, authHeaders, errorFrom, el, copyText } from "./app.js";
 
 export class ChatPanel {
   constructor(root, { documentIds = null, onCite, onCreated, greeting } = {}) {
@@ -110,10 +110,13 @@ export class ChatPanel {
   async stream(question, bubble, retry = true) {
     const response = await fetch(`/v1/chats/${this.chatId}/messages`, {
       method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "text/event-stream", Authorization: "Bearer " + (session.get()?.accessToken || "") },
+      headers: { "Content-Type": "application/json", Accept: "text/event-stream", ...authHeaders() },
       body: JSON.stringify({ content: question }),
     });
-    if (response.status === 401 && retry) { await api("/v1/me"); return this.stream(question, bubble, false); }
+    if (response.status === 401 && retry) {
+      await renewOrSignIn();
+      return this.stream(question, bubble, false);
+    }
     if (!response.ok) throw await errorFrom(response);
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = "";

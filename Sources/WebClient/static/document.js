@@ -1,5 +1,5 @@
 // Document view: the source text beside its analyses; every citation highlights its span.
-import { api, requireSession, syncProfile, el, toast, confirmAction, copyText, busy, plural, formatBytes, formatDate } from "./app.js";
+import { api, requireSession, syncProfile, el, toast, confirmAction, copyText, busy, plural, formatBytes, formatDate, tabList } from "./app.js";
 import { SourceView } from "./source_view.js";
 import { ChatPanel } from "./chat_panel.js";
 import { gauge, bars, shares } from "./charts.js";
@@ -111,9 +111,11 @@ function readability(score) {
 const pct = (value) => Math.round(value * 100) + "%";
 const capitalise = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 
-function analysisPath(kind) {
-  if (kind === "summary") return `/v1/documents/${id}/analyses/summary?length=${document.getElementById("summary-length").value}`;
-  return `/v1/documents/${id}/analyses/${kind}`;
+function analysisURL(kind, refresh) {
+  const query = new URLSearchParams();
+  if (kind === "summary") query.set("length", document.getElementById("summary-length").value);
+  if (refresh) query.set("refresh", "true");
+  return `/v1/documents/${id}/analyses/${kind}` + (query.size ? "?" + query : "");
 }
 
 async function loadAnalysis(kind, { refresh = false } = {}) {
@@ -122,8 +124,7 @@ async function loadAnalysis(kind, { refresh = false } = {}) {
   box.replaceChildren(el("p", { class: "loading" }, "Working on it…"));
   box.setAttribute("aria-busy", "true");
   try {
-    const path = analysisPath(kind) + (refresh ? (analysisPath(kind).includes("?") ? "&" : "?") + "refresh=true" : "");
-    const result = await api(path);
+    const result = await api(analysisURL(kind, refresh));
     const notes = (result.notes || []).map((note) => el("p", { class: "muted small" }, note));
     const body = result.items.length || result.sentiment || result.analytics ? RENDERERS[kind](result)
       : el("p", { class: "muted" }, "Nothing to show for this document.");
@@ -139,15 +140,8 @@ async function loadAnalysis(kind, { refresh = false } = {}) {
 
 let chat = null;
 
-function selectTab(tab, focus = false) {
-  const tabs = [...document.querySelectorAll('#analysis-tabs [role="tab"]')];
-  for (const other of tabs) {
-    const selected = other === tab;
-    other.setAttribute("aria-selected", String(selected));
-    other.tabIndex = selected ? 0 : -1;
-    document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
-  }
-  if (focus) tab.focus();
+/** Loads a tab's analysis the first time it is shown, and opens the chat on its first visit. */
+function showTab(tab) {
   const kind = tab.dataset.kind;
   if (kind && !loaded.has(kind)) loadAnalysis(kind);
   if (tab.id === "tab-chat" && !chat) {
@@ -158,17 +152,10 @@ function selectTab(tab, focus = false) {
   }
 }
 
+let selectTab = null;
+
 function initTabs() {
-  const tabs = [...document.querySelectorAll('#analysis-tabs [role="tab"]')];
-  tabs.forEach((tab, index) => {
-    tab.addEventListener("click", () => selectTab(tab));
-    tab.addEventListener("keydown", (event) => {
-      const moves = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 };
-      if (!(event.key in moves)) return;
-      event.preventDefault();
-      selectTab(tabs[(moves[event.key] + tabs.length) % tabs.length], true);
-    });
-  });
+  selectTab = tabList([...document.querySelectorAll('#analysis-tabs [role="tab"]')], showTab);
   document.getElementById("summary-length").addEventListener("change", () => loadAnalysis("summary"));
 }
 

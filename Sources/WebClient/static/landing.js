@@ -1,47 +1,35 @@
 // Landing page: log in, create an account, ask for a password reset; and the reset-password page.
-import { session, errorFrom, formError, busy, toast } from "./app.js";
+import { api, session, formError, busy, toast, tabList } from "./app.js";
 
 function nextPage() {
   const next = new URLSearchParams(location.search).get("next");
   return next && next.startsWith("/app") ? next : "/app";
 }
 
-async function post(path, payload) {
-  const response = await fetch(path, {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload),
-  });
-  if (!response.ok) throw await errorFrom(response);
-  return response.status === 204 ? null : response.json();
+/** Public auth calls: no session to renew, so a 401 is the answer itself. */
+function post(path, json) {
+  return api(path, { method: "POST", json, retry: false });
+}
+
+/** What is wrong with a new password and its confirmation, or null. */
+function passwordProblem(password, confirmation) {
+  if (password.length < 8) return "The password must have at least 8 characters.";
+  if (password !== confirmation) return "The two passwords are not the same.";
+  return null;
 }
 
 function initTabs() {
   const tabs = [...document.querySelectorAll('.auth-card [role="tab"]')];
   const forgot = document.getElementById("panel-forgot");
-  function select(tab, focus = true) {
-    for (const other of tabs) {
-      const selected = other === tab;
-      other.setAttribute("aria-selected", String(selected));
-      other.tabIndex = selected ? 0 : -1;
-      document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
-    }
-    forgot.hidden = true;
-    if (focus) tab.focus();
-  }
-  tabs.forEach((tab, index) => {
-    tab.addEventListener("click", () => select(tab));
-    tab.addEventListener("keydown", (event) => {
-      const step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
-      if (step) select(tabs[(index + step + tabs.length) % tabs.length]);
-    });
-  });
-  select(tabs.find((tab) => tab.getAttribute("aria-selected") === "true") || tabs[0], false);
+  const select = tabList(tabs, () => { forgot.hidden = true; });
+  select(tabs.find((tab) => tab.getAttribute("aria-selected") === "true") || tabs[0]);
   document.getElementById("show-forgot").addEventListener("click", () => {
     document.getElementById("panel-login").hidden = true;
     forgot.hidden = false;
     document.getElementById("forgot-email").value = document.getElementById("login-email").value;
     document.getElementById("forgot-email").focus();
   });
-  document.getElementById("back-to-login").addEventListener("click", () => select(tabs[0]));
+  document.getElementById("back-to-login").addEventListener("click", () => select(tabs[0], true));
 }
 
 function initAuthForms() {
@@ -76,8 +64,8 @@ function initAuthForms() {
     const email = register.email.value.trim();
     const password = register.password.value;
     if (!email) return formError(register, "Enter your email address.");
-    if (password.length < 8) return formError(register, "The password must have at least 8 characters.");
-    if (password !== register.confirm.value) return formError(register, "The two passwords are not the same.");
+    const problem = passwordProblem(password, register.confirm.value);
+    if (problem) return formError(register, problem);
     await busy(register.querySelector('button[type="submit"]'), async () => {
       try {
         session.set(await post("/v1/auth/register", { email, password }));
@@ -116,8 +104,8 @@ function initReset() {
     event.preventDefault();
     formError(form, null);
     const password = form.password.value;
-    if (password.length < 8) return formError(form, "The password must have at least 8 characters.");
-    if (password !== form.confirm.value) return formError(form, "The two passwords are not the same.");
+    const problem = passwordProblem(password, form.confirm.value);
+    if (problem) return formError(form, problem);
     await busy(form.querySelector('button[type="submit"]'), async () => {
       try {
         await post("/v1/auth/password-reset/confirm", { token, password });

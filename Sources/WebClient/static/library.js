@@ -1,5 +1,5 @@
 // Library: the caller's documents with title filter, sort, rename, delete; content search across the library.
-import { api, requireSession, syncProfile, el, toast, confirmAction, formatBytes, formatDate, plural, busy } from "./app.js";
+import { api, loadAllDocuments, requireSession, syncProfile, el, toast, confirmAction, formatBytes, formatDate, plural, busy } from "./app.js";
 
 requireSession();
 syncProfile().catch(() => {});
@@ -9,16 +9,6 @@ const countLine = document.getElementById("doc-count");
 const searchInput = document.getElementById("search-input");
 const sortSelect = document.getElementById("sort-select");
 let documents = [];
-
-async function loadAll() {
-  const all = [];
-  for (let offset = 0; ; offset += 200) {
-    const page = await api(`/v1/documents?limit=200&offset=${offset}`);
-    all.push(...page);
-    if (page.length < 200) break;
-  }
-  return all;
-}
 
 function sorted(items) {
   const copy = [...items];
@@ -140,5 +130,5 @@ document.getElementById("delete-all").addEventListener("click", async () => {
   } catch (error) { toast(error.message, "error"); }
 });
 
-loadAll().then((all) => { documents = all; render(); })
+loadAllDocuments().then((all) => { documents = all; render(); })
   .catch((error) => { countLine.textContent = error.message; list.setAttribute("aria-busy", "false"); });

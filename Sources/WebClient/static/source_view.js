@@ -9,20 +9,20 @@ export class SourceView {
     this.status = status;
     this.pageSelect = pageSelect;
     this.pages = [];
+    this.units = null;
     this.marks = [];
   }
 
   /** Renders `{text, pages: [{number, start, end}]}` from `/v1/documents/{id}/text`. */
   load({ text, pages }) {
     const units = toUnitIndex(text);
+    this.units = units;
     const list = pages.length ? pages : [{ number: 1, start: 0, end: units.length - 1 }];
     this.pages = list.map((page) => {
-      const unitStart = units.at(page.start);
-      const pageText = text.slice(unitStart, units.at(page.end));
-      const body = el("div", { class: "page-text" }, pageText);
+      const body = el("div", { class: "page-text" }, text.slice(units.at(page.start), units.at(page.end)));
       const node = el("section", { class: "page", id: `page-${page.number}`, "aria-label": `Page ${page.number}` },
         el("h3", { class: "page-label" }, `Page ${page.number}`), body);
-      return { ...page, node, body, unitStart, units };
+      return { ...page, node, body };
     });
     this.container.replaceChildren(...this.pages.map((page) => page.node));
     if (this.pageSelect) {
@@ -54,8 +54,9 @@ export class SourceView {
     for (const page of touched) {
       const text = page.body.firstChild;
       if (!text) continue;
-      const from = page.units.at(Math.max(start, page.start)) - page.unitStart;
-      const to = page.units.at(Math.min(end, page.end)) - page.unitStart;
+      const pageStart = this.units.at(page.start);
+      const from = this.units.at(Math.max(start, page.start)) - pageStart;
+      const to = this.units.at(Math.min(end, page.end)) - pageStart;
       const range = document.createRange();
       range.setStart(text, from);
       range.setEnd(text, to);

@@ -1,6 +1,6 @@
 // Upload: drag and drop or pick several files; per file an upload bar, then processing and indexing
 // progress, cancel, and clear messages for the wrong type, too large, password-protected and more.
-import { api, requireSession, session, syncProfile, errorFrom, el, formatBytes, plural } from "./app.js";
+import { api, requireSession, renewOrSignIn, authHeaders, syncProfile, errorFrom, el, formatBytes, plural } from "./app.js";
 
 requireSession();
 syncProfile().catch(() => {});
@@ -54,7 +54,6 @@ class UploadItem {
 
   fail(message) {
     this.state = "failed";
-    this.bar.removeAttribute("value");
     this.bar.classList.add("failed");
     this.bar.value = 100;
     this.say(message, "error");
@@ -83,7 +82,7 @@ class UploadItem {
       const xhr = new XMLHttpRequest();
       this.xhr = xhr;
       xhr.open("POST", "/v1/documents");
-      xhr.setRequestHeader("Authorization", "Bearer " + (session.get()?.accessToken || ""));
+      for (const [name, value] of Object.entries(authHeaders())) xhr.setRequestHeader(name, value);
       xhr.upload.addEventListener("progress", (event) => {
         if (!event.lengthComputable) return;
         const percent = Math.round((event.loaded / event.total) * 100);
@@ -94,7 +93,7 @@ class UploadItem {
       xhr.addEventListener("load", async () => {
         const response = new Response(xhr.responseText, { status: xhr.status, headers: { "Content-Type": "application/json" } });
         if (xhr.status === 401 && retry) {
-          try { await api("/v1/me"); return resolve(await this.send(false)); } catch (error) { return reject(error); }
+          try { await renewOrSignIn(); return resolve(await this.send(false)); } catch (error) { return reject(error); }
         }
         if (xhr.status >= 200 && xhr.status < 300) resolve(JSON.parse(xhr.responseText));
         else reject(await errorFrom(response));
@@ -118,10 +117,9 @@ class UploadItem {
       if (error.name === "AbortError" || this.stopped) return;
       return this.fail(MESSAGES[error.code] || error.message);
     } finally { this.xhr = null; }
-    this.doc = doc;
     this.state = "indexing";
-    const open = ["Open", null, "primary", `/app/documents/${doc.id}`];
-    this.setActions([open]);
+    this.open = ["Open", null, "primary", `/app/documents/${doc.id}`];
+    this.setActions([this.open]);
     const pages = doc.pageCount ? plural(doc.pageCount, "page") + ", " : "";
     const warnings = doc.quality?.likelyScanned ? " Most pages have no text layer (a scan?)." : "";
     this.say(`Stored (${pages}${plural(doc.quality?.words ?? 0, "word")}). Indexing for search…${warnings}`);
@@ -129,14 +127,13 @@ class UploadItem {
   }
 
   async watchIndexing(doc, pages, warnings) {
-    const open = ["Open", null, "primary", `/app/documents/${doc.id}`];
     for (let attempt = 0; attempt < 600 && !this.stopped; attempt++) {
       let index;
       try { index = await api(`/v1/documents/${doc.id}/index`); } catch (error) {
         this.state = "done";
         this.bar.value = 100;
         this.say(`Ready to read. Search indexing status is unknown: ${error.message}`, "warning");
-        return this.setActions([open]);
+        return this.setActions([this.open]);
       }
       if (index.status === "ready" || index.status === "unavailable" || index.status === "failed") {
         this.state = "done";
@@ -144,7 +141,7 @@ class UploadItem {
         const search = index.status === "ready" ? "searchable" : index.status === "unavailable"
           ? "keyword search only (no embedding model on this server)" : "indexing failed; keyword search still works";
         this.say(`Ready — ${pages}${search}.${warnings}`, index.status === "failed" ? "warning" : "success");
-        return this.setActions([open]);
+        return this.setActions([this.open]);
       }
       if (index.total > 0) {
         this.bar.value = Math.round((index.indexed / index.total) * 100);
