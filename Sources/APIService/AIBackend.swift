@@ -1,4 +1,6 @@
 import Analysis
+import Embeddings
+import Retrieval
 import Foundation
 import ServerSupport
 import Storage
@@ -13,10 +15,10 @@ import Storage
 protocol AIBackend: Sendable {
     /// What the AI side can do right now.
     func capabilities() async throws -> AICapabilities
-    /// Queues embedding of a stored document's chunks; `queued` or `unavailable` (no model).
-    func startIndexing(documentId: String, ownerId: String) async throws -> String
-    /// Queues the ingestion analyses (summary, key ideas) of a large document in the background.
-    func warm(documentId: String, ownerId: String) async throws
+    /// Tells the ingestion workers that a job was stored (they also poll the job store).
+    func wakeIngestion() async throws
+    /// Stops work running on a document that was just deleted (workers elsewhere notice at their next lease renewal).
+    func documentDeleted(documentId: String) async throws
     /// Indexing progress of the caller's document (404 when it is not theirs).
     func indexStatus(documentId: String, ownerId: String) async throws -> IndexStatus
     /// An analysis of the caller's document, cached per kind and parameters.
@@ -65,31 +67,32 @@ struct LocalAIBackend: AIBackend {
     let analyses: DocumentAnalysisService
     let searcher: SearchService
     let chat: ChatService
-    let indexer: IndexingService
-    let warmer: AnalysisWarmer
+    /// The ingestion workers of this process (nil where none run, e.g. `docuthinker mcp`).
+    let ingestion: IngestionWorker?
     let store: any SearchRepository & DocumentRepository
     let providerNames: [String]
 
+    var embeddingModel: String { searcher.embedding?.embedder.modelID ?? "none" }
+
     func capabilities() async throws -> AICapabilities {
-        AICapabilities(semanticSearch: searcher.embedding != nil, embeddingModel: indexer.model,
+        AICapabilities(semanticSearch: searcher.embedding != nil, embeddingModel: embeddingModel,
                        analysisEngine: analyses.engine.name, llmProviders: providerNames)
     }
 
-    func startIndexing(documentId: String, ownerId: String) async throws -> String {
-        try await requireDocument(documentId, ownerId: ownerId)
-        indexer.enqueue(documentId: documentId, ownerId: ownerId)
-        return searcher.index == nil ? "unavailable" : "queued"
+    func wakeIngestion() async throws {
+        ingestion?.wake()
     }
 
-    func warm(documentId: String, ownerId: String) async throws {
-        try await requireDocument(documentId, ownerId: ownerId)
-        warmer.enqueue(documentId: documentId, ownerId: ownerId)
+    func documentDeleted(documentId: String) async throws {
+        // Only a document that is really gone: this cannot stop anyone's live work.
+        guard try await store.documentExists(id: documentId) == false else { return }
+        ingestion?.cancel(documentId: documentId)
     }
 
     func indexStatus(documentId: String, ownerId: String) async throws -> IndexStatus {
         try await requireDocument(documentId, ownerId: ownerId)
         return try await store.indexStatus(documentId: documentId)
-            ?? IndexStatus(status: "pending", indexed: 0, total: 0, model: indexer.model, updatedAt: .now)
+            ?? IndexStatus(status: .pending, indexed: 0, total: 0, model: embeddingModel, updatedAt: .now)
     }
 
     func analysis(documentId: String, ownerId: String, kind: AnalysisKind, parameters: AnalysisParameters,

@@ -43,10 +43,6 @@ enum AIContract {
         var text: String?
     }
 
-    /// `POST documents/{id}/index`.
-    struct IndexingResponse: Codable, Sendable {
-        var indexing: String
-    }
 
     /// Dates travel as seconds since 1970 (exact, no parsing ambiguity).
     static let encoder: JSONEncoder = {

@@ -14,16 +14,16 @@ struct AIServiceController: Sendable {
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("capabilities") { _, _ in try Self.json(try await backend.capabilities()) }
-        group.post("documents/:id/index") { _, context in
-            let indexing = try await backend.startIndexing(documentId: try context.parameters.require("id"), ownerId: try Self.user(context))
-            return try Self.json(AIContract.IndexingResponse(indexing: indexing), status: .accepted)
+        group.post("ingestion/wake") { _, _ in
+            try await backend.wakeIngestion()
+            return Response(status: .accepted)
+        }
+        group.post("documents/:id/deleted") { _, context in
+            try await backend.documentDeleted(documentId: try context.parameters.require("id"))
+            return Response(status: .accepted)
         }
         group.get("documents/:id/index") { _, context in
             try Self.json(try await backend.indexStatus(documentId: try context.parameters.require("id"), ownerId: try Self.user(context)))
-        }
-        group.post("documents/:id/warm") { _, context in
-            try await backend.warm(documentId: try context.parameters.require("id"), ownerId: try Self.user(context))
-            return Response(status: .accepted)
         }
         group.post("documents/:id/analyses/:kind") { request, context in
             guard let kind = AnalysisKind(rawValue: try context.parameters.require("kind")) else { throw APIError.notFound("No such analysis.") }

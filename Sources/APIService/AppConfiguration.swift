@@ -3,6 +3,7 @@ public import Embeddings
 public import Extraction
 public import Foundation
 public import Logging
+public import Storage
 import SystemPackage
 
 /// Every setting of the API, read once at the edge from swift-configuration
@@ -31,11 +32,11 @@ public struct AppConfiguration: Sendable {
     public var chunkWords: Int
     public var chunkMaxWords: Int
     public var chunkOverlapWords: Int
-    /// `DOCUTHINKER_INLINE_ANALYSIS_MAX_SENTENCES` (default 5,000): documents up to this size get
-    /// their summary and key ideas in the upload answer; larger ones in the background.
-    public var inlineAnalysisMaxSentences: Int
-    /// `DOCUTHINKER_EMBEDDING_MODEL_DIR` (default `./models/all-MiniLM-L6-v2`, filled by scripts/bootstrap).
+    /// `DOCUTHINKER_EMBEDDING_MODEL_DIR`; unset, the first of `defaultModelDirectories()` that
+    /// holds the model (filled by scripts/bootstrap), so `serve` finds it from any folder.
     public var embeddingModelDirectory: String
+    /// Where the model was looked for (named in the message when it is missing).
+    public var embeddingModelCandidates: [String]
     /// `DOCUTHINKER_EMBEDDING_BATCH_SIZE` (8) and `DOCUTHINKER_EMBEDDING_THREADS` (0 = one per core).
     public var embeddingBatchSize: Int
     public var embeddingThreads: Int
@@ -54,6 +55,14 @@ public struct AppConfiguration: Sendable {
     public var aiServiceTimeout: Duration
     /// `AIML_PORT` (default 8000): the port `docuthinker ai` listens on.
     public var aiPort: Int
+    /// `DATABASE_URL`, `S3_BUCKET`: the scale-out stores (see `StoreConfiguration`); unset: SQLite + files.
+    public var databaseURL: String?
+    public var s3Bucket: String?
+    /// `DOCUTHINKER_INGEST_WORKERS` (default 2): ingestion jobs run at once per process.
+    public var ingestWorkers: Int
+    /// `DOCUTHINKER_JOB_LEASE_SECONDS` (default 10): how long a job stays with a worker that stopped
+    /// renewing its lease (a crashed process) before another worker takes it over.
+    public var jobLeaseSeconds: Int
     /// `DOCUTHINKER_WEB_DIR`: serve the web client's templates and static files from this directory
     /// (e.g. `Sources/WebClient`) on every request instead of the copies compiled into the binary.
     public var webDirectory: String?
@@ -76,8 +85,9 @@ public struct AppConfiguration: Sendable {
         chunkWords = reader.int(forKey: "docuthinker.chunk.words", default: 150)
         chunkMaxWords = reader.int(forKey: "docuthinker.chunk.max.words", default: 200)
         chunkOverlapWords = reader.int(forKey: "docuthinker.chunk.overlap.words", default: 30)
-        inlineAnalysisMaxSentences = reader.int(forKey: "docuthinker.inline.analysis.max.sentences", default: 5_000)
-        embeddingModelDirectory = reader.string(forKey: "docuthinker.embedding.model.dir", default: "./models/all-MiniLM-L6-v2")
+        let configuredModel = reader.string(forKey: "docuthinker.embedding.model.dir").flatMap { $0.isEmpty ? nil : $0 }
+        embeddingModelCandidates = configuredModel.map { [$0] } ?? Self.defaultModelDirectories()
+        embeddingModelDirectory = embeddingModelCandidates.first(where: Self.holdsModel) ?? embeddingModelCandidates[0]
         embeddingBatchSize = max(1, reader.int(forKey: "docuthinker.embedding.batch.size", default: 8))
         embeddingThreads = max(0, reader.int(forKey: "docuthinker.embedding.threads", default: 0))
         embeddingPrecision = MiniLMEmbedder.Precision(rawValue: reader.string(forKey: "docuthinker.embedding.precision", default: "auto")) ?? .auto
@@ -88,6 +98,38 @@ public struct AppConfiguration: Sendable {
         aiServiceTimeout = .seconds(max(1, reader.int(forKey: "ai.service.timeout.seconds", default: 120)))
         aiPort = reader.int(forKey: "aiml.port", default: 8000)
         webDirectory = reader.string(forKey: "docuthinker.web.dir").flatMap { $0.isEmpty ? nil : $0 }
+        databaseURL = reader.string(forKey: "database.url", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        s3Bucket = reader.string(forKey: "s3.bucket").flatMap { $0.isEmpty ? nil : $0 }
+        ingestWorkers = max(1, reader.int(forKey: "docuthinker.ingest.workers", default: 2))
+        jobLeaseSeconds = max(1, reader.int(forKey: "docuthinker.job.lease.seconds", default: 10))
+    }
+
+    /// The stores to open (one factory opens them for every entry point).
+    public var stores: StoreConfiguration {
+        StoreConfiguration(dataDirectory: dataDirectory, databaseURL: databaseURL, s3Bucket: s3Bucket)
+    }
+
+    /// Where the model is looked for when `DOCUTHINKER_EMBEDDING_MODEL_DIR` is unset, in order:
+    /// `./models/…` in the working directory; beside the executable and two levels up (a checkout's
+    /// `.build/release/docuthinker` finds the checkout's `models/`); `/opt/docuthinker/models/…`
+    /// (the container image), `/usr/local/share/docuthinker/models/…` and `/usr/share/docuthinker/models/…`.
+    public static func defaultModelDirectories() -> [String] {
+        let name = "models/all-MiniLM-L6-v2"
+        var candidates = ["./" + name]
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        if !executable.path.isEmpty {
+            candidates.append(executable.appendingPathComponent(name).path)
+            // …/.build/<configuration>/docuthinker, and …/.build/<triple>/<configuration>/docuthinker
+            candidates.append(executable.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(name).path)
+            candidates.append(executable.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent(name).path)
+        }
+        candidates += ["/opt/docuthinker/" + name, "/usr/local/share/docuthinker/" + name, "/usr/share/docuthinker/" + name]
+        return candidates
+    }
+
+    static func holdsModel(_ directory: String) -> Bool {
+        FileManager.default.fileExists(atPath: directory + "/model.safetensors")
     }
 
     /// The standard provider chain: environment variables, then `.env` in the working directory.

@@ -26,18 +26,15 @@ public struct StartupError: Error, CustomStringConvertible {
 /// Builds a DocuThinker application from configuration. `main` and the tests call this same
 /// function (swift-style habit 1); every dependency is created here and passed down.
 public func buildApplication(configuration: AppConfiguration, role: ServiceRole = .serve, logger: Logger) async throws -> some ApplicationProtocol {
-    let data = configuration.dataDirectory
-    let temporary = data + "/tmp"
-    let fileManager = FileManager.default
-    try fileManager.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+    let stores = try migratedStores(configuration)
     if role != .ai {
-        // Uploads interrupted by a crash leave temporary files only here; they are never referenced.
-        for leftover in (try? fileManager.contentsOfDirectory(atPath: temporary)) ?? [] {
-            try? fileManager.removeItem(atPath: temporary + "/" + leftover)
+        // Uploads interrupted by a crash leave staged files only here; they are never referenced.
+        let fileManager = FileManager.default
+        for leftover in (try? fileManager.contentsOfDirectory(atPath: stores.stagingDirectory)) ?? [] {
+            try? fileManager.removeItem(atPath: stores.stagingDirectory + "/" + leftover)
         }
     }
-    let store = try SQLiteStore(path: data + "/docuthinker.sqlite")
-    let objects = try FileObjectStore(root: data + "/objects")
+    let store = stores.database
     let metrics = RequestMetrics(registry: PrometheusCollectorRegistry(), service: role.rawValue)
 
     // The AI side runs here unless this is an `api` pointed at a separate AI service.
@@ -50,7 +47,7 @@ public func buildApplication(configuration: AppConfiguration, role: ServiceRole 
         logger.info("AI service over HTTP", metadata: ["url": .string(url)])
         backend = RemoteAIBackend(baseURL: url, token: token, timeout: configuration.aiServiceTimeout, logger: logger)
     } else {
-        let made = makeLocalAIBackend(configuration: configuration, store: store, logger: logger)
+        let made = makeLocalAIBackend(configuration: configuration, stores: stores, runsIngestion: true, logger: logger)
         local = made
         backend = made
     }
@@ -74,14 +71,10 @@ public func buildApplication(configuration: AppConfiguration, role: ServiceRole 
             }
         }
         router = buildRouter(
-            store: store, objects: objects, authenticator: authenticator, hasher: PasswordHasher(cost: configuration.bcryptCost),
-            ingestor: DocumentIngestor(
-                extractor: DocumentExtractor(limits: configuration.limits),
-                chunker: Chunker(targetWords: configuration.chunkWords, maxWords: configuration.chunkMaxWords,
-                                 overlapWords: configuration.chunkOverlapWords)),
-            receiver: UploadReceiver(temporaryDirectory: temporary, maxFileBytes: configuration.limits.maxBytes),
-            backend: backend, inlineAnalysisMaxSentences: configuration.inlineAnalysisMaxSentences,
-            llm: configuration.llm, metrics: metrics, mcp: mcp)
+            store: store, objects: stores.objects, authenticator: authenticator, hasher: PasswordHasher(cost: configuration.bcryptCost),
+            extractor: DocumentExtractor(limits: configuration.limits),
+            receiver: UploadReceiver(temporaryDirectory: stores.stagingDirectory, maxFileBytes: configuration.limits.maxBytes),
+            backend: backend, llm: configuration.llm, metrics: metrics, mcp: mcp)
         let web: any WebAssetSource = configuration.webDirectory.map { DirectoryWebAssets(root: $0) } ?? EmbeddedWebAssets()
         try WebClientRoutes<AppRequestContext>(source: web, settings: .init(maxUploadBytes: configuration.limits.maxBytes))
             .addRoutes(to: router)
@@ -91,8 +84,28 @@ public func buildApplication(configuration: AppConfiguration, role: ServiceRole 
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: port), serverName: "DocuThinker"),
         logger: logger)
-    if let local { app.addServices(local.warmer, local.indexer) }
+    if let worker = local?.ingestion { app.addServices(worker) }
     return app
+}
+
+/// Opens the configured stores and applies pending migrations (under the engine's lock, so every
+/// process may start at once) before anything serves. Store problems become startup errors.
+public func migratedStores(_ configuration: AppConfiguration) throws -> Stores {
+    do {
+        let stores = try StoreFactory.open(configuration.stores)
+        try stores.migrate()
+        return stores
+    } catch let error as StorageError {
+        throw StartupError(description: error.message)
+    }
+}
+
+/// Extraction → segmentation → chunking with the configured limits and passage sizes.
+func makeIngestor(configuration: AppConfiguration) -> DocumentIngestor {
+    DocumentIngestor(
+        extractor: DocumentExtractor(limits: configuration.limits),
+        chunker: Chunker(targetWords: configuration.chunkWords, maxWords: configuration.chunkMaxWords,
+                         overlapWords: configuration.chunkOverlapWords))
 }
 
 /// Access tokens (JWT secret from configuration or the data directory) and API keys.
@@ -104,8 +117,9 @@ func makeAuthenticator(configuration: AppConfiguration, store: SQLiteStore, logg
 }
 
 /// The AI side in process: embeddings, search, the analysis engine (LLM-backed when providers
-/// are configured, offline otherwise), chat, and the background indexing and warming services.
-func makeLocalAIBackend(configuration: AppConfiguration, store: SQLiteStore, logger: Logger) -> LocalAIBackend {
+/// are configured, offline otherwise), chat, and — with `runsIngestion` — the ingestion workers.
+func makeLocalAIBackend(configuration: AppConfiguration, stores: Stores, runsIngestion: Bool, logger: Logger) -> LocalAIBackend {
+    let store = stores.database
     let providers = configuration.llm.providers()
     let search = makeSearchService(configuration: configuration, store: store, logger: logger)
     let offline = OfflineAnalysisEngine(embedder: search.embedding?.embedder)
@@ -116,9 +130,18 @@ func makeLocalAIBackend(configuration: AppConfiguration, store: SQLiteStore, log
     analysis.usage = store
     var chat = ChatService(documents: store, search: search)
     chat.router = llmRouter
-    return LocalAIBackend(
-        analyses: analysis, searcher: search, chat: chat, indexer: IndexingService(store: store, search: search, logger: logger),
-        warmer: AnalysisWarmer(service: analysis, logger: logger), store: store, providerNames: providers.map(\.name))
+    var worker: IngestionWorker?
+    if runsIngestion {
+        let pipeline = IngestionPipeline(
+            documents: store, jobs: store, search: search, objects: stores.objects, ingestor: makeIngestor(configuration: configuration),
+            analyses: analysis, executor: IngestionExecutor(), logger: logger)
+        var settings = IngestionWorker.Settings()
+        settings.slots = configuration.ingestWorkers
+        settings.lease = .seconds(configuration.jobLeaseSeconds)
+        worker = IngestionWorker(jobs: store, documents: store, pipeline: pipeline, settings: settings, logger: logger)
+    }
+    return LocalAIBackend(analyses: analysis, searcher: search, chat: chat, ingestion: worker, store: store,
+                          providerNames: providers.map(\.name))
 }
 
 /// The search service; without the embedding model, keyword search still works (and the log says why).
@@ -130,7 +153,10 @@ func makeSearchService(configuration: AppConfiguration, store: some SearchReposi
         return SearchService(store: store, index: VectorIndex(store: store, model: embedder.modelID, dimensions: embedder.dimensions),
                              embedding: ChunkEmbedding(embedder: embedder))
     } catch {
-        logger.warning("semantic search disabled: embedding model not loaded", metadata: ["error": "\(error)"])
+        logger.warning("semantic search disabled: embedding model not loaded", metadata: [
+            "error": "\(error)", "looked_in": .string(configuration.embeddingModelCandidates.joined(separator: ", ")),
+            "fix": "run scripts/bootstrap (or scripts/fetch-model) in the checkout, or set DOCUTHINKER_EMBEDDING_MODEL_DIR",
+        ])
         return SearchService(store: store, index: nil, embedding: nil)
     }
 }
@@ -149,8 +175,8 @@ func makeBaseRouter(metrics: RequestMetrics) -> Router<AppRequestContext> {
 
 /// The routes and middleware of the public API (`serve` and `api`).
 func buildRouter(
-    store: some AppStore, objects: some ObjectStore, authenticator: Authenticator, hasher: PasswordHasher,
-    ingestor: DocumentIngestor, receiver: UploadReceiver, backend: any AIBackend, inlineAnalysisMaxSentences: Int,
+    store: some AppStore, objects: any ObjectStore, authenticator: Authenticator, hasher: PasswordHasher,
+    extractor: DocumentExtractor, receiver: UploadReceiver, backend: any AIBackend,
     llm: LLMConfiguration, metrics: RequestMetrics, mcp: MCPHTTPEndpoint?
 ) -> Router<AppRequestContext> {
     let router = makeBaseRouter(metrics: metrics)
@@ -163,12 +189,12 @@ func buildRouter(
     let protected = router.group("v1").add(middleware: AuthMiddleware(authenticator: authenticator))
     auth.addProtectedRoutes(to: protected)
     ProfileController(users: store, documents: store).addRoutes(to: protected)
-    CapabilitiesController(backend: backend, maxUploadBytes: ingestor.extractor.limits.maxBytes).addRoutes(to: protected)
+    CapabilitiesController(backend: backend, maxUploadBytes: extractor.limits.maxBytes).addRoutes(to: protected)
     APIKeyController(keys: store).addRoutes(to: protected)
     UsageController(usage: store, llm: llm).addRoutes(to: protected)
     let documents = DocumentController(
-        documents: store, objects: objects, ingestor: ingestor, receiver: receiver, backend: backend,
-        inlineAnalysisMaxSentences: inlineAnalysisMaxSentences)
+        documents: store, service: DocumentService(documents: store, objects: objects, extractor: extractor, backend: backend),
+        objects: objects, receiver: receiver, backend: backend)
     SearchController(backend: backend).addRoutes(to: protected)
     var chat = ChatController(chats: store, documents: store, service: backend)
     chat.usage = store

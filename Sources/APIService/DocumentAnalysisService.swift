@@ -18,7 +18,8 @@ struct DocumentAnalysisService: Sendable {
     /// The caller's document prepared for analysis, or a 404.
     func document(id: String, ownerId: String) async throws -> AnalysisDocument {
         guard let content = try await documents.content(documentId: id, ownerId: ownerId) else {
-            throw APIError.notFound("No such document.")
+            guard let record = try await documents.document(id: id, ownerId: ownerId) else { throw APIError.notFound("No such document.") }
+            throw DocumentService.contentUnavailable(record)
         }
         return AnalysisDocument(id: id, text: content.text, pages: content.pages, blocks: content.blocks)
     }

@@ -11,16 +11,14 @@ import Storage
 import TextProcessing
 import _NIOFileSystem
 
-/// `/v1/documents`: upload, list, read, rename, delete — always scoped to the caller.
+/// `/v1/documents`: upload, list, read, rename, delete — always scoped to the caller. Uploads are
+/// stored and answered at once (`status: processing` with the job); the ingestion job does the rest.
 struct DocumentController: Sendable {
-    let documents: any DocumentRepository
+    let documents: any DocumentRepository & JobRepository
+    let service: DocumentService
     let objects: any ObjectStore
-    let ingestor: DocumentIngestor
     let receiver: UploadReceiver
     let backend: any AIBackend
-    /// Documents with at most this many sentences get their summary and key ideas inside the
-    /// upload request; larger ones are analysed in the background right after it.
-    let inlineAnalysisMaxSentences: Int
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("documents", use: upload)
@@ -39,23 +37,19 @@ struct DocumentController: Sendable {
         group.post("upload", use: legacyUpload)
     }
 
-    /// The upload answer: the document plus its summary when it was computed inline.
+    /// The upload answer: the document (`processing`) with its job, and what will follow.
     struct UploadBody: Encodable {
         var document: DocumentDTO
-        var summary: String?
-        var keyIdeas: [String]?
-        /// `ready` (computed in the request) or `queued` (computed in the background) per analysis.
+        /// The ingestion analyses and their state (`queued`: computed by the job).
         var analyses: [String: String]
         /// Embedding of the chunks for semantic search: `queued`, or `unavailable` without a model.
-        var indexing: String = "queued"
+        var indexing: String
 
-        enum Keys: String, CodingKey { case summary, keyIdeas, analyses, indexing }
+        enum Keys: String, CodingKey { case analyses, indexing }
 
         func encode(to encoder: any Encoder) throws {
             try document.encode(to: encoder)
             var container = encoder.container(keyedBy: Keys.self)
-            try container.encodeIfPresent(summary, forKey: .summary)
-            try container.encodeIfPresent(keyIdeas, forKey: .keyIdeas)
             try container.encode(analyses, forKey: .analyses)
             try container.encode(indexing, forKey: .indexing)
         }
@@ -64,13 +58,19 @@ struct DocumentController: Sendable {
     @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
         let owner = try context.requireUser()
         let upload = try await receiver.receive(request)
-        let (record, sentences) = try await ingest(upload, owner: owner, context: context)
-        var body = await analyseAfterIngest(record, sentences: sentences)
-        body.indexing = await Self.pendingIfAIUnavailable { try await backend.startIndexing(documentId: record.id, ownerId: owner) }
-        return try JSONIO.response(body, status: .created, headers: [.location: "/v1/documents/\(record.id)"])
+        let accepted = try await accept(upload, owner: owner, context: context)
+        // `pending` while the AI side cannot be reached: the job waits in the store for its workers.
+        let capabilities = try? await backend.capabilities()
+        let state = capabilities == nil ? "pending" : "queued"
+        let body = UploadBody(
+            document: DocumentDTO(accepted.record, job: accepted.job),
+            analyses: Dictionary(uniqueKeysWithValues: IngestionPipeline.analysisKinds.map { ($0.rawValue, state) }),
+            indexing: capabilities?.semanticSearch == false ? "unavailable" : state)
+        return try JSONIO.response(body, status: .created, headers: [.location: "/v1/documents/\(accepted.record.id)"])
     }
 
-    /// DocuThinker's `POST /upload`: `{title, text}` → `{message, summary, originalText, …}`, stored for the caller.
+    /// DocuThinker's `POST /upload`: `{title, text}` → `{message, summary, originalText, …}`, stored
+    /// for the caller. Its answer carries the summary, so it waits for the document's job.
     @Sendable func legacyUpload(_ request: Request, context: AppRequestContext) async throws -> Response {
         struct Input: Decodable { var title: String?; var text: String?; var html: String? }
         struct Output: Encodable {
@@ -93,8 +93,11 @@ struct DocumentController: Sendable {
             _ = try await handle.write(contentsOf: Array(text.utf8), toAbsoluteOffset: 0)
         }
         let upload = ReceivedUpload(path: path, filename: nil, title: title, size: text.utf8.count)
-        let (record, _) = try await ingest(upload, owner: owner, context: context)
-        _ = await Self.pendingIfAIUnavailable { try await backend.startIndexing(documentId: record.id, ownerId: owner) }
+        let accepted = try await accept(upload, owner: owner, context: context)
+        let record = try await service.waitUntilProcessed(id: accepted.record.id, owner: owner, timeout: .seconds(120))
+        if record.status == .failed {
+            throw APIError(.unprocessableContent, code: record.error ?? "processing_failed", message: record.errorMessage ?? "The text could not be processed.")
+        }
         let summary = try await backend.analysis(documentId: record.id, ownerId: owner, kind: .summary, parameters: .init())
         return try JSONIO.response(Output(
             id: record.id, summary: summary.result.summary ?? "", originalText: text, originalHtml: input.html ?? "",
@@ -102,41 +105,14 @@ struct DocumentController: Sendable {
             fileUrl: "/v1/documents/\(record.id)/file"))
     }
 
-    /// Extracts, stores the file and the rows; on any failure nothing is left behind.
-    private func ingest(_ upload: ReceivedUpload, owner: String, context: AppRequestContext) async throws -> (DocumentRecord, Int) {
+    /// Stores the upload and its job; a file refused on inspection becomes its HTTP error.
+    private func accept(_ upload: ReceivedUpload, owner: String, context: AppRequestContext) async throws -> DocumentService.Accepted {
         do {
-            let imported = try await DocumentImporter(documents: documents, objects: objects, ingestor: ingestor)
-                .importFile(upload, owner: owner, logger: context.logger)
-            return (imported.record, imported.sentences)
+            return try await service.accept(upload, owner: owner, logger: context.logger)
         } catch let error as ExtractionError {
             context.logger.info("upload rejected", metadata: ["code": .string(error.code.rawValue)])
             throw error.apiError
         }
-    }
-
-    /// Summary and key ideas: inline for documents up to the sentence limit, else queued. When the
-    /// AI service is down the document is kept and they are `pending`: computed on first request,
-    /// and the AI service indexes every unindexed document when it starts.
-    private func analyseAfterIngest(_ record: DocumentRecord, sentences: Int) async -> UploadBody {
-        var body = UploadBody(document: DocumentDTO(record), analyses: [:])
-        guard sentences <= inlineAnalysisMaxSentences else {
-            let state = await Self.pendingIfAIUnavailable {
-                try await backend.warm(documentId: record.id, ownerId: record.ownerId)
-                return "queued"
-            }
-            for kind in AnalysisWarmer.ingestionKinds { body.analyses[kind.rawValue] = state }
-            return body
-        }
-        for kind in AnalysisWarmer.ingestionKinds {
-            var outcome: AnalysisOutcome?
-            body.analyses[kind.rawValue] = await Self.pendingIfAIUnavailable {
-                outcome = try await backend.analysis(documentId: record.id, ownerId: record.ownerId, kind: kind, parameters: .init())
-                return "ready"
-            }
-            if kind == .summary { body.summary = outcome?.result.summary }
-            if kind == .keyIdeas { body.keyIdeas = outcome?.result.items.map(\.text) }
-        }
-        return body
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -154,13 +130,16 @@ struct DocumentController: Sendable {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONIO.response(DocumentDTO(try await owned(context)))
+        let record = try await owned(context)
+        return try JSONIO.response(DocumentDTO(record, job: try await documents.job(documentId: record.id)))
     }
 
     @Sendable func text(_ request: Request, context: AppRequestContext) async throws -> Response {
         let owner = try context.requireUser()
         let id = try context.parameters.require("id")
-        guard let content = try await documents.content(documentId: id, ownerId: owner) else { throw Self.notFound }
+        guard let content = try await documents.content(documentId: id, ownerId: owner) else {
+            throw DocumentService.contentUnavailable(try await service.document(id: id, owner: owner))
+        }
         let withBlocks = request.uri.queryParameters.get("blocks") == "true"
         return try JSONIO.response(DocumentTextDTO(
             documentId: id, text: content.text, pages: content.pages, blocks: withBlocks ? content.blocks : nil))
@@ -210,9 +189,7 @@ struct DocumentController: Sendable {
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         let owner = try context.requireUser()
-        let id = try context.parameters.require("id")
-        guard let record = try await documents.deleteDocument(id: id, ownerId: owner) else { throw Self.notFound }
-        try await objects.delete(key: record.objectKey)
+        guard try await service.delete(id: try context.parameters.require("id"), owner: owner) else { throw Self.notFound }
         return Response(status: .noContent)
     }
 
@@ -222,21 +199,7 @@ struct DocumentController: Sendable {
 
     @Sendable func deleteAll(_ request: Request, context: AppRequestContext) async throws -> Response {
         let owner = try context.requireUser()
-        let records = try await documents.deleteAllDocuments(ownerId: owner)
-        for record in records { try await objects.delete(key: record.objectKey) }
-        return try JSONIO.response(DeleteAllResponse(deleted: records.count))
-    }
-
-    /// The state label of work handed to the AI side: what `work` returns, `pending` when the AI
-    /// service cannot be reached (it catches up when it is back), `failed` otherwise.
-    private static func pendingIfAIUnavailable(_ work: () async throws -> String) async -> String {
-        do {
-            return try await work()
-        } catch let error as APIError where error.code == RemoteAIBackend.unavailableCode {
-            return "pending"
-        } catch {
-            return "failed"
-        }
+        return try JSONIO.response(DeleteAllResponse(deleted: try await service.deleteAll(owner: owner)))
     }
 
     private func owned(_ context: AppRequestContext) async throws -> DocumentRecord {
@@ -246,7 +209,7 @@ struct DocumentController: Sendable {
         return record
     }
 
-    static let notFound = APIError.notFound("No such document.")
+    static let notFound = DocumentService.notFound
 
     static func integer(_ raw: String?, name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
         guard let raw else { return value }

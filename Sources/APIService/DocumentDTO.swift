@@ -21,8 +21,14 @@ struct DocumentDTO: Encodable {
     var quality: QualityReport?
     var createdAt: Date
     var updatedAt: Date
+    /// The failure's message when `status` is `failed` (`error` is its stable code).
+    var errorMessage: String?
+    /// The ingestion job while the document is processed (and after, until it is replaced).
+    var job: JobDTO?
 
-    init(_ record: DocumentRecord) {
+    init(_ record: DocumentRecord, job: JobRecord? = nil) {
+        errorMessage = record.errorMessage
+        self.job = job.map(JobDTO.init)
         id = record.id
         title = record.title
         filename = record.filename
@@ -63,6 +69,7 @@ extension DocumentDTO {
             field("format", record.format)
             field("status", record.status.rawValue)
             field("error", record.error)
+            field("errorMessage", record.errorMessage)
             number("pageCount", record.pageCount)
             number("sizeBytes", record.sizeBytes)
             number("characters", record.characters)
@@ -74,6 +81,31 @@ extension DocumentDTO {
             out += "}"
         }
         return out + "]"
+    }
+}
+
+/// A document's ingestion job as the API shows it: `state` (`queued`, `running`, `succeeded`,
+/// `failed`), the `stage` it is in (`extract`, `keyword-index`, `embeddings`, `analyses`, `done`)
+/// and the progress within that stage.
+struct JobDTO: Encodable {
+    var id: String
+    var state: JobState
+    var stage: IngestStage
+    var done: Int
+    var total: Int
+    var attempts: Int
+    var error: String?
+    var updatedAt: Date
+
+    init(_ record: JobRecord) {
+        id = record.id
+        state = record.state
+        stage = record.stage
+        done = record.done
+        total = record.total
+        attempts = record.attempts
+        error = record.errorCode
+        updatedAt = record.updatedAt
     }
 }
 

@@ -17,25 +17,20 @@ public struct IngestReport: Sendable {
     public var indexSeconds: Double
 }
 
-/// `docuthinker ingest`: imports files for a user (created when missing) and indexes them before
-/// returning, so everything reported is searchable. The same code paths as an upload through the
-/// API (`DocumentImporter`, `IndexingService`), without HTTP.
+/// `docuthinker ingest`: imports files for a user (created when missing) through the same
+/// pipeline as an upload — the document and its job are stored, then this process runs the job
+/// up to the point where the document is searchable — so everything reported is searchable. The
+/// ingestion analyses stay queued in the job and run in the next `serve`/`ai` process.
 public func ingest(files: [String], email: String, password: String? = nil, configuration: AppConfiguration, logger: Logger,
                    progress: @Sendable (IngestReport) -> Void = { _ in }) async throws -> [IngestReport] {
-    let data = configuration.dataDirectory
-    try FileManager.default.createDirectory(atPath: data + "/tmp", withIntermediateDirectories: true)
-    let store = try SQLiteStore(path: data + "/docuthinker.sqlite")
-    let importer = DocumentImporter(
-        documents: store, objects: try FileObjectStore(root: data + "/objects"),
-        ingestor: DocumentIngestor(
-            extractor: DocumentExtractor(limits: configuration.limits),
-            chunker: Chunker(targetWords: configuration.chunkWords, maxWords: configuration.chunkMaxWords,
-                             overlapWords: configuration.chunkOverlapWords)))
-    let search = makeSearchService(configuration: configuration, store: store, logger: logger)
-    guard search.embedding != nil else {
+    let stores = try migratedStores(configuration)
+    let store = stores.database
+    let backend = makeLocalAIBackend(configuration: configuration, stores: stores, runsIngestion: true, logger: logger)
+    guard backend.searcher.embedding != nil, let worker = backend.ingestion else {
         throw StartupError(description: "The embedding model is missing (\(configuration.embeddingModelDirectory)); run scripts/fetch-model.")
     }
-    let indexer = IndexingService(store: store, search: search, logger: logger)
+    let documents = DocumentService(documents: store, objects: stores.objects, extractor: DocumentExtractor(limits: configuration.limits),
+                                    backend: backend)
     let owner: String
     if let user = try await store.user(email: email) {
         owner = user.id
@@ -50,20 +45,22 @@ public func ingest(files: [String], email: String, password: String? = nil, conf
     var reports: [IngestReport] = []
     for file in files {
         let started = ContinuousClock.now
-        // The importer moves its input into the object store: give it a copy.
-        let staged = data + "/tmp/ingest-" + UUID().uuidString
+        // Accepting moves its input into the object store: give it a copy.
+        let staged = stores.stagingDirectory + "/ingest-" + UUID().uuidString
         try FileManager.default.copyItem(atPath: file, toPath: staged)
         let size = (try FileManager.default.attributesOfItem(atPath: staged)[.size] as? Int) ?? 0
         let name = URL(fileURLWithPath: file).lastPathComponent
-        let imported = try await importer.importFile(
-            ReceivedUpload(path: staged, filename: name, title: nil, size: size), owner: owner, logger: logger)
+        let accepted = try await documents.accept(ReceivedUpload(path: staged, filename: name, title: nil, size: size), owner: owner, logger: logger)
+        // Two runs of the same job, timed apart: extraction + keyword index, then embeddings.
+        _ = try await worker.runJob(documentId: accepted.record.id, stopBefore: .embed)
         let indexing = ContinuousClock.now
-        await indexer.index(.init(documentId: imported.record.id, ownerId: owner))
-        let status = try await store.indexStatus(documentId: imported.record.id)
-        guard status?.status == "ready" else {
-            throw StartupError(description: "\(name): indexing \(status?.status ?? "did not run"): \(status?.error ?? "")")
+        let job = try await worker.runJob(documentId: accepted.record.id, stopBefore: .analyse)
+        let record = try await documents.document(id: accepted.record.id, owner: owner)
+        guard record.status == .ready else {
+            throw StartupError(description: "\(name): \(record.errorMessage ?? job?.errorMessage ?? "processing did not finish")")
         }
-        let report = IngestReport(file: file, documentId: imported.record.id, pages: imported.record.pageCount, chunks: imported.chunks,
+        let chunks = try await store.chunkCount(documentId: record.id)
+        let report = IngestReport(file: file, documentId: record.id, pages: record.pageCount, chunks: chunks,
                                   importSeconds: (indexing - started).seconds, indexSeconds: (ContinuousClock.now - indexing).seconds)
         progress(report)
         reports.append(report)

@@ -8,7 +8,8 @@ import Storage
 /// an API key (checked once at start; a revoked key stops working at the next start). The AI
 /// side runs in process, or over HTTP when `AI_SERVICE_URL` is set. Logs go to stderr.
 public func runMCPStdio(configuration: AppConfiguration, apiKey: String, logger: Logger) async throws {
-    let store = try SQLiteStore(path: configuration.dataDirectory + "/docuthinker.sqlite")
+    let stores = try migratedStores(configuration)
+    let store = stores.database
     guard apiKey.hasPrefix(APIKeyController.keyPrefix), let key = try await APIKeyController.resolve(apiKey, in: store) else {
         throw StartupError(description: "The API key is invalid or revoked. Create one with POST /v1/me/api-keys and pass it as DOCUTHINKER_API_KEY.")
     }
@@ -16,7 +17,7 @@ public func runMCPStdio(configuration: AppConfiguration, apiKey: String, logger:
     if let url = configuration.aiServiceURL, let token = configuration.aiServiceToken {
         backend = RemoteAIBackend(baseURL: url, token: token, timeout: configuration.aiServiceTimeout, logger: logger)
     } else {
-        backend = makeLocalAIBackend(configuration: configuration, store: store, logger: logger)
+        backend = makeLocalAIBackend(configuration: configuration, stores: stores, runsIngestion: false, logger: logger)
     }
     let user = key.userId
     let server = await MCPServerFactory.make(toolbox: MCPToolbox(documents: store, backend: backend)) { user }

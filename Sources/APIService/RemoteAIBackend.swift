@@ -37,13 +37,12 @@ struct RemoteAIBackend: AIBackend {
         try await call(.GET, "capabilities", owner: nil, idempotent: true)
     }
 
-    func startIndexing(documentId: String, ownerId: String) async throws -> String {
-        let response: AIContract.IndexingResponse = try await call(.POST, "documents/\(documentId)/index", owner: ownerId, idempotent: false)
-        return response.indexing
+    func wakeIngestion() async throws {
+        let _: Empty = try await call(.POST, "ingestion/wake", owner: nil, idempotent: true)
     }
 
-    func warm(documentId: String, ownerId: String) async throws {
-        let _: Empty = try await call(.POST, "documents/\(documentId)/warm", owner: ownerId, idempotent: false)
+    func documentDeleted(documentId: String) async throws {
+        let _: Empty = try await call(.POST, "documents/\(documentId)/deleted", owner: nil, idempotent: true)
     }
 
     func indexStatus(documentId: String, ownerId: String) async throws -> IndexStatus {

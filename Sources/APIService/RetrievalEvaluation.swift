@@ -32,7 +32,7 @@ public enum RetrievalEvaluation {
         let directory = NSTemporaryDirectory() + "dt-eval-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = try SQLiteStore(path: directory + "/eval.sqlite")
+        let store = try StoreFactory.openMigrated(StoreConfiguration(dataDirectory: directory)).database
         try await store.createUser(UserRecord(id: "eval", email: "eval@example.com", passwordHash: "-", createdAt: .now))
         let ingestor = DocumentIngestor(
             extractor: DocumentExtractor(limits: configuration.limits),
@@ -40,7 +40,6 @@ public enum RetrievalEvaluation {
         let embedder = try MiniLMEmbedder(directory: URL(fileURLWithPath: modelDirectory), batchSize: configuration.embeddingBatchSize)
         let embedding = ChunkEmbedding(embedder: embedder)
         let search = SearchService(store: store, index: VectorIndex(store: store, model: embedder.modelID, dimensions: 384), embedding: embedding)
-        let indexer = IndexingService(store: store, search: search, logger: Logger(label: "evaluate"), batchSize: 64)
         var pagesOf: [String: PageIndex] = [:]
         var documentOf: [String: String] = [:]
         var chunkCount = 0
@@ -55,10 +54,12 @@ public enum RetrievalEvaluation {
                 characters: extraction.quality.characters, author: nil, qualityJSON: "{}", objectKey: id, createdAt: .now, updatedAt: .now)
             try await store.insertDocument(record, content: DocumentContent(text: extraction.text, pages: extraction.pages, blocks: extraction.blocks),
                                            chunks: processed.chunkRecords)
-            // Embedded exactly as the server's background indexer does.
-            await indexer.index(.init(documentId: id, ownerId: "eval"))
-            guard try await store.indexStatus(documentId: id)?.status == "ready" else {
-                throw EmbeddingError(.modelInvalid, "Embedding the chunks of \(file) failed.")
+            // Embedded with the same chunk embedding as the ingestion pipeline's embeddings stage.
+            let pending = try await store.chunksToEmbed(documentId: id, model: embedder.modelID)
+            for start in stride(from: 0, to: pending.count, by: 64) {
+                let batch = Array(pending[start..<min(pending.count, start + 64)])
+                let vectors = try await search.embed(batch.map(\.text))
+                try await store.saveVectors(zip(batch, vectors).map { ($0.0.chunkId, $0.1) }, model: embedder.modelID)
             }
             chunkCount += processed.chunks.count
             pagesOf[id] = PageIndex(pages: extraction.pages.map { ($0.number, $0.start, $0.end) })

@@ -21,7 +21,7 @@ public enum SearchBenchmark {
         let directory = NSTemporaryDirectory() + "dt-bench-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = try SQLiteStore(path: directory + "/bench.sqlite")
+        let store = try StoreFactory.openMigrated(StoreConfiguration(dataDirectory: directory)).database
         try await store.createUser(UserRecord(id: "bench", email: "bench@example.com", passwordHash: "-", createdAt: .now))
         var generator = SplitMix(seed: 42)
         var written = Data()

@@ -84,14 +84,15 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
         embedSynchronously(tokenized: texts.map(tokenIDs))
     }
 
-    /// Embeds token-id sequences (each with [CLS]/[SEP], at most `maxTokens` long).
-    public func embedSynchronously(tokenized encoded: [[Int32]]) -> [[Float]] {
+    /// Embeds token-id sequences (each with [CLS]/[SEP], at most `maxTokens` long), on up to
+    /// `workers` threads (default: the embedder's parallelism; 1: the calling thread only).
+    public func embedSynchronously(tokenized encoded: [[Int32]], workers: Int? = nil) -> [[Float]] {
         let order = encoded.indices.sorted { encoded[$0].count < encoded[$1].count }
         let batches = stride(from: 0, to: order.count, by: batchSize).map { Array(order[$0..<min(order.count, $0 + batchSize)]) }
         let results = ResultSlots(count: batches.count)
         let encoder = self.encoder
         // Workers take the next batch as they finish one, so long and short batches balance out.
-        DispatchQueue.concurrentPerform(iterations: min(parallelism, max(1, batches.count))) { _ in
+        DispatchQueue.concurrentPerform(iterations: min(workers ?? parallelism, max(1, batches.count))) { _ in
             while let b = results.nextBatch() {
                 results.set(b, encoder.embed(batches[b].map { encoded[$0] }))
             }

@@ -9,6 +9,11 @@ struct DOCXExtractor {
 
     func extract(_ data: Data) throws -> ExtractionResult {
         let started = ContinuousClock.now
+        return try parse(try openChecked(data), started: started)
+    }
+
+    /// Opens the container and checks its entry count and declared inflated size (the zip-bomb limits).
+    func openChecked(_ data: Data) throws -> Archive {
         let archive: Archive
         do {
             archive = try Archive(data: data, accessMode: .read)
@@ -27,6 +32,10 @@ struct DOCXExtractor {
         if declared > UInt64(limits.maxArchiveUncompressedBytes) {
             throw ExtractionError(.archiveLimit, "The DOCX would expand to \(declared) bytes; the limit is \(limits.maxArchiveUncompressedBytes).")
         }
+        return archive
+    }
+
+    func parse(_ archive: Archive, started: ContinuousClock.Instant) throws -> ExtractionResult {
         var budget = limits.maxArchiveUncompressedBytes
         guard let body = archive["word/document.xml"] else {
             throw ExtractionError(.unreadable, "The DOCX has no word/document.xml part.")

@@ -5,21 +5,36 @@ public import Foundation
 /// Extracts PDF text page by page through poppler-glib.
 struct PDFExtractor {
     let limits: ExtractionLimits
+    var interrupt: (@Sendable () -> Bool)? = nil
+
+    /// Opens the PDF and checks its page count without reading a page.
+    func inspect(_ data: Data) throws -> (pageCount: Int, title: String?, author: String?) {
+        let document = try open(data)
+        defer { g_object_unref(UnsafeMutableRawPointer(document)) }
+        let pageCount = try checkedPageCount(document)
+        return (pageCount, Self.string(poppler_document_get_title(document)), Self.string(poppler_document_get_author(document)))
+    }
+
+    private func checkedPageCount(_ document: OpaquePointer) throws -> Int {
+        let pageCount = Int(poppler_document_get_n_pages(document))
+        guard pageCount > 0 else { throw ExtractionError(.unreadable, "The PDF has no pages.") }
+        guard pageCount <= limits.maxPages else {
+            throw ExtractionError(.tooManyPages, "The PDF has \(pageCount) pages; the limit is \(limits.maxPages).")
+        }
+        return pageCount
+    }
 
     func extract(_ data: Data) throws -> ExtractionResult {
         let started = ContinuousClock.now
         let document = try open(data)
         defer { g_object_unref(UnsafeMutableRawPointer(document)) }
 
-        let pageCount = Int(poppler_document_get_n_pages(document))
-        guard pageCount > 0 else { throw ExtractionError(.unreadable, "The PDF has no pages.") }
-        guard pageCount <= limits.maxPages else {
-            throw ExtractionError(.tooManyPages, "The PDF has \(pageCount) pages; the limit is \(limits.maxPages).")
-        }
+        let pageCount = try checkedPageCount(document)
         var accumulator = TextAccumulator()
         var emptyPages: [Int] = []
         for index in 0..<pageCount {
             try limits.checkDeadline(since: started)
+            if interrupt?() == true { throw CancellationError() }
             accumulator.beginPage()
             let pageText = Self.pageText(document, index: Int32(index)).normalisingNewlines()
             if pageText.unicodeScalars.filter({ !$0.properties.isWhitespace }).count < 3 {

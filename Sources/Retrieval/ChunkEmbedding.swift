@@ -12,8 +12,8 @@ public struct ChunkEmbedding: Sendable {
         self.embedder = embedder
     }
 
-    /// One unit vector per text.
-    public func embed(_ texts: [String]) -> [[Float]] {
+    /// One unit vector per text, on up to `workers` threads (default: the embedder's parallelism).
+    public func embed(_ texts: [String], workers: Int? = nil) -> [[Float]] {
         var pieces: [[Int32]] = []
         var owner: [Int] = []
         for (index, text) in texts.enumerated() {
@@ -22,7 +22,7 @@ public struct ChunkEmbedding: Sendable {
                 owner.append(index)
             }
         }
-        let vectors = embedder.embedSynchronously(tokenized: pieces)
+        let vectors = embedder.embedSynchronously(tokenized: pieces, workers: workers)
         var sums = [[Float]](repeating: [Float](repeating: 0, count: embedder.dimensions), count: texts.count)
         for (k, vector) in vectors.enumerated() {
             for d in 0..<vector.count { sums[owner[k]][d] += vector[d] }

@@ -67,12 +67,15 @@ public struct DocumentRecord: Codable, Hashable, Sendable {
     public var objectKey: String
     public var createdAt: Date
     public var updatedAt: Date
+    /// The user-facing message of a failure (`error` holds its stable code).
+    public var errorMessage: String?
 
     public init(
         id: String, ownerId: String, title: String, filename: String?, format: String, status: DocumentStatus,
         error: String? = nil, pageCount: Int, sizeBytes: Int, sha256: String, characters: Int, author: String?,
-        qualityJSON: String, objectKey: String, createdAt: Date, updatedAt: Date
+        qualityJSON: String, objectKey: String, createdAt: Date, updatedAt: Date, errorMessage: String? = nil
     ) {
+        self.errorMessage = errorMessage
         self.id = id
         self.ownerId = ownerId
         self.title = title
@@ -110,6 +113,43 @@ public struct ChunkRecord: Codable, Hashable, Sendable {
         self.end = end
         self.wordCount = wordCount
         self.text = text
+    }
+}
+
+/// A sentence of a document: its page and code-point span (the text is the document's).
+public struct SentenceRecord: Codable, Hashable, Sendable {
+    public var ordinal: Int
+    public var page: Int
+    public var start: Int
+    public var end: Int
+
+    public init(ordinal: Int, page: Int, start: Int, end: Int) {
+        self.ordinal = ordinal
+        self.page = page
+        self.start = start
+        self.end = end
+    }
+}
+
+/// What extraction learnt about a stored document, written when its extract stage finishes.
+public struct ExtractedFields: Sendable, Hashable {
+    public var format: String
+    public var pageCount: Int
+    public var sha256: String
+    public var characters: Int
+    public var author: String?
+    public var qualityJSON: String
+    /// The document's title from its metadata, used only when the upload named none.
+    public var title: String?
+
+    public init(format: String, pageCount: Int, sha256: String, characters: Int, author: String?, qualityJSON: String, title: String?) {
+        self.format = format
+        self.pageCount = pageCount
+        self.sha256 = sha256
+        self.characters = characters
+        self.author = author
+        self.qualityJSON = qualityJSON
+        self.title = title
     }
 }
 

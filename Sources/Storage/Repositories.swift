@@ -22,12 +22,25 @@ public protocol DocumentRepository: Sendable {
     func insertDocument(_ document: DocumentRecord, content: DocumentContent, chunks: [ChunkRecord]) async throws
     /// The caller's document, or nil (also when it belongs to someone else).
     func document(id: String, ownerId: String) async throws -> DocumentRecord?
+    /// Whether a document with this id exists (any owner).
+    func documentExists(id: String) async throws -> Bool
     /// The caller's documents, newest first.
     func documents(ownerId: String, limit: Int, offset: Int) async throws -> Page<DocumentRecord>
     func content(documentId: String, ownerId: String) async throws -> DocumentContent?
     func chunks(documentId: String, ownerId: String) async throws -> [ChunkRecord]
     /// Renames; returns the updated document or nil when it is not the caller's.
     func renameDocument(id: String, ownerId: String, title: String, at date: Date) async throws -> DocumentRecord?
+    /// Stores a document that is still to be processed together with its ingestion job (atomically).
+    /// `explicitTitle`: the uploader named the title (else extraction may replace it with the file's own).
+    func insertPendingDocument(_ document: DocumentRecord, explicitTitle: Bool, job: JobRecord) async throws
+    /// Writes the extract stage's results (replacing any earlier attempt's, so the stage can be
+    /// re-run after a crash without duplicates); false when the document no longer exists.
+    func storeExtraction(documentId: String, fields: ExtractedFields, content: DocumentContent, sentences: [SentenceRecord],
+                         chunks: [ChunkRecord], at date: Date) async throws -> Bool
+    /// Sets `processing`, `ready` or `failed` (with the error's code and message).
+    func setDocumentStatus(id: String, _ status: DocumentStatus, error: (code: String, message: String)?, at date: Date) async throws
+    /// The document's sentences in order (stored at import).
+    func sentences(documentId: String, ownerId: String) async throws -> [SentenceRecord]
     /// Deletes the document and everything derived from it; returns what was deleted.
     func deleteDocument(id: String, ownerId: String) async throws -> DocumentRecord?
     /// Deletes all of the owner's documents; returns them.
@@ -68,7 +81,7 @@ public protocol ReadinessCheck: Sendable {
 
 /// Everything the API needs from its database.
 public typealias AppStore = UserRepository & RefreshTokenRepository & AccountRepository & DocumentRepository & AnalysisRepository & SearchRepository
-    & ChatRepository & UsageRepository & APIKeyRepository & ReadinessCheck
+    & ChatRepository & UsageRepository & APIKeyRepository & JobRepository & ReadinessCheck
 
 /// A typed storage failure.
 public struct StorageError: Error, Hashable, Sendable {
@@ -85,10 +98,19 @@ public struct StorageError: Error, Hashable, Sendable {
     }
 }
 
-/// Keyword index, vectors and indexing progress of chunks, always scoped to an owner.
-public protocol SearchRepository: VectorGenerationSource {
+/// The keyword index of chunks. Indexing is an explicit step of ingestion (chunks are stored
+/// unindexed); removing a document removes its entries.
+public protocol KeywordIndex: Sendable {
+    /// Adds the document's not yet indexed chunks to the index (idempotent).
+    func indexKeywords(documentId: String) async throws
     /// BM25 keyword search (FTS5 or tsvector) over the owner's chunks; best first.
     func keywordSearch(ownerId: String, query: String, documentIds: [String]?, limit: Int) async throws -> [ChunkHit]
+}
+
+/// Keyword index, vectors and indexing progress of chunks, always scoped to an owner.
+public protocol SearchRepository: KeywordIndex, VectorGenerationSource {
+    /// How many chunks the document has.
+    func chunkCount(documentId: String) async throws -> Int
     /// Chunks of a document that have no vector for `model` yet, in order.
     func chunksToEmbed(documentId: String, model: String) async throws -> [(chunkId: Int64, text: String)]
     func saveVectors(_ vectors: [(chunkId: Int64, vector: [Float])], model: String) async throws
@@ -98,8 +120,6 @@ public protocol SearchRepository: VectorGenerationSource {
     func chunks(ids: [Int64], ownerId: String) async throws -> [ChunkHit]
     func setIndexStatus(documentId: String, _ status: IndexStatus) async throws
     func indexStatus(documentId: String) async throws -> IndexStatus?
-    /// Documents whose index is not `ready` (to resume after a restart).
-    func documentsNeedingIndex(model: String) async throws -> [(documentId: String, ownerId: String)]
 }
 
 /// Chats and their messages, scoped to the owner.

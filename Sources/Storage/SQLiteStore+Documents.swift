@@ -6,30 +6,91 @@ extension SQLiteStore: DocumentRepository {
     public func insertDocument(_ document: DocumentRecord, content: DocumentContent, chunks: [ChunkRecord]) async throws {
         try await pool.write { db in
             try document.insert(db)
-            try db.execute(sql: "INSERT INTO document_texts (documentId, text) VALUES (?, ?)", arguments: [document.id, content.text])
-            let page = try db.cachedStatement(
-                sql: "INSERT INTO document_pages (documentId, number, startOffset, endOffset) VALUES (?, ?, ?, ?)")
-            for p in content.pages { try page.execute(arguments: [document.id, p.number, p.start, p.end]) }
-            let block = try db.cachedStatement(sql: """
-                INSERT INTO document_blocks (documentId, ordinal, kind, level, page, startOffset, endOffset)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
-            for (ordinal, b) in content.blocks.enumerated() {
-                try block.execute(arguments: [document.id, ordinal, b.kind.rawValue, b.level, b.page, b.start, b.end])
+            try Self.writeContent(db, documentId: document.id, content: content, sentences: [], chunks: chunks)
+            try Self.indexKeywords(db, documentId: document.id)
+        }
+    }
+
+    public func insertPendingDocument(_ document: DocumentRecord, explicitTitle: Bool, job: JobRecord) async throws {
+        try await pool.write { db in
+            try document.insert(db)
+            try db.execute(sql: "UPDATE documents SET titleFromUpload = ? WHERE id = ?", arguments: [explicitTitle, document.id])
+            try job.insert(db)
+        }
+    }
+
+    public func storeExtraction(documentId: String, fields: ExtractedFields, content: DocumentContent, sentences: [SentenceRecord],
+                                chunks: [ChunkRecord], at date: Date) async throws -> Bool {
+        try await pool.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM documents WHERE id = ?)", arguments: [documentId]) == true else {
+                return false
             }
-            let chunk = try db.cachedStatement(sql: """
-                INSERT INTO chunks (documentId, ordinal, page, pageEnd, startOffset, endOffset, wordCount, text)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            for c in chunks {
-                try chunk.execute(arguments: [document.id, c.ordinal, c.page, c.pageEnd, c.start, c.end, c.wordCount, c.text])
+            // A resumed extract stage replaces what an interrupted one may have written.
+            for table in ["document_texts", "document_pages", "document_blocks", "sentences", "chunks"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE documentId = ?", arguments: [documentId])
             }
+            try Self.writeContent(db, documentId: documentId, content: content, sentences: sentences, chunks: chunks)
+            try db.execute(sql: """
+                UPDATE documents SET format = ?, pageCount = ?, sha256 = ?, characters = ?, author = ?, qualityJSON = ?,
+                    title = CASE WHEN titleFromUpload THEN title ELSE COALESCE(?, title) END, updatedAt = ?
+                WHERE id = ?
+                """, arguments: [fields.format, fields.pageCount, fields.sha256, fields.characters, fields.author,
+                                 fields.qualityJSON, fields.title, date, documentId])
+            return true
+        }
+    }
+
+    public func setDocumentStatus(id: String, _ status: DocumentStatus, error: (code: String, message: String)?, at date: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE documents SET status = ?, error = ?, errorMessage = ?, updatedAt = ? WHERE id = ?",
+                           arguments: [status.rawValue, error?.code, error?.message, date, id])
+        }
+    }
+
+    public func sentences(documentId: String, ownerId: String) async throws -> [SentenceRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT s.ordinal, s.page, s.startOffset, s.endOffset FROM sentences s JOIN documents d ON d.id = s.documentId
+                WHERE s.documentId = ? AND d.ownerId = ? ORDER BY s.ordinal
+                """, arguments: [documentId, ownerId]).map { SentenceRecord(ordinal: $0[0], page: $0[1], start: $0[2], end: $0[3]) }
+        }
+    }
+
+    /// Text, pages, blocks, sentences and chunks (chunks not yet keyword-indexed).
+    static func writeContent(_ db: Database, documentId: String, content: DocumentContent, sentences: [SentenceRecord],
+                             chunks: [ChunkRecord]) throws {
+        try db.execute(sql: "INSERT INTO document_texts (documentId, text) VALUES (?, ?)", arguments: [documentId, content.text])
+        let page = try db.cachedStatement(
+            sql: "INSERT INTO document_pages (documentId, number, startOffset, endOffset) VALUES (?, ?, ?, ?)")
+        for p in content.pages { try page.execute(arguments: [documentId, p.number, p.start, p.end]) }
+        let block = try db.cachedStatement(sql: """
+            INSERT INTO document_blocks (documentId, ordinal, kind, level, page, startOffset, endOffset)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (ordinal, b) in content.blocks.enumerated() {
+            try block.execute(arguments: [documentId, ordinal, b.kind.rawValue, b.level, b.page, b.start, b.end])
+        }
+        let sentence = try db.cachedStatement(
+            sql: "INSERT INTO sentences (documentId, ordinal, page, startOffset, endOffset) VALUES (?, ?, ?, ?, ?)")
+        for s in sentences { try sentence.execute(arguments: [documentId, s.ordinal, s.page, s.start, s.end]) }
+        let chunk = try db.cachedStatement(sql: """
+            INSERT INTO chunks (documentId, ordinal, page, pageEnd, startOffset, endOffset, wordCount, text, keywordIndexed)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)
+            """)
+        for c in chunks {
+            try chunk.execute(arguments: [documentId, c.ordinal, c.page, c.pageEnd, c.start, c.end, c.wordCount, c.text])
         }
     }
 
     public func document(id: String, ownerId: String) async throws -> DocumentRecord? {
         try await pool.read { db in
             try DocumentRecord.fetchOne(db, sql: "SELECT * FROM documents WHERE id = ? AND ownerId = ?", arguments: [id, ownerId])
+        }
+    }
+
+    public func documentExists(id: String) async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM documents WHERE id = ?)", arguments: [id]) ?? false
         }
     }
 

@@ -2,6 +2,23 @@ import Foundation
 import GRDB
 
 extension SQLiteStore: SearchRepository {
+    public func indexKeywords(documentId: String) async throws {
+        try await pool.write { db in try Self.indexKeywords(db, documentId: documentId) }
+    }
+
+    static func indexKeywords(_ db: Database, documentId: String) throws {
+        try db.execute(sql: """
+            INSERT INTO chunks_fts (rowid, text) SELECT id, text FROM chunks WHERE documentId = ? AND keywordIndexed = 0;
+            UPDATE chunks SET keywordIndexed = 1 WHERE documentId = ? AND keywordIndexed = 0;
+            """, arguments: [documentId, documentId])
+    }
+
+    public func chunkCount(documentId: String) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chunks WHERE documentId = ?", arguments: [documentId]) ?? 0
+        }
+    }
+
     public func keywordSearch(ownerId: String, query: String, documentIds: [String]?, limit: Int) async throws -> [ChunkHit] {
         guard let match = Self.ftsQuery(query) else { return [] }
         return try await pool.read { db in
@@ -94,7 +111,7 @@ extension SQLiteStore: SearchRepository {
             try db.execute(sql: """
                 INSERT OR REPLACE INTO document_index (documentId, status, indexed, total, model, error, updatedAt)
                 SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?)
-                """, arguments: [documentId, status.status, status.indexed, status.total, status.model, status.error,
+                """, arguments: [documentId, status.status.rawValue, status.indexed, status.total, status.model, status.error,
                                  status.updatedAt, documentId])
         }
     }
@@ -103,17 +120,8 @@ extension SQLiteStore: SearchRepository {
         try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT status, indexed, total, model, error, updatedAt FROM document_index WHERE documentId = ?",
                              arguments: [documentId]).map {
-                IndexStatus(status: $0[0], indexed: $0[1], total: $0[2], model: $0[3], error: $0[4], updatedAt: $0[5])
+                IndexStatus(status: IndexState(rawValue: $0[0]) ?? .failed, indexed: $0[1], total: $0[2], model: $0[3], error: $0[4], updatedAt: $0[5])
             }
-        }
-    }
-
-    public func documentsNeedingIndex(model: String) async throws -> [(documentId: String, ownerId: String)] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT d.id, d.ownerId FROM documents d LEFT JOIN document_index i ON i.documentId = d.id
-                WHERE i.documentId IS NULL OR i.status != 'ready' OR i.model != ? ORDER BY d.createdAt
-                """, arguments: [model]).map { (documentId: $0[0], ownerId: $0[1]) }
         }
     }
 }

@@ -1,19 +1,48 @@
 public import Foundation
 public import GRDB
 
-/// The embedded store: one SQLite database in WAL mode (GRDB `DatabasePool`), migrated on open.
+/// The embedded store: one SQLite database in WAL mode (GRDB `DatabasePool`). Opening never
+/// migrates: `migrate()` does, under a lock, before a server starts (see `StoreFactory`).
 public final class SQLiteStore: Sendable {
-    /// The underlying pool; readers run concurrently with one writer.
-    public let pool: DatabasePool
+    /// The underlying pool; readers run concurrently with one writer. Only this target uses it.
+    let pool: DatabasePool
+    /// The database file.
+    public let path: String
 
-    /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    /// Opens (creating if needed) the database at `path`. Several processes may open the same
+    /// file at once (`api` and `ai`): the busy timeout is set before any pragma, and switching
+    /// to WAL is retried while another process holds the lock.
     public init(path: String) throws {
+        self.path = path
         var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
+        configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        pool = try DatabasePool(path: path, configuration: configuration)
+        var attempt = 0
+        while true {
+            do {
+                pool = try DatabasePool(path: path, configuration: configuration)
+                return
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+                attempt += 1
+                guard attempt < 50 else { throw error }
+                usleep(UInt32(20_000 + attempt * 10_000))
+            }
+        }
+    }
+
+    /// Applies pending migrations. Safe to call from every process at once: an exclusive lock on
+    /// a file beside the database serialises them, and each migration is applied once.
+    public func migrate() throws {
+        let lockPath = path + ".migrate-lock"
+        let descriptor = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw StorageError(.unavailable, "Cannot open \(lockPath) (errno \(errno)).") }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw StorageError(.unavailable, "Cannot lock \(lockPath) (errno \(errno)).") }
+        }
+        defer { flock(descriptor, LOCK_UN) }
         try Self.migrator.migrate(pool)
     }
 
@@ -21,6 +50,14 @@ public final class SQLiteStore: Sendable {
     public func appliedMigrations() throws -> [String] {
         try pool.read { db in try Self.migrator.appliedMigrations(db) }
     }
+
+    /// SQLite's journal mode (`wal` once opened).
+    public func journalMode() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    /// The names of every migration this build knows, in order.
+    public static var knownMigrations: [String] { migrator.migrations }
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -213,6 +250,51 @@ public final class SQLiteStore: Sendable {
                 CREATE INDEX password_resets_user ON password_resets(userId);
                 """)
         }
+        migrator.registerMigration("v7-jobs-sentences-keyword-step") { db in
+            // Ingestion becomes persisted jobs; keyword indexing an explicit step (chunks are
+            // inserted unindexed, the pipeline indexes them); sentences are stored at import.
+            try db.execute(sql: """
+                ALTER TABLE documents ADD COLUMN errorMessage TEXT;
+                ALTER TABLE documents ADD COLUMN titleFromUpload INTEGER NOT NULL DEFAULT 1;
+                ALTER TABLE chunks ADD COLUMN keywordIndexed INTEGER NOT NULL DEFAULT 1;
+                DROP TRIGGER chunks_fts_insert;
+                DROP TRIGGER chunks_fts_delete;
+                CREATE TRIGGER chunks_fts_delete AFTER DELETE ON chunks WHEN old.keywordIndexed = 1 BEGIN
+                    INSERT INTO chunks_fts (chunks_fts, rowid, text) VALUES ('delete', old.id, old.text);
+                END;
+                CREATE TABLE sentences (
+                    documentId TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                    ordinal INTEGER NOT NULL,
+                    page INTEGER NOT NULL,
+                    startOffset INTEGER NOT NULL,
+                    endOffset INTEGER NOT NULL,
+                    PRIMARY KEY (documentId, ordinal)
+                ) WITHOUT ROWID;
+                CREATE TABLE jobs (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    documentId TEXT NOT NULL UNIQUE REFERENCES documents(id) ON DELETE CASCADE,
+                    ownerId TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    stage TEXT NOT NULL,
+                    done INTEGER NOT NULL DEFAULT 0,
+                    total INTEGER NOT NULL DEFAULT 0,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    leaseOwner TEXT,
+                    leaseExpiresAt DATETIME,
+                    errorCode TEXT,
+                    errorMessage TEXT,
+                    servedAt DATETIME,
+                    createdAt DATETIME NOT NULL,
+                    updatedAt DATETIME NOT NULL
+                );
+                CREATE INDEX jobs_state ON jobs(state, createdAt);
+                CREATE INDEX jobs_owner_served ON jobs(ownerId, servedAt);
+                INSERT INTO jobs (id, documentId, ownerId, state, stage, createdAt, updatedAt)
+                SELECT lower(hex(randomblob(16))), d.id, d.ownerId, 'queued', 'embeddings', d.createdAt, d.createdAt
+                FROM documents d LEFT JOIN document_index i ON i.documentId = d.id
+                WHERE i.documentId IS NULL OR i.status != 'ready';
+                """)
+        }
         return migrator
     }
 }
@@ -238,6 +320,7 @@ extension DocumentRecord: FetchableRecord, PersistableRecord {
             id: row["id"], ownerId: row["ownerId"], title: row["title"], filename: row["filename"], format: row["format"],
             status: DocumentStatus(rawValue: row["status"]) ?? .failed, error: row["error"], pageCount: row["pageCount"],
             sizeBytes: row["sizeBytes"], sha256: row["sha256"], characters: row["characters"], author: row["author"],
-            qualityJSON: row["qualityJSON"], objectKey: row["objectKey"], createdAt: row["createdAt"], updatedAt: row["updatedAt"])
+            qualityJSON: row["qualityJSON"], objectKey: row["objectKey"], createdAt: row["createdAt"], updatedAt: row["updatedAt"],
+            errorMessage: row["errorMessage"])
     }
 }

@@ -24,17 +24,23 @@ public struct ChunkHit: Codable, Hashable, Sendable {
     }
 }
 
+/// Where the embedding of a document's chunks stands.
+public enum IndexState: String, Codable, Sendable {
+    case pending, indexing, ready, failed
+    /// No embedding model is loaded: keyword search only.
+    case unavailable
+}
+
 /// Progress of embedding a document's chunks.
 public struct IndexStatus: Codable, Hashable, Sendable {
-    /// `pending`, `indexing`, `ready`, `failed` or `unavailable` (no embedding model).
-    public var status: String
+    public var status: IndexState
     public var indexed: Int
     public var total: Int
     public var model: String
     public var error: String?
     public var updatedAt: Date
 
-    public init(status: String, indexed: Int, total: Int, model: String, error: String? = nil, updatedAt: Date) {
+    public init(status: IndexState, indexed: Int, total: Int, model: String, error: String? = nil, updatedAt: Date) {
         self.status = status
         self.indexed = indexed
         self.total = total

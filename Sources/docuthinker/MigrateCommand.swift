@@ -11,11 +11,11 @@ struct MigrateCommand: AsyncParsableCommand {
     @Option(help: "Data directory (overrides DOCUTHINKER_DATA_DIR; default ./data).") var dataDir: String?
 
     func run() async throws {
-        let configuration = AppConfiguration(reader: try await AppConfiguration.standardReader())
-        let directory = dataDir ?? configuration.dataDirectory
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let store = try SQLiteStore(path: directory + "/docuthinker.sqlite")
-        for name in try store.appliedMigrations() { print("applied \(name)") }
-        print("database ready at \(directory)/docuthinker.sqlite")
+        let configuration = try await ServerOptions.dataDirectory(dataDir).configuration()
+        try await reportingStartupErrors {
+            let stores = try migratedStores(configuration)
+            for name in try stores.database.appliedMigrations() { print("applied \(name)") }
+            print("database ready at \(stores.database.path)")
+        }
     }
 }

@@ -34,15 +34,12 @@ struct AnalysisRouteTests {
         return checked
     }
 
-    @Test func uploadAnswersWithSummaryAndEveryAnalysisCitesItsSource() async throws {
+    @Test func everyAnalysisCitesItsSource() async throws {
         let app = try TestApp()
         try await app.test { client in
             let session = try await client.register("ada@example.com")
             let upload = try JSON.object(try await client.uploadFixture("sample.pdf", session: session))
             let id = try #require(upload["id"] as? String)
-            #expect((upload["summary"] as? String)?.isEmpty == false)
-            #expect((upload["keyIdeas"] as? [String])?.isEmpty == false)
-            #expect(upload["analyses"] as? [String: String] == ["summary": "ready", "key-ideas": "ready"])
             let text = try await text(client, id, session)
             for kind in ["summary", "bullet-summary", "key-ideas", "discussion-points", "recommendations", "sentiment"] {
                 try await client.execute(uri: "/v1/documents/\(id)/analyses/\(kind)", method: .get, headers: session.auth) { response in
@@ -55,7 +52,7 @@ struct AnalysisRouteTests {
             }
             try await client.execute(uri: "/v1/documents/\(id)/analyses/summary", method: .get, headers: session.auth) { response in
                 let object = try JSON.object(response)
-                #expect(object["cached"] as? Bool == true, "computed at upload")
+                #expect(object["cached"] as? Bool == true, "computed by the ingestion job")
                 #expect(object["summary"] is String)
             }
             try await client.execute(uri: "/v1/documents/\(id)/analyses/analytics", method: .get, headers: session.auth) { response in
@@ -198,15 +195,16 @@ struct AnalysisRouteTests {
         }
     }
 
-    @Test func largeDocumentsAreAnalysedInTheBackground() async throws {
-        let app = try TestApp(overrides: ["docuthinker.inline.analysis.max.sentences": .init(.int(0), isSecret: false)])
+    @Test func ingestionAnalysesAreComputedByTheJob() async throws {
+        let app = try TestApp()
         try await app.test { client in
             let session = try await client.register("ada@example.com")
-            let upload = try JSON.object(try await client.uploadFixture("sample.html", session: session))
+            let upload = try JSON.object(try await client.uploadFixture("sample.html", session: session, waitUntilProcessed: false))
+            #expect(upload["status"] as? String == "processing")
             #expect(upload["summary"] == nil)
             #expect(upload["analyses"] as? [String: String] == ["summary": "queued", "key-ideas": "queued"])
             let id = try #require(upload["id"] as? String)
-            // The app's background service computes both; poll the store for up to 10 s.
+            // The job's last stage computes both after the document is ready; poll for up to 10 s.
             let store = try SQLiteStore(path: app.dataDirectory + "/docuthinker.sqlite")
             var count = 0
             for _ in 0..<100 {
@@ -215,19 +213,12 @@ struct AnalysisRouteTests {
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(count == 2)
+            let document = try await client.waitForDocument(id, session: session)
+            #expect(document["status"] as? String == "ready")
             try await client.execute(uri: "/v1/documents/\(id)/analyses/key-ideas", method: .get, headers: session.auth) { response in
                 let json = try JSON.object(response)
                 #expect(json["cached"] as? Bool == true)
             }
         }
-    }
-
-    @Test func warmerSurvivesDocumentsThatVanished() async throws {
-        let app = try TestApp()
-        let store = try SQLiteStore(path: app.dataDirectory + "/docuthinker.sqlite")
-        let warmer = AnalysisWarmer(service: DocumentAnalysisService(documents: store, engine: OfflineAnalysisEngine()),
-                                    logger: Logger(label: "test"))
-        await warmer.warm(.init(documentId: "gone", ownerId: "nobody"))
-        #expect(try await store.analysisCount(documentId: "gone") == 0)
     }
 }

@@ -17,10 +17,14 @@ struct DocumentRouteTests {
         try await TestApp().test { client in
             let session = try await client.register("ada@example.com")
             let id: String = try await {
-                let response = try await client.uploadFixture(file, session: session)
+                let response = try await client.uploadFixture(file, session: session, waitUntilProcessed: false)
                 #expect(response.status == .created, "\(String(buffer: response.body))")
-                let document = try JSON.object(response)
+                let answer = try JSON.object(response)
+                #expect(answer["status"] as? String == "processing", "answered before the work is done")
+                #expect((answer["job"] as? [String: Any])?["stage"] as? String == "extract")
+                let document = try await client.waitForDocument(try #require(answer["id"] as? String), session: session)
                 #expect(document["status"] as? String == "ready")
+                #expect((document["job"] as? [String: Any])?["state"] as? String == "succeeded")
                 #expect(document["format"] as? String == format)
                 #expect(document["pageCount"] as? Int == pages)
                 #expect(document["title"] as? String == title)

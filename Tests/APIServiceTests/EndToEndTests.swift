@@ -34,13 +34,13 @@ enum EndToEndSuite {
         let ada = try await client.signUp("ada-\(UUID().uuidString.prefix(6))@example.com")
         let bob = try await client.signUp("bob-\(UUID().uuidString.prefix(6))@example.com")
 
-        // Upload: stored, summarised inline, queued for indexing.
+        // Upload: stored and answered at once; its job extracts, indexes and analyses it.
         let uploaded = try await client.upload(fixture: "sample.pdf", token: ada.token)
         #expect(uploaded.status == .created, "\(String(buffer: uploaded.body))")
         let upload = try uploaded.object
         let pdf = try #require(upload["id"] as? String)
-        #expect((upload["summary"] as? String)?.isEmpty == false)
-        #expect(upload["analyses"] as? [String: String] == ["summary": "ready", "key-ideas": "ready"])
+        #expect(upload["status"] as? String == "processing")
+        #expect(upload["analyses"] as? [String: String] == ["summary": "queued", "key-ideas": "queued"])
         #expect(upload["indexing"] as? String == "queued")
         let docx = try #require(try await client.upload(fixture: "sample.docx", token: ada.token).object["id"] as? String)
         let bobs = try #require(try await client.upload(fixture: "sample.html", token: bob.token).object["id"] as? String)

@@ -69,7 +69,7 @@ struct DocumentListJSONTests {
                            objectKey: "o/b", createdAt: .now, updatedAt: .now),
         ]
         let fast = try JSONSerialization.jsonObject(with: Data(DocumentDTO.jsonArray(records).utf8)) as? [NSDictionary]
-        let generic = try JSONSerialization.jsonObject(with: JSONIO.encoder.encode(records.map(DocumentDTO.init))) as? [NSDictionary]
+        let generic = try JSONSerialization.jsonObject(with: JSONIO.encoder.encode(records.map { DocumentDTO($0) })) as? [NSDictionary]
         #expect(fast != nil && fast == generic)
         #expect(fast?.first?["createdAt"] as? String == "2026-11-25T10:42:37.349Z")
     }

@@ -110,16 +110,36 @@ extension TestClientProtocol {
         }
     }
 
-    /// Uploads `data` as the multipart field `file`.
-    func upload(_ data: Data, filename: String, title: String? = nil, session: Session) async throws -> TestResponse {
+    /// Uploads `data` as the multipart field `file` and returns the upload's answer; with
+    /// `waitUntilProcessed` (the default) it first polls the document until its job made it
+    /// `ready` or `failed`, as a client does.
+    func upload(_ data: Data, filename: String, title: String? = nil, session: Session,
+                waitUntilProcessed: Bool = true) async throws -> TestResponse {
         let form = Multipart.upload(data, filename: filename, title: title)
         var headers = session.auth
         headers[.contentType] = form.contentType
-        return try await execute(uri: "/v1/documents", method: .post, headers: headers, body: form.body)
+        let response = try await execute(uri: "/v1/documents", method: .post, headers: headers, body: form.body)
+        if waitUntilProcessed, response.status == .created, let id = try JSON.object(response)["id"] as? String {
+            _ = try await waitForDocument(id, session: session)
+        }
+        return response
     }
 
-    func uploadFixture(_ name: String, session: Session, title: String? = nil) async throws -> TestResponse {
-        try await upload(try Fixture.data(name), filename: name, title: title, session: session)
+    func uploadFixture(_ name: String, session: Session, title: String? = nil, waitUntilProcessed: Bool = true) async throws -> TestResponse {
+        try await upload(try Fixture.data(name), filename: name, title: title, session: session, waitUntilProcessed: waitUntilProcessed)
+    }
+
+    /// Polls `GET /v1/documents/{id}` until its status is not `processing` and its job has ended
+    /// (60 s at most); returns the document.
+    func waitForDocument(_ id: String, session: Session) async throws -> [String: Any] {
+        for _ in 0..<1200 {
+            let document = try await execute(uri: "/v1/documents/\(id)", method: .get, headers: session.auth) { try JSON.object($0) }
+            let job = (document["job"] as? [String: Any])?["state"] as? String
+            if document["status"] as? String != "processing", job != "queued", job != "running" { return document }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("document \(id) still processing after 60 s")
+        return [:]
     }
 }
 

@@ -80,7 +80,15 @@ class Server:
         request.add_header("Content-Type", "multipart/form-data; boundary=" + boundary)
         request.add_header("Authorization", "Bearer " + token)
         with urllib.request.urlopen(request, timeout=120) as response:
-            return json.load(response)
+            document = json.load(response)
+        # The upload is answered at once (status "processing"); wait for its job like a client does.
+        deadline = time.time() + 60
+        while document["status"] == "processing":
+            if time.time() > deadline:
+                raise AssertionError("document still processing after 60 s")
+            time.sleep(0.2)
+            document = self.request("GET", f"/v1/documents/{document['id']}", token=token)
+        return document
 
     def wait_indexed(self, token, document_id, timeout=60):
         deadline = time.time() + timeout

@@ -12,6 +12,12 @@ struct SQLiteStoreTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 
+    private static func open(_ path: String) throws -> SQLiteStore {
+        let store = try SQLiteStore(path: path)
+        try store.migrate()
+        return store
+    }
+
     private func user(_ email: String) -> UserRecord {
         UserRecord(id: UUID().uuidString, email: email, passwordHash: "$2b$04$hash", createdAt: .now)
     }
@@ -30,14 +36,17 @@ struct SQLiteStoreTests {
 
     @Test func migrationsAndWAL() throws {
         let store = try SQLiteStore(path: directory + "/db.sqlite")
+        #expect(try store.appliedMigrations().isEmpty, "opening never migrates")
+        try store.migrate()
         #expect(try store.appliedMigrations() == ["v1-users-documents", "v2-analyses", "v3-search", "v4-llm-usage", "v5-api-keys-vector-generations",
-                                              "v6-profiles-password-resets"])
-        let mode = try store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
-        #expect(mode == "wal")
+                                              "v6-profiles-password-resets", "v7-jobs-sentences-keyword-step"])
+        try store.migrate()
+        #expect(try store.appliedMigrations() == SQLiteStore.knownMigrations)
+        #expect(try store.journalMode() == "wal")
     }
 
     @Test func usersAreUniqueByEmailIgnoringCase() async throws {
-        let store = try SQLiteStore(path: directory + "/db.sqlite")
+        let store = try Self.open(directory + "/db.sqlite")
         let ada = user("ada@example.com")
         try await store.createUser(ada)
         await #expect(throws: StorageError(.conflict, "An account with this email already exists.")) {
@@ -48,7 +57,7 @@ struct SQLiteStoreTests {
     }
 
     @Test func refreshTokensRevokeOnce() async throws {
-        let store = try SQLiteStore(path: directory + "/db.sqlite")
+        let store = try Self.open(directory + "/db.sqlite")
         let ada = user("ada@example.com")
         try await store.createUser(ada)
         let token = RefreshTokenRecord(id: "t1", userId: ada.id, tokenHash: "h1", expiresAt: .now.addingTimeInterval(60), createdAt: .now)
@@ -60,7 +69,7 @@ struct SQLiteStoreTests {
     }
 
     @Test func documentsAreScopedOrderedPagedAndCascaded() async throws {
-        let store = try SQLiteStore(path: directory + "/db.sqlite")
+        let store = try Self.open(directory + "/db.sqlite")
         let ada = user("ada@example.com"), bob = user("bob@example.com")
         try await store.createUser(ada)
         try await store.createUser(bob)
@@ -89,11 +98,8 @@ struct SQLiteStoreTests {
         #expect(try await store.renameDocument(id: ids[0], ownerId: ada.id, title: "Renamed", at: .now)?.title == "Renamed")
         #expect(try await store.deleteDocument(id: ids[0], ownerId: ada.id)?.id == ids[0])
         #expect(try await store.content(documentId: ids[0], ownerId: ada.id) == nil)
-        let deleted = ids[0]
-        let orphans = try await store.pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM chunks WHERE documentId = ?) + (SELECT COUNT(*) FROM document_pages WHERE documentId = ?)", arguments: [deleted, deleted])
-        }
-        #expect(orphans == 0)
+        #expect(try await store.chunkCount(documentId: ids[0]) == 0)
+        #expect(try await store.documentExists(id: ids[0]) == false)
         #expect(try await store.deleteAllDocuments(ownerId: ada.id).count == 4)
         #expect(try await store.documents(ownerId: ada.id, limit: 10, offset: 0).total == 0)
     }
@@ -102,11 +108,11 @@ struct SQLiteStoreTests {
         let path = directory + "/db.sqlite"
         let ada = user("ada@example.com")
         do {
-            let store = try SQLiteStore(path: path)
+            let store = try Self.open(path)
             try await store.createUser(ada)
             try await store.insertDocument(document(owner: ada.id, title: "kept", at: .now), content: content, chunks: [])
         }
-        let reopened = try SQLiteStore(path: path)
+        let reopened = try Self.open(path)
         #expect(try await reopened.user(email: "ada@example.com")?.id == ada.id)
         #expect(try await reopened.documents(ownerId: ada.id, limit: 5, offset: 0).items.first?.title == "kept")
     }
@@ -124,7 +130,7 @@ struct SQLiteStoreTests {
     }
 
     @Test func apiKeysAreScopedToTheirUserAndRevocable() async throws {
-        let store = try SQLiteStore(path: directory + "/db.sqlite")
+        let store = try Self.open(directory + "/db.sqlite")
         let ada = user("ada@example.com"), bob = user("bob@example.com")
         try await store.createUser(ada)
         try await store.createUser(bob)
@@ -142,8 +148,8 @@ struct SQLiteStoreTests {
     /// Two processes (two pools on one file): vectors saved or documents deleted by one change the
     /// owner's generation the other reads, so an in-memory index elsewhere knows to reload.
     @Test func vectorGenerationsChangeAcrossConnections() async throws {
-        let writer = try SQLiteStore(path: directory + "/db.sqlite")
-        let reader = try SQLiteStore(path: directory + "/db.sqlite")
+        let writer = try Self.open(directory + "/db.sqlite")
+        let reader = try Self.open(directory + "/db.sqlite")
         let ada = user("ada@example.com"), bob = user("bob@example.com")
         try await writer.createUser(ada)
         try await writer.createUser(bob)

@@ -231,6 +231,24 @@ async function init() {
     document.querySelector(".doc-layout").hidden = true;
     return;
   }
+  document.getElementById("doc-title").textContent = doc.title;
+  const warning = document.getElementById("doc-warning");
+  // A fresh upload is processed by its job: wait here (the page fills in when it is ready).
+  while (doc.status === "processing") {
+    const job = doc.job || {};
+    warning.hidden = false;
+    warning.textContent = job.stage === "embeddings" && job.total
+      ? `Still processing: indexing for search, ${job.done} of ${plural(job.total, "passage")}…`
+      : "Still processing: reading the text…";
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    try { doc = await api(`/v1/documents/${id}`); } catch (error) { warning.textContent = error.message; return; }
+  }
+  warning.hidden = true;
+  if (doc.status === "failed") {
+    document.getElementById("doc-meta").textContent = doc.errorMessage || "This document could not be processed.";
+    document.querySelector(".doc-layout").hidden = true;
+    return;
+  }
   document.title = `${doc.title} · DocuThinker`;
   document.getElementById("doc-title").textContent = doc.title;
   document.getElementById("doc-meta").textContent = [
@@ -238,7 +256,6 @@ async function init() {
     doc.quality ? plural(doc.quality.words, "word") : null, formatBytes(doc.sizeBytes), "added " + formatDate(doc.createdAt),
   ].filter(Boolean).join(" · ");
   if (doc.quality?.emptyPages?.length) {
-    const warning = document.getElementById("doc-warning");
     warning.hidden = false;
     warning.textContent = doc.quality.likelyScanned
       ? "Most pages have no text layer — this looks like a scan, so analyses only see the pages with text."

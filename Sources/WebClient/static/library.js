@@ -130,5 +130,14 @@ document.getElementById("delete-all").addEventListener("click", async () => {
   } catch (error) { toast(error.message, "error"); }
 });
 
+// Say plainly when this server cannot search by meaning (its embedding model was not found).
+api("/v1/capabilities").then((capabilities) => {
+  if (capabilities.semanticSearch) return;
+  const notice = document.getElementById("search-notice");
+  notice.hidden = false;
+  notice.textContent = "Search by meaning is off on this server: its embedding model was not found. Keyword search works; "
+    + "the operator can run scripts/bootstrap or set DOCUTHINKER_EMBEDDING_MODEL_DIR.";
+}).catch(() => {});
+
 loadAllDocuments().then((all) => { documents = all; render(); })
   .catch((error) => { countLine.textContent = error.message; list.setAttribute("aria-busy", "false"); });

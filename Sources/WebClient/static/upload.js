@@ -1,5 +1,5 @@
-// Upload: drag and drop or pick several files; per file an upload bar, then processing and indexing
-// progress, cancel, and clear messages for the wrong type, too large, password-protected and more.
+// Upload: drag and drop or pick several files; per file an upload bar, then the document's ingestion
+// job followed stage by stage (reading, keyword index, embeddings with progress), cancel, and clear messages for the wrong type, too large, password-protected and more.
 import { api, requireSession, renewOrSignIn, authHeaders, syncProfile, errorFrom, el, formatBytes, plural } from "./app.js";
 
 requireSession();
@@ -87,7 +87,7 @@ class UploadItem {
         if (!event.lengthComputable) return;
         const percent = Math.round((event.loaded / event.total) * 100);
         this.bar.value = percent;
-        this.say(percent < 100 ? `Uploading… ${percent}%` : "Reading the text and writing the summary…");
+        this.say(percent < 100 ? `Uploading… ${percent}%` : "Checking the file…");
         if (percent >= 100) this.bar.removeAttribute("value");
       });
       xhr.addEventListener("load", async () => {
@@ -117,38 +117,47 @@ class UploadItem {
       if (error.name === "AbortError" || this.stopped) return;
       return this.fail(MESSAGES[error.code] || error.message);
     } finally { this.xhr = null; }
-    this.state = "indexing";
+    this.state = "processing";
     this.open = ["Open", null, "primary", `/app/documents/${doc.id}`];
     this.setActions([this.open]);
-    const pages = doc.pageCount ? plural(doc.pageCount, "page") + ", " : "";
-    const warnings = doc.quality?.likelyScanned ? " Most pages have no text layer (a scan?)." : "";
-    this.say(`Stored (${pages}${plural(doc.quality?.words ?? 0, "word")}). Indexing for search…${warnings}`);
-    await this.watchIndexing(doc, pages, warnings);
+    await this.follow(doc);
   }
 
-  async watchIndexing(doc, pages, warnings) {
-    for (let attempt = 0; attempt < 600 && !this.stopped; attempt++) {
-      let index;
-      try { index = await api(`/v1/documents/${doc.id}/index`); } catch (error) {
-        this.state = "done";
-        this.bar.value = 100;
-        this.say(`Ready to read. Search indexing status is unknown: ${error.message}`, "warning");
-        return this.setActions([this.open]);
+  /** Follows the document's ingestion job (GET /v1/documents/{id}) until it is ready or failed. */
+  async follow(doc) {
+    for (let attempt = 0; attempt < 3000 && !this.stopped; attempt++) {
+      if (doc.status === "failed") {
+        return this.fail(MESSAGES[doc.error] || doc.errorMessage || "This file could not be processed.");
       }
-      if (index.status === "ready" || index.status === "unavailable" || index.status === "failed") {
-        this.state = "done";
-        this.bar.value = 100;
-        const search = index.status === "ready" ? "searchable" : index.status === "unavailable"
-          ? "keyword search only (no embedding model on this server)" : "indexing failed; keyword search still works";
-        this.say(`Ready — ${pages}${search}.${warnings}`, index.status === "failed" ? "warning" : "success");
-        return this.setActions([this.open]);
+      if (doc.status === "ready") return this.finish(doc);
+      const job = doc.job || {};
+      if (job.stage === "embeddings" && job.total > 0) {
+        this.bar.value = Math.round((job.done / job.total) * 100);
+        this.say(`Indexing for search… ${job.done} of ${plural(job.total, "passage")}`);
+      } else {
+        this.bar.removeAttribute("value");
+        this.say(job.stage === "keyword-index" ? "Indexing keywords…"
+          : job.state === "queued" && job.attempts === 0 && job.stage === "extract" ? "Waiting for a worker…" : "Reading the text…");
       }
-      if (index.total > 0) {
-        this.bar.value = Math.round((index.indexed / index.total) * 100);
-        this.say(`Indexing for search… ${index.indexed} of ${plural(index.total, "passage")}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      try { doc = await api(`/v1/documents/${doc.id}`); } catch (error) {
+        if (error.status === 404) return this.fail("This document was deleted.");
+        this.say(`Still processing; its status could not be read just now (${error.message}).`, "warning");
       }
-      await new Promise((resolve) => setTimeout(resolve, 700));
     }
+  }
+
+  async finish(doc) {
+    this.state = "done";
+    this.bar.value = 100;
+    const pages = doc.pageCount ? plural(doc.pageCount, "page") + ", " : "";
+    const warnings = doc.quality?.likelyScanned ? " Most pages have no text layer (a scan?)." : "";
+    let index = null;
+    try { index = await api(`/v1/documents/${doc.id}/index`); } catch { /* the document is ready either way */ }
+    const search = index?.status === "unavailable" ? "keyword search only (no embedding model on this server)"
+      : index?.status === "failed" ? "indexing failed; keyword search still works" : "searchable";
+    this.say(`Ready — ${pages}${plural(doc.quality?.words ?? 0, "word")}, ${search}.${warnings}`, index?.status === "failed" ? "warning" : "success");
+    this.setActions([this.open]);
   }
 }
 

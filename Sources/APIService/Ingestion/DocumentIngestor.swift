@@ -26,7 +26,7 @@ struct ProcessedDocument: Sendable {
 /// Extraction → segmentation → chunking, run on NIO's blocking thread pool (CPU-bound work
 /// never occupies the event loop or the cooperative pool).
 public struct DocumentIngestor: Sendable {
-    public let extractor: DocumentExtractor
+    public var extractor: DocumentExtractor
     public let segmenter: SentenceSegmenter
     public let chunker: Chunker
 
@@ -36,12 +36,11 @@ public struct DocumentIngestor: Sendable {
         self.chunker = chunker
     }
 
-    func process(fileAt path: String) async throws -> ProcessedDocument {
-        try await NIOThreadPool.singleton.runIfActive { try processSynchronously(fileAt: path) }
+    func processSynchronously(fileAt path: String) throws -> ProcessedDocument {
+        try processSynchronously(try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped))
     }
 
-    func processSynchronously(fileAt path: String) throws -> ProcessedDocument {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+    func processSynchronously(_ data: Data) throws -> ProcessedDocument {
         let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         let extraction = try extractor.extract(data)
         let segmented = Self.segment(extraction, segmenter: segmenter, chunker: chunker)

@@ -1,0 +1,194 @@
+import Analysis
+import DocuThinkerCore
+import Extraction
+import Foundation
+import Logging
+import Storage
+import TextProcessing
+import Retrieval
+import Embeddings
+
+/// The stages of ingesting one stored document — extract (text, pages, sentences, chunks) →
+/// keyword index → embeddings (then the document is `ready`: searchable in every mode) →
+/// analyses (summary, key ideas). Each stage is idempotent and the job records the stage it is
+/// in, so a job taken over after a crash continues where it stopped without duplicates.
+struct IngestionPipeline: Sendable {
+    let documents: any DocumentRepository
+    let jobs: any JobRepository
+    let search: SearchService
+    let objects: any ObjectStore
+    let ingestor: DocumentIngestor
+    let analyses: DocumentAnalysisService
+    let executor: IngestionExecutor
+    let logger: Logger
+    /// Chunks embedded between two progress records and stop checks (~0.2 s of work on 2 cores).
+    var embedBatch = 32
+
+    /// How a run ended when it did not throw.
+    enum Outcome: Sendable, Equatable {
+        /// Every stage is done.
+        case finished
+        /// The time slice ended while other owners wait: the job goes back to the queue.
+        case yielded
+        /// Stopped before `stopBefore` as asked (the rest runs later, e.g. in a server).
+        case paused
+    }
+
+    /// Runs the job's remaining stages. `slice`: after this long, hand the job back when other
+    /// owners' jobs wait (fairness); `stopBefore`: leave this stage and the later ones queued.
+    func run(_ job: JobRecord, worker: String, control: JobControl, slice: Duration, stopBefore: IngestStage? = nil) async throws -> Outcome {
+        let started = ContinuousClock.now
+        var stage = job.stage
+        func advance(to next: IngestStage, done: Int = 0, total: Int = 0) async throws {
+            stage = next
+            guard try await jobs.updateJob(jobId: job.id, worker: worker, stage: next, done: done, total: total, at: .now) else {
+                throw JobStopped(reason: .leaseLost)
+            }
+        }
+        while stage != .done {
+            try control.check()
+            if stage == stopBefore { return .paused }
+            switch stage {
+            case .extract:
+                let chunks = try await extract(job, control: control)
+                try await advance(to: .keywords, total: chunks)
+            case .keywords:
+                try await search.store.indexKeywords(documentId: job.documentId)
+                try await advance(to: .embed)
+            case .embed:
+                let deadline = started + slice
+                guard try await embed(job, worker: worker, control: control, deadline: deadline) else { return .yielded }
+                try await documents.setDocumentStatus(id: job.documentId, .ready, error: nil, at: .now)
+                try await advance(to: .analyse)
+            case .analyse:
+                await analyse(job, control: control)
+                try control.check()
+                try await advance(to: .done)
+            case .done:
+                break
+            }
+        }
+        return .finished
+    }
+
+    /// Extraction, segmentation and chunking on the thread pool; stores the results. Returns the chunk count.
+    private func extract(_ job: JobRecord, control: JobControl) async throws -> Int {
+        guard let record = try await documents.document(id: job.documentId, ownerId: job.ownerId) else {
+            throw JobStopped(reason: .deleted)
+        }
+        var ingestor = ingestor
+        ingestor.extractor.interrupt = { control.isStopped }
+        let processed: ProcessedDocument
+        do {
+            if let path = objects.localPath(for: record.objectKey) {
+                processed = try await executor.run { [ingestor] in try ingestor.processSynchronously(fileAt: path) }
+            } else {
+                let data = try await objects.read(key: record.objectKey, maxBytes: ingestor.extractor.limits.maxBytes + 1)
+                processed = try await executor.run { [ingestor] in try ingestor.processSynchronously(data) }
+            }
+        } catch is CancellationError {
+            throw JobStopped(reason: control.reason ?? .shutdown)
+        }
+        let extraction = processed.extraction
+        let fields = ExtractedFields(
+            format: extraction.format.rawValue, pageCount: extraction.metadata.pageCount, sha256: processed.sha256,
+            characters: extraction.quality.characters, author: extraction.metadata.author,
+            qualityJSON: String(decoding: try JSONEncoder().encode(extraction.quality), as: UTF8.self),
+            title: extraction.metadata.title.map { String($0.prefix(300)) })
+        let sentences = processed.sentences.enumerated().map { index, sentence in
+            SentenceRecord(ordinal: index, page: sentence.span.page, start: sentence.span.start, end: sentence.span.end)
+        }
+        let chunks = processed.chunkRecords
+        guard try await documents.storeExtraction(
+            documentId: job.documentId, fields: fields, content: DocumentContent(text: extraction.text, pages: extraction.pages, blocks: extraction.blocks),
+            sentences: sentences, chunks: chunks, at: .now) else { throw JobStopped(reason: .deleted) }
+        logger.info("document extracted", metadata: [
+            "document_id": .string(job.documentId), "format": .string(fields.format), "pages": .stringConvertible(fields.pageCount),
+            "sentences": .stringConvertible(sentences.count), "chunks": .stringConvertible(chunks.count),
+        ])
+        return chunks.count
+    }
+
+    /// Embeds the chunks that have no vector yet, batch by batch, recording true progress (chunks
+    /// with a vector of all chunks, also after a resume). False when the slice ended first.
+    private func embed(_ job: JobRecord, worker: String, control: JobControl, deadline: ContinuousClock.Instant) async throws -> Bool {
+        let store = search.store
+        guard let embedding = search.embedding, let index = search.index else {
+            try await store.setIndexStatus(documentId: job.documentId, IndexStatus(
+                status: .unavailable, indexed: 0, total: 0, model: "none", error: "no embedding model", updatedAt: .now))
+            return true
+        }
+        let model = embedding.embedder.modelID
+        let pending = try await store.chunksToEmbed(documentId: job.documentId, model: model)
+        let total = try await store.chunkCount(documentId: job.documentId)
+        var done = total - pending.count
+        try await store.setIndexStatus(documentId: job.documentId, IndexStatus(
+            status: .indexing, indexed: done, total: total, model: model, updatedAt: .now))
+        for start in stride(from: 0, to: pending.count, by: embedBatch) {
+            try control.check()
+            if ContinuousClock.now > deadline, try await jobs.othersWaiting(ownerId: job.ownerId, now: .now) { return false }
+            let batch = Array(pending[start..<min(pending.count, start + embedBatch)])
+            let vectors: [[Float]]
+            do {
+                vectors = try await embedOnExecutor(batch.map(\.text), embedding: embedding, control: control)
+            } catch is CancellationError {
+                throw JobStopped(reason: control.reason ?? .shutdown)
+            }
+            try control.check()
+            try await store.saveVectors(zip(batch, vectors).map { ($0.0.chunkId, $0.1) }, model: model)
+            done += batch.count
+            guard try await jobs.updateJob(jobId: job.id, worker: worker, stage: .embed, done: done, total: total, at: .now) else {
+                throw JobStopped(reason: .leaseLost)
+            }
+            try await store.setIndexStatus(documentId: job.documentId, IndexStatus(
+                status: .indexing, indexed: done, total: total, model: model, updatedAt: .now))
+        }
+        try await store.setIndexStatus(documentId: job.documentId, IndexStatus(
+            status: .ready, indexed: done, total: total, model: model, updatedAt: .now))
+        await index.invalidate(ownerId: job.ownerId)
+        return true
+    }
+
+    /// Embeds texts split over the executor's (low-priority) threads, one single-threaded part
+    /// each, checking between model batches whether the job was stopped (so a delete or SIGTERM
+    /// waits for at most one small batch, not a whole part).
+    private func embedOnExecutor(_ texts: [String], embedding: ChunkEmbedding, control: JobControl) async throws -> [[Float]] {
+        let size = max(1, (texts.count + executor.threads - 1) / executor.threads)
+        let parts = stride(from: 0, to: texts.count, by: size).map { Array(texts[$0..<min(texts.count, $0 + size)]) }
+        return try await withThrowingTaskGroup(of: (Int, [[Float]]).self) { group in
+            for (index, part) in parts.enumerated() {
+                group.addTask {
+                    (index, try await executor.run {
+                        var vectors: [[Float]] = []
+                        for start in stride(from: 0, to: part.count, by: embedding.embedder.batchSize) {
+                            if control.isStopped { throw CancellationError() }
+                            vectors += embedding.embed(Array(part[start..<min(part.count, start + embedding.embedder.batchSize)]), workers: 1)
+                        }
+                        return vectors
+                    })
+                }
+            }
+            var results = [[[Float]]](repeating: [], count: parts.count)
+            for try await (index, vectors) in group { results[index] = vectors }
+            return results.flatMap { $0 }
+        }
+    }
+
+    /// The ingestion analyses, cached for the document's first view; one failing never fails the job.
+    private func analyse(_ job: JobRecord, control: JobControl) async {
+        for kind in Self.analysisKinds where !control.isStopped {
+            do {
+                _ = try await analyses.analysis(documentId: job.documentId, ownerId: job.ownerId, kind: kind, parameters: .init())
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("ingestion analysis failed", metadata: [
+                    "document_id": .string(job.documentId), "kind": .string(kind.rawValue), "error": "\(error)",
+                ])
+            }
+        }
+    }
+
+    /// The analyses every document gets at ingestion.
+    static let analysisKinds: [AnalysisKind] = [.summary, .keyIdeas]
+}

@@ -1,0 +1,175 @@
+import Extraction
+import Foundation
+import Logging
+import ServiceLifecycle
+import Storage
+import Synchronization
+
+/// Runs persisted ingestion jobs: a `Service` of every process that does AI work (`serve`, `ai`,
+/// `api` without a separate AI service). Up to `slots` jobs run at once; jobs are claimed from the
+/// shared `JobRepository` under a lease renewed every `heartbeat`, so another process takes over
+/// a job whose worker died, and a deleted document's job stops within one heartbeat even when
+/// another process deleted it. Nothing is held in memory that a crash could lose.
+final class IngestionWorker: Service, Sendable {
+    struct Settings: Sendable {
+        /// Jobs run at once (`DOCUTHINKER_INGEST_WORKERS`, default 2).
+        var slots = 2
+        /// How long a claimed job stays this worker's without a renewal (`DOCUTHINKER_JOB_LEASE_SECONDS`, default 10).
+        var lease: Duration = .seconds(10)
+        var heartbeat: Duration = .milliseconds(500)
+        /// How often the queue is read when nobody wakes the worker (other processes' uploads).
+        var poll: Duration = .seconds(1)
+        /// Work on one job before it is handed back when other owners wait.
+        var slice: Duration = .seconds(2)
+        /// Failures (not counting stops) before a job and its document are marked failed.
+        var maxAttempts = 3
+    }
+
+    let id = "worker-" + UUID().uuidString.lowercased().prefix(12)
+    private let jobs: any JobRepository
+    private let documents: any DocumentRepository
+    private let pipeline: IngestionPipeline
+    private let settings: Settings
+    private let logger: Logger
+    /// Running jobs by document id.
+    private let running = Mutex<[String: JobControl]>([:])
+    private let woken = Atomic<Bool>(true)
+    private let stopping = Atomic<Bool>(false)
+
+    init(jobs: any JobRepository, documents: any DocumentRepository, pipeline: IngestionPipeline, settings: Settings, logger: Logger) {
+        self.jobs = jobs
+        self.documents = documents
+        self.pipeline = pipeline
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Looks at the queue now instead of at the next poll (a job was just stored).
+    func wake() { woken.store(true, ordering: .sequentiallyConsistent) }
+
+    /// Stops the document's running job at once (its document was deleted).
+    func cancel(documentId: String) {
+        running.withLock { $0[documentId] }?.stop(.deleted)
+    }
+
+    /// Whether a job of this document runs here now.
+    func isRunning(documentId: String) -> Bool { running.withLock { $0[documentId] != nil } }
+
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                var nextPoll = ContinuousClock.now
+                while !stopping.load(ordering: .sequentiallyConsistent), !Task.isCancelled {
+                    let busy = running.withLock { $0.count }
+                    if busy < settings.slots, woken.exchange(false, ordering: .sequentiallyConsistent) || ContinuousClock.now >= nextPoll {
+                        nextPoll = ContinuousClock.now + settings.poll
+                        if let job = await claim(documentId: nil) {
+                            let control = JobControl()
+                            running.withLock { $0[job.documentId] = control }
+                            group.addTask { await self.execute(job, control: control, stopBefore: nil) }
+                            woken.store(true, ordering: .sequentiallyConsistent)  // fill the other slots at once
+                            continue
+                        }
+                    }
+                    try? await Task.sleep(for: .milliseconds(50))
+                }
+                stopAll()
+            }
+            await pipeline.executor.shutdown()
+        } onGracefulShutdown: {
+            self.stopping.store(true, ordering: .sequentiallyConsistent)
+            self.stopAll()
+        }
+    }
+
+    /// Runs one document's job in this task (for `docuthinker ingest`), up to `stopBefore`.
+    /// Returns the job's state afterwards.
+    func runJob(documentId: String, stopBefore: IngestStage?) async throws -> JobRecord? {
+        guard let job = await claim(documentId: documentId) else { return try await jobs.job(documentId: documentId) }
+        let control = JobControl()
+        running.withLock { $0[documentId] = control }
+        await execute(job, control: control, stopBefore: stopBefore)
+        return try await jobs.job(documentId: documentId)
+    }
+
+    private func stopAll() {
+        for control in running.withLock({ Array($0.values) }) { control.stop(.shutdown) }
+    }
+
+    private func claim(documentId: String?) async -> JobRecord? {
+        do {
+            let now = Date.now
+            return try await jobs.claimJob(worker: id, leaseUntil: now + settings.lease.seconds, now: now, documentId: documentId)
+        } catch {
+            logger.warning("claiming a job failed", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Runs the job with a lease heartbeat, then settles its row by how it ended.
+    private func execute(_ job: JobRecord, control: JobControl, stopBefore: IngestStage?) async {
+        let heartbeat = Task {
+            while !control.isStopped {
+                try? await Task.sleep(for: settings.heartbeat)
+                if control.isStopped || Task.isCancelled { break }
+                do {
+                    if try await !jobs.renewLease(jobId: job.id, worker: id, until: .now + settings.lease.seconds) {
+                        control.stop(.leaseLost)
+                    }
+                } catch {
+                    logger.warning("lease renewal failed", metadata: ["job_id": .string(job.id), "error": "\(error)"])
+                }
+            }
+        }
+        let outcome: Result<IngestionPipeline.Outcome, any Error>
+        do {
+            outcome = .success(try await pipeline.run(job, worker: id, control: control, slice: settings.slice, stopBefore: stopBefore))
+        } catch {
+            outcome = .failure(error)
+        }
+        heartbeat.cancel()
+        // Settled in a task of its own: a cancelled worker must still hand its job back.
+        await Task { await settle(job, outcome: outcome, control: control) }.value
+        running.withLock { $0[job.documentId] = nil }
+        wake()
+    }
+
+    private func settle(_ job: JobRecord, outcome: Result<IngestionPipeline.Outcome, any Error>, control: JobControl) async {
+        let metadata: Logger.Metadata = ["job_id": .string(job.id), "document_id": .string(job.documentId)]
+        do {
+            switch outcome {
+            case .success(.finished):
+                try await jobs.finishJob(jobId: job.id, worker: id, state: .succeeded, error: nil, at: .now)
+                logger.info("ingestion finished", metadata: metadata)
+            case .success(.yielded), .success(.paused):
+                try await jobs.releaseJob(jobId: job.id, worker: id, error: nil, at: .now)
+            case .failure(let error as JobStopped):
+                if error.reason == .shutdown {
+                    try await jobs.releaseJob(jobId: job.id, worker: id, error: nil, at: .now)
+                    logger.info("ingestion paused for shutdown", metadata: metadata)
+                } else {
+                    logger.info("ingestion stopped", metadata: metadata.merging(["reason": "\(error.reason)"]) { $1 })
+                }
+            case .failure(let error as ExtractionError):
+                try await fail(job, code: error.code.rawValue, message: error.message)
+            case .failure(let error):
+                if control.reason == .shutdown {
+                    try await jobs.releaseJob(jobId: job.id, worker: id, error: nil, at: .now)
+                } else if job.attempts + 1 < settings.maxAttempts {
+                    logger.warning("ingestion failed, will retry", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+                    try await jobs.releaseJob(jobId: job.id, worker: id, error: ("processing_failed", "\(error)"), at: .now)
+                } else {
+                    try await fail(job, code: "processing_failed", message: "The document could not be processed: \(error)")
+                }
+            }
+        } catch {
+            logger.error("could not record a job's outcome", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+        }
+    }
+
+    private func fail(_ job: JobRecord, code: String, message: String) async throws {
+        logger.info("ingestion failed", metadata: ["document_id": .string(job.documentId), "code": .string(code)])
+        try await documents.setDocumentStatus(id: job.documentId, .failed, error: (code, message), at: .now)
+        try await jobs.finishJob(jobId: job.id, worker: id, state: .failed, error: (code, message), at: .now)
+    }
+}

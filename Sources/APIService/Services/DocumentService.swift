@@ -1,0 +1,134 @@
+import DocuThinkerCore
+import HTTPTypes
+import Extraction
+import Foundation
+import Logging
+import NIOPosix
+import ServerSupport
+import Storage
+import SystemPackage
+import _NIOFileSystem
+
+/// Documents as every edge (REST, the legacy routes, MCP, `docuthinker ingest`) handles them:
+/// accepting an upload, reading one with its job, deleting. Uploads are stored and answered at
+/// once; the ingestion job does the rest.
+struct DocumentService: Sendable {
+    let documents: any DocumentRepository & JobRepository
+    let objects: any ObjectStore
+    /// Used only for the quick inspection of an upload (format, PDF open, DOCX container).
+    let extractor: DocumentExtractor
+    let backend: any AIBackend
+
+    /// A stored document and its job.
+    struct Accepted: Sendable {
+        var record: DocumentRecord
+        var job: JobRecord
+    }
+
+    /// Inspects the staged file (refusing what is plainly unreadable with a typed `ExtractionError`),
+    /// moves it into the object store and stores the document as `processing` with its job, then
+    /// wakes the workers. On any failure nothing is left behind, the staged file included.
+    func accept(_ upload: ReceivedUpload, owner: String, logger: Logger) async throws -> Accepted {
+        let inspection: DocumentExtractor.Inspection
+        do {
+            let extractor = extractor
+            inspection = try await NIOThreadPool.singleton.runIfActive {
+                try extractor.inspect(try Data(contentsOf: URL(fileURLWithPath: upload.path), options: .alwaysMapped))
+            }
+        } catch {
+            _ = try? await FileSystem.shared.removeItem(at: FilePath(upload.path))
+            throw error
+        }
+        let id = UUID().uuidString.lowercased()
+        let now = Date.now
+        let explicitTitle = [upload.title, inspection.title].contains { !($0 ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        let record = DocumentRecord(
+            id: id, ownerId: owner, title: Self.title(upload: upload, metadataTitle: inspection.title),
+            filename: upload.filename, format: inspection.format.rawValue, status: .processing,
+            pageCount: inspection.pageCount ?? 0, sizeBytes: upload.size, sha256: "", characters: 0, author: inspection.author,
+            qualityJSON: "", objectKey: "\(owner)/\(id)", createdAt: now, updatedAt: now)
+        let job = JobRecord(id: UUID().uuidString.lowercased(), documentId: id, ownerId: owner, createdAt: now, updatedAt: now)
+        do {
+            try await objects.put(key: record.objectKey, movingFileAt: upload.path)
+        } catch {
+            _ = try? await FileSystem.shared.removeItem(at: FilePath(upload.path))
+            throw error
+        }
+        do {
+            try await documents.insertPendingDocument(record, explicitTitle: explicitTitle, job: job)
+        } catch {
+            try? await objects.delete(key: record.objectKey)
+            throw error
+        }
+        logger.info("document accepted", metadata: [
+            "document_id": .string(id), "format": .string(record.format), "bytes": .stringConvertible(upload.size),
+        ])
+        // The job is persisted: when the AI side cannot be reached now, its workers find it later.
+        try? await backend.wakeIngestion()
+        return Accepted(record: record, job: job)
+    }
+
+    /// The caller's document, or a 404.
+    func document(id: String, owner: String) async throws -> DocumentRecord {
+        guard let record = try await documents.document(id: id, ownerId: owner) else { throw Self.notFound }
+        return record
+    }
+
+    /// Waits until the document is `ready` or `failed` (for routes whose answer needs the result,
+    /// like the legacy `/upload`); throws `document_processing` after `timeout`.
+    func waitUntilProcessed(id: String, owner: String, timeout: Duration) async throws -> DocumentRecord {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let record = try await document(id: id, owner: owner)
+            if record.status != .processing { return record }
+            guard ContinuousClock.now < deadline else { throw Self.stillProcessing }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// Deletes the document with everything derived from it — rows, chunks, keyword entries,
+    /// vectors, cached analyses, its job — in one transaction, stops work running on it, then
+    /// deletes the file. False when it is not the caller's.
+    func delete(id: String, owner: String) async throws -> Bool {
+        guard let record = try await documents.deleteDocument(id: id, ownerId: owner) else { return false }
+        await removed([record])
+        return true
+    }
+
+    /// Deletes all of the caller's documents; returns how many.
+    func deleteAll(owner: String) async throws -> Int {
+        let records = try await documents.deleteAllDocuments(ownerId: owner)
+        await removed(records)
+        return records.count
+    }
+
+    private func removed(_ records: [DocumentRecord]) async {
+        for record in records {
+            try? await backend.documentDeleted(documentId: record.id)
+            try? await objects.delete(key: record.objectKey)
+        }
+    }
+
+    static let notFound = APIError.notFound("No such document.")
+
+    /// Why a document that exists has no text yet: still processing (409), or failed (422 with its cause).
+    static func contentUnavailable(_ record: DocumentRecord) -> APIError {
+        guard record.status == .failed else { return stillProcessing }
+        return APIError(.unprocessableContent, code: record.error ?? "processing_failed",
+                        message: record.errorMessage ?? "This document could not be processed.")
+    }
+    static let stillProcessing = APIError(
+        .conflict, code: "document_processing", message: "The document is still being processed; try again when its status is ready.")
+
+    static func title(upload: ReceivedUpload, metadataTitle: String?) -> String {
+        let candidates = [upload.title, metadataTitle, upload.filename.map { name in
+            let base = (name as NSString).deletingPathExtension
+            return base.isEmpty ? name : base
+        }]
+        for candidate in candidates {
+            let trimmed = (candidate ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            if !trimmed.isEmpty { return String(trimmed.prefix(300)) }
+        }
+        return "Untitled document"
+    }
+}

@@ -1,0 +1,76 @@
+import Configuration
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Ingestion jobs through the in-process app: failures reported on the document, fairness
+/// between users, and documents whose text is not there yet.
+@Suite("Ingestion jobs")
+struct IngestionJobTests {
+    @Test func aFileThatFailsDuringProcessingIsMarkedFailedWithItsCause() async throws {
+        try await TestApp().test { client in
+            let session = try await client.register("ada@example.com")
+            // Its declared sizes are small (it passes the quick inspection); inflating it finds the part cut short.
+            let response = try await client.uploadFixture("lying-bomb.docx", session: session, waitUntilProcessed: false)
+            #expect(response.status == .created)
+            let id = try #require(try JSON.object(response)["id"] as? String)
+            let document = try await client.waitForDocument(id, session: session)
+            #expect(document["status"] as? String == "failed")
+            #expect(document["error"] as? String == "unreadable", "cut short at its forged size")
+            #expect((document["errorMessage"] as? String)?.isEmpty == false)
+            #expect((document["job"] as? [String: Any])?["state"] as? String == "failed")
+            try await client.execute(uri: "/v1/documents/\(id)/text", method: .get, headers: session.auth) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(JSON.errorCode(response) == "unreadable")
+            }
+            // A failed document can be deleted like any other.
+            try await client.execute(uri: "/v1/documents/\(id)", method: .delete, headers: session.auth) { response in
+                #expect(response.status == .noContent)
+            }
+        }
+    }
+
+    @Test func aDocumentStillProcessingSaysSoInsteadOfNotFound() async throws {
+        // One worker, busy with a large PDF: the second upload waits in the queue.
+        let app = try TestApp(overrides: ["docuthinker.ingest.workers": .init(.int(1), isSecret: false)])
+        try await app.test { client in
+            let session = try await client.register("ada@example.com")
+            _ = try await client.upload(PDFMaker.make(pages: 300) { PDFMaker.prose(page: $0) }, filename: "big.pdf", session: session,
+                                        waitUntilProcessed: false)
+            let id = try #require(try JSON.object(try await client.uploadFixture("sample.md", session: session, waitUntilProcessed: false))["id"] as? String)
+            try await client.execute(uri: "/v1/documents/\(id)/text", method: .get, headers: session.auth) { response in
+                #expect(response.status == .conflict)
+                #expect(JSON.errorCode(response) == "document_processing")
+            }
+            try await client.execute(uri: "/v1/documents/\(id)/analyses/summary", method: .get, headers: session.auth) { response in
+                #expect(response.status == .conflict)
+                #expect(JSON.errorCode(response) == "document_processing")
+            }
+            #expect(try await client.waitForDocument(id, session: session)["status"] as? String == "ready")
+        }
+    }
+
+    @Test func oneUsersHugeUploadDoesNotStarveAnotherUser() async throws {
+        let app = try TestApp(overrides: ["docuthinker.ingest.workers": .init(.int(1), isSecret: false)])
+        try await app.test { client in
+            let ada = try await client.register("ada@example.com")
+            let bob = try await client.register("bob@example.com")
+            let big = try #require(try JSON.object(try await client.upload(
+                PDFMaker.make(pages: 600) { PDFMaker.prose(page: $0, sentences: 2) }, filename: "big.pdf", session: ada, waitUntilProcessed: false))["id"] as? String)
+            // Bob uploads once Ada's job is embedding (the long stage), with the only worker busy.
+            for _ in 0..<600 {
+                let job = try await client.execute(uri: "/v1/documents/\(big)", method: .get, headers: ada.auth) { try JSON.object($0)["job"] as? [String: Any] }
+                if job?["stage"] as? String == "embeddings" { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let small = try #require(try JSON.object(try await client.uploadFixture("sample.pdf", session: bob, waitUntilProcessed: false))["id"] as? String)
+            let bobs = try await client.waitForDocument(small, session: bob)
+            #expect(bobs["status"] as? String == "ready")
+            let adas = try await client.execute(uri: "/v1/documents/\(big)", method: .get, headers: ada.auth) { try JSON.object($0) }
+            #expect(adas["status"] as? String == "processing", "Bob's small document was served between Ada's slices")
+            #expect(try await client.waitForDocument(big, session: ada)["status"] as? String == "ready")
+        }
+    }
+}
