@@ -38,27 +38,40 @@ struct SearchController: Sendable {
     @Sendable func handle(_ request: Request, context: AppRequestContext) async throws -> Response {
         let owner = try context.requireUser()
         let query = request.uri.queryParameters
-        // Form-style queries encode spaces as '+'.
-        guard let q = query.get("q")?.replacingOccurrences(of: "+", with: " ").trimmingCharacters(in: .whitespacesAndNewlines),
+        // Form-style queries encode spaces as '+': replaced before percent-decoding, so `C%2B%2B` stays `C++`.
+        guard let q = Self.formValue("q", in: request.uri.query)?.trimmingCharacters(in: .whitespacesAndNewlines),
               !q.isEmpty else {
             throw APIError.validation("The query parameter 'q' is required.", field: "q")
         }
-        guard q.count <= 1_000 else { throw APIError.validation("The query is longer than 1,000 characters.", field: "q") }
+        guard q.count <= SearchRules.maxQueryCharacters else {
+            throw APIError.validation("The query is longer than \(SearchRules.maxQueryCharacters) characters.", field: "q")
+        }
         let modeName = query.get("mode") ?? "hybrid"
         guard let mode = SearchMode(rawValue: modeName) else {
             throw APIError.validation("'mode' must be hybrid, keyword or semantic.", field: "mode")
         }
         let limit = try query.get("limit").map { raw -> Int in
-            guard let value = Int(raw), (1...100).contains(value) else {
-                throw APIError.validation("'limit' must be an integer in 1...100.", field: "limit")
+            guard let value = Int(raw), SearchRules.limits.contains(value) else {
+                throw APIError.validation("'limit' must be an integer in \(SearchRules.limits.lowerBound)...\(SearchRules.limits.upperBound).", field: "limit")
             }
             return value
-        } ?? 10
+        } ?? SearchRules.defaultLimit
         let documentIds = query.get("documents").map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
         let hits = try await backend.search(ownerId: owner, query: q, mode: mode, documentIds: documentIds, limit: limit)
         return try JSONIO.response(Body(query: q, mode: mode.rawValue, results: hits.map {
             Result(documentId: $0.documentId, chunkId: $0.chunkId, score: ($0.score * 10_000).rounded() / 10_000, text: $0.text,
                    page: $0.page, start: $0.start, end: $0.end)
         }))
+    }
+
+    /// The first value of `name` in a raw (still percent-encoded) query string, decoded as an HTML
+    /// form does: `+` is a space, `%2B` a plus.
+    static func formValue(_ name: String, in rawQuery: String?) -> String? {
+        for pair in (rawQuery ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, parts[0] == name else { continue }
+            return String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        }
+        return nil
     }
 }

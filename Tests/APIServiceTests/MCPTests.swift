@@ -82,6 +82,22 @@ struct MCPTests {
                                                          texts: [library.adaDocument: text])
         }
         #expect(try await call(ada, "search", [:]).isError, "missing arguments are tool errors, not crashes")
+        // Arguments are checked against each tool's own schema before it runs.
+        let violations: [(String, [String: Value], String)] = [
+            ("search", ["query": "water", "limit": "ten"], "'limit' must be an integer"),
+            ("search", ["query": "water", "limit": -5], "'limit' must be an integer from 1 to 100"),
+            ("search", ["query": 42], "'query' must be a string"),
+            ("search", ["query": "water", "mode": "fuzzy"], "'mode' must be one of"),
+            ("search", ["query": "water", "bogus": true], "'bogus' is not a parameter"),
+            ("search", ["query": "water", "document_ids": [1, 2]], "'document_ids[]' must be a string"),
+            ("get_document_text", ["document_id": .string(library.adaDocument), "start": -10], "'start' must be an integer"),
+            ("list_documents", ["limit": 201], "'limit' must be an integer from 1 to 200"),
+        ]
+        for (tool, arguments, message) in violations {
+            let result = try await call(ada, tool, arguments)
+            #expect(result.isError && result.text.contains(message), "\(tool) \(arguments): \(result.text)")
+        }
+        #expect(try await call(ada, "search", ["query": "water", "limit": 100]).isError == false, "the REST limit is MCP's too")
 
         let resources = try await ada.listResources().resources
         #expect(resources.map(\.uri) == ["docuthinker://documents/\(library.adaDocument)"])
@@ -110,6 +126,29 @@ struct MCPTests {
             }
             let ada = try await connect(library.adaKey), bob = try await connect(library.bobKey)
             try await Self.checkTools(ada: ada, bob: bob, library: library)
+
+            // A long document is read in parts, each naming the next one.
+            let e2e = RouterE2EClient(client: client)
+            let token = try #require(try await e2e.send(.post, "/v1/auth/login", json: [
+                "email": "ada@example.com", "password": "correct horse battery"]).object["accessToken"] as? String)
+            let long = (0..<6_000).map { "Line \($0) of a long report about rivers, filters and rain." }.joined(separator: "\n")
+            let form = Multipart.upload(Data(long.utf8), filename: "long.txt")
+            let uploaded = try await e2e.send(.post, "/v1/documents", headers: [.authorization: "Bearer \(token)", .contentType: form.contentType],
+                                              body: form.body)
+            let longID = try #require(try uploaded.object["id"] as? String)
+            try await e2e.waitUntilIndexed(longID, token: token)
+            let stored = try #require(try await e2e.send(.get, "/v1/documents/\(longID)/text", token: token).object["text"] as? String)
+            #expect(stored.unicodeScalars.count > 300_000)
+            var uri = "docuthinker://documents/\(longID)", joined = "", parts = 0
+            while parts < 10 {
+                let contents = try await ada.readResource(uri: uri)
+                joined += contents.first?.text ?? ""
+                parts += 1
+                guard contents.count == 2, let next = contents.last?.uri else { break }
+                #expect((contents.first?.text?.unicodeScalars.count ?? 0) == 100_000)
+                uri = next
+            }
+            #expect(parts == 4 && joined == stored, "\(parts) parts")
 
             // Without a valid key the endpoint answers 401 before MCP sees the request.
             let anonymous = try await client.executeRequest(uri: "/mcp", method: .post, headers: [.contentType: "application/json"],

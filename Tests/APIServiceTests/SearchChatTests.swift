@@ -1,3 +1,4 @@
+@testable import APIService
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -17,6 +18,12 @@ struct SearchChatTests {
             try await Task.sleep(for: .milliseconds(100))
         }
         Issue.record("indexing did not finish")
+    }
+
+    @Test func aPlusInTheQueryIsASpaceAndAnEncodedPlusStaysAPlus() {
+        #expect(SearchController.formValue("q", in: "q=water+filters&mode=keyword") == "water filters")
+        #expect(SearchController.formValue("q", in: "mode=keyword&q=C%2B%2B") == "C++")
+        #expect(SearchController.formValue("q", in: "qq=x&mode=hybrid") == nil)
     }
 
     private func upload(_ client: any TestClientProtocol, _ file: String, _ session: Session) async throws -> String {

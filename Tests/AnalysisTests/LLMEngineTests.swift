@@ -56,7 +56,7 @@ struct LLMEngineTests {
             #expect(result.notes.contains { $0.contains("1 cited source number(s) did not exist") })
             #expect(result.usage == AnalysisUsage(provider: "openai", model: "local-test", inputTokens: 100, outputTokens: 20))
             let prompt = await script.prompts.first ?? ""
-            #expect(prompt.contains("[S1] Riverton Water Report") || prompt.contains("[S1]"))
+            #expect(prompt.contains("[S1] \(document.sentences[0].text)"), "sources are numbered in the prompt")
         }
     }
 

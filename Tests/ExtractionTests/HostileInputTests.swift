@@ -64,8 +64,11 @@ struct HostileInputTests {
         }
     }
 
+    /// Garbage with a known seed: printed, and taken from `DOCUTHINKER_FUZZ_SEED` to replay a failure.
     @Test func randomBytesNeverCrash() {
-        var generator = SystemRandomNumberGenerator()
+        let seed = ProcessInfo.processInfo.environment["DOCUTHINKER_FUZZ_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 0...UInt64.max)
+        print("randomBytesNeverCrash seed: \(seed) (replay with DOCUTHINKER_FUZZ_SEED=\(seed))")
+        var generator = SeededGenerator(seed: seed)
         for length in [1, 7, 100, 5_000] {
             for prefix in [Data(), Data("%PDF-1.4\n".utf8), Data([0x50, 0x4B, 0x03, 0x04]), Data("<html>".utf8)] {
                 let noise = Data((0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) })
@@ -78,5 +81,18 @@ struct HostileInputTests {
                 }
             }
         }
+    }
+}
+
+/// SplitMix64: a small, fast, seedable generator for reproducible test noise.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

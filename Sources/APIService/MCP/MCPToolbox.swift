@@ -34,7 +34,8 @@ struct MCPToolbox: Sendable {
                  inputSchema: schema([
                     "query": .object(["type": "string"]),
                     "mode": .object(["type": "string", "enum": ["hybrid", "keyword", "semantic"]]),
-                    "limit": .object(["type": "integer", "minimum": 1, "maximum": 50]),
+                    "limit": .object(["type": "integer", "minimum": .int(SearchRules.limits.lowerBound),
+                                      "maximum": .int(SearchRules.limits.upperBound)]),
                     "document_ids": .object(["type": "array", "items": .object(["type": "string"])]),
                  ], required: ["query"]), annotations: readOnly),
             Tool(name: "ask", description: "Answer a question from the user's documents, with citations (document, page, code-point offsets, quote).",
@@ -56,9 +57,12 @@ struct MCPToolbox: Sendable {
         ]
     }
 
-    /// Runs one tool for `ownerId`. Failures the model can act on come back as `isError` results.
+    /// Runs one tool for `ownerId` on arguments its schema allows. Failures the model can act on
+    /// (bad arguments, an unknown document) come back as `isError` results.
     func call(_ name: String, arguments: [String: Value], ownerId: String) async -> CallTool.Result {
         do {
+            guard let tool = tools.first(where: { $0.name == name }) else { throw ToolError(message: "Unknown tool '\(name)'.") }
+            try ToolArgumentValidator.validate(arguments, against: tool.inputSchema)
             let value: any Encodable & Sendable = switch name {
             case "list_documents": try await listDocuments(arguments, ownerId: ownerId)
             case "search": try await search(arguments, ownerId: ownerId)
@@ -90,12 +94,33 @@ struct MCPToolbox: Sendable {
         }
     }
 
+    /// Code points per `resources/read` answer; a longer document is read in parts
+    /// (`docuthinker://documents/{id}?start=N`), each answer naming the next part's URI.
+    static let resourcePage = 100_000
+
     func read(uri: String, ownerId: String) async throws -> [Resource.Content] {
-        guard uri.hasPrefix(Self.resourceScheme),
-              let content = try await documents.content(documentId: String(uri.dropFirst(Self.resourceScheme.count)), ownerId: ownerId) else {
+        guard uri.hasPrefix(Self.resourceScheme) else { throw MCPError.invalidParams("No such document: \(uri)") }
+        let rest = uri.dropFirst(Self.resourceScheme.count)
+        let parts = rest.split(separator: "?", maxSplits: 1)
+        let id = String(parts.first ?? "")
+        var start = 0
+        if parts.count == 2 {
+            guard parts[1].hasPrefix("start="), let value = Int(parts[1].dropFirst(6)), value >= 0 else {
+                throw MCPError.invalidParams("A document resource takes only '?start=N' (N ≥ 0): \(uri)")
+            }
+            start = value
+        }
+        guard let content = try await documents.content(documentId: id, ownerId: ownerId) else {
             throw MCPError.invalidParams("No such document: \(uri)")
         }
-        return [.text(content.text, uri: uri, mimeType: "text/plain")]
+        let scalars = ScalarText(content.text)
+        let from = min(start, scalars.count), to = min(scalars.count, from + Self.resourcePage)
+        var contents: [Resource.Content] = [.text(scalars.slice(from, to), uri: uri, mimeType: "text/plain")]
+        if to < scalars.count {
+            let next = Self.resourceScheme + id + "?start=\(to)"
+            contents.append(.text("[Code points \(from)–\(to) of \(scalars.count). The next part is \(next)]", uri: next, mimeType: "text/plain"))
+        }
+        return contents
     }
 
     // MARK: - Tools
@@ -114,7 +139,7 @@ struct MCPToolbox: Sendable {
     struct SearchResults: Codable, Sendable { var results: [ChunkHit] }
 
     private func listDocuments(_ arguments: [String: Value], ownerId: String) async throws -> DocumentList {
-        let limit = max(1, min(200, arguments["limit"]?.intValue ?? 50))
+        let limit = Self.integer(arguments["limit"]) ?? 50
         return DocumentList(documents: try await documents.documents(ownerId: ownerId, limit: limit, offset: 0).items.map {
             DocumentSummary(id: $0.id, title: $0.title, format: $0.format, pages: $0.pageCount, characters: $0.characters, createdAt: $0.createdAt)
         })
@@ -125,7 +150,7 @@ struct MCPToolbox: Sendable {
         guard let mode = SearchMode(rawValue: arguments["mode"]?.stringValue ?? "hybrid") else {
             throw ToolError(message: "'mode' must be hybrid, keyword or semantic.")
         }
-        let limit = max(1, min(50, arguments["limit"]?.intValue ?? 10))
+        let limit = Self.integer(arguments["limit"]) ?? SearchRules.defaultLimit
         return SearchResults(results: try await backend.search(ownerId: ownerId, query: query, mode: mode,
                                                                documentIds: Self.documentIds(arguments), limit: limit))
     }
@@ -167,17 +192,28 @@ struct MCPToolbox: Sendable {
             throw ToolError(message: "No such document: \(id).")
         }
         let scalars = ScalarText(content.text)
-        let start = max(0, min(scalars.count, arguments["start"]?.intValue ?? 0))
-        let end = min(scalars.count, start + max(1, min(200_000, arguments["max_characters"]?.intValue ?? 50_000)))
+        let start = min(scalars.count, Self.integer(arguments["start"]) ?? 0)
+        let end = min(scalars.count, start + (Self.integer(arguments["max_characters"]) ?? 50_000))
         return TextResult(documentId: id, start: start, end: end, totalCharacters: scalars.count, text: scalars.slice(start, end),
                           pages: content.pages.filter { $0.end > start && $0.start < end })
+    }
+
+    /// An integer argument (already checked against the schema; JSON may carry it as `3.0`).
+    private static func integer(_ value: Value?) -> Int? {
+        switch value {
+        case .int(let int)?: int
+        case .double(let double)?: Int(exactly: double)
+        default: nil
+        }
     }
 
     private static func string(_ arguments: [String: Value], _ name: String) throws -> String {
         guard let value = arguments[name]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
             throw ToolError(message: "'\(name)' is required.")
         }
-        guard value.count <= 4_000 else { throw ToolError(message: "'\(name)' is longer than 4,000 characters.") }
+        guard value.count <= SearchRules.maxQueryCharacters else {
+            throw ToolError(message: "'\(name)' is longer than \(SearchRules.maxQueryCharacters) characters.")
+        }
         return value
     }
 
