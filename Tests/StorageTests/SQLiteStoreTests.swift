@@ -34,6 +34,19 @@ struct SQLiteStoreTests {
         text: "Page one.\n\nPage two.", pages: [PageRange(number: 1, start: 0, end: 9), PageRange(number: 2, start: 11, end: 20)],
         blocks: [TextBlock(kind: .paragraph, level: nil, page: 1, start: 0, end: 9)])
 
+    /// Every process may start at once (`api` and `ai` on one data directory): eight openers
+    /// migrating together all succeed, and each migration is applied once.
+    @Test func concurrentOpenersMigrateOnce() async throws {
+        let path = directory + "/race.sqlite"
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 {
+                group.addTask { try SQLiteStore(path: path).migrate() }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try SQLiteStore(path: path).appliedMigrations() == SQLiteStore.knownMigrations)
+    }
+
     @Test func migrationsAndWAL() throws {
         let store = try SQLiteStore(path: directory + "/db.sqlite")
         #expect(try store.appliedMigrations().isEmpty, "opening never migrates")
@@ -43,65 +56,6 @@ struct SQLiteStoreTests {
         try store.migrate()
         #expect(try store.appliedMigrations() == SQLiteStore.knownMigrations)
         #expect(try store.journalMode() == "wal")
-    }
-
-    @Test func usersAreUniqueByEmailIgnoringCase() async throws {
-        let store = try Self.open(directory + "/db.sqlite")
-        let ada = user("ada@example.com")
-        try await store.createUser(ada)
-        await #expect(throws: StorageError(.conflict, "An account with this email already exists.")) {
-            try await store.createUser(user("ADA@example.com"))
-        }
-        #expect(try await store.user(email: "Ada@Example.com")?.id == ada.id)
-        #expect(try await store.user(id: "missing") == nil)
-    }
-
-    @Test func refreshTokensRevokeOnce() async throws {
-        let store = try Self.open(directory + "/db.sqlite")
-        let ada = user("ada@example.com")
-        try await store.createUser(ada)
-        let token = RefreshTokenRecord(id: "t1", userId: ada.id, tokenHash: "h1", expiresAt: .now.addingTimeInterval(60), createdAt: .now)
-        try await store.saveRefreshToken(token)
-        #expect(try await store.refreshToken(hash: "h1")?.revokedAt == nil)
-        #expect(try await store.revokeRefreshToken(id: "t1", at: .now))
-        #expect(try await store.revokeRefreshToken(id: "t1", at: .now) == false)
-        #expect(try await store.refreshToken(hash: "h1")?.revokedAt != nil)
-    }
-
-    @Test func documentsAreScopedOrderedPagedAndCascaded() async throws {
-        let store = try Self.open(directory + "/db.sqlite")
-        let ada = user("ada@example.com"), bob = user("bob@example.com")
-        try await store.createUser(ada)
-        try await store.createUser(bob)
-        let base = Date(timeIntervalSince1970: 1_700_000_000)
-        var ids: [String] = []
-        for i in 0..<5 {
-            let record = document(owner: ada.id, title: "doc\(i)", at: base.addingTimeInterval(Double(i)))
-            ids.append(record.id)
-            try await store.insertDocument(record, content: content, chunks: [
-                ChunkRecord(ordinal: 0, page: 1, pageEnd: 2, start: 0, end: 20, wordCount: 4, text: content.text),
-            ])
-        }
-        let first = try await store.documents(ownerId: ada.id, limit: 2, offset: 0)
-        #expect(first.total == 5)
-        #expect(first.items.map(\.title) == ["doc4", "doc3"])
-        #expect(try await store.documents(ownerId: ada.id, limit: 2, offset: 4).items.map(\.title) == ["doc0"])
-        #expect(try await store.documents(ownerId: bob.id, limit: 10, offset: 0).total == 0)
-        #expect(try await store.document(id: ids[0], ownerId: bob.id) == nil)
-        #expect(try await store.content(documentId: ids[0], ownerId: bob.id) == nil)
-        #expect(try await store.chunks(documentId: ids[0], ownerId: bob.id).isEmpty)
-        #expect(try await store.renameDocument(id: ids[0], ownerId: bob.id, title: "x", at: .now) == nil)
-        #expect(try await store.deleteDocument(id: ids[0], ownerId: bob.id) == nil)
-
-        #expect(try await store.content(documentId: ids[0], ownerId: ada.id) == content)
-        #expect(try await store.chunks(documentId: ids[0], ownerId: ada.id).first?.text == content.text)
-        #expect(try await store.renameDocument(id: ids[0], ownerId: ada.id, title: "Renamed", at: .now)?.title == "Renamed")
-        #expect(try await store.deleteDocument(id: ids[0], ownerId: ada.id)?.id == ids[0])
-        #expect(try await store.content(documentId: ids[0], ownerId: ada.id) == nil)
-        #expect(try await store.chunkCount(documentId: ids[0]) == 0)
-        #expect(try await store.documentExists(id: ids[0]) == false)
-        #expect(try await store.deleteAllDocuments(ownerId: ada.id).count == 4)
-        #expect(try await store.documents(ownerId: ada.id, limit: 10, offset: 0).total == 0)
     }
 
     @Test func dataSurvivesReopening() async throws {
@@ -115,34 +69,6 @@ struct SQLiteStoreTests {
         let reopened = try Self.open(path)
         #expect(try await reopened.user(email: "ada@example.com")?.id == ada.id)
         #expect(try await reopened.documents(ownerId: ada.id, limit: 5, offset: 0).items.first?.title == "kept")
-    }
-
-    @Test func fileObjectStoreRoundTrip() async throws {
-        let objects = try FileObjectStore(root: directory + "/objects")
-        let temp = directory + "/upload.bin"
-        try Data("original bytes".utf8).write(to: URL(fileURLWithPath: temp))
-        try await objects.put(key: "user/doc", movingFileAt: temp)
-        #expect(!FileManager.default.fileExists(atPath: temp))
-        #expect(try await objects.read(key: "user/doc", maxBytes: 100) == Data("original bytes".utf8))
-        try await objects.delete(key: "user/doc")
-        #expect(!FileManager.default.fileExists(atPath: objects.localPath(for: "user/doc")!))
-        try await objects.delete(key: "user/doc")
-    }
-
-    @Test func apiKeysAreScopedToTheirUserAndRevocable() async throws {
-        let store = try Self.open(directory + "/db.sqlite")
-        let ada = user("ada@example.com"), bob = user("bob@example.com")
-        try await store.createUser(ada)
-        try await store.createUser(bob)
-        let key = APIKeyRecord(id: "k1", userId: ada.id, name: "cli", prefix: "dtk_abc", keyHash: "hash-1", createdAt: .now)
-        try await store.createAPIKey(key)
-        #expect(try await store.activeAPIKey(hash: "hash-1")?.userId == ada.id)
-        #expect(try await store.apiKeys(userId: bob.id).isEmpty)
-        #expect(try await store.revokeAPIKey(id: "k1", userId: bob.id, at: .now) == false, "not Bob's to revoke")
-        #expect(try await store.revokeAPIKey(id: "k1", userId: ada.id, at: .now))
-        #expect(try await store.revokeAPIKey(id: "k1", userId: ada.id, at: .now) == false, "already revoked")
-        #expect(try await store.activeAPIKey(hash: "hash-1") == nil)
-        #expect(try await store.apiKeys(userId: ada.id).first?.revokedAt != nil)
     }
 
     /// Two processes (two pools on one file): vectors saved or documents deleted by one change the

@@ -1,0 +1,125 @@
+import Foundation
+import Storage
+import Testing
+
+/// Users, refresh tokens, password resets, API keys, analyses, chats, usage and objects.
+@Suite("Conformance: accounts, analyses, chats, usage, objects")
+struct AccountStoresConformance {
+    @Test(arguments: StoreEngine.all)
+    func usersAreUniqueByEmailIgnoringCase(engine: StoreEngine) async throws {
+        let store = try await engine.make().database
+        let ada = Make.user("ada@example.com")
+        try await store.createUser(ada)
+        await #expect(throws: StorageError(.conflict, "An account with this email already exists.")) {
+            try await store.createUser(Make.user("ADA@example.com"))
+        }
+        #expect(try await store.user(email: "Ada@Example.com")?.id == ada.id)
+        #expect(try await store.user(id: "missing") == nil)
+        #expect(try await store.updateProfile(userId: ada.id, theme: "dark", socialLinks: #"{"github":"ada"}"#)?.theme == "dark")
+        try await store.updatePassword(userId: ada.id, passwordHash: "$2b$04$other", at: .now)
+        #expect(try await store.user(id: ada.id)?.passwordHash == "$2b$04$other")
+    }
+
+    @Test(arguments: StoreEngine.all)
+    func refreshTokensAndResetLinksWorkOnce(engine: StoreEngine) async throws {
+        let store = try await engine.make().database
+        let ada = Make.user("ada@example.com")
+        try await store.createUser(ada)
+        let token = RefreshTokenRecord(id: "t1", userId: ada.id, tokenHash: "h1", expiresAt: .now.addingTimeInterval(60), createdAt: .now)
+        try await store.saveRefreshToken(token)
+        #expect(try await store.refreshToken(hash: "h1")?.revokedAt == nil)
+        #expect(try await store.revokeRefreshToken(id: "t1", at: .now))
+        #expect(try await store.revokeRefreshToken(id: "t1", at: .now) == false)
+        #expect(try await store.refreshToken(hash: "h1")?.revokedAt != nil)
+        try await store.savePasswordReset(PasswordResetRecord(id: "r1", userId: ada.id, tokenHash: "reset", expiresAt: .now + 3600, createdAt: .now))
+        #expect(try await store.consumePasswordReset(tokenHash: "reset", at: .now) == ada.id)
+        #expect(try await store.consumePasswordReset(tokenHash: "reset", at: .now) == nil, "once")
+        try await store.savePasswordReset(PasswordResetRecord(id: "r2", userId: ada.id, tokenHash: "old", expiresAt: .now - 1, createdAt: .now - 3600))
+        #expect(try await store.consumePasswordReset(tokenHash: "old", at: .now) == nil, "expired")
+    }
+
+    @Test(arguments: StoreEngine.all)
+    func apiKeysAreScopedToTheirUserAndRevocable(engine: StoreEngine) async throws {
+        let store = try await engine.make().database
+        let ada = Make.user("ada@example.com"), bob = Make.user("bob@example.com")
+        try await store.createUser(ada)
+        try await store.createUser(bob)
+        try await store.createAPIKey(APIKeyRecord(id: "k1", userId: ada.id, name: "cli", prefix: "dtk_abc", keyHash: "hash-1", createdAt: .now))
+        #expect(try await store.activeAPIKey(hash: "hash-1")?.userId == ada.id)
+        #expect(try await store.apiKeys(userId: bob.id).isEmpty)
+        #expect(try await store.revokeAPIKey(id: "k1", userId: bob.id, at: .now) == false, "not Bob's to revoke")
+        #expect(try await store.revokeAPIKey(id: "k1", userId: ada.id, at: .now))
+        #expect(try await store.revokeAPIKey(id: "k1", userId: ada.id, at: .now) == false, "already revoked")
+        #expect(try await store.activeAPIKey(hash: "hash-1") == nil)
+        #expect(try await store.apiKeys(userId: ada.id).first?.revokedAt != nil)
+    }
+
+    @Test(arguments: StoreEngine.all)
+    func analysesAreKeyedReplacedAndDeletedWithTheirDocument(engine: StoreEngine) async throws {
+        let store = try await engine.make().database
+        let (ada, document) = try await Make.library(store, email: "ada@example.com", chunkTexts: ["x"])
+        let key = AnalysisKey(documentId: document.id, kind: "summary", parameters: "s=3", engine: "offline", engineVersion: "1")
+        #expect(try await store.analysis(key) == nil)
+        try await store.saveAnalysis(key, json: #"{"a":1}"#, at: .now)
+        try await store.saveAnalysis(key, json: #"{"a":2}"#, at: .now)
+        var other = key
+        other.engineVersion = "2"
+        #expect(try await store.analysis(key)?.json == #"{"a":2}"#)
+        #expect(try await store.analysis(other) == nil, "another engine version is another result")
+        #expect(try await store.analysisCount(documentId: document.id) == 1)
+        _ = try await store.deleteDocument(id: document.id, ownerId: ada.id)
+        #expect(try await store.analysisCount(documentId: document.id) == 0)
+    }
+
+    @Test(arguments: StoreEngine.all)
+    func chatsAreScopedAndKeepTheirMessagesInOrder(engine: StoreEngine) async throws {
+        let store = try await engine.make().database
+        let ada = Make.user("ada@example.com"), bob = Make.user("bob@example.com")
+        try await store.createUser(ada)
+        try await store.createUser(bob)
+        let chat = ChatRecord(id: "c1", ownerId: ada.id, title: "Rivers", documentIds: ["d1"], createdAt: .now, updatedAt: .now)
+        try await store.createChat(chat)
+        #expect(try await store.chat(id: "c1", ownerId: bob.id) == nil)
+        #expect(try await store.chat(id: "c1", ownerId: ada.id)?.documentIds == ["d1"])
+        for (index, role) in ["user", "assistant", "user"].enumerated() {
+            try await store.appendMessage(ChatMessageRecord(chatId: "c1", role: role, content: "m\(index)", found: nil, citationsJSON: "[]",
+                                                            createdAt: .now), touching: "c1", at: .now)
+        }
+        #expect(try await store.messages(chatId: "c1").map(\.content) == ["m0", "m1", "m2"])
+        #expect(try await store.chats(ownerId: ada.id, limit: 10, offset: 0).total == 1)
+        #expect(try await store.chats(ownerId: bob.id, limit: 10, offset: 0).total == 0)
+        #expect(try await store.deleteChat(id: "c1", ownerId: bob.id) == false)
+        #expect(try await store.deleteChat(id: "c1", ownerId: ada.id))
+        #expect(try await store.messages(chatId: "c1").isEmpty)
+    }
+
+    @Test(arguments: StoreEngine.all)
+    func usageAddsUpPerDayProviderAndModel(engine: StoreEngine) async throws {
+        let store = try await engine.make().database
+        let ada = Make.user("ada@example.com")
+        try await store.createUser(ada)
+        let one = UsageRecord(day: "2026-12-04", provider: "openai", model: "m", requests: 1, inputTokens: 10, outputTokens: 2)
+        try await store.recordUsage(userId: ada.id, one)
+        try await store.recordUsage(userId: ada.id, one)
+        try await store.recordUsage(userId: ada.id, UsageRecord(day: "2026-12-04", provider: "anthropic", model: "c", requests: 1,
+                                                                inputTokens: 5, outputTokens: 5))
+        let rows = try await store.usage(userId: ada.id)
+        #expect(rows.count == 2)
+        #expect(rows.first { $0.provider == "openai" } == UsageRecord(day: "2026-12-04", provider: "openai", model: "m", requests: 2,
+                                                                      inputTokens: 20, outputTokens: 4))
+    }
+
+    @Test(arguments: StoreEngine.all)
+    func objectsRoundTripAndDeletingTwiceIsFine(engine: StoreEngine) async throws {
+        let stores = try await engine.make()
+        let objects = stores.objects
+        let staged = stores.stagingDirectory + "/upload-" + UUID().uuidString
+        try Data("original bytes".utf8).write(to: URL(fileURLWithPath: staged))
+        try await objects.put(key: "user/doc", movingFileAt: staged)
+        #expect(!FileManager.default.fileExists(atPath: staged), "moved, not copied")
+        #expect(try await objects.read(key: "user/doc", maxBytes: 100) == Data("original bytes".utf8))
+        try await objects.delete(key: "user/doc")
+        await #expect(throws: (any Error).self) { _ = try await objects.read(key: "user/doc", maxBytes: 100) }
+        try await objects.delete(key: "user/doc")
+    }
+}

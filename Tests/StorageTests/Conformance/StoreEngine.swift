@@ -1,0 +1,54 @@
+import DocuThinkerCore
+import Foundation
+import Storage
+
+/// One store engine the conformance suites run against. Every suite takes `StoreEngine.all` as
+/// its argument list, so a new engine (PostgreSQL, S3, …) is one more entry here.
+struct StoreEngine: Sendable, CustomTestStringConvertible {
+    var name: String
+    /// Fresh, migrated, empty stores.
+    var make: @Sendable () async throws -> Stores
+
+    var testDescription: String { name }
+
+    static let sqliteAndFiles = StoreEngine(name: "SQLite + files") {
+        let directory = NSTemporaryDirectory() + "dt-conformance-" + UUID().uuidString
+        return try StoreFactory.openMigrated(StoreConfiguration(dataDirectory: directory))
+    }
+
+    static let all: [StoreEngine] = [.sqliteAndFiles]
+}
+
+import Testing
+
+/// Records the suites share.
+enum Make {
+    static func user(_ email: String) -> UserRecord {
+        UserRecord(id: UUID().uuidString, email: email, passwordHash: "$2b$04$hash", createdAt: .now)
+    }
+
+    static func document(owner: String, title: String = "doc", at date: Date = .now, status: DocumentStatus = .ready) -> DocumentRecord {
+        let id = UUID().uuidString
+        return DocumentRecord(
+            id: id, ownerId: owner, title: title, filename: "\(title).pdf", format: "pdf", status: status, pageCount: 2,
+            sizeBytes: 10, sha256: "abc", characters: 22, author: nil, qualityJSON: "{}", objectKey: "\(owner)/\(id)",
+            createdAt: date, updatedAt: date)
+    }
+
+    static let content = DocumentContent(
+        text: "Page one.\n\nPage two.", pages: [PageRange(number: 1, start: 0, end: 9), PageRange(number: 2, start: 11, end: 20)],
+        blocks: [TextBlock(kind: .paragraph, level: nil, page: 1, start: 0, end: 9)])
+
+    static func chunks(_ texts: [String]) -> [ChunkRecord] {
+        texts.enumerated().map { ChunkRecord(ordinal: $0.offset, page: 1, pageEnd: 1, start: 0, end: 9, wordCount: 2, text: $0.element) }
+    }
+
+    /// A registered user with one stored (ready) document holding `chunkTexts`.
+    static func library(_ database: SQLiteStore, email: String, chunkTexts: [String]) async throws -> (user: UserRecord, document: DocumentRecord) {
+        let owner = user(email)
+        try await database.createUser(owner)
+        let record = document(owner: owner.id)
+        try await database.insertDocument(record, content: content, chunks: chunks(chunkTexts))
+        return (owner, record)
+    }
+}
