@@ -168,7 +168,7 @@ let package = Package(
         .testTarget(
             name: "APIServiceTests",
             dependencies: [
-                "APIService", "Storage", "ServerSupport",
+                "APIService", "Storage", "ServerSupport", "Analysis", "DocuThinkerCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "NIOCore", package: "swift-nio"),

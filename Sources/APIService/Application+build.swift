@@ -132,9 +132,16 @@ func makeLocalAIBackend(configuration: AppConfiguration, stores: Stores, runsIng
     chat.router = llmRouter
     var worker: IngestionWorker?
     if runsIngestion {
+        // The job's analyses run on the ingestion executor's low-priority threads, like its other work.
+        let executor = IngestionExecutor()
+        var jobOffline = offline
+        jobOffline.runner = { work in try await executor.run(work) }
+        var jobAnalysis = DocumentAnalysisService(
+            documents: store, engine: llmRouter.map { LLMAnalysisEngine(router: $0, offline: jobOffline) } ?? jobOffline)
+        jobAnalysis.usage = store
         let pipeline = IngestionPipeline(
             documents: store, jobs: store, search: search, objects: stores.objects, ingestor: makeIngestor(configuration: configuration),
-            analyses: analysis, executor: IngestionExecutor(), logger: logger)
+            analyses: jobAnalysis, executor: executor, logger: logger)
         var settings = IngestionWorker.Settings()
         settings.slots = configuration.ingestWorkers
         settings.lease = .seconds(configuration.jobLeaseSeconds)

@@ -21,7 +21,11 @@ struct DocumentAnalysisService: Sendable {
             guard let record = try await documents.document(id: id, ownerId: ownerId) else { throw APIError.notFound("No such document.") }
             throw DocumentService.contentUnavailable(record)
         }
-        return AnalysisDocument(id: id, text: content.text, pages: content.pages, blocks: content.blocks)
+        // The sentences stored at import (one segmentation for ingestion, analyses and citations);
+        // documents stored before sentences were kept are segmented here.
+        let stored = try await documents.sentences(documentId: id, ownerId: ownerId)
+        return AnalysisDocument(id: id, text: content.text, pages: content.pages, blocks: content.blocks,
+                                sentenceSpans: stored.isEmpty ? nil : stored.map { SourceSpan(page: $0.page, start: $0.start, end: $0.end) })
     }
 
     func analysis(documentId: String, ownerId: String, kind: AnalysisKind, parameters: AnalysisParameters,

@@ -13,8 +13,9 @@ public struct AnalysisDocument: Sendable {
     /// Paragraph-level blocks that are not headings.
     public let paragraphCount: Int
 
-    /// Prepares `text`; blocks (when known) are the regions sentences never cross.
-    public init(id: String, text: String, pages: [PageRange] = [], blocks: [TextBlock] = [],
+    /// Prepares `text`; blocks (when known) are the regions sentences never cross. With
+    /// `sentenceSpans` (the sentences stored at import) the text is not segmented again.
+    public init(id: String, text: String, pages: [PageRange] = [], blocks: [TextBlock] = [], sentenceSpans: [SourceSpan]? = nil,
                 segmenter: SentenceSegmenter = SentenceSegmenter()) {
         let scalars = ScalarText(text)
         let pageList = pages.isEmpty ? [PageRange(number: 1, start: 0, end: scalars.count)] : pages
@@ -22,7 +23,9 @@ public struct AnalysisDocument: Sendable {
         var regions = blocks.map { SegmentRegion(start: $0.start, end: $0.end) }.sorted { $0.start < $1.start }
         let inferred = regions.isEmpty
         if inferred { regions = SentenceSegmenter.paragraphs(scalars) }
-        let sentences = segmenter.segment(scalars, regions: regions, pages: index)
+        let sentences = sentenceSpans.map { spans in
+            spans.enumerated().map { Sentence(index: $0.offset, text: scalars.slice($0.element.start, $0.element.end), span: $0.element) }
+        } ?? segmenter.segment(scalars, regions: regions, pages: index)
         var headings = Set<Int>()
         if inferred {
             // Plain text: a one-line paragraph of at most 12 words without closing punctuation,

@@ -5,14 +5,20 @@ import NIOPosix
 public import Embeddings
 
 /// The always-available engine: deterministic, extractive, no network, no key. Every item is
-/// built from the document's own sentences and cites them. Work runs on NIO's thread pool.
+/// built from the document's own sentences and cites them. Work runs on NIO's thread pool, or
+/// wherever `runner` puts it (ingestion jobs: their own low-priority threads).
 public struct OfflineAnalysisEngine: AnalysisEngine {
+    /// Runs one analysis's CPU-bound work off the cooperative pool.
+    public typealias Runner = @Sendable (@escaping @Sendable () throws -> AnalysisResult) async throws -> AnalysisResult
+
     public let name = "offline"
     /// Bump whenever an algorithm change alters results (cached results are keyed by it).
     public let version: String
     let ranker = SentenceRanker()
     /// The embedding signal for sentiment (nil: lexicon and rules only).
     let prototypes: SentimentPrototypes?
+    /// Where the work runs (default: NIO's shared thread pool).
+    public var runner: Runner = { work in try await NIOThreadPool.singleton.runIfActive(work) }
 
     /// - Parameter embedder: the sentence-embedding model; when given, sentiment blends the
     ///   lexicon score with similarity to positive and negative prototype statements.
@@ -166,7 +172,7 @@ public struct OfflineAnalysisEngine: AnalysisEngine {
     }
 
     private func compute(_ work: @escaping @Sendable () throws -> AnalysisResult) async throws -> AnalysisResult {
-        try await NIOThreadPool.singleton.runIfActive(work)
+        try await runner(work)
     }
 
     /// Sentence text for display: line breaks and runs of spaces folded.

@@ -86,17 +86,57 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
 
     /// Embeds token-id sequences (each with [CLS]/[SEP], at most `maxTokens` long), on up to
     /// `workers` threads (default: the embedder's parallelism; 1: the calling thread only).
-    public func embedSynchronously(tokenized encoded: [[Int32]], workers: Int? = nil) -> [[Float]] {
+    /// `shouldStop` is asked before each batch: once it says true no batch starts and the result
+    /// is empty (the caller's work was cancelled).
+    public func embedSynchronously(tokenized encoded: [[Int32]], workers: Int? = nil,
+                                   shouldStop: (@Sendable () -> Bool)? = nil) -> [[Float]] {
+        let run = makeRun(tokenized: encoded)
+        DispatchQueue.concurrentPerform(iterations: min(workers ?? parallelism, max(1, run.batchCount))) { _ in
+            run.work(shouldStop: shouldStop)
+        }
+        return run.vectors() ?? []
+    }
+
+    /// A run over token-id sequences that the caller's own threads work on together (see
+    /// `EmbeddingRun`): for callers that must choose the threads, such as low-priority job threads.
+    public func makeRun(tokenized encoded: [[Int32]]) -> EmbeddingRun {
         let order = encoded.indices.sorted { encoded[$0].count < encoded[$1].count }
         let batches = stride(from: 0, to: order.count, by: batchSize).map { Array(order[$0..<min(order.count, $0 + batchSize)]) }
-        let results = ResultSlots(count: batches.count)
-        let encoder = self.encoder
-        // Workers take the next batch as they finish one, so long and short batches balance out.
-        DispatchQueue.concurrentPerform(iterations: min(workers ?? parallelism, max(1, batches.count))) { _ in
-            while let b = results.nextBatch() {
-                results.set(b, encoder.embed(batches[b].map { encoded[$0] }))
-            }
+        return EmbeddingRun(encoded: encoded, batches: batches, encoder: encoder)
+    }
+}
+
+/// One embedding of many token sequences, in batches sorted by length (so padding stays small).
+/// Any number of threads may call `work` at once: each takes the next batch as it finishes one,
+/// so long and short batches balance out. `vectors()` gives the result once all have returned.
+public final class EmbeddingRun: Sendable {
+    private let encoded: [[Int32]]
+    private let batches: [[Int]]
+    private let encoder: BertEncoder
+    private let results: ResultSlots
+
+    init(encoded: [[Int32]], batches: [[Int]], encoder: BertEncoder) {
+        self.encoded = encoded
+        self.batches = batches
+        self.encoder = encoder
+        results = ResultSlots(count: batches.count)
+    }
+
+    /// Batches of at most the embedder's batch size.
+    public var batchCount: Int { batches.count }
+
+    /// Embeds batches nobody has taken until none are left, or until `shouldStop` (asked before
+    /// each batch) says true.
+    public func work(shouldStop: (@Sendable () -> Bool)? = nil) {
+        while let b = results.nextBatch() {
+            if shouldStop?() == true { return }
+            results.set(b, encoder.embed(batches[b].map { encoded[$0] }))
         }
+    }
+
+    /// One vector per input sequence, in input order; nil unless every batch was embedded.
+    public func vectors() -> [[Float]]? {
+        guard results.isComplete else { return nil }
         var vectors = [[Float]](repeating: [], count: encoded.count)
         for (b, batch) in batches.enumerated() {
             for (k, index) in batch.enumerated() { vectors[index] = results.get(b)[k] }
@@ -110,6 +150,7 @@ private final class ResultSlots: @unchecked Sendable {
     // @unchecked: every slot is written by exactly one worker and read after all have finished.
     private var slots: [[[Float]]]
     private var next = 0
+    private var filled = 0
     private let lock = NSLock()
 
     /// The index of the next batch nobody has taken, or nil when all are taken.
@@ -126,7 +167,15 @@ private final class ResultSlots: @unchecked Sendable {
     func set(_ index: Int, _ value: [[Float]]) {
         lock.lock()
         slots[index] = value
+        filled += 1
         lock.unlock()
+    }
+
+    /// Whether every slot was written.
+    var isComplete: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return filled == slots.count
     }
 
     func get(_ index: Int) -> [[Float]] {

@@ -80,7 +80,7 @@ struct HTTPTransport: Sendable {
                     }
                     var parser = SSEParser()
                     for try await buffer in response.body {
-                        for event in parser.feed(String(decoding: buffer.readableBytesView, as: UTF8.self)) {
+                        for event in parser.feed(buffer.readableBytesView) {
                             continuation.yield(event)
                         }
                     }
@@ -117,19 +117,24 @@ extension HTTPTransport {
     }
 }
 
-/// Incremental server-sent-events parser: lines `event:` and `data:`, events end at a blank line.
+/// Incremental server-sent-events parser over raw bytes: lines `event:` and `data:`, events end
+/// at a blank line. Bytes are split into lines before they are decoded, so a UTF-8 character that
+/// arrives split across two network reads is decoded whole.
 struct SSEParser {
-    private var buffer = ""
+    private var pending: [UInt8] = []
     private var event: String?
     private var data: [String] = []
 
-    mutating func feed(_ chunk: String) -> [(event: String?, data: String)] {
-        buffer += chunk
+    /// Feeds the next bytes of the body; returns the events they completed.
+    mutating func feed(_ chunk: some Sequence<UInt8>) -> [(event: String?, data: String)] {
+        pending.append(contentsOf: chunk)
         var events: [(event: String?, data: String)] = []
-        while let newline = buffer.firstIndex(where: { $0 == "\n" || $0 == "\r\n" }) {
-            var line = String(buffer[..<newline])
-            buffer = String(buffer[buffer.index(after: newline)...])
-            if line.hasSuffix("\r") { line.removeLast() }
+        var lineStart = 0
+        while let newline = pending[lineStart...].firstIndex(of: 0x0A) {
+            var lineEnd = newline
+            if lineEnd > lineStart, pending[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            let line = String(decoding: pending[lineStart..<lineEnd], as: UTF8.self)
+            lineStart = newline + 1
             if line.isEmpty {
                 if !data.isEmpty { events.append((event, data.joined(separator: "\n"))) }
                 event = nil
@@ -140,6 +145,7 @@ struct SSEParser {
                 event = String(line.dropFirst(6)).trimmingCharacters(in: .whitespaces)
             }
         }
+        pending.removeFirst(lineStart)
         return events
     }
 }

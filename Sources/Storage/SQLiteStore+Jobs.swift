@@ -13,7 +13,14 @@ extension SQLiteStore: JobRepository {
     }
 
     public func claimJob(worker: String, leaseUntil: Date, now: Date, documentId: String?) async throws -> JobRecord? {
-        try await pool.write { db in
+        // An idle queue is the common case: a read answers it without taking the write lock.
+        let runnable = try await pool.read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM jobs WHERE state = 'queued' OR (state = 'running' AND leaseExpiresAt < ?))
+                """, arguments: [now]) ?? false
+        }
+        guard runnable else { return nil }
+        return try await pool.write { db in
             // One writer at a time: the select and the update below are atomic together.
             var sql = """
                 SELECT j.id, j.state FROM jobs j

@@ -50,6 +50,14 @@ struct IngestionJobProcessTests {
         job(doc)["stage"] as? String == "embeddings" && (job(doc)["done"] as? Int ?? 0) >= 32
     }
 
+    /// A fresh data directory, a free port and a client for it.
+    private static func place() throws -> (data: String, port: Int, client: LoopbackE2EClient) {
+        let data = NSTemporaryDirectory() + "dt-jobs-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        let port = DocuThinkerProcess.freePort()
+        return (data, port, LoopbackE2EClient(port: port))
+    }
+
     /// User + system CPU seconds the process has used (`/proc/PID/stat`).
     private static func cpuSeconds(_ pid: Int32) throws -> Double {
         let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
@@ -58,10 +66,7 @@ struct IngestionJobProcessTests {
     }
 
     @Test func aHugeUploadIsAnsweredAtOnceAndSurvivesKill9WithoutDuplicates() async throws {
-        let data = NSTemporaryDirectory() + "dt-jobs-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-        let port = DocuThinkerProcess.freePort()
-        let client = LoopbackE2EClient(port: port)
+        let (data, port, client) = try Self.place()
         var server = try await start(data, port: port)
         let ada = try await client.signUp("ada@example.com")
 
@@ -99,10 +104,7 @@ struct IngestionJobProcessTests {
     }
 
     @Test func deletingADocumentStopsItsWorkAndSigtermPausesTheRest() async throws {
-        let data = NSTemporaryDirectory() + "dt-jobs-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-        let port = DocuThinkerProcess.freePort()
-        let client = LoopbackE2EClient(port: port)
+        let (data, port, client) = try Self.place()
         var server = try await start(data, port: port)
         let ada = try await client.signUp("ada@example.com")
 

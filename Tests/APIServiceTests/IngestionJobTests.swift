@@ -1,7 +1,10 @@
+import Analysis
 import Configuration
+import DocuThinkerCore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Storage
 import HummingbirdTesting
 import Testing
 
@@ -28,6 +31,27 @@ struct IngestionJobTests {
             // A failed document can be deleted like any other.
             try await client.execute(uri: "/v1/documents/\(id)", method: .delete, headers: session.auth) { response in
                 #expect(response.status == .noContent)
+            }
+        }
+    }
+
+    @Test func sentencesAreStoredAtImportAndAreTheOnesAnalysesUse() async throws {
+        let app = try TestApp()
+        try await app.test { client in
+            let session = try await client.register("ada@example.com")
+            let id = try #require(try JSON.object(try await client.uploadFixture("sample.docx", session: session))["id"] as? String)
+            let store = try SQLiteStore(path: app.dataDirectory + "/docuthinker.sqlite")
+            let stored = try await store.sentences(documentId: id, ownerId: session.id)
+            let content = try #require(try await store.content(documentId: id, ownerId: session.id))
+            let segmented = AnalysisDocument(id: id, text: content.text, pages: content.pages, blocks: content.blocks).sentences
+            #expect(!stored.isEmpty)
+            #expect(stored.map { SourceSpan(page: $0.page, start: $0.start, end: $0.end) } == segmented.map(\.span))
+            // A summary cites stored sentences exactly.
+            let spans = Set(stored.map { [$0.start, $0.end] })
+            try await client.execute(uri: "/v1/documents/\(id)/analyses/summary", method: .get, headers: session.auth) { response in
+                let items = try #require(try JSON.object(response)["items"] as? [[String: Any]])
+                let cited = items.flatMap { ($0["citations"] as? [[String: Any]]) ?? [] }
+                #expect(!cited.isEmpty && cited.allSatisfy { spans.contains([$0["start"] as? Int ?? -1, $0["end"] as? Int ?? -1]) })
             }
         }
     }

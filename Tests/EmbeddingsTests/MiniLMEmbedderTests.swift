@@ -57,6 +57,30 @@ struct MiniLMEmbedderTests {
         }
     }
 
+    /// A run shared by threads the caller picks gives the same vectors as `embedSynchronously`;
+    /// a run told to stop leaves no partial result.
+    @Test func runsSharedByOwnThreadsMatchAndStopWithoutAPartialResult() throws {
+        let embedder = try Self.embedder(batchSize: 2)
+        let texts = try Self.reference().items.map(\.text)
+        let expected = embedder.embedSynchronously(texts)
+        let run = embedder.makeRun(tokenized: texts.map(embedder.tokenIDs))
+        #expect(run.batchCount == (texts.count + 1) / 2)
+        let threads = (0..<3).map { _ in Thread { run.work() } }
+        threads.forEach { $0.start() }
+        while threads.contains(where: { !$0.isFinished }) { usleep(1_000) }
+        let shared = try #require(run.vectors())
+        #expect(shared.count == expected.count)
+        for (a, b) in zip(shared, expected) {
+            #expect(zip(a, b).reduce(Float(0)) { $0 + $1.0 * $1.1 } > 0.99999)
+        }
+
+        let stopped = embedder.makeRun(tokenized: texts.map(embedder.tokenIDs))
+        let asked = Counter()
+        stopped.work(shouldStop: { asked.increment() > 1 })  // one batch, then stop
+        #expect(stopped.vectors() == nil, "an unfinished run has no vectors")
+        #expect(embedder.embedSynchronously(tokenized: texts.map(embedder.tokenIDs), shouldStop: { true }).isEmpty)
+    }
+
     @Test func similarTextsAreCloser() throws {
         let vectors = try Self.embedder().embedSynchronously([
             "How do I change my password?", "Steps to reset a forgotten password", "The recipe needs two eggs and flour.",
@@ -75,5 +99,20 @@ struct MiniLMEmbedderTests {
         } catch {
             Issue.record("unexpected \(error)")
         }
+    }
+}
+
+/// A thread-safe count of calls.
+private final class Counter: @unchecked Sendable {
+    // @unchecked: `value` is only touched under `lock`.
+    private var value = 0
+    private let lock = NSLock()
+
+    /// Adds one and returns the new count.
+    func increment() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value += 1
+        return value
     }
 }
