@@ -124,10 +124,15 @@ func makeLocalAIBackend(configuration: AppConfiguration, stores: Stores, runsIng
     let search = makeSearchService(configuration: configuration, store: store, logger: logger)
     let offline = OfflineAnalysisEngine(embedder: search.embedding?.embedder)
     let llmRouter = providers.isEmpty ? nil : LLMRouter(providers: providers)
-    let engine: any AnalysisEngine = llmRouter.map { LLMAnalysisEngine(router: $0, offline: offline) } ?? offline
-    logger.info("analysis engine", metadata: ["engine": .string(engine.name), "llm_providers": .string(providers.map(\.name).joined(separator: ","))])
-    var analysis = DocumentAnalysisService(documents: store, engine: engine)
-    analysis.usage = store
+    /// The analysis service over an offline engine (LLM-backed when providers are configured).
+    func analysisService(offline: OfflineAnalysisEngine) -> DocumentAnalysisService {
+        var service = DocumentAnalysisService(
+            documents: store, engine: llmRouter.map { LLMAnalysisEngine(router: $0, offline: offline) } ?? offline)
+        service.usage = store
+        return service
+    }
+    let analysis = analysisService(offline: offline)
+    logger.info("analysis engine", metadata: ["engine": .string(analysis.engine.name), "llm_providers": .string(providers.map(\.name).joined(separator: ","))])
     var chat = ChatService(documents: store, search: search)
     chat.router = llmRouter
     var worker: IngestionWorker?
@@ -136,9 +141,7 @@ func makeLocalAIBackend(configuration: AppConfiguration, stores: Stores, runsIng
         let executor = IngestionExecutor()
         var jobOffline = offline
         jobOffline.runner = { work in try await executor.run(work) }
-        var jobAnalysis = DocumentAnalysisService(
-            documents: store, engine: llmRouter.map { LLMAnalysisEngine(router: $0, offline: jobOffline) } ?? jobOffline)
-        jobAnalysis.usage = store
+        let jobAnalysis = analysisService(offline: jobOffline)
         let pipeline = IngestionPipeline(
             documents: store, jobs: store, search: search, objects: stores.objects, ingestor: makeIngestor(configuration: configuration),
             analyses: jobAnalysis, executor: executor, logger: logger)

@@ -91,9 +91,7 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
     public func embedSynchronously(tokenized encoded: [[Int32]], workers: Int? = nil,
                                    shouldStop: (@Sendable () -> Bool)? = nil) -> [[Float]] {
         let run = makeRun(tokenized: encoded)
-        DispatchQueue.concurrentPerform(iterations: min(workers ?? parallelism, max(1, run.batchCount))) { _ in
-            run.work(shouldStop: shouldStop)
-        }
+        run.work(threads: workers ?? parallelism, shouldStop: shouldStop)
         return run.vectors() ?? []
     }
 
@@ -132,6 +130,11 @@ public final class EmbeddingRun: Sendable {
             if shouldStop?() == true { return }
             results.set(b, encoder.embed(batches[b].map { encoded[$0] }))
         }
+    }
+
+    /// `work` on up to `threads` threads at once (the calling one among them), returning when all are done.
+    public func work(threads: Int, shouldStop: (@Sendable () -> Bool)? = nil) {
+        DispatchQueue.concurrentPerform(iterations: min(threads, max(1, batchCount))) { _ in work(shouldStop: shouldStop) }
     }
 
     /// One vector per input sequence, in input order; nil unless every batch was embedded.

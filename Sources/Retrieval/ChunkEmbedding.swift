@@ -1,5 +1,4 @@
 public import Embeddings
-import Foundation
 
 /// Embeds passages whole: text longer than the model's 256-token window is embedded in
 /// overlapping token windows whose vectors are averaged and re-normalised, so no part of a chunk
@@ -13,13 +12,10 @@ public struct ChunkEmbedding: Sendable {
         self.embedder = embedder
     }
 
-    /// One unit vector per text, on up to `workers` threads (default: the embedder's parallelism);
-    /// empty when `shouldStop` said true before the last batch (see `MiniLMEmbedder`).
-    public func embed(_ texts: [String], workers: Int? = nil, shouldStop: (@Sendable () -> Bool)? = nil) -> [[Float]] {
-        guard let prepared = prepare(texts, shouldStop: shouldStop) else { return [] }
-        DispatchQueue.concurrentPerform(iterations: min(workers ?? embedder.parallelism, max(1, prepared.run.batchCount))) { _ in
-            prepared.run.work(shouldStop: shouldStop)
-        }
+    /// One unit vector per text, on up to `workers` threads (default: the embedder's parallelism).
+    public func embed(_ texts: [String], workers: Int? = nil) -> [[Float]] {
+        guard let prepared = prepare(texts) else { return [] }
+        prepared.run.work(threads: workers ?? embedder.parallelism)
         return finish(prepared) ?? []
     }
 

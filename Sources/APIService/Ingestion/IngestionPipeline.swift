@@ -187,4 +187,3 @@ struct IngestionPipeline: Sendable {
     /// The analyses every document gets at ingestion.
     static let analysisKinds: [AnalysisKind] = [.summary, .keyIdeas]
 }
-
