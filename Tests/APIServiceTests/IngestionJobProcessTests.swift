@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HTTPTypes
 import NIOCore
 import Testing
@@ -111,6 +112,16 @@ struct IngestionJobProcessTests {
         // Delete while embedding: the job is gone and the CPU goes quiet.
         let doomed = try #require(try await upload(Self.bigPDF, name: "doomed.pdf", token: ada.token, client: client).object["id"] as? String)
         _ = try await waitFor(doomed, token: ada.token, client: client, Self.embedding)
+        // A heartbeat that comes late: the lease lapses while the job runs and the same worker
+        // takes the job again. The run going on keeps it; a second run would escape the delete.
+        let database = try DatabaseQueue(path: data + "/docuthinker.sqlite")
+        let lapses = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < lapses, (Self.job(try await document(doomed, token: ada.token, client: client))["attempts"] as? Int ?? 0) == 0 {
+            try await database.write { try $0.execute(sql: "UPDATE jobs SET leaseExpiresAt = '2000-01-01 00:00:00.000'") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(Self.job(try await document(doomed, token: ada.token, client: client))["attempts"] as? Int == 1, "the lapsed lease was taken again")
+        try await database.close()
         let pid = server.process.processIdentifier
         #expect(try await client.send(.delete, "/v1/documents/\(doomed)", token: ada.token).status == .noContent)
         try await Task.sleep(for: .seconds(1))

@@ -64,8 +64,7 @@ final class IngestionWorker: Service, Sendable {
                     if busy < settings.slots, woken.exchange(false, ordering: .sequentiallyConsistent) || ContinuousClock.now >= nextPoll {
                         nextPoll = ContinuousClock.now + settings.poll
                         if let job = await claim(documentId: nil) {
-                            let control = JobControl()
-                            running.withLock { $0[job.documentId] = control }
+                            guard let control = track(job) else { continue }
                             group.addTask { await self.execute(job, control: control, stopBefore: nil) }
                             woken.store(true, ordering: .sequentiallyConsistent)  // fill the other slots at once
                             continue
@@ -86,10 +85,28 @@ final class IngestionWorker: Service, Sendable {
     /// Returns the job's state afterwards.
     func runJob(documentId: String, stopBefore: IngestStage?) async throws -> JobRecord? {
         guard let job = await claim(documentId: documentId) else { return try await jobs.job(documentId: documentId) }
-        let control = JobControl()
-        running.withLock { $0[documentId] = control }
+        guard let control = track(job) else { return try await jobs.job(documentId: documentId) }
         await execute(job, control: control, stopBefore: stopBefore)
         return try await jobs.job(documentId: documentId)
+    }
+
+    /// A control for a job just claimed, or nil when a run of its document is still going here:
+    /// this worker let the lease expire (a heartbeat came late) and took the job again. The run
+    /// that is going keeps it (the new lease is this worker's too), so one document never has two
+    /// runs and a delete reaches the one that works.
+    private func track(_ job: JobRecord) -> JobControl? {
+        let control = JobControl()
+        let added = running.withLock { running in
+            guard running[job.documentId] == nil else { return false }
+            running[job.documentId] = control
+            return true
+        }
+        guard added else {
+            logger.warning("a job's lease expired while it ran here; the run going on keeps it", metadata: [
+                "job_id": .string(job.id), "document_id": .string(job.documentId)])
+            return nil
+        }
+        return control
     }
 
     private func stopAll() {
