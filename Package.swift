@@ -168,10 +168,11 @@ let package = Package(
         .testTarget(
             name: "APIServiceTests",
             dependencies: [
-                "APIService", "Storage", "ServerSupport", "Analysis", "DocuThinkerCore",
+                "APIService", "Storage", "ServerSupport", "Analysis", "DocuThinkerCore", "LLM",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "SystemPackage", package: "swift-system"),

@@ -30,6 +30,9 @@ protocol AIBackend: Sendable {
     func search(ownerId: String, query: String, mode: SearchMode, documentIds: [String]?, limit: Int) async throws -> [ChunkHit]
     /// A cited answer from the caller's documents (all of them when `documentIds` is nil).
     func answer(question: String, ownerId: String, documentIds: [String]?) async throws -> ChatService.Answer
+    /// The same answer as it is written (`ChatService.answerStream`): retrieval errors are thrown
+    /// here, the text follows as events; dropping the stream cancels the work behind it.
+    func answerStream(question: String, ownerId: String, documentIds: [String]?) async throws -> AsyncThrowingStream<ChatService.Event, any Error>
     /// A cited answer from text sent with the question.
     func answer(question: String, inlineText: String) async throws -> ChatService.Answer
 }
@@ -110,6 +113,10 @@ struct LocalAIBackend: AIBackend {
 
     func answer(question: String, ownerId: String, documentIds: [String]?) async throws -> ChatService.Answer {
         try await chat.answer(question: question, ownerId: ownerId, documentIds: documentIds)
+    }
+
+    func answerStream(question: String, ownerId: String, documentIds: [String]?) async throws -> AsyncThrowingStream<ChatService.Event, any Error> {
+        try await chat.answerStream(question: question, ownerId: ownerId, documentIds: documentIds)
     }
 
     func answer(question: String, inlineText: String) async throws -> ChatService.Answer {

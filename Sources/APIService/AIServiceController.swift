@@ -47,6 +47,10 @@ struct AIServiceController: Sendable {
             if let text = body.text {
                 return try Self.json(try await backend.answer(question: body.question, inlineText: text))
             }
+            if request.uri.queryParameters.get("stream") == "true" {
+                let events = try await backend.answerStream(question: body.question, ownerId: try Self.user(context), documentIds: body.documentIds)
+                return AnswerEventStream.response(events, encoder: AIContract.encoder) { $0 }
+            }
             return try Self.json(try await backend.answer(question: body.question, ownerId: try Self.user(context), documentIds: body.documentIds))
         }
     }

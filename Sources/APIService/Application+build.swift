@@ -120,10 +120,10 @@ func makeAuthenticator(configuration: AppConfiguration, store: SQLiteStore, logg
 /// are configured, offline otherwise), chat, and — with `runsIngestion` — the ingestion workers.
 func makeLocalAIBackend(configuration: AppConfiguration, stores: Stores, runsIngestion: Bool, logger: Logger) -> LocalAIBackend {
     let store = stores.database
-    let providers = configuration.llm.providers()
     let search = makeSearchService(configuration: configuration, store: store, logger: logger)
     let offline = OfflineAnalysisEngine(embedder: search.embedding?.embedder)
-    let llmRouter = providers.isEmpty ? nil : LLMRouter(providers: providers)
+    let llmRouter = configuration.llm.router()
+    let providers = llmRouter?.providers ?? []
     /// The analysis service over an offline engine (LLM-backed when providers are configured).
     func analysisService(offline: OfflineAnalysisEngine) -> DocumentAnalysisService {
         var service = DocumentAnalysisService(

@@ -52,12 +52,24 @@ struct ChatController: Sendable {
         }
     }
 
-    /// The answer to one message (Contract details: `answer`, `found`, `citations`).
+    /// The answer to one message (Contract details: `answer`, `found`, `citations`), with who
+    /// wrote it (`engine`: `llm` or `offline`) and, when a configured model did not, why (`fallback`).
     struct AnswerDTO: Encodable {
         var answer: String
         var found: Bool
         var citations: [Citation]
         var chatId: String
+        var engine: String
+        var fallback: String?
+
+        init(_ answer: ChatService.Answer, chatId: String) {
+            self.answer = answer.text
+            found = answer.found
+            citations = answer.citations
+            self.chatId = chatId
+            engine = answer.engine
+            fallback = answer.fallback
+        }
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -118,12 +130,18 @@ struct ChatController: Sendable {
         }
         // A document deleted after the chat was created simply drops out of its scope.
         let scope: [String]? = chat.documentIds.isEmpty ? nil : chat.documentIds
+        if request.uri.queryParameters.get("stream") == "true" || request.headers[.accept]?.contains("text/event-stream") == true {
+            // Tokens reach the client as the model writes them; the answer is stored when it is whole.
+            let events = try await service.answerStream(question: question, ownerId: owner, documentIds: scope)
+            let chatId = chat.id
+            return AnswerEventStream.response(events, encoder: JSONIO.encoder) { answer in
+                try await record(question: question, answer: answer, chatId: chatId, ownerId: owner)
+                return AnswerDTO(answer, chatId: chatId)
+            }
+        }
         let answer = try await service.answer(question: question, ownerId: owner, documentIds: scope)
         try await record(question: question, answer: answer, chatId: chat.id, ownerId: owner)
-        if request.uri.queryParameters.get("stream") == "true" || request.headers[.accept]?.contains("text/event-stream") == true {
-            return Self.stream(answer, chatId: chat.id)
-        }
-        return try JSONIO.response(AnswerDTO(answer: answer.text, found: answer.found, citations: answer.citations, chatId: chat.id))
+        return try JSONIO.response(AnswerDTO(answer, chatId: chat.id))
     }
 
     /// DocuThinker's `POST /chat`: `{message, documentId | originalText, sessionId?}` → `{response, sessionId}`.
@@ -166,30 +184,6 @@ struct ChatController: Sendable {
         let citations = String(decoding: try JSONEncoder().encode(answer.citations), as: UTF8.self)
         try await chats.appendMessage(ChatMessageRecord(chatId: chatId, role: "assistant", content: answer.text, found: answer.found,
                                                         citationsJSON: citations, createdAt: now), touching: chatId, at: now)
-    }
-
-    /// Server-sent events: one `citation` and one `delta` per answer sentence, then `done`.
-    static func stream(_ answer: ChatService.Answer, chatId: String) -> Response {
-        var events: [String] = []
-        func event(_ name: String, _ value: some Encodable) {
-            let data = (try? JSONIO.encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-            events.append("event: \(name)\ndata: \(data)\n\n")
-        }
-        if answer.found {
-            for citation in answer.citations {
-                event("citation", citation)
-                event("delta", ["text": citation.quote.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") + " "])
-            }
-        } else {
-            event("delta", ["text": answer.text])
-        }
-        event("done", AnswerDTO(answer: answer.text, found: answer.found, citations: answer.citations, chatId: chatId))
-        let chunks = events
-        let body = ResponseBody { writer in
-            for chunk in chunks { try await writer.write(ByteBuffer(string: chunk)) }
-            try await writer.finish(nil)
-        }
-        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
     }
 
     private func owned(_ context: AppRequestContext) async throws -> ChatRecord {

@@ -10,7 +10,10 @@ import LLM
 ///   `DOCUTHINKER_OPENAI_MODEL` (gpt-4o-mini); `ANTHROPIC_API_KEY`, `DOCUTHINKER_CLAUDE_MODEL`
 ///   (claude-3-5-sonnet-20241022); `GOOGLE_API_KEY`, `GOOGLE_AI_API_KEY1…n`, `DOCUTHINKER_GEMINI_MODEL`
 ///   (gemini-1.5-pro); `DOCUTHINKER_BEDROCK_MODEL` + `AWS_REGION` enables Bedrock (task role or env keys);
-///   `DOCUTHINKER_LLM_PRICES` "model=input/output USD per million tokens,…" for cost estimates.
+///   `DOCUTHINKER_LLM_PRICES` "model=input/output USD per million tokens,…" for cost estimates;
+///   `DOCUTHINKER_LLM_DEADLINE_SECONDS` (90): the longest any request waits on the models, retries
+///   and fallbacks included; `DOCUTHINKER_LLM_FIRST_TOKEN_SECONDS` (30): the longest a streamed
+///   answer waits for its first text before the next provider (or the offline engine) writes it.
 public struct LLMConfiguration: Sendable {
     public var order: [String]
     public var openAIKey: String?
@@ -23,6 +26,8 @@ public struct LLMConfiguration: Sendable {
     public var bedrockModel: String?
     public var awsRegion: String
     public var prices: [String: (input: Double, output: Double)]
+    public var deadline: Duration
+    public var firstTokenDeadline: Duration
 
     public init(reader: ConfigReader, environment: [String: String] = ProcessInfo.processInfo.environment) {
         order = reader.string(forKey: "docuthinker.llm.providers", default: "openai,anthropic,gemini,bedrock")
@@ -49,6 +54,14 @@ public struct LLMConfiguration: Sendable {
             if costs.count == 2 { prices[String(parts[0])] = (costs[0], costs[1]) }
         }
         self.prices = prices
+        deadline = .milliseconds(max(100, Int(reader.double(forKey: "docuthinker.llm.deadline.seconds", default: 90) * 1000)))
+        firstTokenDeadline = .milliseconds(max(100, Int(reader.double(forKey: "docuthinker.llm.first.token.seconds", default: 30) * 1000)))
+    }
+
+    /// The router over the configured providers with the configured deadlines (nil: none configured).
+    public func router(client: HTTPClient = .llm) -> LLMRouter? {
+        let providers = providers(client: client)
+        return providers.isEmpty ? nil : LLMRouter(providers: providers, deadline: deadline, firstTokenDeadline: firstTokenDeadline)
     }
 
     /// The configured providers, in order.

@@ -72,6 +72,28 @@ struct RemoteAIBackend: AIBackend {
                        idempotent: false)
     }
 
+    /// `POST answers?stream=true`: the status comes first (errors thrown as usual), then events
+    /// as the AI service writes them. Not retried, and bounded by the timeout like every call.
+    func answerStream(question: String, ownerId: String, documentIds: [String]?) async throws -> AsyncThrowingStream<ChatService.Event, any Error> {
+        var request = request(.POST, "answers?stream=true", owner: ownerId)
+        request.headers.replaceOrAdd(name: "Accept", value: "text/event-stream")
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: try AIContract.encoder.encode(AIContract.AnswerRequest(question: question, documentIds: documentIds))))
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: TimeAmount(timeout))
+        } catch {
+            logger.warning("AI service unreachable", metadata: ["path": "answers", "error": "\(error)"])
+            throw Self.unavailable
+        }
+        guard (200..<300).contains(response.status.code) else {
+            let data = try await response.body.collect(upTo: 1024 * 1024)
+            throw Self.errorBody(data).map { APIError(HTTPResponse.Status(code: Int(response.status.code)), code: $0.code, message: $0.message, details: $0.details) }
+                ?? Self.unavailable
+        }
+        return AnswerEventStream.events(from: response.body, decoder: AIContract.decoder)
+    }
+
     func answer(question: String, inlineText: String) async throws -> ChatService.Answer {
         try await call(.POST, "answers", owner: nil, body: AIContract.AnswerRequest(question: question, text: inlineText),
                        idempotent: false)
@@ -88,12 +110,7 @@ struct RemoteAIBackend: AIBackend {
     private func call<Body: Encodable, Response: Decodable>(
         _ method: HTTPMethod, _ path: String, owner: String?, body: Body?, idempotent: Bool
     ) async throws -> Response {
-        var request = HTTPClientRequest(url: "\(baseURL)/\(AIContract.prefix)/\(path)")
-        request.method = method
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        request.headers.add(name: "Accept", value: "application/json")
-        if let owner { request.headers.add(name: AIContract.userHeader.rawName, value: owner) }
-        if let id = RequestID.current { request.headers.add(name: "X-Request-Id", value: id) }
+        var request = request(method, path, owner: owner)
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: try AIContract.encoder.encode(body)))
@@ -128,6 +145,17 @@ struct RemoteAIBackend: AIBackend {
                 ?? APIError(.badGateway, code: "ai_bad_response", message: "The AI service failed with HTTP \(status.code).")
         }
         throw Self.unavailable
+    }
+
+    /// A request to the AI service with the service token, the user and the request id.
+    private func request(_ method: HTTPMethod, _ path: String, owner: String?) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: "\(baseURL)/\(AIContract.prefix)/\(path)")
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Accept", value: "application/json")
+        if let owner { request.headers.add(name: AIContract.userHeader.rawName, value: owner) }
+        if let id = RequestID.current { request.headers.add(name: "X-Request-Id", value: id) }
+        return request
     }
 
     private struct ErrorEnvelope: Decodable {

@@ -105,7 +105,7 @@ public struct LLMAnalysisEngine: AnalysisEngine {
             } catch let error as LLMError where error.code == .unavailable {
                 guard let fallback else { throw AnalysisError(.llmUnavailable, "No LLM provider could answer (\(error.message)).") }
                 var result = try await fallback()
-                result.notes.append("No LLM provider answered; the offline engine wrote this result.")
+                result.notes.append("The offline engine wrote this result: \(error.message)")
                 return result
             }
             mapNotes.append("Long document: \(partial.count) partial points from \((chosen.count + maxSources - 1) / maxSources) sections were combined.")
@@ -130,7 +130,7 @@ public struct LLMAnalysisEngine: AnalysisEngine {
                 throw AnalysisError(.llmUnavailable, "No LLM provider could answer (\(error.message)).")
             }
             var result = try await fallback()
-            result.notes.append("No LLM provider answered; the offline engine wrote this result.")
+            result.notes.append("The offline engine wrote this result: \(error.message)")
             return result
         }
         var usage = LLMUsage(inputTokens: response.usage.inputTokens + mapUsage.inputTokens,

@@ -120,13 +120,15 @@ extension HTTPTransport {
 /// Incremental server-sent-events parser over raw bytes: lines `event:` and `data:`, events end
 /// at a blank line. Bytes are split into lines before they are decoded, so a UTF-8 character that
 /// arrives split across two network reads is decoded whole.
-struct SSEParser {
+public struct SSEParser: Sendable {
     private var pending: [UInt8] = []
     private var event: String?
     private var data: [String] = []
 
+    public init() {}
+
     /// Feeds the next bytes of the body; returns the events they completed.
-    mutating func feed(_ chunk: some Sequence<UInt8>) -> [(event: String?, data: String)] {
+    public mutating func feed(_ chunk: some Sequence<UInt8>) -> [(event: String?, data: String)] {
         pending.append(contentsOf: chunk)
         var events: [(event: String?, data: String)] = []
         var lineStart = 0

@@ -80,6 +80,20 @@ public struct LLMError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(code.rawValue): \(message)" }
 
+    /// The failure in words for a user: what went wrong, not how to configure the product.
+    public var cause: String {
+        switch code {
+        case .unauthorized: "key rejected"
+        case .rateLimited: "rate limited"
+        case .quotaExceeded: "quota exhausted"
+        case .server: "provider error (\(message))"
+        case .timeout: "timed out"
+        case .malformed: "unreadable answer"
+        case .unavailable: message
+        case .badRequest: "request refused (\(message))"
+        }
+    }
+
     /// Worth another attempt at the same provider.
     var isTransient: Bool { code == .server || code == .timeout || code == .rateLimited }
 }

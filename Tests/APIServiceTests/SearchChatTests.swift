@@ -1,5 +1,6 @@
 @testable import APIService
 import Foundation
+import LLM
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
@@ -124,8 +125,14 @@ struct SearchChatTests {
             }
             try await client.execute(uri: uri + "?stream=true", method: .post, headers: headers, body: JSON.body(["content": "What did the team collect from the rivers?"])) { response in
                 #expect(response.headers[.contentType] == "text/event-stream")
-                let body = String(buffer: response.body)
-                #expect(body.contains("event: delta") && body.contains("event: done"))
+                var parser = SSEParser()
+                let events = parser.feed(response.body.readableBytesView)
+                let deltas = events.filter { $0.event == "delta" }.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.data.utf8)) as? [String: Any])?["text"] as? String }
+                let done = try #require(events.last.flatMap { try JSONSerialization.jsonObject(with: Data($0.data.utf8)) as? [String: Any] })
+                #expect(events.last?.event == "done")
+                #expect(deltas.count >= 1 && deltas.joined() == done["answer"] as? String, "the deltas joined are the answer")
+                #expect(done["engine"] as? String == "offline" && done["fallback"] == nil)
+                #expect(events.filter { $0.event == "citation" }.count == (done["citations"] as? [Any])?.count)
             }
             try await client.execute(uri: uri, method: .post, headers: headers, body: JSON.body(["content": "  "])) { response in
                 #expect(response.status == .unprocessableContent)

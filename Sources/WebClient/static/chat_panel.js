@@ -74,6 +74,7 @@ export class ChatPanel {
       }
     }
     if (!done.found) bubble.node.classList.add("not-found");
+    if (done.fallback) bubble.node.append(el("p", { class: "bubble-note" }, `Answered from the document's own sentences: ${done.fallback}`));
     bubble.node.append(el("div", { class: "bubble-tools" },
       el("button", { type: "button", class: "button subtle small", onclick: () => copyText(done.answer) }, "Copy")));
   }
@@ -120,8 +121,8 @@ export class ChatPanel {
     if (!response.ok) throw await errorFrom(response);
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = "";
-    let pending = null;
     let started = false;
+    let streamed = "";
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
@@ -134,13 +135,15 @@ export class ChatPanel {
         const data = block.split("\n").filter((line) => line.startsWith("data: ")).map((line) => line.slice(6)).join("\n");
         if (!name || !data) continue;
         const payload = JSON.parse(data);
+        if (name === "error") throw new Error(payload.error?.message || "The answer could not be written.");
         if (!started) { bubble.text.textContent = ""; started = true; }
-        if (name === "citation") pending = payload;
+        // Deltas are the answer's text as it is written; a citation follows the text it supports.
+        if (name === "citation") bubble.text.append(el("sup", {}, this.footnoteButton(bubble, payload)));
         else if (name === "delta") {
+          streamed += payload.text;
           bubble.text.append(payload.text);
-          if (pending) { bubble.text.append(el("sup", {}, this.footnoteButton(bubble, pending)), " "); pending = null; }
         } else if (name === "done") {
-          if (!bubble.count) bubble.text.textContent = payload.answer;
+          if (!streamed) bubble.text.textContent = payload.answer;
           this.finish(bubble, payload);
         }
       }

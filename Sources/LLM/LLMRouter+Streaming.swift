@@ -1,0 +1,105 @@
+import Foundation
+import Synchronization
+
+/// A part of a streamed answer: text as it arrives, then which provider wrote it.
+public enum LLMStreamPart: Sendable, Equatable {
+    case text(String)
+    /// The stream finished; `provider` and `model` wrote it.
+    case end(provider: String, model: String)
+}
+
+extension LLMRouter {
+    /// Streams an answer from the first provider that starts one: a provider that fails or stays
+    /// silent for `firstTokenDeadline` before its first text is given up for the next (no text of
+    /// it was passed on); once text flows, a failure ends the stream with that error. The whole
+    /// stream ends by `deadline`. Stopping the consumer (a client that went away) cancels the
+    /// provider's request.
+    public func stream(_ request: LLMRequest) -> AsyncThrowingStream<LLMStreamPart, any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    try await streamFromProviders(request, into: continuation)
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    private func streamFromProviders(_ request: LLMRequest, into continuation: AsyncThrowingStream<LLMStreamPart, any Error>.Continuation) async throws {
+        let ends = ContinuousClock.now + deadline
+        var causes: [String] = []
+        for (provider, breaker) in zip(providers, breakers) {
+            if let skipped = await breaker.refusal() { causes.append("\(provider.name): \(skipped)"); continue }
+            let firstBy = min(ends, .now + firstTokenDeadline)
+            switch await relay(provider.stream(request), into: continuation, firstBy: firstBy, endsBy: ends) {
+            case .finished:
+                await breaker.recordSuccess()
+                continuation.yield(.end(provider: provider.name, model: provider.model))
+                return
+            case .cancelled:
+                throw CancellationError()
+            case .failed(let error, let afterText):
+                let cause = error.code == .timeout ? error.message : error.cause
+                if error.code != .badRequest { await breaker.recordFailure(cause: cause) }
+                if afterText { throw LLMError(error.code, "\(provider.name) stopped mid-answer: \(cause).") }
+                causes.append("\(provider.name): \(cause)")
+                if ContinuousClock.now >= ends { break }
+            }
+        }
+        throw LLMError(.unavailable, "No LLM provider answered (\(causes.isEmpty ? "none configured" : causes.joined(separator: "; "))).")
+    }
+
+    private enum Relay { case finished, cancelled, failed(LLMError, afterText: Bool) }
+
+    /// Passes one provider's text on until it ends, fails, misses a deadline, or the consumer goes.
+    private func relay(_ texts: AsyncThrowingStream<String, any Error>,
+                              into continuation: AsyncThrowingStream<LLMStreamPart, any Error>.Continuation,
+                              firstBy: ContinuousClock.Instant, endsBy: ContinuousClock.Instant) async -> Relay {
+        let state = RelayState()
+        let consumer = Task {
+            for try await text in texts where !text.isEmpty {
+                state.sent.store(true, ordering: .sequentiallyConsistent)
+                continuation.yield(.text(text))
+            }
+        }
+        let watchdog = Task {
+            try await Task.sleep(until: firstBy)
+            if !state.sent.load(ordering: .sequentiallyConsistent) {
+                state.missed.withLock { $0 = .firstToken }
+                consumer.cancel()
+                return
+            }
+            try await Task.sleep(until: endsBy)
+            state.missed.withLock { $0 = .end }
+            consumer.cancel()
+        }
+        let result = await withTaskCancellationHandler { await consumer.result } onCancel: { consumer.cancel() }
+        watchdog.cancel()
+        let afterText = state.sent.load(ordering: .sequentiallyConsistent)
+        switch (state.missed.withLock { $0 }) {
+        case .firstToken:
+            return .failed(LLMError(.timeout, "no text within \(Self.words(firstTokenDeadline))"), afterText: false)
+        case .end:
+            return .failed(LLMError(.timeout, "answer not finished within \(Self.words(deadline))"), afterText: afterText)
+        case .none:
+            if Task.isCancelled { return .cancelled }
+            switch result {
+            case .success: return .finished
+            case .failure(let error as LLMError): return .failed(error, afterText: afterText)
+            case .failure(is CancellationError): return .cancelled
+            case .failure(let error): return .failed(LLMError(.server, "\(type(of: error))"), afterText: afterText)
+            }
+        }
+    }
+}
+
+/// What the watchdog of one relayed stream saw.
+private final class RelayState: Sendable {
+    enum Missed { case none, firstToken, end }
+    /// Text of this provider was passed on.
+    let sent = Atomic<Bool>(false)
+    let missed = Mutex(Missed.none)
+}
