@@ -64,7 +64,7 @@ let package = Package(
         ),
         .target(name: "TextProcessing", dependencies: ["DocuThinkerCore"], swiftSettings: swiftSettings),
         .target(
-            name: "LLM",
+            name: "AWSSupport",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -73,7 +73,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Retrieval", dependencies: ["Embeddings", "COpenBLAS", "Storage"], swiftSettings: swiftSettings),
+        .target(
+            name: "LLM",
+            dependencies: [
+                "AWSSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Retrieval",
+            dependencies: ["DocuThinkerCore", "Embeddings", "COpenBLAS", "Storage", .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Analysis",
             dependencies: ["DocuThinkerCore", "TextProcessing", "LLM", "Embeddings", .product(name: "NIOPosix", package: "swift-nio")],
@@ -112,7 +126,7 @@ let package = Package(
             name: "APIService",
             dependencies: [
                 "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Retrieval", "Storage",
-                "ServerSupport", "LLM", "WebClient", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "ServerSupport", "LLM", "AWSSupport", "WebClient", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -127,10 +141,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Evaluation",
+            dependencies: ["Storage", "Retrieval", "Embeddings", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "docuthinker",
             dependencies: [
-                "APIService", "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Storage", "ServerSupport",
+                "APIService", "Evaluation", "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Storage", "ServerSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -143,12 +162,13 @@ let package = Package(
         .testTarget(
             name: "LLMTests",
             dependencies: [
-                "LLM", .product(name: "Hummingbird", package: "hummingbird"),
+                "LLM", "AWSSupport", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "AWSSupportTests", dependencies: ["AWSSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings"], swiftSettings: swiftSettings),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Storage", "Embeddings"], swiftSettings: swiftSettings),
         .testTarget(
@@ -162,7 +182,8 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "DocuThinkerCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Storage", "Retrieval", "DocuThinkerCore", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

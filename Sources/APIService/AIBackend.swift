@@ -17,8 +17,9 @@ protocol AIBackend: Sendable {
     func capabilities() async throws -> AICapabilities
     /// Tells the ingestion workers that a job was stored (they also poll the job store).
     func wakeIngestion() async throws
-    /// Stops work running on a document that was just deleted (workers elsewhere notice at their next lease renewal).
-    func documentDeleted(documentId: String) async throws
+    /// Stops work running on a document of `ownerId` that was just deleted (workers elsewhere notice at
+    /// their next lease renewal) and removes its vectors from the vector index.
+    func documentDeleted(documentId: String, ownerId: String) async throws
     /// Indexing progress of the caller's document (404 when it is not theirs).
     func indexStatus(documentId: String, ownerId: String) async throws -> IndexStatus
     /// An analysis of the caller's document, cached per kind and parameters.
@@ -42,9 +43,6 @@ extension AIBackend {
         try await analysis(documentId: documentId, ownerId: ownerId, kind: kind, parameters: parameters, refresh: false)
     }
 }
-
-/// Search modes (`GET /v1/search?mode=`).
-enum SearchMode: String, Codable, Sendable { case hybrid, keyword, semantic }
 
 /// An analysis result with whether it came from the cache and when it was made.
 struct AnalysisOutcome: Codable, Sendable {
@@ -86,10 +84,11 @@ struct LocalAIBackend: AIBackend {
         ingestion?.wake()
     }
 
-    func documentDeleted(documentId: String) async throws {
+    func documentDeleted(documentId: String, ownerId: String) async throws {
         // Only a document that is really gone: this cannot stop anyone's live work.
         guard try await store.documentExists(id: documentId) == false else { return }
         ingestion?.cancel(documentId: documentId)
+        try await searcher.index?.remove(documentId: documentId, owner: ownerId)
     }
 
     func indexStatus(documentId: String, ownerId: String) async throws -> IndexStatus {

@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import HTTPTypes
+import Retrieval
 
 /// The wire contract between `docuthinker api` and `docuthinker ai`, shared by both sides.
 ///

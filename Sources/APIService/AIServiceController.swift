@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import Retrieval
 import ServerSupport
 
 /// The routes of `docuthinker ai` (see `AIContract`): the AI side of the API, on the local backend.
@@ -19,7 +20,7 @@ struct AIServiceController: Sendable {
             return Response(status: .accepted)
         }
         group.post("documents/:id/deleted") { _, context in
-            try await backend.documentDeleted(documentId: try context.parameters.require("id"))
+            try await backend.documentDeleted(documentId: try context.parameters.require("id"), ownerId: try Self.user(context))
             return Response(status: .accepted)
         }
         group.get("documents/:id/index") { _, context in

@@ -120,7 +120,7 @@ func makeAuthenticator(configuration: AppConfiguration, store: SQLiteStore, logg
 /// are configured, offline otherwise), chat, and — with `runsIngestion` — the ingestion workers.
 func makeLocalAIBackend(configuration: AppConfiguration, stores: Stores, runsIngestion: Bool, logger: Logger) -> LocalAIBackend {
     let store = stores.database
-    let search = makeSearchService(configuration: configuration, store: store, logger: logger)
+    let search = makeSearchService(configuration: configuration, stores: stores, logger: logger)
     let offline = OfflineAnalysisEngine(embedder: search.embedding?.embedder)
     let llmRouter = configuration.llm.router()
     let providers = llmRouter?.providers ?? []
@@ -155,12 +155,13 @@ func makeLocalAIBackend(configuration: AppConfiguration, stores: Stores, runsIng
 }
 
 /// The search service; without the embedding model, keyword search still works (and the log says why).
-func makeSearchService(configuration: AppConfiguration, store: some SearchRepository, logger: Logger) -> SearchService {
+func makeSearchService(configuration: AppConfiguration, stores: Stores, logger: Logger) -> SearchService {
+    let store = stores.database
     do {
         let embedder = try MiniLMEmbedder(
             directory: URL(fileURLWithPath: configuration.embeddingModelDirectory), batchSize: configuration.embeddingBatchSize,
             threads: configuration.embeddingThreads, precision: configuration.embeddingPrecision)
-        return SearchService(store: store, index: VectorIndex(store: store, model: embedder.modelID, dimensions: embedder.dimensions),
+        return SearchService(store: store, index: makeVectorIndex(stores: stores, model: embedder.modelID, dimensions: embedder.dimensions),
                              embedding: ChunkEmbedding(embedder: embedder))
     } catch {
         logger.warning("semantic search disabled: embedding model not loaded", metadata: [
@@ -169,6 +170,12 @@ func makeSearchService(configuration: AppConfiguration, store: some SearchReposi
         ])
         return SearchService(store: store, index: nil, embedding: nil)
     }
+}
+
+/// The vector index of the configured stores: today the embedded one, ranking in memory over the
+/// vectors stored in SQLite (pgvector and Chroma become further cases here).
+func makeVectorIndex(stores: Stores, model: String, dimensions: Int) -> any VectorIndex {
+    MatrixVectorIndex(storage: stores.database, model: model, dimensions: dimensions)
 }
 
 /// Middleware every process puts first: request ids, access log, metrics, security headers, errors.

@@ -164,8 +164,11 @@ struct DocumentController: Sendable {
             let body = try await FileIO().loadFile(path: path, context: context)
             return Response(status: .ok, headers: headers, body: body)
         }
-        let data = try await objects.read(key: record.objectKey, maxBytes: record.sizeBytes + 1)
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: .init(bytes: data)))
+        let parts = objects.stream(key: record.objectKey)
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            for try await part in parts { try await writer.write(part) }
+            try await writer.finish(nil)
+        })
     }
 
     struct RenameRequest: Decodable {

@@ -2,6 +2,7 @@ import Crypto
 import Extraction
 import Foundation
 public import Logging
+import Retrieval
 import Storage
 import TextProcessing
 

@@ -1,3 +1,4 @@
+import AWSSupport
 import AsyncHTTPClient
 import Analysis
 import Configuration

@@ -6,6 +6,7 @@ import LLM
 import Logging
 import NIOCore
 import NIOHTTP1
+import Retrieval
 import ServerSupport
 import Storage
 
@@ -41,8 +42,8 @@ struct RemoteAIBackend: AIBackend {
         let _: Empty = try await call(.POST, "ingestion/wake", owner: nil, idempotent: true)
     }
 
-    func documentDeleted(documentId: String) async throws {
-        let _: Empty = try await call(.POST, "documents/\(documentId)/deleted", owner: nil, idempotent: true)
+    func documentDeleted(documentId: String, ownerId: String) async throws {
+        let _: Empty = try await call(.POST, "documents/\(documentId)/deleted", owner: ownerId, idempotent: true)
     }
 
     func indexStatus(documentId: String, ownerId: String) async throws -> IndexStatus {

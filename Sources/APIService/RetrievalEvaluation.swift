@@ -39,7 +39,8 @@ public enum RetrievalEvaluation {
             chunker: Chunker(targetWords: configuration.chunkWords, maxWords: configuration.chunkMaxWords, overlapWords: configuration.chunkOverlapWords))
         let embedder = try MiniLMEmbedder(directory: URL(fileURLWithPath: modelDirectory), batchSize: configuration.embeddingBatchSize)
         let embedding = ChunkEmbedding(embedder: embedder)
-        let search = SearchService(store: store, index: VectorIndex(store: store, model: embedder.modelID, dimensions: 384), embedding: embedding)
+        let index = MatrixVectorIndex(storage: store, model: embedder.modelID, dimensions: embedder.dimensions)
+        let search = SearchService(store: store, index: index, embedding: embedding)
         var pagesOf: [String: PageIndex] = [:]
         var documentOf: [String: String] = [:]
         var chunkCount = 0
@@ -55,11 +56,11 @@ public enum RetrievalEvaluation {
             try await store.insertDocument(record, content: DocumentContent(text: extraction.text, pages: extraction.pages, blocks: extraction.blocks),
                                            chunks: processed.chunkRecords)
             // Embedded with the same chunk embedding as the ingestion pipeline's embeddings stage.
-            let pending = try await store.chunksToEmbed(documentId: id, model: embedder.modelID)
+            let pending = try await index.chunksToEmbed(documentId: id)
             for start in stride(from: 0, to: pending.count, by: 64) {
                 let batch = Array(pending[start..<min(pending.count, start + 64)])
                 let vectors = try await search.embed(batch.map(\.text))
-                try await store.saveVectors(zip(batch, vectors).map { ($0.0.chunkId, $0.1) }, model: embedder.modelID)
+                try await index.save(zip(batch, vectors).map { ChunkVector(chunkId: $0.0.chunkId, vector: $0.1) }, documentId: id, owner: "eval")
             }
             chunkCount += processed.chunks.count
             pagesOf[id] = PageIndex(pages: extraction.pages.map { ($0.number, $0.start, $0.end) })

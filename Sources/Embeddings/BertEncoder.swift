@@ -40,8 +40,9 @@ struct BertEncoder: Sendable {
     /// Whether the bfloat16 kernel is in use.
     var usesBFloat16: Bool { packed != nil }
 
-    /// Mean-pooled, L2-normalised sentence vectors for a batch of token-id sequences.
-    func embed(_ batch: [[Int32]]) -> [[Float]] {
+    /// Mean-pooled, L2-normalised sentence vectors for a batch of token-id sequences; nil when
+    /// `shouldStop` (asked before each layer) says true, so a stop waits for one layer at most.
+    func embed(_ batch: [[Int32]], shouldStop: (@Sendable () -> Bool)? = nil) -> [[Float]]? {
         let h = weights.hidden
         let b = batch.count
         let t = batch.map(\.count).max() ?? 0
@@ -64,6 +65,7 @@ struct BertEncoder: Sendable {
         var inter = [Float](repeating: 0, count: rows * weights.intermediateSize)
         var scratch = [UInt16](repeating: 0, count: packed == nil ? 0 : rows * weights.intermediateSize)
         for (index, layer) in weights.layers.enumerated() {
+            if shouldStop?() == true { return nil }
             let p = packed?[index]
             linear(x, rows: rows, inSize: h, weight: layer.query, packed: p?.query, bias: layer.queryBias, outSize: h, into: &q, scratch: &scratch)
             linear(x, rows: rows, inSize: h, weight: layer.key, packed: p?.key, bias: layer.keyBias, outSize: h, into: &kk, scratch: &scratch)

@@ -124,11 +124,12 @@ public final class EmbeddingRun: Sendable {
     public var batchCount: Int { batches.count }
 
     /// Embeds batches nobody has taken until none are left, or until `shouldStop` (asked before
-    /// each batch) says true.
+    /// each batch and each of its encoder layers) says true: a stop waits for one layer at most.
     public func work(shouldStop: (@Sendable () -> Bool)? = nil) {
         while let b = results.nextBatch() {
             if shouldStop?() == true { return }
-            results.set(b, encoder.embed(batches[b].map { encoded[$0] }))
+            guard let vectors = encoder.embed(batches[b].map { encoded[$0] }, shouldStop: shouldStop) else { return }
+            results.set(b, vectors)
         }
     }
 

@@ -1,42 +1,7 @@
 import AsyncHTTPClient
+import AWSSupport
 import Foundation
 import NIOCore
-
-/// AWS credentials from the environment (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
-/// `AWS_SESSION_TOKEN`) or, on ECS, from the task-role endpoint
-/// (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`), refreshed before they expire.
-public actor AWSCredentialsProvider {
-    private let environment: [String: String]
-    private let transport: HTTPTransport
-    private let endpointBase: String
-    private var cached: (credentials: SigV4.Credentials, expires: Date)?
-
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment, client: HTTPClient = .llm,
-                endpointBase: String = "http://169.254.170.2") {
-        self.environment = environment
-        self.endpointBase = endpointBase
-        transport = HTTPTransport(client: client, timeout: TimeAmount.seconds(5))
-    }
-
-    public func credentials() async throws -> SigV4.Credentials {
-        if let id = environment["AWS_ACCESS_KEY_ID"], let secret = environment["AWS_SECRET_ACCESS_KEY"], !id.isEmpty, !secret.isEmpty {
-            return SigV4.Credentials(accessKeyId: id, secretAccessKey: secret, sessionToken: environment["AWS_SESSION_TOKEN"])
-        }
-        if let cached, cached.expires.timeIntervalSinceNow > 300 { return cached.credentials }
-        guard let relative = environment["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"] else {
-            throw LLMError(.unauthorized, "No AWS credentials: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or run with an ECS task role.")
-        }
-        let reply = try await transport.get(endpointBase + relative)
-        guard reply.status < 300, let object = try? JSONSerialization.jsonObject(with: reply.body) as? [String: Any],
-              let id = object["AccessKeyId"] as? String, let secret = object["SecretAccessKey"] as? String else {
-            throw LLMError(.unauthorized, "The ECS credentials endpoint did not return credentials (\(reply.status)).")
-        }
-        let credentials = SigV4.Credentials(accessKeyId: id, secretAccessKey: secret, sessionToken: object["Token"] as? String)
-        let expires = (object["Expiration"] as? String).flatMap { try? Date($0, strategy: .iso8601) } ?? Date().addingTimeInterval(900)
-        cached = (credentials, expires)
-        return credentials
-    }
-}
 
 /// Amazon Bedrock's Converse API, signed with SigV4 (service `bedrock`), for any model id.
 public struct BedrockProvider: LLMProvider {
@@ -67,12 +32,21 @@ public struct BedrockProvider: LLMProvider {
         return try JSONSerialization.data(withJSONObject: object)
     }
 
+    /// The credentials to sign with; a failure to find them is the provider rejecting the call.
+    private func signingCredentials() async throws -> SigV4.Credentials {
+        do {
+            return try await credentials.credentials()
+        } catch let error as AWSCredentialsError {
+            throw LLMError(.unauthorized, error.message)
+        }
+    }
+
     public func complete(_ request: LLMRequest) async throws -> LLMResponse {
         let payload = try body(request)
         let url = URL(string: endpoint + "/model/\(model)/converse")!
         let signed = SigV4(region: region, service: "bedrock").sign(
             method: "POST", url: url, headers: ["content-type": "application/json"], body: payload,
-            credentials: try await credentials.credentials(), date: Date())
+            credentials: try await signingCredentials(), date: Date())
         let reply = try await transport.post(url.absoluteString, headers: signed.map { ($0.key, $0.value) }, json: payload)
         guard reply.status < 300 else {
             if reply.status == 400, String(decoding: reply.body, as: UTF8.self).contains("ThrottlingException") {
@@ -100,10 +74,16 @@ public struct BedrockProvider: LLMProvider {
                     let url = URL(string: endpoint + "/model/\(model)/converse-stream")!
                     let signed = SigV4(region: region, service: "bedrock").sign(
                         method: "POST", url: url, headers: ["content-type": "application/json"], body: payload,
-                        credentials: try await credentials.credentials(), date: Date())
+                        credentials: try await signingCredentials(), date: Date())
                     var decoder = EventStreamDecoder()
                     for try await bytes in transport.postBytes(url.absoluteString, headers: signed.map { ($0.key, $0.value) }, json: payload) {
-                        for message in try decoder.feed(bytes) {
+                        let messages: [EventStreamDecoder.Message]
+                        do {
+                            messages = try decoder.feed(bytes)
+                        } catch let error as EventStreamError {
+                            throw LLMError(.malformed, error.message)
+                        }
+                        for message in messages {
                             if message.headers[":message-type"] == "exception" {
                                 let kind = message.headers[":exception-type"] ?? "exception"
                                 throw kind == "throttlingException" ? LLMError(.rateLimited, "Bedrock is throttling requests.")

@@ -1,3 +1,4 @@
+public import DocuThinkerCore
 public import Foundation
 public import HTTPTypes
 public import Hummingbird
@@ -42,6 +43,29 @@ public struct APIError: HTTPResponseError, Sendable {
 }
 
 extension APIError {
+    /// The HTTP form of a core failure: the one place a `DomainError.Kind` becomes a status.
+    public init(_ error: DomainError) {
+        let status: HTTPResponse.Status = switch error.kind {
+        case .notFound: .notFound
+        case .invalid: .unprocessableContent
+        case .conflict: .conflict
+        case .unprocessable: .unprocessableContent
+        case .unavailable: .serviceUnavailable
+        case .rateLimited: .tooManyRequests
+        }
+        self.init(status, code: error.code, message: error.message, details: error.details)
+    }
+
+    /// `error` as the edge's error contract when it is one of ours (an `APIError` or a
+    /// `DomainError`); nil for anything else (an internal error, never shown as is).
+    public static func from(_ error: any Error) -> APIError? {
+        switch error {
+        case let error as APIError: error
+        case let error as DomainError: APIError(error)
+        default: nil
+        }
+    }
+
     public static func badRequest(_ message: String, code: String = "bad_request") -> APIError {
         APIError(.badRequest, code: code, message: message)
     }

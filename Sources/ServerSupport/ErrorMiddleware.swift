@@ -2,7 +2,8 @@ public import Hummingbird
 import HTTPTypes
 import Logging
 
-/// Turns every error into the JSON error shape. `APIError`s pass through; Hummingbird's own
+/// Turns every error into the JSON error shape. `APIError`s pass through, `DomainError`s are
+/// mapped by `APIError.init(_:)`; Hummingbird's own
 /// `HTTPError`s (404 route, 413 body) keep their status with a stable code; everything else is
 /// logged with the request id and answered with a bare 500.
 public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -11,12 +12,11 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as APIError {
-            return try error.response(from: request, context: context)
         } catch let error as HTTPError {
             let mapped = Self.map(error)
             return try mapped.response(from: request, context: context)
         } catch {
+            if let known = APIError.from(error) { return try known.response(from: request, context: context) }
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
             return try APIError.internalError.response(from: request, context: context)
         }

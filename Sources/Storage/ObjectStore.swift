@@ -1,15 +1,19 @@
 public import Foundation
 import _NIOFileSystem
-import NIOCore
+public import NIOCore
 
 /// Where original files live. Embedded: a local directory; at scale: S3 (same contract).
 public protocol ObjectStore: Sendable {
     /// Moves the finished temporary file at `file` into the store under `key`.
     func put(key: String, movingFileAt file: String) async throws
-    /// A local path for `key` when the store is a filesystem (lets servers stream the file).
+    /// A local path for `key` when the store is a filesystem: an optional fast path (a server
+    /// may hand the file to its own file I/O); every store can `stream`.
     func localPath(for key: String) -> String?
-    /// The object's bytes.
+    /// The object's bytes, whole (at most `maxBytes`). A missing object: `StorageError.notFound`.
     func read(key: String, maxBytes: Int) async throws -> Data
+    /// The object's bytes in order, a part at a time, so a large file never sits in memory.
+    /// A missing object ends the stream with `StorageError.notFound` before any part.
+    func stream(key: String) -> AsyncThrowingStream<ByteBuffer, any Error>
     /// Deletes the object; a missing object is not an error.
     func delete(key: String) async throws
 }
@@ -37,10 +41,43 @@ public struct FileObjectStore: ObjectStore {
 
     public func read(key: String, maxBytes: Int) async throws -> Data {
         let path = localPath(for: key)!
-        let buffer = try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(path)) { handle in
-            try await handle.readToEnd(maximumSizeAllowed: .bytes(Int64(maxBytes)))
+        let buffer = try await Self.missingIsNotFound(key) {
+            try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(path)) { handle in
+                try await handle.readToEnd(maximumSizeAllowed: .bytes(Int64(maxBytes)))
+            }
         }
         return Data(buffer.readableBytesView)
+    }
+
+    public func stream(key: String) -> AsyncThrowingStream<ByteBuffer, any Error> {
+        let path = localPath(for: key)!
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    try await Self.missingIsNotFound(key) {
+                        try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(path)) { handle in
+                            for try await chunk in handle.readChunks(chunkLength: .kibibytes(256)) {
+                                try Task.checkCancellation()
+                                continuation.yield(chunk)
+                            }
+                        }
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    /// Runs `body`, turning "no such file" into `StorageError.notFound`.
+    private static func missingIsNotFound<T>(_ key: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as FileSystemError where error.code == .notFound {
+            throw StorageError(.notFound, "No stored object \(key).")
+        }
     }
 
     public func delete(key: String) async throws {

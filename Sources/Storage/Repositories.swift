@@ -87,6 +87,8 @@ public typealias AppStore = UserRepository & RefreshTokenRepository & AccountRep
 public struct StorageError: Error, Hashable, Sendable {
     public enum Code: String, Sendable {
         case conflict, notFound = "not_found", unavailable
+        /// A value the store cannot hold as given (e.g. a vector of the wrong length).
+        case invalid
     }
 
     public var code: Code
@@ -107,15 +109,11 @@ public protocol KeywordIndex: Sendable {
     func keywordSearch(ownerId: String, query: String, documentIds: [String]?, limit: Int) async throws -> [ChunkHit]
 }
 
-/// Keyword index, vectors and indexing progress of chunks, always scoped to an owner.
-public protocol SearchRepository: KeywordIndex, VectorGenerationSource {
+/// The keyword index of chunks, reading chunks back by id, and indexing progress, scoped to an
+/// owner. Vectors are behind `VectorIndex`.
+public protocol SearchRepository: KeywordIndex {
     /// How many chunks the document has.
     func chunkCount(documentId: String) async throws -> Int
-    /// Chunks of a document that have no vector for `model` yet, in order.
-    func chunksToEmbed(documentId: String, model: String) async throws -> [(chunkId: Int64, text: String)]
-    func saveVectors(_ vectors: [(chunkId: Int64, vector: [Float])], model: String) async throws
-    /// Every stored vector of the owner's documents for `model`.
-    func vectors(ownerId: String, model: String) async throws -> [StoredVector]
     /// The owner's chunks by id (others' ids are skipped).
     func chunks(ids: [Int64], ownerId: String) async throws -> [ChunkHit]
     func setIndexStatus(documentId: String, _ status: IndexStatus) async throws
@@ -198,11 +196,4 @@ public protocol APIKeyRepository: Sendable {
     /// The active (not revoked) key with this hash, or nil.
     func activeAPIKey(hash: String) async throws -> APIKeyRecord?
     func touchAPIKey(id: String, at date: Date) async throws
-}
-
-/// A counter per owner that changes whenever the owner's stored vectors change (vectors saved,
-/// documents deleted). Every process holding vectors in memory compares it before a search, so
-/// several `ai` tasks behind a load balancer never serve a stale index.
-public protocol VectorGenerationSource: Sendable {
-    func vectorGeneration(ownerId: String) async throws -> Int64
 }

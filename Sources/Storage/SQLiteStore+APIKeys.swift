@@ -32,11 +32,3 @@ extension SQLiteStore: APIKeyRepository {
         }
     }
 }
-
-extension SQLiteStore: VectorGenerationSource {
-    public func vectorGeneration(ownerId: String) async throws -> Int64 {
-        try await pool.read { db in
-            try Int64.fetchOne(db.cachedStatement(sql: "SELECT generation FROM vector_generations WHERE ownerId = ?"), arguments: [ownerId]) ?? 0
-        }
-    }
-}

@@ -50,13 +50,6 @@ public struct IndexStatus: Codable, Hashable, Sendable {
     }
 }
 
-/// A stored vector of one chunk, with the owner-visible document it belongs to.
-public struct StoredVector: Sendable {
-    public var chunkId: Int64
-    public var documentId: String
-    public var vector: [Float]
-}
-
 /// A conversation over a set of the owner's documents (empty: the whole library).
 public struct ChatRecord: Codable, Hashable, Sendable {
     public var id: String

@@ -1,6 +1,7 @@
 import APIService
 import ArgumentParser
 import Embeddings
+import Evaluation
 import Foundation
 
 /// `docuthinker bench-embed FILE.json`: embedding throughput on a JSON array of texts.

@@ -1,6 +1,7 @@
 import APIService
 import ArgumentParser
 import Configuration
+import Evaluation
 import Foundation
 import Logging
 import ServerSupport

@@ -25,16 +25,19 @@ final class DocuThinkerProcess: @unchecked Sendable {
         }
     }
 
+    static let logLevel = ProcessInfo.processInfo.environment["DOCUTHINKER_TEST_LOG_LEVEL"]
+
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// Environment shared by every test process: a data directory, fast bcrypt, the model, quiet logs.
+    /// Environment shared by every test process: a data directory, fast bcrypt, the model, quiet
+    /// logs (`DOCUTHINKER_TEST_LOG_LEVEL=info` shows more, on the test's standard error).
     static func environment(dataDirectory: String, extra: [String: String] = [:]) -> [String: String] {
         var environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
         environment["DOCUTHINKER_DATA_DIR"] = dataDirectory
         environment["JWT_SECRET"] = TestApp.secret
         environment["DOCUTHINKER_BCRYPT_COST"] = "4"
         environment["DOCUTHINKER_EMBEDDING_MODEL_DIR"] = packageRoot.appendingPathComponent("models/all-MiniLM-L6-v2").path
-        environment["LOG_LEVEL"] = "warning"
+        environment["LOG_LEVEL"] = Self.logLevel ?? "warning"
         environment.merge(extra) { $1 }
         return environment
     }
@@ -46,7 +49,7 @@ final class DocuThinkerProcess: @unchecked Sendable {
         process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         if let standardInput { process.standardInput = standardInput }
-        process.standardOutput = standardOutput ?? FileHandle.nullDevice
+        process.standardOutput = standardOutput ?? (Self.logLevel == nil ? FileHandle.nullDevice : FileHandle.standardError)
         process.standardError = FileHandle.standardError
         try process.run()
     }

@@ -1,4 +1,5 @@
 @testable import APIService
+import Configuration
 import Foundation
 import LLM
 import HTTPTypes
@@ -86,6 +87,31 @@ struct SearchChatTests {
             }
             try await client.execute(uri: "/v1/search?q=%22%20OR%20*%20NEAR(", method: .get, headers: ada.auth) { response in
                 #expect(response.status == .ok, "FTS syntax in user input is neutralised")
+            }
+        }
+    }
+
+    /// Without the embedding model, semantic search is refused with the core's own error (a
+    /// `DomainError` mapped to 503 in one place) and hybrid falls back to keywords.
+    @Test func withoutTheModelSemanticSearchSaysWhyAndHybridStillAnswers() async throws {
+        let app = try TestApp(overrides: ["docuthinker.embedding.model.dir": .init(.string("/nonexistent/model"), isSecret: false)])
+        try await app.test { client in
+            let ada = try await client.register("ada@example.com")
+            let pdf = try #require(try JSON.object(try await client.uploadFixture("sample.pdf", session: ada))["id"] as? String)
+            try await client.execute(uri: "/v1/documents/\(pdf)/index", method: .get, headers: ada.auth) { response in
+                let status = try JSON.object(response)["status"] as? String
+                #expect(status == "unavailable", "the index says why it is empty")
+            }
+            try await client.execute(uri: "/v1/search?q=filters%20pollution&mode=semantic", method: .get, headers: ada.auth) { response in
+                #expect(response.status == .serviceUnavailable)
+                let error = try #require(try JSON.object(response)["error"] as? [String: Any])
+                #expect(error["code"] as? String == "embeddings_unavailable")
+                #expect((error["message"] as? String)?.contains("DOCUTHINKER_EMBEDDING_MODEL_DIR") == true)
+            }
+            try await client.execute(uri: "/v1/search?q=filters%20pollution&mode=hybrid", method: .get, headers: ada.auth) { response in
+                #expect(response.status == .ok)
+                let results = try JSON.object(response)["results"] as? [[String: Any]]
+                #expect(results?.first?["documentId"] as? String == pdf, "keyword results")
             }
         }
     }

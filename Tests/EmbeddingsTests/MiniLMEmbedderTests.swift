@@ -76,8 +76,16 @@ struct MiniLMEmbedderTests {
 
         let stopped = embedder.makeRun(tokenized: texts.map(embedder.tokenIDs))
         let asked = Counter()
-        stopped.work(shouldStop: { asked.increment() > 1 })  // one batch, then stop
+        stopped.work(shouldStop: { asked.increment() > 1 })  // into the first batch, then stop
         #expect(stopped.vectors() == nil, "an unfinished run has no vectors")
+
+        // A stop is seen inside a batch (before each encoder layer), not only between batches:
+        // a run of a single batch told to stop after its start has no vectors.
+        let single = embedder.makeRun(tokenized: texts.prefix(2).map(embedder.tokenIDs))
+        #expect(single.batchCount == 1)
+        let asks = Counter()
+        single.work(shouldStop: { asks.increment() > 1 })
+        #expect(single.vectors() == nil && asks.increment() == 3, "stopped at the first layer of its only batch")
         #expect(embedder.embedSynchronously(tokenized: texts.map(embedder.tokenIDs), shouldStop: { true }).isEmpty)
     }
 

@@ -1,3 +1,4 @@
+import AWSSupport
 import Foundation
 import HTTPTypes
 import Hummingbird

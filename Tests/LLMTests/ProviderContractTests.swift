@@ -1,3 +1,4 @@
+import AWSSupport
 import Foundation
 import HummingbirdTesting
 import LLM
@@ -130,7 +131,7 @@ struct BedrockTests {
             #expect(await calls.lastHeaders["authorization"]?.contains("Credential=ASIAEXAMPLE/") == true)
             #expect(await calls.lastHeaders["x-amz-security-token"] == "session-token")
             #expect(await calls.count["ecs-credentials"] == 1, "task-role credentials are cached until near expiry")
-            await #expect(throws: LLMError.self) {
+            await #expect(throws: AWSCredentialsError.self) {
                 _ = try await AWSCredentialsProvider(environment: [:]).credentials()
             }
         }
@@ -153,7 +154,7 @@ struct EventStreamAndBreakerTests {
         var corrupt = EventStreamFrames.delta("x")
         corrupt[corrupt.count - 10] ^= 0xFF
         var fresh = EventStreamDecoder()
-        #expect(throws: LLMError.self) { _ = try fresh.feed(corrupt) }
+        #expect(throws: EventStreamError.self) { _ = try fresh.feed(corrupt) }
     }
 
     @Test func bedrockConverseStream() async throws {

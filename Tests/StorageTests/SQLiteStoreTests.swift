@@ -85,7 +85,7 @@ struct SQLiteStoreTests {
         ])
         let before = try await reader.vectorGeneration(ownerId: ada.id)
         let chunk = try #require(try await writer.chunksToEmbed(documentId: doc.id, model: "m").first)
-        try await writer.saveVectors([(chunk.chunkId, [1, 0, 0])], model: "m")
+        try await writer.saveVectors([ChunkVector(chunkId: chunk.chunkId, vector: [1, 0, 0])], model: "m")
         let saved = try await reader.vectorGeneration(ownerId: ada.id)
         #expect(saved > before)
         #expect(try await reader.vectorGeneration(ownerId: bob.id) == 0, "other owners are untouched")

@@ -39,7 +39,7 @@ enum AnswerEventStream {
             } catch is CancellationError {
                 return
             } catch {
-                let failure = error as? APIError ?? APIError(.internalServerError, code: "answer_failed", message: "The answer could not be finished.")
+                let failure = APIError.from(error) ?? APIError(.internalServerError, code: "answer_failed", message: "The answer could not be finished.")
                 try? await writer.write(frame("error", ["error": ["code": failure.code, "message": failure.message]], encoder: encoder))
             }
             try await writer.finish(nil)

@@ -2,6 +2,7 @@ import Analysis
 import DocuThinkerCore
 import Foundation
 import LLM
+import Retrieval
 import ServerSupport
 import Storage
 import TextProcessing

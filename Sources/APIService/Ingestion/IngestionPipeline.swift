@@ -120,7 +120,7 @@ struct IngestionPipeline: Sendable {
             return true
         }
         let model = embedding.embedder.modelID
-        let pending = try await store.chunksToEmbed(documentId: job.documentId, model: model)
+        let pending = try await index.chunksToEmbed(documentId: job.documentId)
         let total = try await store.chunkCount(documentId: job.documentId)
         var done = total - pending.count
         try await store.setIndexStatus(documentId: job.documentId, IndexStatus(
@@ -136,7 +136,8 @@ struct IngestionPipeline: Sendable {
                 throw JobStopped(reason: control.reason ?? .shutdown)
             }
             try control.check()
-            try await store.saveVectors(zip(batch, vectors).map { ($0.0.chunkId, $0.1) }, model: model)
+            try await index.save(zip(batch, vectors).map { ChunkVector(chunkId: $0.0.chunkId, vector: $0.1) },
+                                 documentId: job.documentId, owner: job.ownerId)
             done += batch.count
             guard try await jobs.updateJob(jobId: job.id, worker: worker, stage: .embed, done: done, total: total, at: .now) else {
                 throw JobStopped(reason: .leaseLost)
@@ -146,7 +147,6 @@ struct IngestionPipeline: Sendable {
         }
         try await store.setIndexStatus(documentId: job.documentId, IndexStatus(
             status: .ready, indexed: done, total: total, model: model, updatedAt: .now))
-        await index.invalidate(ownerId: job.ownerId)
         return true
     }
 

@@ -2,6 +2,7 @@ import Analysis
 import DocuThinkerCore
 import Foundation
 import MCP
+import Retrieval
 import ServerSupport
 import Storage
 
@@ -77,10 +78,12 @@ struct MCPToolbox: Sendable {
             return CallTool.Result(content: [.text(text: String(decoding: data, as: UTF8.self), annotations: nil, _meta: nil)],
                                    structuredContent: Optional.some(structured), isError: false)
         } catch {
-            let message = switch error {
-            case let error as ToolError: error.message
-            case let error as APIError: "\(error.message) (\(error.code))"
-            default: "The tool failed: \(error)"
+            let message = if let error = error as? ToolError {
+                error.message
+            } else if let error = APIError.from(error) {
+                "\(error.message) (\(error.code))"
+            } else {
+                "The tool failed: \(error)"
             }
             return CallTool.Result(content: [.text(text: message, annotations: nil, _meta: nil)], isError: true)
         }

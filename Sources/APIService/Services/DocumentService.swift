@@ -104,7 +104,7 @@ struct DocumentService: Sendable {
 
     private func removed(_ records: [DocumentRecord]) async {
         for record in records {
-            try? await backend.documentDeleted(documentId: record.id)
+            try? await backend.documentDeleted(documentId: record.id, ownerId: record.ownerId)
             try? await objects.delete(key: record.objectKey)
         }
     }

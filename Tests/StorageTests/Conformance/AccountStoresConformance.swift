@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Storage
 import Testing
 
@@ -119,7 +120,27 @@ struct AccountStoresConformance {
         #expect(!FileManager.default.fileExists(atPath: staged), "moved, not copied")
         #expect(try await objects.read(key: "user/doc", maxBytes: 100) == Data("original bytes".utf8))
         try await objects.delete(key: "user/doc")
-        await #expect(throws: (any Error).self) { _ = try await objects.read(key: "user/doc", maxBytes: 100) }
+        let missingRead = await #expect(throws: StorageError.self) { _ = try await objects.read(key: "user/doc", maxBytes: 100) }
+        #expect(missingRead?.code == .notFound)
+        let missingStream = await #expect(throws: StorageError.self) { for try await _ in objects.stream(key: "user/doc") {} }
+        #expect(missingStream?.code == .notFound)
         try await objects.delete(key: "user/doc")
+    }
+
+    @Test(arguments: StoreEngine.all)
+    func largeObjectsStreamInPartsThatJoinToTheOriginal(engine: StoreEngine) async throws {
+        let stores = try await engine.make()
+        var generator = SystemRandomNumberGenerator()
+        let original = Data((0..<1_300_000).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        let staged = stores.stagingDirectory + "/upload-" + UUID().uuidString
+        try original.write(to: URL(fileURLWithPath: staged))
+        try await stores.objects.put(key: "user/big", movingFileAt: staged)
+        var joined = Data(), parts = 0
+        for try await part in stores.objects.stream(key: "user/big") {
+            joined.append(contentsOf: part.readableBytesView)
+            parts += 1
+        }
+        #expect(joined == original)
+        #expect(parts > 1, "streamed in parts, not read whole")
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Storage
 import Testing
 
-/// `KeywordIndex` and the vector storage of `SearchRepository`.
+/// `KeywordIndex`, `SearchRepository` and `VectorStorage` (the vectors under the embedded index).
 @Suite("Conformance: keyword index and vectors")
 struct SearchStoreConformance {
     @Test(arguments: StoreEngine.all)
@@ -47,7 +47,7 @@ struct SearchStoreConformance {
         let pending = try await store.chunksToEmbed(documentId: document.id, model: "m")
         #expect(pending.map(\.text) == ["one", "two", "three"])
         let generation = try await store.vectorGeneration(ownerId: ada.id)
-        try await store.saveVectors([(pending[0].chunkId, [1, 0, 0]), (pending[1].chunkId, [0, 1, 0])], model: "m")
+        try await store.saveVectors([ChunkVector(chunkId: pending[0].chunkId, vector: [1, 0, 0]), ChunkVector(chunkId: pending[1].chunkId, vector: [0, 1, 0])], model: "m")
         #expect(try await store.vectorGeneration(ownerId: ada.id) > generation)
         #expect(try await store.chunksToEmbed(documentId: document.id, model: "m").map(\.text) == ["three"], "resume where it stopped")
         #expect(try await store.chunksToEmbed(documentId: document.id, model: "other-model").count == 3)
@@ -64,7 +64,7 @@ struct SearchStoreConformance {
         #expect(try await store.vectors(ownerId: ada.id, model: "m").isEmpty)
         #expect(try await store.indexStatus(documentId: document.id) == nil)
         #expect(try await store.vectorGeneration(ownerId: ada.id) > before, "in-memory indexes elsewhere know to reload")
-        try await store.saveVectors([(pending[2].chunkId, [0, 0, 1])], model: "m")
+        try await store.saveVectors([ChunkVector(chunkId: pending[2].chunkId, vector: [0, 0, 1])], model: "m")
         #expect(try await store.vectors(ownerId: ada.id, model: "m").isEmpty, "a late vector for a deleted chunk is dropped")
     }
 }

@@ -1,5 +1,6 @@
 import DocuThinkerCore
 import Foundation
+import Retrieval
 import Storage
 
 /// One store engine the conformance suites run against. Every suite takes `StoreEngine.all` as
@@ -8,13 +9,17 @@ struct StoreEngine: Sendable, CustomTestStringConvertible {
     var name: String
     /// Fresh, migrated, empty stores.
     var make: @Sendable () async throws -> Stores
+    /// The engine's vector index over its stores for a model of the given dimensions.
+    var vectorIndex: @Sendable (Stores, _ model: String, _ dimensions: Int) -> any VectorIndex
 
     var testDescription: String { name }
 
-    static let sqliteAndFiles = StoreEngine(name: "SQLite + files") {
+    static let sqliteAndFiles = StoreEngine(name: "SQLite + files", make: {
         let directory = NSTemporaryDirectory() + "dt-conformance-" + UUID().uuidString
         return try StoreFactory.openMigrated(StoreConfiguration(dataDirectory: directory))
-    }
+    }, vectorIndex: { stores, model, dimensions in
+        MatrixVectorIndex(storage: stores.database, model: model, dimensions: dimensions)
+    })
 
     static let all: [StoreEngine] = [.sqliteAndFiles]
 }

@@ -1,24 +1,32 @@
-import Embeddings
+public import DocuThinkerCore
 import Foundation
-import HTTPTypes
 import NIOPosix
-import Retrieval
-import ServerSupport
-import Storage
+public import Storage
 
-/// Keyword, semantic and hybrid search over the caller's chunks. Semantic search needs the
-/// embedding model; without it, `semantic` answers 503 and `hybrid` falls back to keyword.
-struct SearchService: Sendable {
-    typealias Mode = SearchMode
+/// How a search ranks: BM25 keywords, vector similarity, or both fused.
+public enum SearchMode: String, Codable, Sendable { case hybrid, keyword, semantic }
 
-    let store: any SearchRepository
-    let index: VectorIndex?
-    let embedding: ChunkEmbedding?
+/// Keyword, semantic and hybrid search over the caller's chunks, for every edge. Semantic search
+/// needs the embedding model; without it, `semantic` fails with `embeddings_unavailable` and
+/// `hybrid` falls back to keyword.
+public struct SearchService: Sendable {
+    public typealias Mode = SearchMode
+
+    public let store: any SearchRepository
+    public let index: (any VectorIndex)?
+    public let embedding: ChunkEmbedding?
     /// Candidates taken from each side before fusion.
-    var depth = 50
-    var keywordWeight = 0.5
+    public var depth = 50
+    public var keywordWeight = 0.5
 
-    func search(ownerId: String, query: String, mode: Mode, documentIds: [String]?, limit: Int) async throws -> [ChunkHit] {
+    public init(store: any SearchRepository, index: (any VectorIndex)?, embedding: ChunkEmbedding?) {
+        self.store = store
+        self.index = index
+        self.embedding = embedding
+    }
+
+    /// The `limit` best chunks of the owner for `query` (only in `documentIds` when given).
+    public func search(ownerId: String, query: String, mode: Mode, documentIds: [String]?, limit: Int) async throws -> [ChunkHit] {
         switch mode {
         case .keyword:
             return try await store.keywordSearch(ownerId: ownerId, query: query, documentIds: documentIds, limit: limit)
@@ -38,15 +46,15 @@ struct SearchService: Sendable {
     }
 
     /// Embeds texts off the cooperative pool.
-    func embed(_ texts: [String]) async throws -> [[Float]] {
+    public func embed(_ texts: [String]) async throws -> [[Float]] {
         guard let embedding else { throw Self.unavailable }
         return try await NIOThreadPool.singleton.runIfActive { embedding.embed(texts) }
     }
 
-    private func semantic(ownerId: String, query: String, documentIds: [String]?, limit: Int) async throws -> [(chunkId: Int64, documentId: String, score: Float)] {
+    private func semantic(ownerId: String, query: String, documentIds: [String]?, limit: Int) async throws -> [VectorHit] {
         guard let index else { throw Self.unavailable }
         let vector = try await embed([query])[0]
-        return try await index.search(ownerId: ownerId, query: vector, documentIds: documentIds.map(Set.init), limit: limit)
+        return try await index.search(owner: ownerId, query: vector, k: limit, documents: documentIds.map(Set.init))
     }
 
     private func details(_ ranked: [(Int64, Double)], ownerId: String) async throws -> [ChunkHit] {
@@ -54,7 +62,8 @@ struct SearchService: Sendable {
         return ranked.compactMap { id, score in found[id].map { var hit = $0; hit.score = score; return hit } }
     }
 
-    static let unavailable = APIError(
-        .serviceUnavailable, code: "embeddings_unavailable",
+    /// Semantic search without the embedding model.
+    public static let unavailable = DomainError(
+        .unavailable, code: "embeddings_unavailable",
         message: "Semantic search needs the embedding model; run scripts/bootstrap or set DOCUTHINKER_EMBEDDING_MODEL_DIR.")
 }

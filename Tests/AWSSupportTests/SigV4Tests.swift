@@ -1,5 +1,5 @@
 import Foundation
-import LLM
+import AWSSupport
 import Testing
 
 /// AWS's published Signature Version 4 examples (the sig-v4 test suite and the IAM example of

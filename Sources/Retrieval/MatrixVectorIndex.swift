@@ -2,10 +2,12 @@ import COpenBLAS
 import Foundation
 public import Storage
 
-/// Exact nearest-neighbour search over each owner's chunk vectors, held in memory as one
-/// row-major matrix per owner (loaded lazily from the store and reloaded when the store's
-/// vector generation of the owner changes, whichever process changed it). Scores are dot products of unit vectors (cosine), computed with one `sgemv`.
-public actor VectorIndex {
+/// The embedded `VectorIndex`: exact nearest-neighbour search over each owner's chunk vectors,
+/// held in memory as one row-major matrix per owner. Vectors persist in a `VectorStorage` (SQLite);
+/// a matrix is loaded on the owner's first search and reloaded when the storage's vector
+/// generation of the owner changes, whichever process changed it. Scores are dot products of unit
+/// vectors (cosine), computed with one `sgemv`.
+public actor MatrixVectorIndex: VectorIndex {
     struct OwnerMatrix {
         var chunkIDs: [Int64]
         var documentIDs: [String]
@@ -13,27 +15,40 @@ public actor VectorIndex {
         var generation: Int64
     }
 
-    private let store: any SearchRepository
-    public let model: String
-    public let dimensions: Int
+    private let storage: any VectorStorage
+    public nonisolated let model: String
+    public nonisolated let dimensions: Int
     private var owners: [String: OwnerMatrix] = [:]
 
-    public init(store: any SearchRepository, model: String, dimensions: Int) {
-        self.store = store
+    public init(storage: any VectorStorage, model: String, dimensions: Int) {
+        self.storage = storage
         self.model = model
         self.dimensions = dimensions
     }
 
-    /// Forgets the owner's matrix; the next search reloads it.
-    public func invalidate(ownerId: String) {
-        owners[ownerId] = nil
+    public func chunksToEmbed(documentId: String) async throws -> [(chunkId: Int64, text: String)] {
+        try await storage.chunksToEmbed(documentId: documentId, model: model)
     }
 
-    /// The `limit` most similar chunks of the owner (optionally only in `documentIds`).
-    public func search(ownerId: String, query: [Float], documentIds: Set<String>?, limit: Int) async throws -> [(chunkId: Int64, documentId: String, score: Float)] {
+    /// Stores the vectors; the owner's matrix reloads on its next search (the generation changed).
+    public func save(_ vectors: [ChunkVector], documentId: String, owner: String) async throws {
+        if let wrong = vectors.first(where: { $0.vector.count != dimensions }) {
+            throw StorageError(.invalid, "A vector of \(wrong.vector.count) numbers cannot join the \(model) index of \(dimensions) dimensions.")
+        }
+        try await storage.saveVectors(vectors, model: model)
+    }
+
+    /// The storage deleted the vectors with the document; this drops the owner's matrix now
+    /// rather than at the next search.
+    public func remove(documentId: String, owner: String) async throws {
+        owners[owner] = nil
+    }
+
+    public func search(owner ownerId: String, query: [Float], k limit: Int, documents documentIds: Set<String>?) async throws -> [VectorHit] {
+        guard limit > 0, query.count == dimensions else { return [] }
         let owner = try await matrix(for: ownerId)
         let n = owner.chunkIDs.count
-        guard n > 0, query.count == dimensions else { return [] }
+        guard n > 0 else { return [] }
         var scores = [Float](repeating: 0, count: n)
         owner.matrix.withUnsafeBufferPointer { m in
             query.withUnsafeBufferPointer { q in
@@ -57,16 +72,16 @@ public actor VectorIndex {
             top.insert(i, at: position)
             if top.count > limit { top.removeLast() }
         }
-        return top.map { (owner.chunkIDs[$0], owner.documentIDs[$0], scores[$0]) }
+        return top.map { VectorHit(chunkId: owner.chunkIDs[$0], documentId: owner.documentIDs[$0], score: scores[$0]) }
     }
 
     /// Number of vectors currently loaded for an owner (0 when not loaded).
     public func loadedCount(ownerId: String) -> Int { owners[ownerId]?.chunkIDs.count ?? 0 }
 
     private func matrix(for ownerId: String) async throws -> OwnerMatrix {
-        let generation = try await store.vectorGeneration(ownerId: ownerId)
+        let generation = try await storage.vectorGeneration(ownerId: ownerId)
         if let cached = owners[ownerId], cached.generation == generation { return cached }
-        let vectors = try await store.vectors(ownerId: ownerId, model: model)
+        let vectors = try await storage.vectors(ownerId: ownerId, model: model)
         var matrix = [Float]()
         matrix.reserveCapacity(vectors.count * dimensions)
         var chunkIDs: [Int64] = [], documentIDs: [String] = []

@@ -39,7 +39,7 @@ public enum SearchBenchmark {
             }
             try await store.insertDocument(record, content: .init(text: "", pages: [], blocks: []), chunks: chunks)
             let pending = try await store.chunksToEmbed(documentId: id, model: "bench")
-            var batch: [(chunkId: Int64, vector: [Float])] = []
+            var batch: [ChunkVector] = []
             for (k, chunk) in pending.enumerated() {
                 let index = made + k
                 var vector = vectors[index % vectors.count]
@@ -49,15 +49,15 @@ public enum SearchBenchmark {
                     for d in vector.indices { vector[d] /= norm }
                 }
                 vector.withUnsafeBufferPointer { written.append(Data(buffer: $0)) }
-                batch.append((chunk.chunkId, vector))
+                batch.append(ChunkVector(chunkId: chunk.chunkId, vector: vector))
             }
             try await store.saveVectors(batch, model: "bench")
             made += count
             document += 1
         }
         if let vectorsOut { try written.write(to: URL(fileURLWithPath: vectorsOut)) }
-        let index = VectorIndex(store: store, model: "bench", dimensions: 384)
-        _ = try await index.search(ownerId: "bench", query: queryVectors[0], documentIds: nil, limit: 10)  // load
+        let index = MatrixVectorIndex(storage: store, model: "bench", dimensions: 384)
+        _ = try await index.search(owner: "bench", query: queryVectors[0], k: 10, documents: nil)  // load
         var rows: [Row] = []
         func measure(_ mode: String, _ body: (Int) async throws -> Void) async rethrows {
             var times: [Double] = []
@@ -65,7 +65,7 @@ public enum SearchBenchmark {
                 let start = ContinuousClock.now
                 try await body(k)
                 let elapsed = ContinuousClock.now - start
-                times.append(elapsed.seconds * 1000)
+                times.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
             }
             times.sort()
             rows.append(Row(size: size, mode: mode, p50: times[times.count / 2], p99: times[min(times.count - 1, times.count * 99 / 100)],
@@ -75,7 +75,7 @@ public enum SearchBenchmark {
             _ = try await store.keywordSearch(ownerId: "bench", query: queries[k], documentIds: nil, limit: 10)
         }
         try await measure("vector (exact, query vector given)") { k in
-            _ = try await index.search(ownerId: "bench", query: queryVectors[k], documentIds: nil, limit: 10)
+            _ = try await index.search(owner: "bench", query: queryVectors[k], k: 10, documents: nil)
         }
         if let embedder {
             let search = SearchService(store: store, index: index, embedding: ChunkEmbedding(embedder: embedder))

@@ -21,22 +21,22 @@ public struct EventStreamDecoder: Sendable {
         while buffer.count >= 12 {
             let start = buffer.startIndex
             let total = Int(Self.uint32(buffer, at: start))
-            guard total >= 16, total <= 16 * 1024 * 1024 else { throw LLMError(.malformed, "Event-stream message length \(total) is invalid.") }
+            guard total >= 16, total <= 16 * 1024 * 1024 else { throw EventStreamError("Event-stream message length \(total) is invalid.") }
             guard buffer.count >= total else { break }
             let headersLength = Int(Self.uint32(buffer, at: start + 4))
             guard Self.uint32(buffer, at: start + 8) == CRC32.checksum(buffer[start..<(start + 8)]) else {
-                throw LLMError(.malformed, "Event-stream prelude checksum mismatch.")
+                throw EventStreamError("Event-stream prelude checksum mismatch.")
             }
             guard Self.uint32(buffer, at: start + total - 4) == CRC32.checksum(buffer[start..<(start + total - 4)]) else {
-                throw LLMError(.malformed, "Event-stream message checksum mismatch.")
+                throw EventStreamError("Event-stream message checksum mismatch.")
             }
-            guard 12 + headersLength + 4 <= total else { throw LLMError(.malformed, "Event-stream headers overflow the message.") }
+            guard 12 + headersLength + 4 <= total else { throw EventStreamError("Event-stream headers overflow the message.") }
             var headers: [String: String] = [:]
             var i = start + 12
             let headersEnd = i + headersLength
             while i < headersEnd {
                 let nameLength = Int(buffer[i]); i += 1
-                guard i + nameLength + 1 <= headersEnd else { throw LLMError(.malformed, "Event-stream header is truncated.") }
+                guard i + nameLength + 1 <= headersEnd else { throw EventStreamError("Event-stream header is truncated.") }
                 let name = String(decoding: buffer[i..<(i + nameLength)], as: UTF8.self); i += nameLength
                 let type = buffer[i]; i += 1
                 switch type {
@@ -50,7 +50,7 @@ public struct EventStreamDecoder: Sendable {
                 case 4: i += 4                   // int32
                 case 5, 8: i += 8                // int64, timestamp
                 case 9: i += 16                  // uuid
-                default: throw LLMError(.malformed, "Unknown event-stream header type \(type).")
+                default: throw EventStreamError("Unknown event-stream header type \(type).")
                 }
             }
             let payload = Data(buffer[headersEnd..<(start + total - 4)])
@@ -78,4 +78,13 @@ public enum CRC32 {
         for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
         return crc ^ 0xFFFF_FFFF
     }
+}
+
+/// A frame that breaks the event-stream format (length, checksum or header out of bounds).
+public struct EventStreamError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) { self.message = message }
+
+    public var description: String { message }
 }
