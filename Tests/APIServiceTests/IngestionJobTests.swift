@@ -2,6 +2,7 @@ import Analysis
 import Configuration
 import DocuThinkerCore
 import Foundation
+import GRDB
 import HTTPTypes
 import Hummingbird
 import Storage
@@ -53,6 +54,27 @@ struct IngestionJobTests {
                 let cited = items.flatMap { ($0["citations"] as? [[String: Any]]) ?? [] }
                 #expect(!cited.isEmpty && cited.allSatisfy { spans.contains([$0["start"] as? Int ?? -1, $0["end"] as? Int ?? -1]) })
             }
+            // So does chat: its candidates are the stored sentences inside the retrieved passages.
+            let chat = try await client.execute(uri: "/v1/chats", method: .post, headers: session.auth) { try #require(try JSON.object($0)["id"] as? String) }
+            func ask() async throws -> (found: Bool, spans: [[Int]]) {
+                try await client.execute(uri: "/v1/chats/\(chat)/messages", method: .post, headers: session.auth.merging(JSON.headers),
+                                         body: JSON.body(["content": "How much did sales grow in the quarter?"])) { response in
+                    let answer = try JSON.object(response)
+                    return (answer["found"] as? Bool == true,
+                            (answer["citations"] as? [[String: Any]] ?? []).map { [$0["start"] as? Int ?? -1, $0["end"] as? Int ?? -1] })
+                }
+            }
+            let (found, first) = try await ask()
+            #expect(found && !first.isEmpty && first.allSatisfy(spans.contains), "chat cites stored sentences: \(first)")
+            // Without the sentences it cited, the same question cannot cite them again: the
+            // chat reads the stored segmentation, it does not segment the passages anew.
+            let database = try DatabaseQueue(path: app.dataDirectory + "/docuthinker.sqlite")
+            for span in first {
+                try await database.write { try $0.execute(sql: "DELETE FROM sentences WHERE documentId = ? AND startOffset = ?", arguments: [id, span[0]]) }
+            }
+            try await database.close()
+            let second = try await ask().spans
+            #expect(Set(second).isDisjoint(with: first), "\(second) after removing \(first)")
         }
     }
 

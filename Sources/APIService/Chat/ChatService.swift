@@ -72,20 +72,48 @@ struct ChatService: Sendable {
     /// tokens as they arrive when one is configured, else sentence by sentence.
     func answerStream(question: String, ownerId: String, documentIds: [String]?) async throws -> AsyncThrowingStream<Event, any Error> {
         let hits = try await search.search(ownerId: ownerId, query: question, mode: .hybrid, documentIds: documentIds, limit: passages)
+        var sources: [String: Source] = [:]
         var candidates: [Candidate] = []
         var seen = Set<String>()
         for (rank, hit) in hits.enumerated() {
-            for sentence in SentenceSegmenter().segment(hit.text) {
-                let start = hit.start + sentence.span.start, end = hit.start + sentence.span.end
-                guard seen.insert("\(hit.documentId):\(start)").inserted else { continue }
+            if sources[hit.documentId] == nil {
+                guard let content = try await documents.content(documentId: hit.documentId, ownerId: ownerId) else { continue }
+                sources[hit.documentId] = Source(
+                    text: ScalarText(content.text), pages: PageIndex(pages: content.pages.map { ($0.number, $0.start, $0.end) }),
+                    sentences: try await documents.sentences(documentId: hit.documentId, ownerId: ownerId))
+            }
+            for sentence in sources[hit.documentId]!.sentences(in: hit) {
+                guard seen.insert("\(hit.documentId):\(sentence.start)").inserted else { continue }
                 guard sentence.text.split(separator: " ").count >= 4 else { continue }
-                candidates.append(Candidate(documentId: hit.documentId, start: start, end: end, text: sentence.text, rank: rank))
+                candidates.append(Candidate(documentId: hit.documentId, start: sentence.start, end: sentence.end, text: sentence.text, rank: rank))
             }
         }
-        let documents = self.documents
+        let loaded = sources
         return try await stream(question: question, candidates: candidates) { documentId in
-            guard let content = try await documents.content(documentId: documentId, ownerId: ownerId) else { return nil }
-            return (ScalarText(content.text), PageIndex(pages: content.pages.map { ($0.number, $0.start, $0.end) }))
+            loaded[documentId].map { ($0.text, $0.pages) }
+        }
+    }
+
+    /// A retrieved document's text, pages and the sentences stored at its import.
+    private struct Source: Sendable {
+        var text: ScalarText
+        var pages: PageIndex
+        /// In text order (as stored).
+        var sentences: [SentenceRecord]
+
+        /// The sentences that start inside the passage, with their text: the ones segmented once
+        /// at import (one segmentation for analyses and chat). A document stored before sentences
+        /// were kept has none; its passage is segmented here instead.
+        func sentences(in hit: ChunkHit) -> [(start: Int, end: Int, text: String)] {
+            guard !sentences.isEmpty else {
+                return SentenceSegmenter().segment(hit.text).map { (hit.start + $0.span.start, hit.start + $0.span.end, $0.text) }
+            }
+            var low = 0, high = sentences.count
+            while low < high {
+                let middle = (low + high) / 2
+                if sentences[middle].start < hit.start { low = middle + 1 } else { high = middle }
+            }
+            return sentences[low...].prefix { $0.start < hit.end }.map { ($0.start, $0.end, text.slice($0.start, $0.end)) }
         }
     }
 

@@ -84,9 +84,9 @@ final class IngestionWorker: Service, Sendable {
     /// Runs one document's job in this task (for `docuthinker ingest`), up to `stopBefore`.
     /// Returns the job's state afterwards.
     func runJob(documentId: String, stopBefore: IngestStage?) async throws -> JobRecord? {
-        guard let job = await claim(documentId: documentId) else { return try await jobs.job(documentId: documentId) }
-        guard let control = track(job) else { return try await jobs.job(documentId: documentId) }
-        await execute(job, control: control, stopBefore: stopBefore)
+        if let job = await claim(documentId: documentId), let control = track(job) {
+            await execute(job, control: control, stopBefore: stopBefore)
+        }
         return try await jobs.job(documentId: documentId)
     }
 
