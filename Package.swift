@@ -169,6 +169,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "AWSSupportTests", dependencies: ["AWSSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "DocuThinkerCoreTests", dependencies: ["DocuThinkerCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ServerSupportTests",
+            dependencies: [
+                "ServerSupport", "DocuThinkerCore", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings"], swiftSettings: swiftSettings),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Storage", "Embeddings"], swiftSettings: swiftSettings),
         .testTarget(

@@ -123,6 +123,6 @@ struct LocalAIBackend: AIBackend {
     }
 
     private func requireDocument(_ id: String, ownerId: String) async throws {
-        guard try await store.document(id: id, ownerId: ownerId) != nil else { throw APIError.notFound("No such document.") }
+        guard try await store.document(id: id, ownerId: ownerId) != nil else { throw DocumentService.notFound }
     }
 }

@@ -18,7 +18,7 @@ struct DocumentAnalysisService: Sendable {
     /// The caller's document prepared for analysis, or a 404.
     func document(id: String, ownerId: String) async throws -> AnalysisDocument {
         guard let content = try await documents.content(documentId: id, ownerId: ownerId) else {
-            guard let record = try await documents.document(id: id, ownerId: ownerId) else { throw APIError.notFound("No such document.") }
+            guard let record = try await documents.document(id: id, ownerId: ownerId) else { throw DocumentService.notFound }
             throw DocumentService.contentUnavailable(record)
         }
         // The sentences stored at import (one segmentation for ingestion, analyses and citations);
@@ -31,7 +31,7 @@ struct DocumentAnalysisService: Sendable {
     func analysis(documentId: String, ownerId: String, kind: AnalysisKind, parameters: AnalysisParameters,
                   refresh: Bool = false) async throws -> Outcome {
         guard try await documents.document(id: documentId, ownerId: ownerId) != nil else {
-            throw APIError.notFound("No such document.")
+            throw DocumentService.notFound
         }
         let key = AnalysisKey(documentId: documentId, kind: kind.rawValue, parameters: parameters.cacheKey(for: kind),
                               engine: engine.name, engineVersion: engine.version)
@@ -65,20 +65,21 @@ struct DocumentAnalysisService: Sendable {
         do {
             return try await engine.run(kind, parameters: parameters, on: document)
         } catch let error as AnalysisError {
-            throw error.apiError
+            throw error.domainError
         }
     }
 }
 
 extension AnalysisError {
-    /// The HTTP form: 503 `llm_unavailable`, 422 otherwise.
-    var apiError: APIError {
+    /// As the core reports it to every edge: `llm_unavailable` (unavailable), `validation_failed`
+    /// (invalid parameters), `no_text` (unprocessable).
+    var domainError: DomainError {
         switch code {
         case .llmUnavailable:
-            APIError(.serviceUnavailable, code: code.rawValue, message: message,
-                     details: ["hint": "Configure an LLM provider (e.g. OPENAI_API_KEY) to enable this."])
-        case .invalidParameters: APIError(.unprocessableContent, code: "validation_failed", message: message)
-        case .noText: APIError(.unprocessableContent, code: code.rawValue, message: message)
+            DomainError(.unavailable, code: code.rawValue, message: message,
+                        details: ["hint": "Configure an LLM provider (e.g. OPENAI_API_KEY) to enable this."])
+        case .invalidParameters: DomainError(.invalid, code: "validation_failed", message: message)
+        case .noText: DomainError(.unprocessable, code: code.rawValue, message: message)
         }
     }
 }

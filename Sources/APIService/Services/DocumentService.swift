@@ -109,15 +109,16 @@ struct DocumentService: Sendable {
         }
     }
 
-    static let notFound = APIError.notFound("No such document.")
+    static let notFound = DomainError(.notFound, code: "not_found", message: "No such document.")
 
-    /// Why a document that exists has no text yet: still processing (409), or failed (422 with its cause).
-    static func contentUnavailable(_ record: DocumentRecord) -> APIError {
+    /// Why a document that exists has no text yet: still processing (a conflict), or failed
+    /// (unprocessable, with its cause).
+    static func contentUnavailable(_ record: DocumentRecord) -> DomainError {
         guard record.status == .failed else { return stillProcessing }
-        return APIError(.unprocessableContent, code: record.error ?? "processing_failed",
-                        message: record.errorMessage ?? "This document could not be processed.")
+        return DomainError(.unprocessable, code: record.error ?? "processing_failed",
+                           message: record.errorMessage ?? "This document could not be processed.")
     }
-    static let stillProcessing = APIError(
+    static let stillProcessing = DomainError(
         .conflict, code: "document_processing", message: "The document is still being processed; try again when its status is ready.")
 
     static func title(upload: ReceivedUpload, metadataTitle: String?) -> String {
