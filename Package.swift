@@ -123,10 +123,36 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Ingestion",
+            dependencies: [
+                "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Retrieval", "Storage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AIService",
+            dependencies: [
+                "DocuThinkerCore", "TextProcessing", "Analysis", "Retrieval", "Storage", "LLM", "Embeddings", "Ingestion", "ServerSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "APIService",
             dependencies: [
                 "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Retrieval", "Storage",
-                "ServerSupport", "LLM", "AWSSupport", "WebClient", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "ServerSupport", "LLM", "AWSSupport", "WebClient", "Ingestion", "AIService",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -143,13 +169,16 @@ let package = Package(
         ),
         .target(
             name: "Evaluation",
-            dependencies: ["Storage", "Retrieval", "Embeddings", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "DocuThinkerCore", "Storage", "Retrieval", "Embeddings", "TextProcessing", "Extraction", "Ingestion", "AIService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "docuthinker",
             dependencies: [
-                "APIService", "Evaluation", "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Storage", "ServerSupport",
+                "APIService", "Ingestion", "AIService", "Evaluation", "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Storage", "ServerSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -169,6 +198,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "AWSSupportTests", dependencies: ["AWSSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "Extraction", "TextProcessing", "DocuThinkerCore"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AIServiceTests", dependencies: ["AIService", "Analysis", "Ingestion", "Extraction", "Storage", "DocuThinkerCore"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "DocuThinkerCoreTests", dependencies: ["DocuThinkerCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ServerSupportTests",

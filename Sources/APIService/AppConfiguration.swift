@@ -1,3 +1,4 @@
+import DocuThinkerCore
 public import Configuration
 public import Embeddings
 public import Extraction

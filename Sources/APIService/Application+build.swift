@@ -1,3 +1,6 @@
+import DocuThinkerCore
+import Ingestion
+import AIService
 import Analysis
 import Embeddings
 import Extraction
@@ -101,7 +104,8 @@ public func migratedStores(_ configuration: AppConfiguration) throws -> Stores {
 }
 
 /// Extraction → segmentation → chunking with the configured limits and passage sizes.
-func makeIngestor(configuration: AppConfiguration) -> DocumentIngestor {
+/// The importer the configuration describes: extraction limits and chunk sizes.
+public func makeIngestor(configuration: AppConfiguration) -> DocumentIngestor {
     DocumentIngestor(
         extractor: DocumentExtractor(limits: configuration.limits),
         chunker: Chunker(targetWords: configuration.chunkWords, maxWords: configuration.chunkMaxWords,

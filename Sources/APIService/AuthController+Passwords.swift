@@ -1,3 +1,4 @@
+import DocuThinkerCore
 import Foundation
 import Hummingbird
 import Logging

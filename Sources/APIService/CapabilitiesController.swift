@@ -1,3 +1,4 @@
+import AIService
 import Hummingbird
 import ServerSupport
 

@@ -1,3 +1,4 @@
+import AIService
 import DocuThinkerCore
 import Foundation
 import LLM

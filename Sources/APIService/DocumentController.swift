@@ -1,3 +1,5 @@
+import Ingestion
+import AIService
 import Analysis
 import DocuThinkerCore
 import Retrieval
@@ -138,7 +140,7 @@ struct DocumentController: Sendable {
         let owner = try context.requireUser()
         let id = try context.parameters.require("id")
         guard let content = try await documents.content(documentId: id, ownerId: owner) else {
-            throw DocumentService.contentUnavailable(try await service.document(id: id, owner: owner))
+            throw DocumentErrors.contentUnavailable(try await service.document(id: id, owner: owner))
         }
         let withBlocks = request.uri.queryParameters.get("blocks") == "true"
         return try JSONIO.response(DocumentTextDTO(
@@ -212,7 +214,7 @@ struct DocumentController: Sendable {
         return record
     }
 
-    static let notFound = DocumentService.notFound
+    static let notFound = DocumentErrors.notFound
 
     static func integer(_ raw: String?, name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
         guard let raw else { return value }

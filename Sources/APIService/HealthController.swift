@@ -1,3 +1,5 @@
+import ServerSupport
+import AIService
 import Foundation
 import Hummingbird
 import Logging

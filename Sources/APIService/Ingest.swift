@@ -1,3 +1,6 @@
+import AIService
+import Ingestion
+import DocuThinkerCore
 import Crypto
 import Extraction
 import Foundation

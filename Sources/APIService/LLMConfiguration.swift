@@ -1,3 +1,4 @@
+import DocuThinkerCore
 import AWSSupport
 import AsyncHTTPClient
 import Analysis

@@ -1,3 +1,4 @@
+import AIService
 import Analysis
 import Foundation
 import Hummingbird

@@ -1,3 +1,5 @@
+import DocuThinkerCore
+import ServerSupport
 import Hummingbird
 import HTTPTypes
 import NIOCore

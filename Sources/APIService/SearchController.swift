@@ -1,3 +1,4 @@
+import AIService
 import Embeddings
 import Foundation
 import Retrieval

@@ -1,3 +1,4 @@
+import DocuThinkerCore
 import Crypto
 public import Foundation
 import JWTKit
@@ -58,14 +59,6 @@ public struct TokenService: Sendable {
     /// SHA-256 hex of a refresh token.
     public static func hash(refreshToken: String) -> String {
         SHA256.hash(data: Data(refreshToken.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-}
-
-extension Duration {
-    /// The duration in seconds as a `TimeInterval` (token lifetimes, benchmarks, ingest reports).
-    public var seconds: TimeInterval {
-        let parts = components
-        return TimeInterval(parts.seconds) + TimeInterval(parts.attoseconds) / 1e18
     }
 }
 

@@ -1,3 +1,4 @@
+import ServerSupport
 import Foundation
 import Hummingbird
 import Storage

@@ -1,3 +1,4 @@
+import DocuThinkerCore
 import Embeddings
 import Foundation
 import Retrieval
@@ -65,7 +66,7 @@ public enum SearchBenchmark {
                 let start = ContinuousClock.now
                 try await body(k)
                 let elapsed = ContinuousClock.now - start
-                times.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                times.append(elapsed.seconds * 1000)
             }
             times.sort()
             rows.append(Row(size: size, mode: mode, p50: times[times.count / 2], p99: times[min(times.count - 1, times.count * 99 / 100)],

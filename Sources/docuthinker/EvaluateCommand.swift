@@ -3,6 +3,7 @@ import Analysis
 import ArgumentParser
 import DocuThinkerCore
 import Embeddings
+import Evaluation
 import Foundation
 import TextProcessing
 
@@ -30,7 +31,8 @@ struct EvaluateCommand: AsyncParsableCommand {
         if let retrieval {
             let configuration = AppConfiguration(reader: try await AppConfiguration.standardReader())
             let result = try await RetrievalEvaluation.run(questionsFile: retrieval, unrelatedFile: unrelated, documentsDirectory: documents,
-                                                           modelDirectory: model, configuration: configuration,
+                                                           modelDirectory: model, ingestor: makeIngestor(configuration: configuration),
+                                                           embeddingBatchSize: configuration.embeddingBatchSize,
                                                            minimumSimilarity: minimumSimilarity)
             report += ["## Retrieval (\(result.questions) questions, \(result.chunks) chunks, indexed in \(String(format: "%.1f", result.indexSeconds)) s)", "",
                        "| mode | recall@1 | recall@5 | MRR@10 |", "|---|--:|--:|--:|"]

@@ -1,3 +1,4 @@
+import Ingestion
 import APIService
 import ArgumentParser
 import DocuThinkerCore

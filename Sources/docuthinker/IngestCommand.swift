@@ -1,3 +1,4 @@
+import DocuThinkerCore
 import APIService
 import ArgumentParser
 import Configuration

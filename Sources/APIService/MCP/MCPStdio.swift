@@ -1,3 +1,4 @@
+import AIService
 import Foundation
 public import Logging
 import MCP

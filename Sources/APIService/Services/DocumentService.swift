@@ -1,3 +1,4 @@
+import AIService
 import DocuThinkerCore
 import HTTPTypes
 import Extraction
@@ -70,7 +71,7 @@ struct DocumentService: Sendable {
 
     /// The caller's document, or a 404.
     func document(id: String, owner: String) async throws -> DocumentRecord {
-        guard let record = try await documents.document(id: id, ownerId: owner) else { throw Self.notFound }
+        guard let record = try await documents.document(id: id, ownerId: owner) else { throw DocumentErrors.notFound }
         return record
     }
 
@@ -81,7 +82,7 @@ struct DocumentService: Sendable {
         while true {
             let record = try await document(id: id, owner: owner)
             if record.status != .processing { return record }
-            guard ContinuousClock.now < deadline else { throw Self.stillProcessing }
+            guard ContinuousClock.now < deadline else { throw DocumentErrors.stillProcessing }
             try await Task.sleep(for: .milliseconds(100))
         }
     }
@@ -108,18 +109,6 @@ struct DocumentService: Sendable {
             try? await objects.delete(key: record.objectKey)
         }
     }
-
-    static let notFound = DomainError(.notFound, code: "not_found", message: "No such document.")
-
-    /// Why a document that exists has no text yet: still processing (a conflict), or failed
-    /// (unprocessable, with its cause).
-    static func contentUnavailable(_ record: DocumentRecord) -> DomainError {
-        guard record.status == .failed else { return stillProcessing }
-        return DomainError(.unprocessable, code: record.error ?? "processing_failed",
-                           message: record.errorMessage ?? "This document could not be processed.")
-    }
-    static let stillProcessing = DomainError(
-        .conflict, code: "document_processing", message: "The document is still being processed; try again when its status is ready.")
 
     static func title(upload: ReceivedUpload, metadataTitle: String?) -> String {
         let candidates = [upload.title, metadataTitle, upload.filename.map { name in

@@ -1,11 +1,11 @@
 import Analysis
 import DocuThinkerCore
-import Foundation
-import LLM
-import Retrieval
+public import Foundation
+public import LLM
+public import Retrieval
 import ServerSupport
-import Storage
-import TextProcessing
+public import Storage
+public import TextProcessing
 
 /// Answers questions from the caller's documents, extractively and offline: hybrid retrieval of
 /// passages, then the sentences that best answer the question (embedding similarity plus term
@@ -13,40 +13,45 @@ import TextProcessing
 /// Every citation is checked against the stored text before it is returned. With a language
 /// model configured, it writes the answer from the best sentences, streamed as it is written;
 /// when none answers within the router's deadlines the answer is extractive and says why.
-struct ChatService: Sendable {
+public struct ChatService: Sendable {
     let documents: any DocumentRepository
     let search: SearchService
     /// Minimum cosine between question and best sentence to answer. Calibrated with
     /// `docuthinker evaluate --retrieval … --unrelated …` on 100 questions about the R manuals and
     /// 20 unrelated ones: at 0.35 all were answered and all unrelated refused, at 0.42 98% / 100%,
     /// at 0.50 89% / 100%; 0.38 keeps a margin on both sides.
-    var minimumSimilarity: Float = 0.38
-    var maxSentences = 3
-    var passages = 6
+    public var minimumSimilarity: Float = 0.38
+    public var maxSentences = 3
+    public var passages = 6
     /// When set, a language model writes the answer from the best candidate sentences (numbered
     /// sources it must cite); without one, or when no provider answers, the answer is extractive.
-    var router: LLMRouter? = nil
+    public var router: LLMRouter? = nil
 
-    static let notFound = "I could not find this in your documents."
+    public init(documents: any DocumentRepository, search: SearchService) {
+        self.documents = documents
+        self.search = search
+    }
 
-    struct Answer: Codable, Sendable {
-        var text: String
-        var found: Bool
-        var citations: [Citation]
+    public static let notFound = "I could not find this in your documents."
+
+    public struct Answer: Codable, Sendable {
+        public var text: String
+        public var found: Bool
+        public var citations: [Citation]
         /// Citations dropped because their quote was not at their span.
-        var droppedCitations: Int
+        public var droppedCitations: Int
         /// The model call behind a generated answer, to count against the user.
-        var usage: UsageRecord? = nil
+        public var usage: UsageRecord? = nil
         /// `llm` when a language model wrote the text, else `offline` (extractive).
-        var engine: String = "offline"
+        public var engine: String = "offline"
         /// Why a configured language model did not write (all of) it, in words: the providers'
         /// causes (key rejected, rate limited, no answer within the deadline, …).
-        var fallback: String? = nil
+        public var fallback: String? = nil
     }
 
     /// A part of a streamed answer. The `delta` texts joined are exactly the answer's text; a
     /// `citation` follows the text it supports; `done` carries the whole answer.
-    enum Event: Codable, Sendable {
+    public enum Event: Codable, Sendable {
         case delta(String)
         case citation(Citation)
         case done(Answer)
@@ -63,14 +68,14 @@ struct ChatService: Sendable {
     /// Loads a document's text and page index for validating citations (nil: not the caller's).
     private typealias SourceLoader = @Sendable (String) async throws -> (ScalarText, PageIndex)?
 
-    func answer(question: String, ownerId: String, documentIds: [String]?) async throws -> Answer {
+    public func answer(question: String, ownerId: String, documentIds: [String]?) async throws -> Answer {
         try await Self.final(try await answerStream(question: question, ownerId: ownerId, documentIds: documentIds))
     }
 
     /// The answer as it is written. Retrieval and ranking happen before this returns (their
     /// errors are thrown here); the stream then carries the text, from the language model's
     /// tokens as they arrive when one is configured, else sentence by sentence.
-    func answerStream(question: String, ownerId: String, documentIds: [String]?) async throws -> AsyncThrowingStream<Event, any Error> {
+    public func answerStream(question: String, ownerId: String, documentIds: [String]?) async throws -> AsyncThrowingStream<Event, any Error> {
         let hits = try await search.search(ownerId: ownerId, query: question, mode: .hybrid, documentIds: documentIds, limit: passages)
         var sources: [String: Source] = [:]
         var candidates: [Candidate] = []
@@ -118,7 +123,7 @@ struct ChatService: Sendable {
     }
 
     /// The `done` answer of a stream.
-    static func final(_ events: AsyncThrowingStream<Event, any Error>) async throws -> Answer {
+    public static func final(_ events: AsyncThrowingStream<Event, any Error>) async throws -> Answer {
         for try await event in events {
             if case .done(let answer) = event { return answer }
         }
@@ -127,7 +132,7 @@ struct ChatService: Sendable {
 
     /// Answers from a text given with the question (DocuThinker's `/chat` with `originalText`);
     /// citations point into that text under the document id `inline`.
-    func answer(question: String, inlineText: String) async throws -> Answer {
+    public func answer(question: String, inlineText: String) async throws -> Answer {
         let sentences = SentenceSegmenter().segment(inlineText)
         let questionStems = Self.contentStems(question)
         // Pre-select by term overlap so embedding stays bounded on long texts.

@@ -12,8 +12,9 @@ import Retrieval
 /// `/ai` prefix). Every call carries `Authorization: Bearer <AI_SERVICE_TOKEN>`; user-scoped
 /// calls carry `X-User-Id`; all carry `X-Request-Id`. Errors use the API's JSON error shape and
 /// are passed on to the user unchanged.
-enum AIContract {
-    static let prefix = "internal/v1"
+public enum AIContract {
+    /// Where the internal routes live.
+    public static let prefix = "internal/v1"
     static let userHeader = HTTPField.Name("X-User-Id")!
 
     /// `POST documents/{id}/analyses/{kind}`.

@@ -1,21 +1,22 @@
 import Crypto
+public import Extraction
+public import Storage
+public import TextProcessing
 import DocuThinkerCore
-import Extraction
-import Foundation
-import NIOPosix
-import Storage
-import TextProcessing
+public import Foundation
 
 /// Everything derived from one uploaded file before it is stored.
-struct ProcessedDocument: Sendable {
-    var extraction: ExtractionResult
-    var sentences: [Sentence]
-    var chunks: [Chunk]
-    var sha256: String
-    var size: Int
+public struct ProcessedDocument: Sendable {
+    public var extraction: ExtractionResult
+    public var sentences: [Sentence]
+    public var chunks: [Chunk]
+    /// SHA-256 of the file, in hex.
+    public var sha256: String
+    /// The file's size in bytes.
+    public var size: Int
 
     /// The chunks as the store keeps them.
-    var chunkRecords: [ChunkRecord] {
+    public var chunkRecords: [ChunkRecord] {
         chunks.map {
             ChunkRecord(ordinal: $0.index, page: $0.span.page, pageEnd: $0.pageEnd, start: $0.span.start,
                         end: $0.span.end, wordCount: $0.wordCount, text: $0.text)
@@ -36,11 +37,13 @@ public struct DocumentIngestor: Sendable {
         self.chunker = chunker
     }
 
-    func processSynchronously(fileAt path: String) throws -> ProcessedDocument {
+    /// Processes a file on the calling thread (memory-mapped).
+    public func processSynchronously(fileAt path: String) throws -> ProcessedDocument {
         try processSynchronously(try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped))
     }
 
-    func processSynchronously(_ data: Data) throws -> ProcessedDocument {
+    /// Processes a file's bytes on the calling thread.
+    public func processSynchronously(_ data: Data) throws -> ProcessedDocument {
         let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         let extraction = try extractor.extract(data)
         let segmented = Self.segment(extraction, segmenter: segmenter, chunker: chunker)

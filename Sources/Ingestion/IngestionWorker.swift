@@ -1,3 +1,4 @@
+import DocuThinkerCore
 import Extraction
 import Foundation
 import Logging
@@ -10,22 +11,26 @@ import Synchronization
 /// shared `JobRepository` under a lease renewed every `heartbeat`, so another process takes over
 /// a job whose worker died, and a deleted document's job stops within one heartbeat even when
 /// another process deleted it. Nothing is held in memory that a crash could lose.
-final class IngestionWorker: Service, Sendable {
-    struct Settings: Sendable {
+public final class IngestionWorker: Service, Sendable {
+    /// How many jobs run, for how long, and how often the queue is read.
+    public struct Settings: Sendable {
         /// Jobs run at once (`DOCUTHINKER_INGEST_WORKERS`, default 2).
-        var slots = 2
+        public var slots = 2
         /// How long a claimed job stays this worker's without a renewal (`DOCUTHINKER_JOB_LEASE_SECONDS`, default 10).
-        var lease: Duration = .seconds(10)
-        var heartbeat: Duration = .milliseconds(500)
+        public var lease: Duration = .seconds(10)
+        public var heartbeat: Duration = .milliseconds(500)
         /// How often the queue is read when nobody wakes the worker (other processes' uploads).
-        var poll: Duration = .seconds(1)
+        public var poll: Duration = .seconds(1)
         /// Work on one job before it is handed back when other owners wait.
-        var slice: Duration = .seconds(2)
+        public var slice: Duration = .seconds(2)
         /// Failures (not counting stops) before a job and its document are marked failed.
-        var maxAttempts = 3
+        public var maxAttempts = 3
+
+        public init() {}
     }
 
-    let id = "worker-" + UUID().uuidString.lowercased().prefix(12)
+    /// This worker's name in the leases it holds.
+    public let id = "worker-" + UUID().uuidString.lowercased().prefix(12)
     private let jobs: any JobRepository
     private let documents: any DocumentRepository
     private let pipeline: IngestionPipeline
@@ -36,7 +41,7 @@ final class IngestionWorker: Service, Sendable {
     private let woken = Atomic<Bool>(true)
     private let stopping = Atomic<Bool>(false)
 
-    init(jobs: any JobRepository, documents: any DocumentRepository, pipeline: IngestionPipeline, settings: Settings, logger: Logger) {
+    public init(jobs: any JobRepository, documents: any DocumentRepository, pipeline: IngestionPipeline, settings: Settings, logger: Logger) {
         self.jobs = jobs
         self.documents = documents
         self.pipeline = pipeline
@@ -45,17 +50,17 @@ final class IngestionWorker: Service, Sendable {
     }
 
     /// Looks at the queue now instead of at the next poll (a job was just stored).
-    func wake() { woken.store(true, ordering: .sequentiallyConsistent) }
+    public func wake() { woken.store(true, ordering: .sequentiallyConsistent) }
 
     /// Stops the document's running job at once (its document was deleted).
-    func cancel(documentId: String) {
+    public func cancel(documentId: String) {
         running.withLock { $0[documentId] }?.stop(.deleted)
     }
 
     /// Whether a job of this document runs here now.
-    func isRunning(documentId: String) -> Bool { running.withLock { $0[documentId] != nil } }
+    public func isRunning(documentId: String) -> Bool { running.withLock { $0[documentId] != nil } }
 
-    func run() async throws {
+    public func run() async throws {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 var nextPoll = ContinuousClock.now
@@ -83,7 +88,7 @@ final class IngestionWorker: Service, Sendable {
 
     /// Runs one document's job in this task (for `docuthinker ingest`), up to `stopBefore`.
     /// Returns the job's state afterwards.
-    func runJob(documentId: String, stopBefore: IngestStage?) async throws -> JobRecord? {
+    public func runJob(documentId: String, stopBefore: IngestStage?) async throws -> JobRecord? {
         if let job = await claim(documentId: documentId), let control = track(job) {
             await execute(job, control: control, stopBefore: stopBefore)
         }

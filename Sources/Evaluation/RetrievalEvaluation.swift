@@ -2,6 +2,8 @@ import DocuThinkerCore
 import Embeddings
 import Extraction
 import Foundation
+import Ingestion
+import AIService
 import Logging
 import Retrieval
 import Storage
@@ -25,7 +27,8 @@ public enum RetrievalEvaluation {
     }
 
     public static func run(questionsFile: String, unrelatedFile: String?, documentsDirectory: String, modelDirectory: String,
-                           configuration: AppConfiguration, minimumSimilarity: Float? = nil) async throws -> Report {
+                           ingestor: DocumentIngestor, embeddingBatchSize: Int,
+                           minimumSimilarity: Float? = nil) async throws -> Report {
         let lines = try String(contentsOfFile: questionsFile, encoding: .utf8).split(separator: "\n")
         let questions = try lines.compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         let files = Set(questions.compactMap { $0["file"] as? String })
@@ -34,10 +37,7 @@ public enum RetrievalEvaluation {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try StoreFactory.openMigrated(StoreConfiguration(dataDirectory: directory)).database
         try await store.createUser(UserRecord(id: "eval", email: "eval@example.com", passwordHash: "-", createdAt: .now))
-        let ingestor = DocumentIngestor(
-            extractor: DocumentExtractor(limits: configuration.limits),
-            chunker: Chunker(targetWords: configuration.chunkWords, maxWords: configuration.chunkMaxWords, overlapWords: configuration.chunkOverlapWords))
-        let embedder = try MiniLMEmbedder(directory: URL(fileURLWithPath: modelDirectory), batchSize: configuration.embeddingBatchSize)
+        let embedder = try MiniLMEmbedder(directory: URL(fileURLWithPath: modelDirectory), batchSize: embeddingBatchSize)
         let embedding = ChunkEmbedding(embedder: embedder)
         let index = MatrixVectorIndex(storage: store, model: embedder.modelID, dimensions: embedder.dimensions)
         let search = SearchService(store: store, index: index, embedding: embedding)

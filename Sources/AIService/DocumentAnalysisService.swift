@@ -1,25 +1,30 @@
-import Analysis
+public import Analysis
 import DocuThinkerCore
 import Foundation
-import HTTPTypes
-import ServerSupport
-import Storage
+import Ingestion
+public import Storage
 
 /// Analyses of the caller's documents, cached per (document, kind, parameters, engine version),
 /// and of raw text. Runs on the AI side (`LocalAIBackend`).
-struct DocumentAnalysisService: Sendable {
+public struct DocumentAnalysisService: Sendable {
     let documents: any DocumentRepository & AnalysisRepository
-    let engine: any AnalysisEngine
+    /// The engine that writes the analyses (its name and version key the cache).
+    public let engine: any AnalysisEngine
     /// Where language-model usage is counted per user (nil: not counted).
-    var usage: (any UsageRepository)? = nil
+    public var usage: (any UsageRepository)? = nil
 
-    typealias Outcome = AnalysisOutcome
+    public init(documents: any DocumentRepository & AnalysisRepository, engine: any AnalysisEngine) {
+        self.documents = documents
+        self.engine = engine
+    }
+
+    public typealias Outcome = AnalysisOutcome
 
     /// The caller's document prepared for analysis, or a 404.
-    func document(id: String, ownerId: String) async throws -> AnalysisDocument {
+    public func document(id: String, ownerId: String) async throws -> AnalysisDocument {
         guard let content = try await documents.content(documentId: id, ownerId: ownerId) else {
-            guard let record = try await documents.document(id: id, ownerId: ownerId) else { throw DocumentService.notFound }
-            throw DocumentService.contentUnavailable(record)
+            guard let record = try await documents.document(id: id, ownerId: ownerId) else { throw DocumentErrors.notFound }
+            throw DocumentErrors.contentUnavailable(record)
         }
         // The sentences stored at import (one segmentation for ingestion, analyses and citations);
         // documents stored before sentences were kept are segmented here.
@@ -28,10 +33,10 @@ struct DocumentAnalysisService: Sendable {
                                 sentenceSpans: stored.isEmpty ? nil : stored.map { SourceSpan(page: $0.page, start: $0.start, end: $0.end) })
     }
 
-    func analysis(documentId: String, ownerId: String, kind: AnalysisKind, parameters: AnalysisParameters,
+    public func analysis(documentId: String, ownerId: String, kind: AnalysisKind, parameters: AnalysisParameters,
                   refresh: Bool = false) async throws -> Outcome {
         guard try await documents.document(id: documentId, ownerId: ownerId) != nil else {
-            throw DocumentService.notFound
+            throw DocumentErrors.notFound
         }
         let key = AnalysisKey(documentId: documentId, kind: kind.rawValue, parameters: parameters.cacheKey(for: kind),
                               engine: engine.name, engineVersion: engine.version)
@@ -48,7 +53,7 @@ struct DocumentAnalysisService: Sendable {
     }
 
     /// Analyses raw text (not stored); citations point into that text under the id `inline`.
-    func analysis(text: String, kind: AnalysisKind, parameters: AnalysisParameters, ownerId: String) async throws -> AnalysisResult {
+    public func analysis(text: String, kind: AnalysisKind, parameters: AnalysisParameters, ownerId: String) async throws -> AnalysisResult {
         let result = try await run(kind, parameters: parameters, on: AnalysisDocument(id: "inline", text: text))
         await record(result, ownerId: ownerId)
         return result
@@ -67,6 +72,12 @@ struct DocumentAnalysisService: Sendable {
         } catch let error as AnalysisError {
             throw error.domainError
         }
+    }
+}
+
+extension DocumentAnalysisService: IngestionAnalyses {
+    public func analyse(documentId: String, ownerId: String, kind: AnalysisKind) async throws {
+        _ = try await analysis(documentId: documentId, ownerId: ownerId, kind: kind, parameters: .init())
     }
 }
 

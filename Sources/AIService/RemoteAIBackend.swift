@@ -1,9 +1,9 @@
 import Analysis
-import AsyncHTTPClient
+public import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import LLM
-import Logging
+public import Logging
 import NIOCore
 import NIOHTTP1
 import Retrieval
@@ -16,9 +16,9 @@ import Storage
 /// failure, timeout or 502/503/504), and turns an unreachable AI service into a 503
 /// `ai_unavailable` with `Retry-After`. It holds no connection state that outlives a failure:
 /// once the AI service is back, the next call simply succeeds.
-struct RemoteAIBackend: AIBackend {
+public struct RemoteAIBackend: AIBackend {
     /// The stable error code users get while the AI service cannot be reached.
-    static let unavailableCode = "ai_unavailable"
+    public static let unavailableCode = "ai_unavailable"
 
     let baseURL: String
     let token: String
@@ -26,7 +26,7 @@ struct RemoteAIBackend: AIBackend {
     let client: HTTPClient
     let logger: Logger
 
-    init(baseURL: String, token: String, timeout: Duration, client: HTTPClient = .aiService, logger: Logger) {
+    public init(baseURL: String, token: String, timeout: Duration, client: HTTPClient = .aiService, logger: Logger) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.token = token
         self.timeout = timeout
@@ -34,48 +34,48 @@ struct RemoteAIBackend: AIBackend {
         self.logger = logger
     }
 
-    func capabilities() async throws -> AICapabilities {
+    public func capabilities() async throws -> AICapabilities {
         try await call(.GET, "capabilities", owner: nil, idempotent: true)
     }
 
-    func wakeIngestion() async throws {
+    public func wakeIngestion() async throws {
         let _: Empty = try await call(.POST, "ingestion/wake", owner: nil, idempotent: true)
     }
 
-    func documentDeleted(documentId: String, ownerId: String) async throws {
+    public func documentDeleted(documentId: String, ownerId: String) async throws {
         let _: Empty = try await call(.POST, "documents/\(documentId)/deleted", owner: ownerId, idempotent: true)
     }
 
-    func indexStatus(documentId: String, ownerId: String) async throws -> IndexStatus {
+    public func indexStatus(documentId: String, ownerId: String) async throws -> IndexStatus {
         try await call(.GET, "documents/\(documentId)/index", owner: ownerId, idempotent: true)
     }
 
-    func analysis(documentId: String, ownerId: String, kind: AnalysisKind, parameters: AnalysisParameters,
+    public func analysis(documentId: String, ownerId: String, kind: AnalysisKind, parameters: AnalysisParameters,
                   refresh: Bool) async throws -> AnalysisOutcome {
         // A cached read, or a computation whose result replaces the same cache entry: idempotent.
         try await call(.POST, "documents/\(documentId)/analyses/\(kind.rawValue)", owner: ownerId,
                        body: AIContract.AnalysisRequest(parameters: parameters, refresh: refresh), idempotent: !refresh)
     }
 
-    func analysis(text: String, kind: AnalysisKind, parameters: AnalysisParameters, ownerId: String) async throws -> AnalysisResult {
+    public func analysis(text: String, kind: AnalysisKind, parameters: AnalysisParameters, ownerId: String) async throws -> AnalysisResult {
         // Not retried: with a language model configured each call is billed to the user.
         try await call(.POST, "analyses", owner: ownerId,
                        body: AIContract.TextAnalysisRequest(text: text, kind: kind, parameters: parameters), idempotent: false)
     }
 
-    func search(ownerId: String, query: String, mode: SearchMode, documentIds: [String]?, limit: Int) async throws -> [ChunkHit] {
+    public func search(ownerId: String, query: String, mode: SearchMode, documentIds: [String]?, limit: Int) async throws -> [ChunkHit] {
         try await call(.POST, "search", owner: ownerId,
                        body: AIContract.SearchRequest(query: query, mode: mode, documentIds: documentIds, limit: limit), idempotent: true)
     }
 
-    func answer(question: String, ownerId: String, documentIds: [String]?) async throws -> ChatService.Answer {
+    public func answer(question: String, ownerId: String, documentIds: [String]?) async throws -> ChatService.Answer {
         try await call(.POST, "answers", owner: ownerId, body: AIContract.AnswerRequest(question: question, documentIds: documentIds),
                        idempotent: false)
     }
 
     /// `POST answers?stream=true`: the status comes first (errors thrown as usual), then events
     /// as the AI service writes them. Not retried, and bounded by the timeout like every call.
-    func answerStream(question: String, ownerId: String, documentIds: [String]?) async throws -> AsyncThrowingStream<ChatService.Event, any Error> {
+    public func answerStream(question: String, ownerId: String, documentIds: [String]?) async throws -> AsyncThrowingStream<ChatService.Event, any Error> {
         var request = request(.POST, "answers?stream=true", owner: ownerId)
         request.headers.replaceOrAdd(name: "Accept", value: "text/event-stream")
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -95,7 +95,7 @@ struct RemoteAIBackend: AIBackend {
         return AnswerEventStream.events(from: response.body, decoder: AIContract.decoder)
     }
 
-    func answer(question: String, inlineText: String) async throws -> ChatService.Answer {
+    public func answer(question: String, inlineText: String) async throws -> ChatService.Answer {
         try await call(.POST, "answers", owner: nil, body: AIContract.AnswerRequest(question: question, text: inlineText),
                        idempotent: false)
     }
@@ -177,5 +177,5 @@ struct RemoteAIBackend: AIBackend {
 extension HTTPClient {
     /// The client of the AI service: 2 s to connect, no retrying of refused connections (a dead
     /// AI task fails fast and the caller gets a 503 at once).
-    static let aiService = failFast(connect: .seconds(2))
+    public static let aiService = failFast(connect: .seconds(2))
 }

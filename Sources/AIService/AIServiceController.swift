@@ -2,18 +2,23 @@ import Analysis
 import Crypto
 import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import Logging
 import NIOCore
 import Retrieval
-import ServerSupport
+public import ServerSupport
 
 /// The routes of `docuthinker ai` (see `AIContract`): the AI side of the API, on the local backend.
 /// It keeps no state beyond the shared stores, so several tasks can run behind a load balancer.
-struct AIServiceController: Sendable {
+public struct AIServiceController: Sendable {
     let backend: LocalAIBackend
 
-    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+    public init(backend: LocalAIBackend) {
+        self.backend = backend
+    }
+
+    /// Adds the contract's routes under `group` (which must admit only the service token).
+    public func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("capabilities") { _, _ in try Self.json(try await backend.capabilities()) }
         group.post("ingestion/wake") { _, _ in
             try await backend.wakeIngestion()
@@ -79,11 +84,15 @@ struct AIServiceController: Sendable {
 
 /// Admits only callers presenting the shared service token (`AI_SERVICE_TOKEN`), compared in
 /// constant time, and takes the user id the API acts for from `X-User-Id`.
-struct ServiceTokenMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
+public struct ServiceTokenMiddleware: RouterMiddleware {
+    public typealias Context = AppRequestContext
     let token: String
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    public init(token: String) {
+        self.token = token
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let presented = request.headers[.authorization].flatMap { header -> String? in
             let parts = header.split(separator: " ", maxSplits: 1)
             return parts.count == 2 && parts[0].lowercased() == "bearer" ? String(parts[1]) : nil

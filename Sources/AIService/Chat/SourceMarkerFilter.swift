@@ -56,6 +56,11 @@ struct SourceMarkerFilter {
         if character == "[" {
             marker = ""
         } else if character.isWhitespace {
+            // The space after a marker replaces the one before it (`a [S1] b` → `a b`).
+            if afterMarker {
+                space = ""
+                afterMarker = false
+            }
             if started { space.append(character) }
         } else {
             if afterMarker, Self.closingPunctuation.contains(character) { space = "" }

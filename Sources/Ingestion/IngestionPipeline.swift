@@ -1,29 +1,49 @@
-import Analysis
+public import Analysis
 import DocuThinkerCore
 import Extraction
 import Foundation
-import Logging
-import Storage
+public import Logging
+public import Storage
 import TextProcessing
-import Retrieval
+public import Retrieval
 import Embeddings
+
+/// The analyses an ingestion job computes and caches for a document's first view (the AI side's
+/// analysis service, over the ingestion executor's threads).
+public protocol IngestionAnalyses: Sendable {
+    /// Computes and caches one analysis of the owner's document.
+    func analyse(documentId: String, ownerId: String, kind: AnalysisKind) async throws
+}
 
 /// The stages of ingesting one stored document — extract (text, pages, sentences, chunks) →
 /// keyword index → embeddings (then the document is `ready`: searchable in every mode) →
 /// analyses (summary, key ideas). Each stage is idempotent and the job records the stage it is
 /// in, so a job taken over after a crash continues where it stopped without duplicates.
-struct IngestionPipeline: Sendable {
+public struct IngestionPipeline: Sendable {
     let documents: any DocumentRepository
     let jobs: any JobRepository
     let search: SearchService
     let objects: any ObjectStore
     let ingestor: DocumentIngestor
-    let analyses: DocumentAnalysisService
-    let executor: IngestionExecutor
+    let analyses: any IngestionAnalyses
+    /// The low-priority threads every stage computes on.
+    public let executor: IngestionExecutor
     let logger: Logger
     /// Chunks embedded between two progress records (~1 s of work on 2 cores in a release build;
     /// stops are checked after every model batch of 8).
     var embedBatch = 128
+
+    public init(documents: any DocumentRepository, jobs: any JobRepository, search: SearchService, objects: any ObjectStore,
+                ingestor: DocumentIngestor, analyses: any IngestionAnalyses, executor: IngestionExecutor, logger: Logger) {
+        self.documents = documents
+        self.jobs = jobs
+        self.search = search
+        self.objects = objects
+        self.ingestor = ingestor
+        self.analyses = analyses
+        self.executor = executor
+        self.logger = logger
+    }
 
     /// How a run ended when it did not throw.
     enum Outcome: Sendable, Equatable {
@@ -173,7 +193,7 @@ struct IngestionPipeline: Sendable {
     private func analyse(_ job: JobRecord, control: JobControl) async {
         for kind in Self.analysisKinds where !control.isStopped {
             do {
-                _ = try await analyses.analysis(documentId: job.documentId, ownerId: job.ownerId, kind: kind, parameters: .init())
+                try await analyses.analyse(documentId: job.documentId, ownerId: job.ownerId, kind: kind)
             } catch is CancellationError {
                 return
             } catch {
@@ -185,5 +205,5 @@ struct IngestionPipeline: Sendable {
     }
 
     /// The analyses every document gets at ingestion.
-    static let analysisKinds: [AnalysisKind] = [.summary, .keyIdeas]
+    public static let analysisKinds: [AnalysisKind] = [.summary, .keyIdeas]
 }

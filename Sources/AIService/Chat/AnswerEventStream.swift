@@ -1,8 +1,8 @@
 import DocuThinkerCore
-import Foundation
-import Hummingbird
+public import Foundation
+public import Hummingbird
 import LLM
-import NIOCore
+public import NIOCore
 import ServerSupport
 import Synchronization
 
@@ -11,9 +11,9 @@ import Synchronization
 /// `event: delta` `{"text"}`, `event: citation` (a citation), `event: done` (the answer: the
 /// public form for clients, the whole `ChatService.Answer` between the services) and, when the
 /// answer fails after the stream began, `event: error` `{"error": {"code", "message"}}`.
-enum AnswerEventStream {
+public enum AnswerEventStream {
     /// One event as SSE text.
-    static func frame(_ name: String, _ value: some Encodable, encoder: JSONEncoder) -> ByteBuffer {
+    public static func frame(_ name: String, _ value: some Encodable, encoder: JSONEncoder) -> ByteBuffer {
         let data = (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return ByteBuffer(string: "event: \(name)\ndata: \(data)\n\n")
     }
@@ -21,7 +21,7 @@ enum AnswerEventStream {
     /// An SSE response that writes each event as it comes. `done` turns the final answer into
     /// what the `done` event carries (and may store it first). When the client goes away the
     /// write fails, the events are dropped, and that cancels the work behind them.
-    static func response(_ events: AsyncThrowingStream<ChatService.Event, any Error>, encoder: JSONEncoder,
+    public static func response(_ events: AsyncThrowingStream<ChatService.Event, any Error>, encoder: JSONEncoder,
                          done: @escaping @Sendable (ChatService.Answer) async throws -> any Encodable) -> Response {
         let source = EventSource(events)
         let body = ResponseBody { writer in
@@ -67,7 +67,7 @@ enum AnswerEventStream {
     }
 
     /// Reads the AI service's event stream back into events (`done` carrying the whole answer).
-    static func events(from body: some AsyncSequence<ByteBuffer, any Error> & Sendable, decoder: JSONDecoder)
+    public static func events(from body: some AsyncSequence<ByteBuffer, any Error> & Sendable, decoder: JSONDecoder)
         -> AsyncThrowingStream<ChatService.Event, any Error> {
         AsyncThrowingStream { continuation in
             let task = Task {

@@ -1,0 +1,21 @@
+public import DocuThinkerCore
+public import Storage
+
+/// The ways a document request fails, as every edge reports them (REST, the legacy routes, MCP,
+/// the AI service's internal routes).
+public enum DocumentErrors {
+    /// The document does not exist or is not the caller's (never distinguished).
+    public static let notFound = DomainError(.notFound, code: "not_found", message: "No such document.")
+
+    /// The document is still being extracted and indexed.
+    public static let stillProcessing = DomainError(
+        .conflict, code: "document_processing", message: "The document is still being processed; try again when its status is ready.")
+
+    /// Why a document that exists has no text yet: still processing (a conflict), or failed
+    /// (unprocessable, with its cause).
+    public static func contentUnavailable(_ record: DocumentRecord) -> DomainError {
+        guard record.status == .failed else { return stillProcessing }
+        return DomainError(.unprocessable, code: record.error ?? "processing_failed",
+                           message: record.errorMessage ?? "This document could not be processed.")
+    }
+}
