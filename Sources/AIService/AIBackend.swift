@@ -25,8 +25,8 @@ public protocol AIBackend: Sendable {
                   refresh: Bool) async throws -> AnalysisOutcome
     /// An analysis of raw text (not stored).
     func analysis(text: String, kind: AnalysisKind, parameters: AnalysisParameters, ownerId: String) async throws -> AnalysisResult
-    /// Keyword, semantic or hybrid search over the caller's chunks.
-    func search(ownerId: String, query: String, mode: SearchMode, documentIds: [String]?, limit: Int) async throws -> [ChunkHit]
+    /// Keyword, semantic or hybrid search over the caller's chunks (a request the edge validated).
+    func search(ownerId: String, _ request: SearchRequest) async throws -> [ChunkHit]
     /// A cited answer from the caller's documents (all of them when `documentIds` is nil).
     func answer(question: String, ownerId: String, documentIds: [String]?) async throws -> ChatService.Answer
     /// The same answer as it is written (`ChatService.answerStream`): retrieval errors are thrown

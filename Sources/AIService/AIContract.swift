@@ -31,7 +31,7 @@ public enum AIContract {
     }
 
     /// `POST search`.
-    struct SearchRequest: Codable, Sendable {
+    struct SearchBody: Codable, Sendable {
         var query: String
         var mode: SearchMode
         var documentIds: [String]?

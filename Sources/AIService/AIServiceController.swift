@@ -1,4 +1,5 @@
 import Analysis
+import DocuThinkerCore
 import Crypto
 import Foundation
 import HTTPTypes
@@ -44,9 +45,10 @@ public struct AIServiceController: Sendable {
                                                             ownerId: try Self.user(context)))
         }
         group.post("search") { request, context in
-            let body = try await Self.decode(AIContract.SearchRequest.self, request)
-            return try Self.json(try await backend.search(ownerId: try Self.user(context), query: body.query, mode: body.mode,
-                                                          documentIds: body.documentIds, limit: body.limit))
+            let body = try await Self.decode(AIContract.SearchBody.self, request)
+            // Validated again: the AI service trusts its caller's identity, not its values.
+            let search = try SearchRequest(query: body.query, mode: body.mode.rawValue, limit: body.limit, documentIds: body.documentIds)
+            return try Self.json(try await backend.search(ownerId: try Self.user(context), search))
         }
         group.post("answers") { request, context in
             let body = try await Self.decode(AIContract.AnswerRequest.self, request)

@@ -60,8 +60,8 @@ public struct LocalAIBackend: AIBackend {
         try await analyses.analysis(text: text, kind: kind, parameters: parameters, ownerId: ownerId)
     }
 
-    public func search(ownerId: String, query: String, mode: SearchMode, documentIds: [String]?, limit: Int) async throws -> [ChunkHit] {
-        try await searcher.search(ownerId: ownerId, query: query, mode: mode, documentIds: documentIds, limit: limit)
+    public func search(ownerId: String, _ request: SearchRequest) async throws -> [ChunkHit] {
+        try await searcher.search(ownerId: ownerId, request)
     }
 
     public func answer(question: String, ownerId: String, documentIds: [String]?) async throws -> ChatService.Answer {

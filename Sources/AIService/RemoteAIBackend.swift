@@ -63,9 +63,10 @@ public struct RemoteAIBackend: AIBackend {
                        body: AIContract.TextAnalysisRequest(text: text, kind: kind, parameters: parameters), idempotent: false)
     }
 
-    public func search(ownerId: String, query: String, mode: SearchMode, documentIds: [String]?, limit: Int) async throws -> [ChunkHit] {
+    public func search(ownerId: String, _ request: SearchRequest) async throws -> [ChunkHit] {
         try await call(.POST, "search", owner: ownerId,
-                       body: AIContract.SearchRequest(query: query, mode: mode, documentIds: documentIds, limit: limit), idempotent: true)
+                       body: AIContract.SearchBody(query: request.query, mode: request.mode, documentIds: request.documentIds,
+                                                   limit: request.limit), idempotent: true)
     }
 
     public func answer(question: String, ownerId: String, documentIds: [String]?) async throws -> ChatService.Answer {

@@ -1,4 +1,5 @@
 import AIService
+import DocuThinkerCore
 import Analysis
 import Foundation
 import Hummingbird

@@ -1,4 +1,5 @@
 import AIService
+import DocuThinkerCore
 import Embeddings
 import Foundation
 import Retrieval
@@ -40,29 +41,29 @@ struct SearchController: Sendable {
         let owner = try context.requireUser()
         let query = request.uri.queryParameters
         // Form-style queries encode spaces as '+': replaced before percent-decoding, so `C%2B%2B` stays `C++`.
-        guard let q = Self.formValue("q", in: request.uri.query)?.trimmingCharacters(in: .whitespacesAndNewlines),
-              !q.isEmpty else {
-            throw APIError.validation("The query parameter 'q' is required.", field: "q")
-        }
-        guard q.count <= SearchRules.maxQueryCharacters else {
-            throw APIError.validation("The query is longer than \(SearchRules.maxQueryCharacters) characters.", field: "q")
-        }
-        let modeName = query.get("mode") ?? "hybrid"
-        guard let mode = SearchMode(rawValue: modeName) else {
-            throw APIError.validation("'mode' must be hybrid, keyword or semantic.", field: "mode")
-        }
         let limit = try query.get("limit").map { raw -> Int in
-            guard let value = Int(raw), SearchRules.limits.contains(value) else {
-                throw APIError.validation("'limit' must be an integer in \(SearchRules.limits.lowerBound)...\(SearchRules.limits.upperBound).", field: "limit")
-            }
+            guard let value = Int(raw) else { throw SearchRequest.invalidLimit }
             return value
-        } ?? SearchRules.defaultLimit
-        let documentIds = query.get("documents").map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
-        let hits = try await backend.search(ownerId: owner, query: q, mode: mode, documentIds: documentIds, limit: limit)
-        return try JSONIO.response(Body(query: q, mode: mode.rawValue, results: hits.map {
+        }
+        let search: SearchRequest
+        do {
+            search = try SearchRequest(query: Self.formValue("q", in: request.uri.query), mode: query.get("mode"), limit: limit,
+                                       documentIds: query.get("documents").map { $0.split(separator: ",").map(String.init) })
+        } catch {
+            throw Self.naming(error)
+        }
+        let hits = try await backend.search(ownerId: owner, search)
+        return try JSONIO.response(Body(query: search.query, mode: search.mode.rawValue, results: hits.map {
             Result(documentId: $0.documentId, chunkId: $0.chunkId, score: ($0.score * 10_000).rounded() / 10_000, text: $0.text,
                    page: $0.page, start: $0.start, end: $0.end)
         }))
+    }
+
+    /// The core's failure with the field named as in the query string (`q`, not `query`).
+    static func naming(_ error: DomainError) -> DomainError {
+        var renamed = error
+        if renamed.details?["field"] == "query" { renamed.details?["field"] = "q" }
+        return renamed
     }
 
     /// The first value of `name` in a raw (still percent-encoded) query string, decoded as an HTML

@@ -1,4 +1,5 @@
 import Analysis
+import TextProcessing
 import Configuration
 import DocuThinkerCore
 import Foundation

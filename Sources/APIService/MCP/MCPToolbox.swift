@@ -36,8 +36,8 @@ struct MCPToolbox: Sendable {
                  inputSchema: schema([
                     "query": .object(["type": "string"]),
                     "mode": .object(["type": "string", "enum": ["hybrid", "keyword", "semantic"]]),
-                    "limit": .object(["type": "integer", "minimum": .int(SearchRules.limits.lowerBound),
-                                      "maximum": .int(SearchRules.limits.upperBound)]),
+                    "limit": .object(["type": "integer", "minimum": .int(SearchRequest.limits.lowerBound),
+                                      "maximum": .int(SearchRequest.limits.upperBound)]),
                     "document_ids": .object(["type": "array", "items": .object(["type": "string"])]),
                  ], required: ["query"]), annotations: readOnly),
             Tool(name: "ask", description: "Answer a question from the user's documents, with citations (document, page, code-point offsets, quote).",
@@ -150,13 +150,9 @@ struct MCPToolbox: Sendable {
     }
 
     private func search(_ arguments: [String: Value], ownerId: String) async throws -> SearchResults {
-        let query = try Self.string(arguments, "query")
-        guard let mode = SearchMode(rawValue: arguments["mode"]?.stringValue ?? "hybrid") else {
-            throw ToolError(message: "'mode' must be hybrid, keyword or semantic.")
-        }
-        let limit = Self.integer(arguments["limit"]) ?? SearchRules.defaultLimit
-        return SearchResults(results: try await backend.search(ownerId: ownerId, query: query, mode: mode,
-                                                               documentIds: Self.documentIds(arguments), limit: limit))
+        let search = try SearchRequest(query: arguments["query"]?.stringValue, mode: arguments["mode"]?.stringValue,
+                                       limit: Self.integer(arguments["limit"]), documentIds: Self.documentIds(arguments))
+        return SearchResults(results: try await backend.search(ownerId: ownerId, search))
     }
 
     struct AskResult: Codable, Sendable {
@@ -215,8 +211,8 @@ struct MCPToolbox: Sendable {
         guard let value = arguments[name]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
             throw ToolError(message: "'\(name)' is required.")
         }
-        guard value.count <= SearchRules.maxQueryCharacters else {
-            throw ToolError(message: "'\(name)' is longer than \(SearchRules.maxQueryCharacters) characters.")
+        guard value.count <= SearchRequest.maxQueryCharacters else {
+            throw ToolError(message: "'\(name)' is longer than \(SearchRequest.maxQueryCharacters) characters.")
         }
         return value
     }
