@@ -231,7 +231,7 @@ let package = Package(
         .testTarget(
             name: "APIServiceTests",
             dependencies: [
-                "APIService", "AIService", "Ingestion", "Storage", "ServerSupport", "Analysis", "DocuThinkerCore", "LLM", "TextProcessing",
+                "APIService", "AIService", "Ingestion", "Storage", .product(name: "GRDB", package: "GRDB.swift"), "ServerSupport", "Analysis", "DocuThinkerCore", "LLM", "TextProcessing",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "NIOCore", package: "swift-nio"),

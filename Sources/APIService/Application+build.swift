@@ -29,7 +29,9 @@ public struct StartupError: Error, CustomStringConvertible {
 /// Builds a DocuThinker application from configuration. `main` and the tests call this same
 /// function (swift-style habit 1); every dependency is created here and passed down.
 public func buildApplication(configuration: AppConfiguration, role: ServiceRole = .serve, logger: Logger) async throws -> some ApplicationProtocol {
-    let stores = try migratedStores(configuration)
+    // Opened here, migrated by the application before it serves (below); the worker waits for that.
+    let stores = try openStores(configuration)
+    let migrations = StoreMigrations(stores: stores)
     if role != .ai {
         // Uploads interrupted by a crash leave staged files only here; they are never referenced.
         let fileManager = FileManager.default
@@ -50,7 +52,9 @@ public func buildApplication(configuration: AppConfiguration, role: ServiceRole 
         logger.info("AI service over HTTP", metadata: ["url": .string(url)])
         backend = RemoteAIBackend(baseURL: url, token: token, timeout: configuration.aiServiceTimeout, logger: logger)
     } else {
-        let made = makeLocalAIBackend(configuration: configuration, stores: stores, runsIngestion: true, logger: logger)
+        let made = makeLocalAIBackend(configuration: configuration, stores: stores, runsIngestion: true, logger: logger) {
+            try await migrations.waitUntilCompleted()
+        }
         local = made
         backend = made
     }
@@ -87,20 +91,37 @@ public func buildApplication(configuration: AppConfiguration, role: ServiceRole 
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: port), serverName: "DocuThinker"),
         logger: logger)
+    app.beforeServerStarts {
+        do {
+            try await migrations.apply()
+        } catch let error as StorageError {
+            throw StartupError(description: error.message)
+        }
+    }
     if let worker = local?.ingestion { app.addServices(worker) }
     return app
 }
 
-/// Opens the configured stores and applies pending migrations (under the engine's lock, so every
-/// process may start at once) before anything serves. Store problems become startup errors.
-public func migratedStores(_ configuration: AppConfiguration) throws -> Stores {
+/// Opens the configured stores; store problems become startup errors.
+public func openStores(_ configuration: AppConfiguration) throws -> Stores {
     do {
-        let stores = try StoreFactory.open(configuration.stores)
-        try stores.migrate()
-        return stores
+        return try StoreFactory.open(configuration.stores)
     } catch let error as StorageError {
         throw StartupError(description: error.message)
     }
+}
+
+/// Opens the configured stores and applies pending migrations at once (under the engine's lock,
+/// so every process may start together): for one-shot commands (`migrate`, `ingest`, `mcp`).
+/// Servers migrate through `StoreMigrations` before they serve instead.
+public func migratedStores(_ configuration: AppConfiguration) throws -> Stores {
+    let stores = try openStores(configuration)
+    do {
+        try stores.migrate()
+    } catch let error as StorageError {
+        throw StartupError(description: error.message)
+    }
+    return stores
 }
 
 /// Extraction → segmentation → chunking with the configured limits and passage sizes.
@@ -122,7 +143,8 @@ func makeAuthenticator(configuration: AppConfiguration, store: SQLiteStore, logg
 
 /// The AI side in process: embeddings, search, the analysis engine (LLM-backed when providers
 /// are configured, offline otherwise), chat, and — with `runsIngestion` — the ingestion workers.
-func makeLocalAIBackend(configuration: AppConfiguration, stores: Stores, runsIngestion: Bool, logger: Logger) -> LocalAIBackend {
+func makeLocalAIBackend(configuration: AppConfiguration, stores: Stores, runsIngestion: Bool, logger: Logger,
+                        migrated: @escaping @Sendable () async throws -> Void = {}) -> LocalAIBackend {
     let store = stores.database
     let search = makeSearchService(configuration: configuration, stores: stores, logger: logger)
     let offline = OfflineAnalysisEngine(embedder: search.embedding?.embedder)
@@ -152,7 +174,8 @@ func makeLocalAIBackend(configuration: AppConfiguration, stores: Stores, runsIng
         var settings = IngestionWorker.Settings()
         settings.slots = configuration.ingestWorkers
         settings.lease = .seconds(configuration.jobLeaseSeconds)
-        worker = IngestionWorker(jobs: store, documents: store, pipeline: pipeline, settings: settings, logger: logger)
+        worker = IngestionWorker(jobs: store, documents: store, pipeline: pipeline, settings: settings, logger: logger,
+                                 startsAfter: migrated)
     }
     return LocalAIBackend(analyses: analysis, searcher: search, chat: chat, ingestion: worker, store: store,
                           providerNames: providers.map(\.name))

@@ -36,12 +36,17 @@ public final class IngestionWorker: Service, Sendable {
     private let pipeline: IngestionPipeline
     private let settings: Settings
     private let logger: Logger
+    private let startsAfter: @Sendable () async throws -> Void
     /// Running jobs by document id.
     private let running = Mutex<[String: JobControl]>([:])
     private let woken = Atomic<Bool>(true)
     private let stopping = Atomic<Bool>(false)
 
-    public init(jobs: any JobRepository, documents: any DocumentRepository, pipeline: IngestionPipeline, settings: Settings, logger: Logger) {
+    /// `startsAfter` is awaited before the first job is claimed (the store's migrations); when it
+    /// throws, the worker claims nothing and `run` rethrows.
+    public init(jobs: any JobRepository, documents: any DocumentRepository, pipeline: IngestionPipeline, settings: Settings,
+                logger: Logger, startsAfter: @escaping @Sendable () async throws -> Void = {}) {
+        self.startsAfter = startsAfter
         self.jobs = jobs
         self.documents = documents
         self.pipeline = pipeline
@@ -61,6 +66,7 @@ public final class IngestionWorker: Service, Sendable {
     public func isRunning(documentId: String) -> Bool { running.withLock { $0[documentId] != nil } }
 
     public func run() async throws {
+        try await startsAfter()
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 var nextPoll = ContinuousClock.now

@@ -43,7 +43,11 @@ public final class SQLiteStore: Sendable {
             guard errno == EINTR else { throw StorageError(.unavailable, "Cannot lock \(lockPath) (errno \(errno)).") }
         }
         defer { flock(descriptor, LOCK_UN) }
-        try Self.migrator.migrate(pool)
+        do {
+            try Self.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw StorageError(.unavailable, "The database \(path) could not be migrated: \(error.message ?? "\(error)") (\(error.resultCode)).")
+        }
     }
 
     /// The names of the migrations applied so far.

@@ -134,7 +134,9 @@ struct IngestionJobProcessTests {
         _ = try await waitFor(doomed, token: ada.token, client: client, Self.embedding)
         // A heartbeat that comes late: the lease lapses while the job runs and the same worker
         // takes the job again. The run going on keeps it; a second run would escape the delete.
-        let database = try DatabaseQueue(path: data + "/docuthinker.sqlite")
+        var waits = Configuration()
+        waits.busyMode = .timeout(5)  // the server writes progress all the while
+        let database = try DatabaseQueue(path: data + "/docuthinker.sqlite", configuration: waits)
         let lapses = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < lapses, (Self.job(try await document(doomed, token: ada.token, client: client))["attempts"] as? Int ?? 0) == 0 {
             try await database.write { try $0.execute(sql: "UPDATE jobs SET leaseExpiresAt = '2000-01-01 00:00:00.000'") }

@@ -1,5 +1,10 @@
 import Configuration
 import Foundation
+import GRDB
+import Hummingbird
+import Logging
+import APIService
+import Storage
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
@@ -102,6 +107,37 @@ struct IsolationAndLimitsTests {
                 let object = try JSON.object(response)
                 #expect((object["checks"] as? [String: String])?["database"] == "ok")
             }
+        }
+    }
+}
+
+/// The application migrates its stores before it serves (not when it is built), and a store it
+/// cannot migrate stops the start with a clear error.
+@Suite struct MigrationsBeforeServingTests {
+    @Test func migrationsRunWhenTheServerStartsNotWhenItIsBuilt() async throws {
+        let app = try TestApp()
+        let database = try SQLiteStore(path: app.dataDirectory + "/docuthinker.sqlite")
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let built = try await buildApplication(configuration: app.configuration, logger: logger)
+        #expect(try database.appliedMigrations().isEmpty, "building the application touched the schema")
+        try await built.test(.router) { client in
+            #expect(try database.appliedMigrations() == SQLiteStore.knownMigrations)
+            try await client.execute(uri: "/v1/auth/register", method: .post, headers: JSON.headers,
+                                     body: JSON.body(["email": "m@example.com", "password": "correct horse battery"])) {
+                #expect($0.status == .created)
+            }
+        }
+    }
+
+    @Test func aStoreThatCannotBeMigratedStopsTheStart() async throws {
+        let app = try TestApp()
+        let queue = try DatabaseQueue(path: app.dataDirectory + "/docuthinker.sqlite")
+        try await queue.write { try $0.execute(sql: "CREATE TABLE users (id TEXT)") }
+        await #expect {
+            try await app.test { _ in }
+        } throws: { error in
+            (error as? StartupError)?.description.contains("users") == true
         }
     }
 }
