@@ -95,14 +95,20 @@ let package = Package(
         ),
         .target(
             name: "Storage",
+            dependencies: ["DocuThinkerCore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "StorageSQLite",
             dependencies: [
-                "DocuThinkerCore",
+                "Storage", "DocuThinkerCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
+        .target(name: "StoreEngines", dependencies: ["Storage", "StorageSQLite"], swiftSettings: swiftSettings),
         .target(
             name: "ServerSupport",
             dependencies: [
@@ -150,7 +156,7 @@ let package = Package(
         .target(
             name: "APIService",
             dependencies: [
-                "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Retrieval", "Storage",
+                "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Retrieval", "Storage", "StoreEngines",
                 "ServerSupport", "LLM", "AWSSupport", "WebClient", "Ingestion", "AIService",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -170,7 +176,7 @@ let package = Package(
         .target(
             name: "Evaluation",
             dependencies: [
-                "DocuThinkerCore", "Storage", "Retrieval", "Embeddings", "TextProcessing", "Extraction", "Ingestion", "AIService",
+                "DocuThinkerCore", "Storage", "StoreEngines", "Retrieval", "Embeddings", "TextProcessing", "Extraction", "Ingestion", "AIService",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -178,7 +184,7 @@ let package = Package(
         .executableTarget(
             name: "docuthinker",
             dependencies: [
-                "APIService", "Ingestion", "AIService", "Evaluation", "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Storage", "ServerSupport",
+                "APIService", "Ingestion", "AIService", "Evaluation", "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Storage", "StoreEngines", "ServerSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -200,7 +206,7 @@ let package = Package(
         .testTarget(name: "AWSSupportTests", dependencies: ["AWSSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "Extraction", "TextProcessing", "DocuThinkerCore"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "AIServiceTests", dependencies: ["AIService", "Analysis", "Ingestion", "Extraction", "Storage", "DocuThinkerCore"],
+        .testTarget(name: "AIServiceTests", dependencies: ["AIService", "Analysis", "Ingestion", "Extraction", "Storage", "StoreEngines", "DocuThinkerCore"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "DocuThinkerCoreTests", dependencies: ["DocuThinkerCore"], swiftSettings: swiftSettings),
         .testTarget(
@@ -224,14 +230,14 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "Retrieval", "DocuThinkerCore", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["Storage", "StoreEngines", "StorageSQLite", "Retrieval", "DocuThinkerCore", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "APIServiceTests",
             dependencies: [
-                "APIService", "AIService", "Ingestion", "Storage", .product(name: "GRDB", package: "GRDB.swift"), "ServerSupport", "Analysis", "DocuThinkerCore", "LLM", "TextProcessing",
+                "APIService", "AIService", "Ingestion", "Storage", "StoreEngines", "StorageSQLite", .product(name: "GRDB", package: "GRDB.swift"), "ServerSupport", "Analysis", "DocuThinkerCore", "LLM", "TextProcessing",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "NIOCore", package: "swift-nio"),

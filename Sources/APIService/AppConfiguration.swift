@@ -1,3 +1,4 @@
+import StoreEngines
 import DocuThinkerCore
 public import Configuration
 public import Embeddings

@@ -1,3 +1,4 @@
+import StoreEngines
 import DocuThinkerCore
 import Ingestion
 import AIService
@@ -114,10 +115,10 @@ public func openStores(_ configuration: AppConfiguration) throws -> Stores {
 /// Opens the configured stores and applies pending migrations at once (under the engine's lock,
 /// so every process may start together): for one-shot commands (`migrate`, `ingest`, `mcp`).
 /// Servers migrate through `StoreMigrations` before they serve instead.
-public func migratedStores(_ configuration: AppConfiguration) throws -> Stores {
+public func migratedStores(_ configuration: AppConfiguration) async throws -> Stores {
     let stores = try openStores(configuration)
     do {
-        try stores.migrate()
+        try await stores.migrate()
     } catch let error as StorageError {
         throw StartupError(description: error.message)
     }
@@ -134,7 +135,7 @@ public func makeIngestor(configuration: AppConfiguration) -> DocumentIngestor {
 }
 
 /// Access tokens (JWT secret from configuration or the data directory) and API keys.
-func makeAuthenticator(configuration: AppConfiguration, store: SQLiteStore, logger: Logger) async throws -> Authenticator {
+func makeAuthenticator(configuration: AppConfiguration, store: any APIKeyRepository, logger: Logger) async throws -> Authenticator {
     let secret = try JWTSecretStore.resolve(configured: configuration.jwtSecret, dataDirectory: configuration.dataDirectory, logger: logger)
     let tokens = await TokenService(
         secret: secret, accessLifetime: configuration.accessTokenLifetime, refreshLifetime: configuration.refreshTokenLifetime)

@@ -1,3 +1,4 @@
+import StoreEngines
 import DocuThinkerCore
 import Foundation
 import Hummingbird
@@ -73,7 +74,7 @@ extension AuthController {
 /// `docuthinker reset-link`: a one-time reset link for the account with this email.
 public func makePasswordResetLink(email: String, baseURL: String, configuration: AppConfiguration,
                                   lifetime: Duration = .seconds(3600)) async throws -> String {
-    let store = try migratedStores(configuration).database
+    let store = try await migratedStores(configuration).database
     guard let user = try await store.user(email: email.trimmingCharacters(in: .whitespaces).lowercased()) else {
         throw StartupError(description: "No account has the email \(email).")
     }

@@ -1,3 +1,4 @@
+import StoreEngines
 import Ingestion
 import AIService
 import Analysis

@@ -1,3 +1,4 @@
+import StoreEngines
 import AIService
 import Ingestion
 import DocuThinkerCore
@@ -27,7 +28,7 @@ public struct IngestReport: Sendable {
 /// ingestion analyses stay queued in the job and run in the next `serve`/`ai` process.
 public func ingest(files: [String], email: String, password: String? = nil, configuration: AppConfiguration, logger: Logger,
                    progress: @Sendable (IngestReport) -> Void = { _ in }) async throws -> [IngestReport] {
-    let stores = try migratedStores(configuration)
+    let stores = try await migratedStores(configuration)
     let store = stores.database
     let backend = makeLocalAIBackend(configuration: configuration, stores: stores, runsIngestion: true, logger: logger)
     guard backend.searcher.embedding != nil, let worker = backend.ingestion else {

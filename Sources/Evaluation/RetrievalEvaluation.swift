@@ -1,3 +1,4 @@
+import StoreEngines
 import DocuThinkerCore
 import Embeddings
 import Extraction
@@ -35,7 +36,7 @@ public enum RetrievalEvaluation {
         let directory = NSTemporaryDirectory() + "dt-eval-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = try StoreFactory.openMigrated(StoreConfiguration(dataDirectory: directory)).database
+        let store = try await StoreFactory.openMigrated(StoreConfiguration(dataDirectory: directory)).database
         try await store.createUser(UserRecord(id: "eval", email: "eval@example.com", passwordHash: "-", createdAt: .now))
         let embedder = try MiniLMEmbedder(directory: URL(fileURLWithPath: modelDirectory), batchSize: embeddingBatchSize)
         let embedding = ChunkEmbedding(embedder: embedder)

@@ -1,3 +1,4 @@
+import StoreEngines
 import DocuThinkerCore
 import Embeddings
 import Foundation
@@ -22,7 +23,7 @@ public enum SearchBenchmark {
         let directory = NSTemporaryDirectory() + "dt-bench-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = try StoreFactory.openMigrated(StoreConfiguration(dataDirectory: directory)).database
+        let store = try await StoreFactory.openMigrated(StoreConfiguration(dataDirectory: directory)).database
         try await store.createUser(UserRecord(id: "bench", email: "bench@example.com", passwordHash: "-", createdAt: .now))
         var generator = SplitMix(seed: 42)
         var written = Data()

@@ -197,3 +197,16 @@ public protocol APIKeyRepository: Sendable {
     func activeAPIKey(hash: String) async throws -> APIKeyRecord?
     func touchAPIKey(id: String, at date: Date) async throws
 }
+
+/// A database engine's schema. Migrations run under the engine's lock (a lock file for SQLite,
+/// an advisory lock for PostgreSQL), so every process may apply them at start.
+public protocol SchemaMigrating: Sendable {
+    /// Applies the pending migrations.
+    func migrate() async throws
+    /// The names of the migrations applied so far, in order.
+    func appliedMigrations() async throws -> [String]
+}
+
+/// Everything the processes need from the database engine: the repositories, vector storage
+/// for the embedded vector index, and its schema.
+public typealias DatabaseStore = AppStore & VectorStorage & SchemaMigrating

@@ -66,4 +66,10 @@ public struct StoredVector: Sendable {
     public var chunkId: Int64
     public var documentId: String
     public var vector: [Float]
+
+    public init(chunkId: Int64, documentId: String, vector: [Float]) {
+        self.chunkId = chunkId
+        self.documentId = documentId
+        self.vector = vector
+    }
 }

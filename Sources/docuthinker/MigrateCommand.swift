@@ -1,3 +1,4 @@
+import StoreEngines
 import APIService
 import ArgumentParser
 import Foundation
@@ -13,9 +14,9 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try await ServerOptions.dataDirectory(dataDir).configuration()
         try await reportingStartupErrors {
-            let stores = try migratedStores(configuration)
-            for name in try stores.database.appliedMigrations() { print("applied \(name)") }
-            print("database ready at \(stores.database.path)")
+            let stores = try await migratedStores(configuration)
+            for name in try await stores.database.appliedMigrations() { print("applied \(name)") }
+            print("database ready at \(configuration.stores.sqlitePath)")
         }
     }
 }

@@ -1,3 +1,4 @@
+import StoreEngines
 import APIService
 import ArgumentParser
 import Configuration

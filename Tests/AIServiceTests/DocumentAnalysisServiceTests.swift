@@ -1,3 +1,4 @@
+import StoreEngines
 import AIService
 import Analysis
 import DocuThinkerCore
@@ -16,7 +17,7 @@ import Testing
     let other = UserRecord(id: UUID().uuidString, email: "other@example.com", passwordHash: "$2b$04$hash", createdAt: .now)
 
     init() async throws {
-        stores = try StoreFactory.openMigrated(StoreConfiguration(dataDirectory: NSTemporaryDirectory() + "dt-ai-" + UUID().uuidString))
+        stores = try await StoreFactory.openMigrated(StoreConfiguration(dataDirectory: NSTemporaryDirectory() + "dt-ai-" + UUID().uuidString))
         service = DocumentAnalysisService(documents: stores.database, engine: OfflineAnalysisEngine())
         try await stores.database.createUser(owner)
         try await stores.database.createUser(other)

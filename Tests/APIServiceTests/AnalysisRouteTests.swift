@@ -1,3 +1,4 @@
+import StorageSQLite
 @testable import APIService
 import Analysis
 import Configuration

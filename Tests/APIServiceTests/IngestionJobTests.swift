@@ -1,3 +1,4 @@
+import StorageSQLite
 import Analysis
 import TextProcessing
 import Configuration

@@ -1,3 +1,5 @@
+import StoreEngines
+import StorageSQLite
 import Configuration
 import Foundation
 import GRDB

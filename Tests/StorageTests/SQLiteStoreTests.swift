@@ -1,3 +1,4 @@
+import StorageSQLite
 import DocuThinkerCore
 import Foundation
 import GRDB

@@ -1,3 +1,5 @@
+import StorageSQLite
+import StoreEngines
 import Foundation
 import GRDB
 import Storage
@@ -6,19 +8,21 @@ import Testing
 /// Migrations as a step of the server's start: waiters resume once they are applied, a failure
 /// reaches every waiter, a cancelled waiter stops waiting.
 @Suite struct StoreMigrationsTests {
-    static func stores() throws -> Stores {
-        try StoreFactory.open(StoreConfiguration(dataDirectory: NSTemporaryDirectory() + "dt-migrations-" + UUID().uuidString))
+    static func configuration() -> StoreConfiguration {
+        StoreConfiguration(dataDirectory: NSTemporaryDirectory() + "dt-migrations-" + UUID().uuidString)
     }
+
+    static func stores() throws -> Stores { try StoreFactory.open(configuration()) }
 
     @Test func waitersResumeOnceApplied() async throws {
         let stores = try Self.stores()
         let migrations = StoreMigrations(stores: stores)
-        #expect(try stores.database.appliedMigrations().isEmpty)
+        #expect(try await stores.database.appliedMigrations().isEmpty)
         let waiters = (0..<3).map { _ in
             Task {
                 try await migrations.waitUntilCompleted()
                 // Whoever waited sees the whole schema.
-                return try stores.database.appliedMigrations()
+                return try await stores.database.appliedMigrations()
             }
         }
         try await Task.sleep(for: .milliseconds(50))
@@ -29,9 +33,10 @@ import Testing
     }
 
     @Test func aFailureReachesEveryWaiter() async throws {
-        let stores = try Self.stores()
+        let configuration = Self.configuration()
+        let stores = try StoreFactory.open(configuration)
         // A table the first migration creates already exists: that migration fails.
-        let queue = try DatabaseQueue(path: stores.database.path)
+        let queue = try DatabaseQueue(path: configuration.sqlitePath)
         try await queue.write { try $0.execute(sql: "CREATE TABLE users (id TEXT)") }
         let migrations = StoreMigrations(stores: stores)
         let waiter = Task { try await migrations.waitUntilCompleted() }
@@ -39,7 +44,7 @@ import Testing
         await #expect(throws: (any Error).self) { try await migrations.apply() }
         await #expect(throws: (any Error).self) { try await waiter.value }
         await #expect(throws: (any Error).self) { try await migrations.waitUntilCompleted() }
-        #expect(try stores.database.appliedMigrations().isEmpty)
+        #expect(try await stores.database.appliedMigrations().isEmpty)
     }
 
     @Test func aCancelledWaiterStopsWaiting() async throws {

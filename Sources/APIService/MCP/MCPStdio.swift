@@ -1,3 +1,4 @@
+import StoreEngines
 import AIService
 import Foundation
 public import Logging
@@ -9,7 +10,7 @@ import Storage
 /// an API key (checked once at start; a revoked key stops working at the next start). The AI
 /// side runs in process, or over HTTP when `AI_SERVICE_URL` is set. Logs go to stderr.
 public func runMCPStdio(configuration: AppConfiguration, apiKey: String, logger: Logger) async throws {
-    let stores = try migratedStores(configuration)
+    let stores = try await migratedStores(configuration)
     let store = stores.database
     guard apiKey.hasPrefix(APIKeyController.keyPrefix), let key = try await APIKeyController.resolve(apiKey, in: store) else {
         throw StartupError(description: "The API key is invalid or revoked. Create one with POST /v1/me/api-keys and pass it as DOCUTHINKER_API_KEY.")

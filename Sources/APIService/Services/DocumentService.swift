@@ -1,3 +1,4 @@
+import StoreEngines
 import AIService
 import DocuThinkerCore
 import HTTPTypes

@@ -1,3 +1,4 @@
+import StoreEngines
 import Foundation
 import NIOCore
 import Storage

@@ -1,3 +1,5 @@
+import StorageSQLite
+import StoreEngines
 import DocuThinkerCore
 import Foundation
 import Retrieval
@@ -16,7 +18,7 @@ struct StoreEngine: Sendable, CustomTestStringConvertible {
 
     static let sqliteAndFiles = StoreEngine(name: "SQLite + files", make: {
         let directory = NSTemporaryDirectory() + "dt-conformance-" + UUID().uuidString
-        return try StoreFactory.openMigrated(StoreConfiguration(dataDirectory: directory))
+        return try await StoreFactory.openMigrated(StoreConfiguration(dataDirectory: directory))
     }, vectorIndex: { stores, model, dimensions in
         MatrixVectorIndex(storage: stores.database, model: model, dimensions: dimensions)
     })
@@ -49,7 +51,7 @@ enum Make {
     }
 
     /// A registered user with one stored (ready) document holding `chunkTexts`.
-    static func library(_ database: SQLiteStore, email: String, chunkTexts: [String]) async throws -> (user: UserRecord, document: DocumentRecord) {
+    static func library(_ database: any DatabaseStore, email: String, chunkTexts: [String]) async throws -> (user: UserRecord, document: DocumentRecord) {
         let owner = user(email)
         try await database.createUser(owner)
         let record = document(owner: owner.id)

@@ -1,4 +1,6 @@
+import DocuThinkerCore
 import Foundation
+public import Storage
 import GRDB
 
 /// Vectors stored beside their chunks (little-endian Float32 blobs, one row per chunk and model);

@@ -1,4 +1,6 @@
 public import Foundation
+public import Storage
+import StorageSQLite
 
 /// Which stores to open, from typed configuration. Today the embedded engines (SQLite + a local
 /// directory); `DATABASE_URL` and `S3_BUCKET` name the scale-out engines the next steps add.
@@ -25,15 +27,15 @@ public struct StoreConfiguration: Sendable, Hashable {
 /// The opened stores every entry point works with.
 public struct Stores: Sendable {
     /// Users, documents, chats, keyword index, vectors, jobs… in one database.
-    public let database: SQLiteStore
+    public let database: any DatabaseStore
     /// Original files.
     public let objects: any ObjectStore
     /// Upload staging directory (on local disk whatever the object store).
     public let stagingDirectory: String
 
     /// Applies pending migrations under the engine's lock; every process may call it at start.
-    public func migrate() throws {
-        try database.migrate()
+    public func migrate() async throws {
+        try await database.migrate()
     }
 }
 
@@ -60,9 +62,9 @@ public enum StoreFactory {
     }
 
     /// Opens and migrates: for one-shot commands and tests.
-    public static func openMigrated(_ configuration: StoreConfiguration) throws -> Stores {
+    public static func openMigrated(_ configuration: StoreConfiguration) async throws -> Stores {
         let stores = try open(configuration)
-        try stores.migrate()
+        try await stores.migrate()
         return stores
     }
 }

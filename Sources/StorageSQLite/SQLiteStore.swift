@@ -1,4 +1,6 @@
+import DocuThinkerCore
 public import Foundation
+public import Storage
 public import GRDB
 
 /// The embedded store: one SQLite database in WAL mode (GRDB `DatabasePool`). Opening never
@@ -328,3 +330,5 @@ extension DocumentRecord: FetchableRecord, PersistableRecord {
             errorMessage: row["errorMessage"])
     }
 }
+
+extension SQLiteStore: SchemaMigrating {}

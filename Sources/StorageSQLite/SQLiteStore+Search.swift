@@ -1,4 +1,6 @@
+import DocuThinkerCore
 import Foundation
+public import Storage
 import GRDB
 
 extension SQLiteStore: SearchRepository {

@@ -1,3 +1,5 @@
+public import Storage
+
 /// The stores' migrations as one step of a server's start (the pattern of hummingbird-postgres'
 /// `DatabaseMigrations`): the application applies them before it accepts connections, and every
 /// service that reads the database first waits for them, so nothing runs on an old schema and no
@@ -24,7 +26,7 @@ public actor StoreMigrations {
         started = true
         let result: Result<Void, any Error>
         do {
-            try stores.migrate()
+            try await stores.migrate()
             result = .success(())
         } catch {
             result = .failure(error)
