@@ -40,15 +40,14 @@ public struct DocumentAnalysisService: Sendable {
         }
         let key = AnalysisKey(documentId: documentId, kind: kind.rawValue, parameters: parameters.cacheKey(for: kind),
                               engine: engine.name, engineVersion: engine.version)
-        if !refresh, let stored = try await documents.analysis(key),
-           let result = try? JSONDecoder().decode(AnalysisResult.self, from: Data(stored.json.utf8)) {
-            return Outcome(result: result, cached: true, createdAt: stored.createdAt)
+        if !refresh, let stored = try await documents.analysis(key, as: AnalysisResult.self) {
+            return Outcome(result: stored.result, cached: true, createdAt: stored.createdAt)
         }
         let document = try await document(id: documentId, ownerId: ownerId)
         let result = try await run(kind, parameters: parameters, on: document)
         await record(result, ownerId: ownerId)
         let now = Date.now
-        try await documents.saveAnalysis(key, json: String(decoding: try JSONEncoder().encode(result), as: UTF8.self), at: now)
+        try await documents.saveAnalysis(key, result: result, at: now)
         return Outcome(result: result, cached: false, createdAt: now)
     }
 

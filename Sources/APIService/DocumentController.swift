@@ -104,7 +104,7 @@ struct DocumentController: Sendable {
         let summary = try await backend.analysis(documentId: record.id, ownerId: owner, kind: .summary, parameters: .init())
         return try JSONIO.response(Output(
             id: record.id, summary: summary.result.summary ?? "", originalText: text, originalHtml: input.html ?? "",
-            fileType: DocumentFormat(rawValue: record.format)?.mimeType ?? "text/plain",
+            fileType: record.format.mimeType,
             fileUrl: "/v1/documents/\(record.id)/file"))
     }
 
@@ -155,7 +155,7 @@ struct DocumentController: Sendable {
 
     @Sendable func file(_ request: Request, context: AppRequestContext) async throws -> Response {
         let record = try await owned(context)
-        let format = DocumentFormat(rawValue: record.format) ?? .text
+        let format = record.format
         let name = (record.filename ?? record.title).replacingOccurrences(of: "\"", with: "")
             .unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 }.map(String.init).joined()
         let headers: HTTPFields = [

@@ -32,7 +32,7 @@ struct DocumentDTO: Encodable {
         id = record.id
         title = record.title
         filename = record.filename
-        format = record.format
+        format = record.format.rawValue
         status = record.status.rawValue
         error = record.error
         pageCount = record.pageCount
@@ -40,7 +40,7 @@ struct DocumentDTO: Encodable {
         characters = record.characters
         author = record.author
         sha256 = record.sha256
-        quality = try? JSONDecoder().decode(QualityReport.self, from: Data(record.qualityJSON.utf8))
+        quality = record.quality
         createdAt = record.createdAt
         updatedAt = record.updatedAt
     }
@@ -66,7 +66,7 @@ extension DocumentDTO {
             field("id", record.id, first: true)
             field("title", record.title)
             field("filename", record.filename)
-            field("format", record.format)
+            field("format", record.format.rawValue)
             field("status", record.status.rawValue)
             field("error", record.error)
             field("errorMessage", record.errorMessage)
@@ -75,12 +75,27 @@ extension DocumentDTO {
             number("characters", record.characters)
             field("author", record.author)
             field("sha256", record.sha256)
-            if !record.qualityJSON.isEmpty { out += ",\"quality\":" + record.qualityJSON }
+            if let quality = record.quality { out += ",\"quality\":"; appendQuality(quality, to: &out) }
             field("createdAt", FastJSON.timestamp(record.createdAt))
             field("updatedAt", FastJSON.timestamp(record.updatedAt))
             out += "}"
         }
         return out + "]"
+    }
+
+    /// The quality report as a JSON object, fields in declaration order as `JSONEncoder` writes them.
+    private static func appendQuality(_ quality: QualityReport, to out: inout String) {
+        out += "{\"characters\":\(quality.characters),\"words\":\(quality.words),\"pageCount\":\(quality.pageCount),\"emptyPages\":["
+        out += quality.emptyPages.map(String.init).joined(separator: ",")
+        out += "],\"likelyScanned\":\(quality.likelyScanned),\"language\":"
+        FastJSON.appendString(quality.language, to: &out)
+        let confidence = quality.languageConfidence.isFinite ? quality.languageConfidence : 0
+        out += ",\"languageConfidence\":\(confidence),\"warnings\":["
+        for (index, warning) in quality.warnings.enumerated() {
+            if index > 0 { out += "," }
+            FastJSON.appendString(warning, to: &out)
+        }
+        out += "]}"
     }
 }
 

@@ -47,7 +47,7 @@ struct ProfileController: Sendable {
         guard Self.themes.contains(theme) else {
             throw APIError.validation("The theme must be system, light or dark.", field: "theme")
         }
-        var links = Self.decodeLinks(user.socialLinks)
+        var links = user.socialLinks
         for (network, raw) in body.socialLinks ?? [:] {
             guard let host = Self.networks.first(where: { $0.name == network })?.host else {
                 throw APIError.validation("Unknown network \(network); use github, linkedin, facebook, instagram or twitter.",
@@ -55,8 +55,7 @@ struct ProfileController: Sendable {
             }
             links[network] = try Self.handle(from: raw, host: host, field: "socialLinks." + network)
         }
-        let encoded = String(decoding: try JSONEncoder().encode(links), as: UTF8.self)
-        guard let updated = try await users.updateProfile(userId: user.id, theme: theme, socialLinks: encoded) else {
+        guard let updated = try await users.updateProfile(userId: user.id, theme: theme, socialLinks: links) else {
             throw APIError.accountGone
         }
         return try JSONIO.response(try await profile(of: updated))
@@ -65,11 +64,7 @@ struct ProfileController: Sendable {
     private func profile(of user: UserRecord) async throws -> ProfileDTO {
         let count = try await documents.documents(ownerId: user.id, limit: 1, offset: 0).total
         return ProfileDTO(id: user.id, email: user.email, createdAt: user.createdAt, theme: user.theme,
-                          socialLinks: Self.decodeLinks(user.socialLinks), documentCount: count)
-    }
-
-    static func decodeLinks(_ json: String) -> [String: String] {
-        (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
+                          socialLinks: user.socialLinks, documentCount: count)
     }
 
     /// The handle in `ada`, `@ada`, `github.com/ada` or `https://www.linkedin.com/in/ada/`; nil for an empty value.

@@ -51,9 +51,9 @@ public enum RetrievalEvaluation {
             let id = file
             let extraction = processed.extraction
             let record = DocumentRecord(
-                id: id, ownerId: "eval", title: file, filename: file, format: extraction.format.rawValue, status: .ready,
+                id: id, ownerId: "eval", title: file, filename: file, format: extraction.format, status: .ready,
                 pageCount: extraction.metadata.pageCount, sizeBytes: processed.size, sha256: processed.sha256,
-                characters: extraction.quality.characters, author: nil, qualityJSON: "{}", objectKey: id, createdAt: .now, updatedAt: .now)
+                characters: extraction.quality.characters, author: nil, quality: extraction.quality, objectKey: id, createdAt: .now, updatedAt: .now)
             try await store.insertDocument(record, content: DocumentContent(text: extraction.text, pages: extraction.pages, blocks: extraction.blocks),
                                            chunks: processed.chunkRecords)
             // Embedded with the same chunk embedding as the ingestion pipeline's embeddings stage.

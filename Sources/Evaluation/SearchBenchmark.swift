@@ -33,8 +33,8 @@ public enum SearchBenchmark {
         while made < size {
             let count = min(perDocument, size - made)
             let id = "doc-\(document)"
-            let record = DocumentRecord(id: id, ownerId: "bench", title: id, filename: nil, format: "text", status: .ready, pageCount: 1,
-                                        sizeBytes: 0, sha256: "", characters: 0, author: nil, qualityJSON: "{}", objectKey: id,
+            let record = DocumentRecord(id: id, ownerId: "bench", title: id, filename: nil, format: .text, status: .ready, pageCount: 1,
+                                        sizeBytes: 0, sha256: "", characters: 0, author: nil, quality: nil, objectKey: id,
                                         createdAt: .now, updatedAt: .now)
             let chunks = (0..<count).map { k in
                 ChunkRecord(ordinal: k, page: 1, pageEnd: 1, start: 0, end: 0, wordCount: 0, text: texts[(made + k) % texts.count])

@@ -112,9 +112,7 @@ public struct IngestionPipeline: Sendable {
         }
         let extraction = processed.extraction
         let fields = ExtractedFields(
-            format: extraction.format.rawValue, pageCount: extraction.metadata.pageCount, sha256: processed.sha256,
-            characters: extraction.quality.characters, author: extraction.metadata.author,
-            qualityJSON: String(decoding: try JSONEncoder().encode(extraction.quality), as: UTF8.self),
+            format: extraction.format, sha256: processed.sha256, author: extraction.metadata.author, quality: extraction.quality,
             title: extraction.metadata.title.map { String($0.prefix(300)) })
         let sentences = processed.sentences.enumerated().map { index, sentence in
             SentenceRecord(ordinal: index, page: sentence.span.page, start: sentence.span.start, end: sentence.span.end)
@@ -124,7 +122,7 @@ public struct IngestionPipeline: Sendable {
             documentId: job.documentId, fields: fields, content: DocumentContent(text: extraction.text, pages: extraction.pages, blocks: extraction.blocks),
             sentences: sentences, chunks: chunks, at: .now) else { throw JobStopped(reason: .deleted) }
         logger.info("document extracted", metadata: [
-            "document_id": .string(job.documentId), "format": .string(fields.format), "pages": .stringConvertible(fields.pageCount),
+            "document_id": .string(job.documentId), "format": .string(fields.format.rawValue), "pages": .stringConvertible(fields.pageCount),
             "sentences": .stringConvertible(sentences.count), "chunks": .stringConvertible(chunks.count),
         ])
         return chunks.count

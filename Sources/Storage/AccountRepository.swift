@@ -22,7 +22,7 @@ public struct PasswordResetRecord: Codable, Hashable, Sendable {
 /// What a person changes about their own account: profile preferences, password, resets.
 public protocol AccountRepository: Sendable {
     /// Saves the theme and social links; returns the updated user, or nil when it does not exist.
-    func updateProfile(userId: String, theme: String, socialLinks: String) async throws -> UserRecord?
+    func updateProfile(userId: String, theme: String, socialLinks: [String: String]) async throws -> UserRecord?
     /// Replaces the password hash and revokes every refresh token of the user (all sessions end).
     func updatePassword(userId: String, passwordHash: String, at date: Date) async throws
     func savePasswordReset(_ reset: PasswordResetRecord) async throws

@@ -9,11 +9,11 @@ public struct UserRecord: Codable, Hashable, Sendable {
     public var createdAt: Date
     /// `system`, `light` or `dark`: the web client's theme, kept per user.
     public var theme: String
-    /// Social profile handles as a JSON object (`{"github": "ada", …}`); Storage does not interpret it.
-    public var socialLinks: String
+    /// Social profile handles by network (`["github": "ada", …]`).
+    public var socialLinks: [String: String]
 
     public init(id: String, email: String, passwordHash: String, createdAt: Date, theme: String = "system",
-                socialLinks: String = "{}") {
+                socialLinks: [String: String] = [:]) {
         self.id = id
         self.email = email
         self.passwordHash = passwordHash
@@ -53,7 +53,7 @@ public struct DocumentRecord: Codable, Hashable, Sendable {
     public var ownerId: String
     public var title: String
     public var filename: String?
-    public var format: String
+    public var format: DocumentFormat
     public var status: DocumentStatus
     public var error: String?
     public var pageCount: Int
@@ -61,8 +61,8 @@ public struct DocumentRecord: Codable, Hashable, Sendable {
     public var sha256: String
     public var characters: Int
     public var author: String?
-    /// The extraction quality report as JSON (Storage does not interpret it).
-    public var qualityJSON: String
+    /// The extraction quality report; nil until the extract stage has run.
+    public var quality: QualityReport?
     /// Key of the original file in the object store.
     public var objectKey: String
     public var createdAt: Date
@@ -71,9 +71,9 @@ public struct DocumentRecord: Codable, Hashable, Sendable {
     public var errorMessage: String?
 
     public init(
-        id: String, ownerId: String, title: String, filename: String?, format: String, status: DocumentStatus,
+        id: String, ownerId: String, title: String, filename: String?, format: DocumentFormat, status: DocumentStatus,
         error: String? = nil, pageCount: Int, sizeBytes: Int, sha256: String, characters: Int, author: String?,
-        qualityJSON: String, objectKey: String, createdAt: Date, updatedAt: Date, errorMessage: String? = nil
+        quality: QualityReport?, objectKey: String, createdAt: Date, updatedAt: Date, errorMessage: String? = nil
     ) {
         self.errorMessage = errorMessage
         self.id = id
@@ -88,7 +88,7 @@ public struct DocumentRecord: Codable, Hashable, Sendable {
         self.sha256 = sha256
         self.characters = characters
         self.author = author
-        self.qualityJSON = qualityJSON
+        self.quality = quality
         self.objectKey = objectKey
         self.createdAt = createdAt
         self.updatedAt = updatedAt
@@ -133,22 +133,22 @@ public struct SentenceRecord: Codable, Hashable, Sendable {
 
 /// What extraction learnt about a stored document, written when its extract stage finishes.
 public struct ExtractedFields: Sendable, Hashable {
-    public var format: String
-    public var pageCount: Int
+    public var format: DocumentFormat
     public var sha256: String
-    public var characters: Int
     public var author: String?
-    public var qualityJSON: String
+    /// The quality report; the document's page and character counts are its own.
+    public var quality: QualityReport
     /// The document's title from its metadata, used only when the upload named none.
     public var title: String?
 
-    public init(format: String, pageCount: Int, sha256: String, characters: Int, author: String?, qualityJSON: String, title: String?) {
+    public var pageCount: Int { quality.pageCount }
+    public var characters: Int { quality.characters }
+
+    public init(format: DocumentFormat, sha256: String, author: String?, quality: QualityReport, title: String?) {
         self.format = format
-        self.pageCount = pageCount
         self.sha256 = sha256
-        self.characters = characters
         self.author = author
-        self.qualityJSON = qualityJSON
+        self.quality = quality
         self.title = title
     }
 }

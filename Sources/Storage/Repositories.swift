@@ -64,12 +64,14 @@ public struct AnalysisKey: Hashable, Sendable {
     }
 }
 
-/// Cached analysis results (JSON), deleted with their document.
+/// Cached analysis results, deleted with their document. The engine chooses how to hold a result
+/// (SQLite keeps its JSON, a server engine may use a JSON column type); callers see their own type.
 public protocol AnalysisRepository: Sendable {
-    /// The stored result and when it was made, or nil.
-    func analysis(_ key: AnalysisKey) async throws -> (json: String, createdAt: Date)?
+    /// The stored result and when it was made, or nil. A stored value that no longer decodes as
+    /// `Result` (its shape changed between versions) counts as absent, so it is computed again.
+    func analysis<Result: Decodable>(_ key: AnalysisKey, as type: Result.Type) async throws -> (result: Result, createdAt: Date)?
     /// Stores (or replaces) a result.
-    func saveAnalysis(_ key: AnalysisKey, json: String, at date: Date) async throws
+    func saveAnalysis<Result: Encodable & Sendable>(_ key: AnalysisKey, result: Result, at date: Date) async throws
     /// How many results are stored for a document (all kinds).
     func analysisCount(documentId: String) async throws -> Int
 }

@@ -4,9 +4,10 @@ public import Storage
 import GRDB
 
 extension SQLiteStore: AccountRepository {
-    public func updateProfile(userId: String, theme: String, socialLinks: String) async throws -> UserRecord? {
-        try await pool.write { db in
-            try db.execute(sql: "UPDATE users SET theme = ?, socialLinks = ? WHERE id = ?", arguments: [theme, socialLinks, userId])
+    public func updateProfile(userId: String, theme: String, socialLinks: [String: String]) async throws -> UserRecord? {
+        let links = String(decoding: try JSONEncoder().encode(socialLinks), as: UTF8.self)
+        return try await pool.write { db in
+            try db.execute(sql: "UPDATE users SET theme = ?, socialLinks = ? WHERE id = ?", arguments: [theme, links, userId])
             return try UserRecord.fetchOne(db, key: userId)
         }
     }

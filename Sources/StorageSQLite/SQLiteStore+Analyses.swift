@@ -4,17 +4,20 @@ public import Storage
 import GRDB
 
 extension SQLiteStore: AnalysisRepository {
-    public func analysis(_ key: AnalysisKey) async throws -> (json: String, createdAt: Date)? {
-        try await pool.read { db in
+    public func analysis<Result: Decodable>(_ key: AnalysisKey, as type: Result.Type) async throws -> (result: Result, createdAt: Date)? {
+        let stored = try await pool.read { db in
             try Row.fetchOne(db, sql: """
                 SELECT result, createdAt FROM analyses
                 WHERE documentId = ? AND kind = ? AND parameters = ? AND engine = ? AND engineVersion = ?
                 """, arguments: [key.documentId, key.kind, key.parameters, key.engine, key.engineVersion])
-                .map { (json: $0[0], createdAt: $0[1]) }
+                .map { (json: $0[0] as String, createdAt: $0[1] as Date) }
         }
+        guard let stored, let result = try? JSONDecoder().decode(Result.self, from: Data(stored.json.utf8)) else { return nil }
+        return (result, stored.createdAt)
     }
 
-    public func saveAnalysis(_ key: AnalysisKey, json: String, at date: Date) async throws {
+    public func saveAnalysis<Result: Encodable & Sendable>(_ key: AnalysisKey, result: Result, at date: Date) async throws {
+        let json = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
         try await pool.write { db in
             // The document may have been deleted meanwhile: then there is nothing to cache.
             guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM documents WHERE id = ?)", arguments: [key.documentId]) == true else { return }

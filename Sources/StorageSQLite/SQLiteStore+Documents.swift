@@ -31,12 +31,15 @@ extension SQLiteStore: DocumentRepository {
                 try db.execute(sql: "DELETE FROM \(table) WHERE documentId = ?", arguments: [documentId])
             }
             try Self.writeContent(db, documentId: documentId, content: content, sentences: sentences, chunks: chunks)
+            let quality = DocumentRecord.qualityColumns(fields.quality)
             try db.execute(sql: """
-                UPDATE documents SET format = ?, pageCount = ?, sha256 = ?, characters = ?, author = ?, qualityJSON = ?,
+                UPDATE documents SET format = ?, pageCount = ?, sha256 = ?, characters = ?, author = ?,
+                    \(quality.map { "\($0.0) = ?" }.joined(separator: ", ")),
                     title = CASE WHEN titleFromUpload THEN title ELSE COALESCE(?, title) END, updatedAt = ?
                 WHERE id = ?
-                """, arguments: [fields.format, fields.pageCount, fields.sha256, fields.characters, fields.author,
-                                 fields.qualityJSON, fields.title, date, documentId])
+                """, arguments: StatementArguments(
+                    [fields.format.rawValue, fields.pageCount, fields.sha256, fields.characters, fields.author] as [(any DatabaseValueConvertible)?]
+                    + quality.map(\.1) + [fields.title, date, documentId]))
             return true
         }
     }

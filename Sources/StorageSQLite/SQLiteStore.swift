@@ -301,6 +301,27 @@ public final class SQLiteStore: Sendable {
                 WHERE i.documentId IS NULL OR i.status != 'ready';
                 """)
         }
+        migrator.registerMigration("v8-typed-quality") { db in
+            // The quality report moves from a JSON string into columns, so listing documents
+            // reads it without decoding JSON; its characters and page count are the document's own.
+            try db.execute(sql: """
+                ALTER TABLE documents ADD COLUMN qualityWords INTEGER;
+                ALTER TABLE documents ADD COLUMN qualityEmptyPages TEXT NOT NULL DEFAULT '';
+                ALTER TABLE documents ADD COLUMN qualityLikelyScanned INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE documents ADD COLUMN qualityLanguage TEXT NOT NULL DEFAULT 'und';
+                ALTER TABLE documents ADD COLUMN qualityLanguageConfidence REAL NOT NULL DEFAULT 0;
+                ALTER TABLE documents ADD COLUMN qualityWarnings TEXT NOT NULL DEFAULT '[]';
+                UPDATE documents SET
+                    qualityWords = json_extract(qualityJSON, '$.words'),
+                    qualityEmptyPages = COALESCE((SELECT group_concat(value, ',') FROM json_each(documents.qualityJSON, '$.emptyPages')), ''),
+                    qualityLikelyScanned = COALESCE(json_extract(qualityJSON, '$.likelyScanned'), 0),
+                    qualityLanguage = COALESCE(json_extract(qualityJSON, '$.language'), 'und'),
+                    qualityLanguageConfidence = COALESCE(json_extract(qualityJSON, '$.languageConfidence'), 0),
+                    qualityWarnings = COALESCE(json_extract(qualityJSON, '$.warnings'), '[]')
+                WHERE json_valid(qualityJSON) AND json_type(qualityJSON, '$.words') = 'integer';
+                ALTER TABLE documents DROP COLUMN qualityJSON;
+                """)
+        }
         return migrator
     }
 }
@@ -322,12 +343,60 @@ extension DocumentRecord: FetchableRecord, PersistableRecord {
 
     /// Reads the columns by name directly: GRDB's Codable path cost a tenth of a library-list request.
     public init(row: Row) throws {
+        let pageCount: Int = row["pageCount"]
+        let characters: Int = row["characters"]
+        var quality: QualityReport?
+        if let words: Int = row["qualityWords"] {
+            let warnings: String = row["qualityWarnings"]
+            quality = QualityReport(
+                characters: characters, words: words, pageCount: pageCount,
+                emptyPages: (row["qualityEmptyPages"] as String).split(separator: ",").compactMap { Int($0) },
+                likelyScanned: row["qualityLikelyScanned"], language: row["qualityLanguage"],
+                languageConfidence: row["qualityLanguageConfidence"],
+                warnings: warnings == "[]" ? [] : (try? JSONDecoder().decode([String].self, from: Data(warnings.utf8))) ?? [])
+        }
         self.init(
-            id: row["id"], ownerId: row["ownerId"], title: row["title"], filename: row["filename"], format: row["format"],
-            status: DocumentStatus(rawValue: row["status"]) ?? .failed, error: row["error"], pageCount: row["pageCount"],
-            sizeBytes: row["sizeBytes"], sha256: row["sha256"], characters: row["characters"], author: row["author"],
-            qualityJSON: row["qualityJSON"], objectKey: row["objectKey"], createdAt: row["createdAt"], updatedAt: row["updatedAt"],
+            id: row["id"], ownerId: row["ownerId"], title: row["title"], filename: row["filename"],
+            format: DocumentFormat(rawValue: row["format"]) ?? .text,
+            status: DocumentStatus(rawValue: row["status"]) ?? .failed, error: row["error"], pageCount: pageCount,
+            sizeBytes: row["sizeBytes"], sha256: row["sha256"], characters: characters, author: row["author"],
+            quality: quality, objectKey: row["objectKey"], createdAt: row["createdAt"], updatedAt: row["updatedAt"],
             errorMessage: row["errorMessage"])
+    }
+
+    /// Writes the columns by name, the quality report in its own columns (see `init(row:)`).
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id
+        container["ownerId"] = ownerId
+        container["title"] = title
+        container["filename"] = filename
+        container["format"] = format.rawValue
+        container["status"] = status.rawValue
+        container["error"] = error
+        container["pageCount"] = pageCount
+        container["sizeBytes"] = sizeBytes
+        container["sha256"] = sha256
+        container["characters"] = characters
+        container["author"] = author
+        container["objectKey"] = objectKey
+        container["createdAt"] = createdAt
+        container["updatedAt"] = updatedAt
+        container["errorMessage"] = errorMessage
+        for (column, value) in Self.qualityColumns(quality) { container[column] = value }
+    }
+
+    /// The quality columns' values for a report (nil: not extracted yet).
+    static func qualityColumns(_ quality: QualityReport?) -> [(String, (any DatabaseValueConvertible)?)] {
+        guard let quality else { return [("qualityWords", nil)] }
+        let warnings = quality.warnings.isEmpty ? "[]" : String(decoding: (try? JSONEncoder().encode(quality.warnings)) ?? Data("[]".utf8), as: UTF8.self)
+        return [
+            ("qualityWords", quality.words),
+            ("qualityEmptyPages", quality.emptyPages.map(String.init).joined(separator: ",")),
+            ("qualityLikelyScanned", quality.likelyScanned),
+            ("qualityLanguage", quality.language),
+            ("qualityLanguageConfidence", quality.languageConfidence),
+            ("qualityWarnings", warnings),
+        ]
     }
 }
 

@@ -34,9 +34,9 @@ import Testing
         let processed = try DocumentIngestor(extractor: DocumentExtractor()).processSynchronously(Data(Self.text.utf8))
         let id = UUID().uuidString
         let record = DocumentRecord(
-            id: id, ownerId: owner, title: "Tidal power", filename: "tides.txt", format: "text", status: status, pageCount: 1,
+            id: id, ownerId: owner, title: "Tidal power", filename: "tides.txt", format: .text, status: status, pageCount: 1,
             sizeBytes: processed.size, sha256: processed.sha256, characters: processed.extraction.quality.characters, author: nil,
-            qualityJSON: "{}", objectKey: id, createdAt: .now, updatedAt: .now)
+            quality: processed.extraction.quality, objectKey: id, createdAt: .now, updatedAt: .now)
         let stored = processed.extraction
         if content {
             try await stores.database.insertDocument(

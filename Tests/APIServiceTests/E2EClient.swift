@@ -52,15 +52,15 @@ extension E2EClient {
                               body: form.body)
     }
 
-    /// Polls the document's index status until `ready` (60 s at most).
+    /// Polls the document's index status until `ready` (120 s at most: the suite shares two cores).
     func waitUntilIndexed(_ id: String, token: String) async throws {
-        for _ in 0..<600 {
+        for _ in 0..<1_200 {
             let status = try await send(.get, "/v1/documents/\(id)/index", token: token).object["status"] as? String
             if status == "ready" { return }
             try #require(status != "failed" && status != "unavailable", "indexing \(status ?? "?")")
             try await Task.sleep(for: .milliseconds(100))
         }
-        Issue.record("indexing of \(id) did not finish in 60 s")
+        Issue.record("indexing of \(id) did not finish in 120 s")
     }
 }
 

@@ -1,4 +1,5 @@
 @testable import APIService
+import DocuThinkerCore
 import Foundation
 import Logging
 import Storage
@@ -59,18 +60,21 @@ extension ISO8601DateFormatter {
 struct DocumentListJSONTests {
     /// The hand-written list equals what the generic encoder makes of the same records.
     @Test func handWrittenListMatchesTheEncoder() throws {
-        let quality = #"{"characters":12,"words":3,"pageCount":1,"emptyPages":[],"likelyScanned":false,"language":"en","languageConfidence":0.5,"warnings":["a \"quoted\" / warning"]}"#
+        let quality = QualityReport(characters: 12, words: 3, pageCount: 3, emptyPages: [2, 3], likelyScanned: true, language: "en",
+                                    languageConfidence: 0.1 + 0.2, warnings: ["a \"quoted\" / warning", "ünïcode\ttab"])
         let records = [
-            DocumentRecord(id: "a", ownerId: "o", title: "Tab\tand \"quotes\" — ünïcode 🚀", filename: nil, format: "pdf", status: .ready,
-                           pageCount: 3, sizeBytes: 10, sha256: "abc", characters: 12, author: "Ada\nLovelace", qualityJSON: quality,
+            DocumentRecord(id: "a", ownerId: "o", title: "Tab\tand \"quotes\" — ünïcode 🚀", filename: nil, format: .pdf, status: .ready,
+                           pageCount: 3, sizeBytes: 10, sha256: "abc", characters: 12, author: "Ada\nLovelace", quality: quality,
                            objectKey: "o/a", createdAt: Date(timeIntervalSince1970: 1_795_603_357.349), updatedAt: Date(timeIntervalSince1970: 0.5)),
-            DocumentRecord(id: "b", ownerId: "o", title: "Plain", filename: "b.txt", format: "text", status: .failed, error: "bad",
-                           pageCount: 1, sizeBytes: 1, sha256: "d", characters: 1, author: nil, qualityJSON: quality,
+            DocumentRecord(id: "b", ownerId: "o", title: "Plain", filename: "b.txt", format: .text, status: .failed, error: "bad",
+                           pageCount: 1, sizeBytes: 1, sha256: "d", characters: 1, author: nil, quality: nil,
                            objectKey: "o/b", createdAt: .now, updatedAt: .now),
         ]
         let fast = try JSONSerialization.jsonObject(with: Data(DocumentDTO.jsonArray(records).utf8)) as? [NSDictionary]
         let generic = try JSONSerialization.jsonObject(with: JSONIO.encoder.encode(records.map { DocumentDTO($0) })) as? [NSDictionary]
         #expect(fast != nil && fast == generic)
+        #expect(DocumentDTO.jsonArray(records).contains(#""languageConfidence":0.30000000000000004,"#), "a double is written exactly")
+        #expect(fast?.last?["quality"] == nil, "no report before extraction")
         #expect(fast?.first?["createdAt"] as? String == "2026-11-25T10:42:37.349Z")
     }
 }

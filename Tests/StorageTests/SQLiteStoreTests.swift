@@ -1,4 +1,4 @@
-import StorageSQLite
+@testable import StorageSQLite
 import DocuThinkerCore
 import Foundation
 import GRDB
@@ -26,8 +26,8 @@ struct SQLiteStoreTests {
     private func document(owner: String, title: String, at date: Date) -> DocumentRecord {
         let id = UUID().uuidString
         return DocumentRecord(
-            id: id, ownerId: owner, title: title, filename: "\(title).pdf", format: "pdf", status: .ready, pageCount: 2,
-            sizeBytes: 10, sha256: "abc", characters: 22, author: nil, qualityJSON: "{}", objectKey: "\(owner)/\(id)",
+            id: id, ownerId: owner, title: title, filename: "\(title).pdf", format: .pdf, status: .ready, pageCount: 2,
+            sizeBytes: 10, sha256: "abc", characters: 22, author: nil, quality: nil, objectKey: "\(owner)/\(id)",
             createdAt: date, updatedAt: date)
     }
 
@@ -53,10 +53,40 @@ struct SQLiteStoreTests {
         #expect(try store.appliedMigrations().isEmpty, "opening never migrates")
         try store.migrate()
         #expect(try store.appliedMigrations() == ["v1-users-documents", "v2-analyses", "v3-search", "v4-llm-usage", "v5-api-keys-vector-generations",
-                                              "v6-profiles-password-resets", "v7-jobs-sentences-keyword-step"])
+                                              "v6-profiles-password-resets", "v7-jobs-sentences-keyword-step", "v8-typed-quality"])
         try store.migrate()
         #expect(try store.appliedMigrations() == SQLiteStore.knownMigrations)
         #expect(try store.journalMode() == "wal")
+    }
+
+    /// A database made before the quality report had its own columns (v7) keeps every document's
+    /// report through the upgrade; a document still processing then has none.
+    @Test func qualityReportsSurviveTheUpgradeToColumns() async throws {
+        let path = directory + "/v7.sqlite"
+        let ada = user("ada@example.com")
+        do {
+            let pool = try DatabasePool(path: path)
+            try SQLiteStore.migrator.migrate(pool, upTo: "v7-jobs-sentences-keyword-step")
+            try await pool.write { db in
+                try db.execute(sql: "INSERT INTO users (id, email, passwordHash, createdAt) VALUES (?, ?, ?, ?)",
+                               arguments: [ada.id, ada.email, ada.passwordHash, ada.createdAt])
+                let insert = """
+                    INSERT INTO documents (id, ownerId, title, format, status, pageCount, sizeBytes, sha256, characters, qualityJSON, objectKey, createdAt, updatedAt)
+                    VALUES (?, ?, ?, ?, ?, 3, 10, '', 120, ?, 'k', ?, ?)
+                    """
+                try db.execute(sql: insert, arguments: ["old", ada.id, "Old", "pdf", "ready", #"""
+                    {"characters":120,"words":21,"pageCount":3,"emptyPages":[2,3],"likelyScanned":true,"language":"de","languageConfidence":0.625,"warnings":["a, \"b\"","ü"]}
+                    """#, Date.now, Date.now])
+                try db.execute(sql: insert, arguments: ["pending", ada.id, "Pending", "docx", "processing", "", Date.now, Date.now])
+            }
+        }
+        let store = try Self.open(path)
+        let old = try #require(try await store.document(id: "old", ownerId: ada.id))
+        #expect(old.format == .pdf)
+        #expect(old.quality == QualityReport(characters: 120, words: 21, pageCount: 3, emptyPages: [2, 3], likelyScanned: true,
+                                             language: "de", languageConfidence: 0.625, warnings: [#"a, "b""#, "ü"]))
+        let pending = try #require(try await store.document(id: "pending", ownerId: ada.id))
+        #expect(pending.quality == nil && pending.format == .docx)
     }
 
     @Test func dataSurvivesReopening() async throws {

@@ -93,7 +93,7 @@ struct MCPToolbox: Sendable {
     /// Documents as resources: `docuthinker://documents/{id}` holds the extracted text.
     func resources(ownerId: String) async throws -> [Resource] {
         try await documents.documents(ownerId: ownerId, limit: 200, offset: 0).items.map {
-            Resource(name: $0.title, uri: Self.resourceScheme + $0.id, description: "\($0.format), \($0.pageCount) pages",
+            Resource(name: $0.title, uri: Self.resourceScheme + $0.id, description: "\($0.format.rawValue), \($0.pageCount) pages",
                      mimeType: "text/plain")
         }
     }
@@ -145,7 +145,7 @@ struct MCPToolbox: Sendable {
     private func listDocuments(_ arguments: [String: Value], ownerId: String) async throws -> DocumentList {
         let limit = Self.integer(arguments["limit"]) ?? 50
         return DocumentList(documents: try await documents.documents(ownerId: ownerId, limit: limit, offset: 0).items.map {
-            DocumentSummary(id: $0.id, title: $0.title, format: $0.format, pages: $0.pageCount, characters: $0.characters, createdAt: $0.createdAt)
+            DocumentSummary(id: $0.id, title: $0.title, format: $0.format.rawValue, pages: $0.pageCount, characters: $0.characters, createdAt: $0.createdAt)
         })
     }
 

@@ -46,9 +46,9 @@ struct DocumentService: Sendable {
         let explicitTitle = [upload.title, inspection.title].contains { !($0 ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
         let record = DocumentRecord(
             id: id, ownerId: owner, title: Self.title(upload: upload, metadataTitle: inspection.title),
-            filename: upload.filename, format: inspection.format.rawValue, status: .processing,
+            filename: upload.filename, format: inspection.format, status: .processing,
             pageCount: inspection.pageCount ?? 0, sizeBytes: upload.size, sha256: "", characters: 0, author: inspection.author,
-            qualityJSON: "", objectKey: "\(owner)/\(id)", createdAt: now, updatedAt: now)
+            quality: nil, objectKey: "\(owner)/\(id)", createdAt: now, updatedAt: now)
         let job = JobRecord(id: UUID().uuidString.lowercased(), documentId: id, ownerId: owner, createdAt: now, updatedAt: now)
         do {
             try await objects.put(key: record.objectKey, movingFileAt: upload.path)
@@ -63,7 +63,7 @@ struct DocumentService: Sendable {
             throw error
         }
         logger.info("document accepted", metadata: [
-            "document_id": .string(id), "format": .string(record.format), "bytes": .stringConvertible(upload.size),
+            "document_id": .string(id), "format": .string(record.format.rawValue), "bytes": .stringConvertible(upload.size),
         ])
         // The job is persisted: when the AI side cannot be reached now, its workers find it later.
         try? await backend.wakeIngestion()

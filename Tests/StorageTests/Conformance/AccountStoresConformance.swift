@@ -17,7 +17,8 @@ struct AccountStoresConformance {
         }
         #expect(try await store.user(email: "Ada@Example.com")?.id == ada.id)
         #expect(try await store.user(id: "missing") == nil)
-        #expect(try await store.updateProfile(userId: ada.id, theme: "dark", socialLinks: #"{"github":"ada"}"#)?.theme == "dark")
+        #expect(try await store.updateProfile(userId: ada.id, theme: "dark", socialLinks: ["github": "ada", "twitter": "a\"da"])?.theme == "dark")
+        #expect(try await store.user(id: ada.id)?.socialLinks == ["github": "ada", "twitter": "a\"da"])
         try await store.updatePassword(userId: ada.id, passwordHash: "$2b$04$other", at: .now)
         #expect(try await store.user(id: ada.id)?.passwordHash == "$2b$04$other")
     }
@@ -61,13 +62,16 @@ struct AccountStoresConformance {
         let store = try await engine.make().database
         let (ada, document) = try await Make.library(store, email: "ada@example.com", chunkTexts: ["x"])
         let key = AnalysisKey(documentId: document.id, kind: "summary", parameters: "s=3", engine: "offline", engineVersion: "1")
-        #expect(try await store.analysis(key) == nil)
-        try await store.saveAnalysis(key, json: #"{"a":1}"#, at: .now)
-        try await store.saveAnalysis(key, json: #"{"a":2}"#, at: .now)
+        struct Counted: Codable, Equatable { var a: Int; var note: String }
+        struct Renamed: Codable { var b: Int }
+        #expect(try await store.analysis(key, as: Counted.self) == nil)
+        try await store.saveAnalysis(key, result: Counted(a: 1, note: "first"), at: .now)
+        try await store.saveAnalysis(key, result: Counted(a: 2, note: "ü, \"quoted\""), at: .now)
         var other = key
         other.engineVersion = "2"
-        #expect(try await store.analysis(key)?.json == #"{"a":2}"#)
-        #expect(try await store.analysis(other) == nil, "another engine version is another result")
+        #expect(try await store.analysis(key, as: Counted.self)?.result == Counted(a: 2, note: "ü, \"quoted\""))
+        #expect(try await store.analysis(key, as: Renamed.self) == nil, "a stored result of another shape counts as absent")
+        #expect(try await store.analysis(other, as: Counted.self) == nil, "another engine version is another result")
         #expect(try await store.analysisCount(documentId: document.id) == 1)
         _ = try await store.deleteDocument(id: document.id, ownerId: ada.id)
         #expect(try await store.analysisCount(documentId: document.id) == 0)

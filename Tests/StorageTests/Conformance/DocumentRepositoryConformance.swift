@@ -1,3 +1,4 @@
+import DocuThinkerCore
 import StoreEngines
 import Foundation
 import Storage
@@ -47,14 +48,14 @@ struct DocumentRepositoryConformance {
         let ada = Make.user("ada@example.com")
         try await store.createUser(ada)
         var pending = Make.document(owner: ada.id, title: "upload-name", status: .processing)
-        pending.qualityJSON = ""
+        pending.quality = nil
         let job = JobRecord(id: UUID().uuidString, documentId: pending.id, ownerId: ada.id, createdAt: .now, updatedAt: .now)
         try await store.insertPendingDocument(pending, explicitTitle: false, job: job)
         #expect(try await store.content(documentId: pending.id, ownerId: ada.id) == nil, "no text before extraction")
         #expect(try await store.document(id: pending.id, ownerId: ada.id)?.status == .processing)
 
-        let fields = ExtractedFields(format: "pdf", pageCount: 2, sha256: "f00d", characters: 20, author: "Ada", qualityJSON: #"{"words":4}"#,
-                                     title: "Title From The File")
+        #expect(try await store.document(id: pending.id, ownerId: ada.id)?.quality == nil, "no quality report before extraction")
+        let fields = ExtractedFields(format: .docx, sha256: "f00d", author: "Ada", quality: Make.quality(), title: "Title From The File")
         let sentences = [SentenceRecord(ordinal: 0, page: 1, start: 0, end: 9), SentenceRecord(ordinal: 1, page: 2, start: 11, end: 20)]
         for _ in 0..<2 {  // a resumed extract stage writes again
             #expect(try await store.storeExtraction(documentId: pending.id, fields: fields, content: Make.content, sentences: sentences,
@@ -64,7 +65,10 @@ struct DocumentRepositoryConformance {
         #expect(try await store.sentences(documentId: pending.id, ownerId: ada.id) == sentences)
         let stored = try #require(try await store.document(id: pending.id, ownerId: ada.id))
         #expect(stored.title == "Title From The File", "the file's title replaces a name nobody chose")
-        #expect(stored.pageCount == 2 && stored.sha256 == "f00d" && stored.author == "Ada" && stored.qualityJSON == #"{"words":4}"#)
+        #expect(stored.pageCount == 2 && stored.sha256 == "f00d" && stored.author == "Ada")
+        #expect(stored.format == .docx && stored.characters == 20)
+        #expect(stored.quality == Make.quality(), "the quality report round-trips field by field")
+        #expect(try await store.documents(ownerId: ada.id, limit: 10, offset: 0).items.first?.quality == Make.quality())
 
         try await store.setDocumentStatus(id: pending.id, .failed, error: ("unreadable", "cut short"), at: .now)
         let failed = try #require(try await store.document(id: pending.id, ownerId: ada.id))
@@ -85,7 +89,7 @@ struct DocumentRepositoryConformance {
         try await store.insertPendingDocument(pending, explicitTitle: true, job: JobRecord(
             id: UUID().uuidString, documentId: pending.id, ownerId: ada.id, createdAt: .now, updatedAt: .now))
         _ = try await store.storeExtraction(documentId: pending.id, fields: ExtractedFields(
-            format: "pdf", pageCount: 1, sha256: "", characters: 1, author: nil, qualityJSON: "{}", title: "From the file"),
+            format: .pdf, sha256: "", author: nil, quality: Make.quality(pageCount: 1, characters: 1), title: "From the file"),
             content: Make.content, sentences: [], chunks: [], at: .now)
         #expect(try await store.document(id: pending.id, ownerId: ada.id)?.title == "Chosen")
     }

@@ -1,3 +1,4 @@
+import DocuThinkerCore
 import StoreEngines
 import Foundation
 import Storage
@@ -16,7 +17,7 @@ struct SearchStoreConformance {
         try await store.insertPendingDocument(pending, explicitTitle: true, job: JobRecord(
             id: UUID().uuidString, documentId: pending.id, ownerId: ada.id, createdAt: .now, updatedAt: .now))
         _ = try await store.storeExtraction(documentId: pending.id, fields: ExtractedFields(
-            format: "text", pageCount: 1, sha256: "", characters: 1, author: nil, qualityJSON: "{}", title: nil),
+            format: .text, sha256: "", author: nil, quality: Make.quality(pageCount: 1, characters: 1), title: nil),
             content: Make.content, sentences: [], chunks: Make.chunks(["Sediment samples near the weir", "Rainfall totals"]), at: .now)
         #expect(try await store.keywordSearch(ownerId: ada.id, query: "sediment", documentIds: nil, limit: 5).isEmpty, "not indexed yet")
         try await store.indexKeywords(documentId: pending.id)
@@ -30,7 +31,7 @@ struct SearchStoreConformance {
 
         // A re-run of extraction replaces the chunks; the index follows after the next indexing step.
         _ = try await store.storeExtraction(documentId: pending.id, fields: ExtractedFields(
-            format: "text", pageCount: 1, sha256: "", characters: 1, author: nil, qualityJSON: "{}", title: nil),
+            format: .text, sha256: "", author: nil, quality: Make.quality(pageCount: 1, characters: 1), title: nil),
             content: Make.content, sentences: [], chunks: Make.chunks(["Oxygen in shallow pools"]), at: .now)
         #expect(try await store.keywordSearch(ownerId: ada.id, query: "sediment", documentIds: nil, limit: 5).isEmpty)
         try await store.indexKeywords(documentId: pending.id)

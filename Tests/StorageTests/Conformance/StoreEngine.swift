@@ -37,9 +37,15 @@ enum Make {
     static func document(owner: String, title: String = "doc", at date: Date = .now, status: DocumentStatus = .ready) -> DocumentRecord {
         let id = UUID().uuidString
         return DocumentRecord(
-            id: id, ownerId: owner, title: title, filename: "\(title).pdf", format: "pdf", status: status, pageCount: 2,
-            sizeBytes: 10, sha256: "abc", characters: 22, author: nil, qualityJSON: "{}", objectKey: "\(owner)/\(id)",
+            id: id, ownerId: owner, title: title, filename: "\(title).pdf", format: .pdf, status: status, pageCount: 2,
+            sizeBytes: 10, sha256: "abc", characters: 22, author: nil, quality: nil, objectKey: "\(owner)/\(id)",
             createdAt: date, updatedAt: date)
+    }
+
+    /// A quality report with every field set, for round trips.
+    static func quality(pageCount: Int = 2, characters: Int = 20) -> QualityReport {
+        QualityReport(characters: characters, words: 4, pageCount: pageCount, emptyPages: [2], likelyScanned: false, language: "en",
+                      languageConfidence: 0.75, warnings: ["1 of 2 pages have no text layer, \"scanned\"?", "second, with a comma"])
     }
 
     static let content = DocumentContent(
