@@ -60,6 +60,8 @@ public struct AppConfiguration: Sendable {
     /// `DATABASE_URL`, `S3_BUCKET`: the scale-out stores (see `StoreConfiguration`); unset: SQLite + files.
     public var databaseURL: String?
     public var s3Bucket: String?
+    /// `DOCUTHINKER_OBJECTS_LOCAL_PATHS` (default true): see `StoreConfiguration.localObjectPaths`.
+    public var localObjectPaths: Bool
     /// `DOCUTHINKER_INGEST_WORKERS` (default 2): ingestion jobs run at once per process.
     public var ingestWorkers: Int
     /// `DOCUTHINKER_JOB_LEASE_SECONDS` (default 10): how long a job stays with a worker that stopped
@@ -102,13 +104,14 @@ public struct AppConfiguration: Sendable {
         webDirectory = reader.string(forKey: "docuthinker.web.dir").flatMap { $0.isEmpty ? nil : $0 }
         databaseURL = reader.string(forKey: "database.url", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
         s3Bucket = reader.string(forKey: "s3.bucket").flatMap { $0.isEmpty ? nil : $0 }
+        localObjectPaths = reader.bool(forKey: "docuthinker.objects.local.paths", default: true)
         ingestWorkers = max(1, reader.int(forKey: "docuthinker.ingest.workers", default: 2))
         jobLeaseSeconds = max(1, reader.int(forKey: "docuthinker.job.lease.seconds", default: 10))
     }
 
     /// The stores to open (one factory opens them for every entry point).
     public var stores: StoreConfiguration {
-        StoreConfiguration(dataDirectory: dataDirectory, databaseURL: databaseURL, s3Bucket: s3Bucket)
+        StoreConfiguration(dataDirectory: dataDirectory, databaseURL: databaseURL, s3Bucket: s3Bucket, localObjectPaths: localObjectPaths)
     }
 
     /// Where the model is looked for when `DOCUTHINKER_EMBEDDING_MODEL_DIR` is unset, in order:

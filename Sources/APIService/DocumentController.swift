@@ -163,13 +163,30 @@ struct DocumentController: Sendable {
             .contentDisposition: "attachment; filename=\"\(name)\"",
             .contentLength: String(record.sizeBytes),
         ]
+        let missing = APIError(.internalServerError, code: "file_missing", message: "The original file of this document is missing from storage.")
         if let path = objects.localPath(for: record.objectKey) {
-            let body = try await FileIO().loadFile(path: path, context: context)
-            return Response(status: .ok, headers: headers, body: body)
+            do {
+                let body = try await FileIO().loadFile(path: path, context: context)
+                return Response(status: .ok, headers: headers, body: body)
+            } catch let error as HTTPError where error.status == .notFound {
+                context.logger.error("stored file missing", metadata: ["document_id": .string(record.id)])
+                throw missing
+            }
         }
-        let parts = objects.stream(key: record.objectKey)
+        // The first part is read before the status is sent: a file that has gone missing is an
+        // error response, not a 200 cut short.
+        // One consumer at a time: here for the first part, then the body writer for the rest.
+        nonisolated(unsafe) var parts = objects.stream(key: record.objectKey).makeAsyncIterator()
+        let first: ByteBuffer?
+        do {
+            first = try await parts.next()
+        } catch let error as StorageError where error.code == .notFound {
+            context.logger.error("stored file missing", metadata: ["document_id": .string(record.id)])
+            throw missing
+        }
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            for try await part in parts { try await writer.write(part) }
+            if let first { try await writer.write(first) }
+            while let part = try await parts.next() { try await writer.write(part) }
             try await writer.finish(nil)
         })
     }

@@ -11,11 +11,15 @@ public struct StoreConfiguration: Sendable, Hashable {
     public var databaseURL: String?
     /// `S3_BUCKET`: original files in S3 instead of the data directory.
     public var s3Bucket: String?
+    /// `DOCUTHINKER_OBJECTS_LOCAL_PATHS` (default true): readers of the data directory's files may
+    /// open them by path; false makes them stream every file, as they will from S3.
+    public var localObjectPaths: Bool
 
-    public init(dataDirectory: String, databaseURL: String? = nil, s3Bucket: String? = nil) {
+    public init(dataDirectory: String, databaseURL: String? = nil, s3Bucket: String? = nil, localObjectPaths: Bool = true) {
         self.dataDirectory = dataDirectory
         self.databaseURL = databaseURL
         self.s3Bucket = s3Bucket
+        self.localObjectPaths = localObjectPaths
     }
 
     /// The SQLite database file.
@@ -57,7 +61,7 @@ public enum StoreFactory {
         }
         return Stores(
             database: try SQLiteStore(path: configuration.sqlitePath),
-            objects: try FileObjectStore(root: configuration.dataDirectory + "/objects"),
+            objects: try FileObjectStore(root: configuration.dataDirectory + "/objects", sharesLocalPaths: configuration.localObjectPaths),
             stagingDirectory: configuration.stagingDirectory)
     }
 

@@ -1,3 +1,7 @@
+import APIService
+import Configuration
+import Storage
+import StoreEngines
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -59,6 +63,42 @@ struct DocumentRouteTests {
                 let original = try Fixture.data(file)
                 #expect(Data(response.body.readableBytesView) == original)
                 #expect(response.headers[.contentDisposition]?.contains(file) == true)
+            }
+        }
+    }
+
+    /// With `DOCUTHINKER_OBJECTS_LOCAL_PATHS=false` the files are read as a remote store (S3) will
+    /// serve them: extraction reads the bytes and downloads stream them part by part (a file of
+    /// several 256 KiB parts comes back byte for byte). A stored file that has vanished is a
+    /// `file_missing` error in both modes, never a 200 cut short.
+    @Test(arguments: [false, true])
+    func filesAreServedWithAndWithoutALocalPath(localPaths: Bool) async throws {
+        // Without the embedding model: this test is about files, and embedding 1,100 passages in a debug build takes a minute.
+        let app = try TestApp(overrides: ["docuthinker.objects.local.paths": .init(.bool(localPaths), isSecret: false),
+                                          "docuthinker.embedding.model.dir": .init(.string("/nonexistent/model"), isSecret: false)])
+        let objects = try StoreFactory.open(app.configuration.stores).objects
+        #expect((objects.localPath(for: "k") != nil) == localPaths)
+        let text = (0..<14_000).map { "Line \($0): the weir holds back the river after rain." }.joined(separator: "\n")
+        #expect(text.utf8.count > 2 * 256 * 1024, "three parts or more")
+        try await app.test { client in
+            let session = try await client.register("ada@example.com")
+            let uploaded = try await client.upload(Data(text.utf8), filename: "long.txt", session: session)
+            let id = try #require(try JSON.object(uploaded)["id"] as? String)
+            try await client.execute(uri: "/v1/documents/\(id)", method: .get, headers: session.auth) { response in
+                let status = try JSON.object(response)["status"] as? String
+                #expect(status == "ready", "extracted from the stored bytes")
+            }
+            try await client.execute(uri: "/v1/documents/\(id)/file", method: .get, headers: session.auth) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentLength] == String(text.utf8.count))
+                #expect(Data(response.body.readableBytesView) == Data(text.utf8))
+            }
+            let objects = app.storedFiles().objects
+            #expect(objects.count == 1)
+            for object in objects { try FileManager.default.removeItem(atPath: app.dataDirectory + "/objects/" + object) }
+            try await client.execute(uri: "/v1/documents/\(id)/file", method: .get, headers: session.auth) { response in
+                #expect(response.status == .internalServerError)
+                #expect(JSON.errorCode(response) == "file_missing")
             }
         }
     }
