@@ -50,7 +50,9 @@ public struct AnthropicProvider: LLMProvider {
                            provider: name, model: object["model"] as? String ?? model)
     }
 
-    public func stream(_ request: LLMRequest) -> AsyncThrowingStream<String, any Error> {
+    /// Messages events: text in `content_block_delta`, input tokens in `message_start`, the
+    /// running output count in `message_delta`.
+    public func stream(_ request: LLMRequest) -> AsyncThrowingStream<LLMDelta, any Error> {
         let events = transport.postEvents(baseURL + "/v1/messages", headers: headers, json: try body(request, stream: true))
         return Deltas.map(events) { event, data in
             guard let object = try? JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any] else {
@@ -59,6 +61,10 @@ public struct AnthropicProvider: LLMProvider {
             switch object["type"] as? String ?? event {
             case "content_block_delta":
                 return ((object["delta"] as? [String: Any])?["text"] as? String).map { .text($0) } ?? .skip
+            case "message_start":
+                return .deltas(Self.usage((object["message"] as? [String: Any])?["usage"]).map { [.usage($0)] } ?? [])
+            case "message_delta":
+                return .deltas(Self.usage(object["usage"]).map { [.usage($0)] } ?? [])
             case "message_stop": return .done
             case "error":
                 let type = (object["error"] as? [String: Any])?["type"] as? String ?? "error"
@@ -66,5 +72,11 @@ public struct AnthropicProvider: LLMProvider {
             default: return .skip
             }
         }
+    }
+
+    /// Anthropic's `usage` object (`input_tokens`, `output_tokens`), when present.
+    private static func usage(_ value: Any?) -> LLMUsage? {
+        guard let usage = value as? [String: Any] else { return nil }
+        return LLMUsage(inputTokens: usage["input_tokens"] as? Int ?? 0, outputTokens: usage["output_tokens"] as? Int ?? 0)
     }
 }

@@ -65,8 +65,9 @@ public struct BedrockProvider: LLMProvider {
                            provider: name, model: model)
     }
 
-    /// ConverseStream: AWS event-stream frames whose `contentBlockDelta` events carry text.
-    public func stream(_ request: LLMRequest) -> AsyncThrowingStream<String, any Error> {
+    /// ConverseStream: AWS event-stream frames whose `contentBlockDelta` events carry text and
+    /// whose closing `metadata` event carries the usage.
+    public func stream(_ request: LLMRequest) -> AsyncThrowingStream<LLMDelta, any Error> {
         AsyncThrowingStream { continuation in
             let task = Task {
                 do {
@@ -89,10 +90,17 @@ public struct BedrockProvider: LLMProvider {
                                 throw kind == "throttlingException" ? LLMError(.rateLimited, "Bedrock is throttling requests.")
                                     : LLMError(.server, "Bedrock stream error: \(kind).")
                             }
-                            guard message.headers[":event-type"] == "contentBlockDelta",
-                                  let object = try? JSONSerialization.jsonObject(with: message.payload) as? [String: Any],
-                                  let text = (object["delta"] as? [String: Any])?["text"] as? String else { continue }
-                            continuation.yield(text)
+                            guard let object = try? JSONSerialization.jsonObject(with: message.payload) as? [String: Any] else { continue }
+                            switch message.headers[":event-type"] {
+                            case "contentBlockDelta":
+                                if let text = (object["delta"] as? [String: Any])?["text"] as? String { continuation.yield(.text(text)) }
+                            case "metadata":
+                                if let usage = object["usage"] as? [String: Any] {
+                                    continuation.yield(.usage(LLMUsage(inputTokens: usage["inputTokens"] as? Int ?? 0,
+                                                                       outputTokens: usage["outputTokens"] as? Int ?? 0)))
+                                }
+                            default: continue
+                            }
                         }
                     }
                     continuation.finish()

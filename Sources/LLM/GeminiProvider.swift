@@ -82,7 +82,8 @@ public struct GeminiProvider: LLMProvider {
             ? lastError : LLMError(.unavailable, "No Gemini key is available (all cooling down).")
     }
 
-    public func stream(_ request: LLMRequest) -> AsyncThrowingStream<String, any Error> {
+    /// streamGenerateContent over SSE: every chunk has text parts and the running `usageMetadata`.
+    public func stream(_ request: LLMRequest) -> AsyncThrowingStream<LLMDelta, any Error> {
         AsyncThrowingStream { continuation in
             let task = Task {
                 do {
@@ -95,7 +96,11 @@ public struct GeminiProvider: LLMProvider {
                             throw LLMError(.malformed, "A streamed Gemini chunk was not JSON.")
                         }
                         let parts = ((object["candidates"] as? [[String: Any]])?.first?["content"] as? [String: Any])?["parts"] as? [[String: Any]] ?? []
-                        for text in parts.compactMap({ $0["text"] as? String }) { continuation.yield(text) }
+                        for text in parts.compactMap({ $0["text"] as? String }) { continuation.yield(.text(text)) }
+                        if let usage = object["usageMetadata"] as? [String: Any] {
+                            continuation.yield(.usage(LLMUsage(inputTokens: usage["promptTokenCount"] as? Int ?? 0,
+                                                               outputTokens: usage["candidatesTokenCount"] as? Int ?? 0)))
+                        }
                     }
                     continuation.finish()
                 } catch {

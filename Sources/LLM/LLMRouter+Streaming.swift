@@ -4,8 +4,9 @@ import Synchronization
 /// A part of a streamed answer: text as it arrives, then which provider wrote it.
 public enum LLMStreamPart: Sendable, Equatable {
     case text(String)
-    /// The stream finished; `provider` and `model` wrote it.
-    case end(provider: String, model: String)
+    /// The stream finished; `provider` and `model` wrote it, using `usage` tokens (nil when the
+    /// provider reported none).
+    case end(provider: String, model: String, usage: LLMUsage?)
 }
 
 extension LLMRouter {
@@ -35,9 +36,9 @@ extension LLMRouter {
             if let skipped = await breaker.refusal() { causes.append("\(provider.name): \(skipped)"); continue }
             let firstBy = min(ends, .now + firstTokenDeadline)
             switch await relay(provider.stream(request), into: continuation, firstBy: firstBy, endsBy: ends) {
-            case .finished:
+            case .finished(let usage):
                 await breaker.recordSuccess()
-                continuation.yield(.end(provider: provider.name, model: provider.model))
+                continuation.yield(.end(provider: provider.name, model: provider.model, usage: usage))
                 return
             case .cancelled:
                 throw CancellationError()
@@ -52,18 +53,26 @@ extension LLMRouter {
         throw LLMError(.unavailable, "No LLM provider answered (\(causes.isEmpty ? "none configured" : causes.joined(separator: "; "))).")
     }
 
-    private enum Relay { case finished, cancelled, failed(LLMError, afterText: Bool) }
+    private enum Relay { case finished(LLMUsage?), cancelled, failed(LLMError, afterText: Bool) }
 
     /// Passes one provider's text on until it ends, fails, misses a deadline, or the consumer goes.
-    private func relay(_ texts: AsyncThrowingStream<String, any Error>,
+    private func relay(_ deltas: AsyncThrowingStream<LLMDelta, any Error>,
                               into continuation: AsyncThrowingStream<LLMStreamPart, any Error>.Continuation,
                               firstBy: ContinuousClock.Instant, endsBy: ContinuousClock.Instant) async -> Relay {
         let state = RelayState()
-        let consumer = Task {
-            for try await text in texts where !text.isEmpty {
-                state.sent.store(true, ordering: .sequentiallyConsistent)
-                continuation.yield(.text(text))
+        let consumer = Task { () -> LLMUsage? in
+            var usage: LLMUsage?
+            for try await delta in deltas {
+                switch delta {
+                case .text(let text) where !text.isEmpty:
+                    state.sent.store(true, ordering: .sequentiallyConsistent)
+                    continuation.yield(.text(text))
+                case .text: continue
+                case .usage(let reported):
+                    if usage == nil { usage = reported } else { usage?.update(with: reported) }
+                }
             }
+            return usage
         }
         let watchdog = Task {
             try await Task.sleep(until: firstBy)
@@ -87,7 +96,7 @@ extension LLMRouter {
         case .none:
             if Task.isCancelled { return .cancelled }
             switch result {
-            case .success: return .finished
+            case .success(let usage): return .finished(usage)
             case .failure(let error as LLMError): return .failed(error, afterText: afterText)
             case .failure(is CancellationError): return .cancelled
             case .failure(let error): return .failed(LLMError(.server, "\(type(of: error))"), afterText: afterText)

@@ -39,6 +39,20 @@ public struct LLMUsage: Codable, Hashable, Sendable {
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
     }
+
+    /// Takes the counts a later stream event reports: providers send running totals (Anthropic's
+    /// `message_delta`, Gemini's `usageMetadata` on every chunk) or one final figure (OpenAI,
+    /// Bedrock), and a zero means "not reported here".
+    public mutating func update(with later: LLMUsage) {
+        if later.inputTokens > 0 { inputTokens = later.inputTokens }
+        if later.outputTokens > 0 { outputTokens = later.outputTokens }
+    }
+}
+
+/// A piece of a provider's streamed answer: text as it arrives, or the tokens used so far.
+public enum LLMDelta: Sendable, Hashable {
+    case text(String)
+    case usage(LLMUsage)
 }
 
 /// A completed answer.
@@ -104,6 +118,6 @@ public protocol LLMProvider: Sendable {
     var name: String { get }
     var model: String { get }
     func complete(_ request: LLMRequest) async throws -> LLMResponse
-    /// Text deltas as they arrive.
-    func stream(_ request: LLMRequest) -> AsyncThrowingStream<String, any Error>
+    /// Text deltas as they arrive, and the token counts the provider reports along the way.
+    func stream(_ request: LLMRequest) -> AsyncThrowingStream<LLMDelta, any Error>
 }

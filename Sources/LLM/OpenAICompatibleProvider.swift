@@ -47,32 +47,44 @@ public struct OpenAICompatibleProvider: LLMProvider {
                            provider: name, model: object["model"] as? String ?? model)
     }
 
-    public func stream(_ request: LLMRequest) -> AsyncThrowingStream<String, any Error> {
+    /// Chat-completions chunks; `stream_options.include_usage` makes the server end with a chunk
+    /// that carries the usage (and no choices).
+    public func stream(_ request: LLMRequest) -> AsyncThrowingStream<LLMDelta, any Error> {
         let events = transport.postEvents(baseURL + "/chat/completions", headers: headers, json: try body(request, stream: true))
         return Deltas.map(events) { _, data in
             if data == "[DONE]" { return .done }
             guard let object = try? JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any] else {
                 throw LLMError(.malformed, "A streamed chunk was not JSON.")
             }
-            let delta = ((object["choices"] as? [[String: Any]])?.first?["delta"] as? [String: Any])?["content"] as? String
-            return delta.map { .text($0) } ?? .skip
+            var deltas: [LLMDelta] = []
+            if let text = ((object["choices"] as? [[String: Any]])?.first?["delta"] as? [String: Any])?["content"] as? String {
+                deltas.append(.text(text))
+            }
+            if let usage = object["usage"] as? [String: Any] {
+                deltas.append(.usage(LLMUsage(inputTokens: usage["prompt_tokens"] as? Int ?? 0, outputTokens: usage["completion_tokens"] as? Int ?? 0)))
+            }
+            return .deltas(deltas)
         }
     }
 }
 
-/// Turns provider events into text deltas.
+/// Turns provider events into deltas.
 enum Deltas {
-    enum Step { case text(String), skip, done }
+    /// What one event holds: deltas (often none), or the end of the answer.
+    enum Step {
+        case deltas([LLMDelta]), done
+        static let skip = Step.deltas([])
+        static func text(_ text: String) -> Step { .deltas([.text(text)]) }
+    }
 
     static func map(_ events: AsyncThrowingStream<(event: String?, data: String), any Error>,
-                    _ transform: @escaping @Sendable (String?, String) throws -> Step) -> AsyncThrowingStream<String, any Error> {
+                    _ transform: @escaping @Sendable (String?, String) throws -> Step) -> AsyncThrowingStream<LLMDelta, any Error> {
         AsyncThrowingStream { continuation in
             let task = Task {
                 do {
                     loop: for try await event in events {
                         switch try transform(event.event, event.data) {
-                        case .text(let text): continuation.yield(text)
-                        case .skip: continue
+                        case .deltas(let deltas): for delta in deltas { continuation.yield(delta) }
                         case .done: break loop
                         }
                     }

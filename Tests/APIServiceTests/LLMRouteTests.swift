@@ -16,8 +16,12 @@ struct LLMRouteTests {
             let body = String(buffer: try await request.body.collect(upTo: 1 << 22))
             if body.contains("\"stream\":true") {
                 // Chat answers are streamed: plain prose citing [S1] and an invented [S99].
-                let chunks = ["He measured", " 3.14 litres of water", " [S1] [S99]", "."].map { token in
+                var chunks = ["He measured", " 3.14 litres of water", " [S1] [S99]", "."].map { token in
                     "data: {\"choices\": [{\"index\": 0, \"delta\": {\"content\": \"\(token)\"}}]}\n\n"
+                }
+                // Asked for usage (`stream_options.include_usage`), the server closes with it.
+                if body.contains("\"include_usage\":true") {
+                    chunks.append("data: {\"choices\": [], \"usage\": {\"prompt_tokens\": 200, \"completion_tokens\": 40, \"total_tokens\": 240}}\n\n")
                 }
                 return Response(status: .ok, headers: [.contentType: "text/event-stream"],
                                 body: .init(byteBuffer: ByteBuffer(string: chunks.joined() + "data: [DONE]\n\n")))
@@ -93,10 +97,10 @@ struct LLMRouteTests {
                 try await client.execute(uri: "/v1/me/usage", method: .get, headers: session.auth) { response in
                     let object = try JSON.object(response)
                     // Upload-time summary and key ideas + translation + rewrite + one chat answer: 5 model
-                    // calls; the four completions report 120/30 tokens, the streamed chat is estimated.
+                    // calls; the four completions report 120/30 tokens, the streamed chat 200/40 in its last chunk.
                     #expect(object["requests"] as? Int == 5)
                     let input = try #require(object["inputTokens"] as? Int), output = try #require(object["outputTokens"] as? Int)
-                    #expect(input > 480 && output > 120, "\(input) / \(output)")
+                    #expect(input == 4 * 120 + 200 && output == 4 * 30 + 40, "the provider's counts, not estimates: \(input) / \(output)")
                     #expect(abs((object["estimatedCostUSD"] as? Double ?? 0) - Double(input * 1 + output * 2) / 1e6) < 1e-9)
                     #expect(!String(buffer: response.body).contains("127.0.0.1"))
                 }

@@ -13,8 +13,10 @@ enum Recorded {
     static let openAIStream = [
         #"{"id":"chatcmpl-123","object":"chat.completion.chunk","created":1694268190,"model":"gpt-4o-mini","system_fingerprint":"fp_44709d6fcb","choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}"#,
         #"{"id":"chatcmpl-123","object":"chat.completion.chunk","created":1694268190,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"Hello"},"logprobs":null,"finish_reason":null}]}"#,
-        #"{"id":"chatcmpl-123","object":"chat.completion.chunk","created":1694268190,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":" world"},"logprobs":null,"finish_reason":null}]}"#,
-        #"{"id":"chatcmpl-123","object":"chat.completion.chunk","created":1694268190,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}]}"#,
+        #"{"id":"chatcmpl-123","object":"chat.completion.chunk","created":1694268190,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":" world"},"logprobs":null,"finish_reason":null}],"usage":null}"#,
+        #"{"id":"chatcmpl-123","object":"chat.completion.chunk","created":1694268190,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}],"usage":null}"#,
+        // With `stream_options: {"include_usage": true}` the last chunk has no choices and the usage.
+        #"{"id":"chatcmpl-123","object":"chat.completion.chunk","created":1694268190,"model":"gpt-4o-mini","system_fingerprint":"fp_44709d6fcb","choices":[],"usage":{"prompt_tokens":9,"completion_tokens":2,"total_tokens":11}}"#,
         "[DONE]",
     ].map { "data: \($0)\n\n" }.joined()
     static let openAIQuota = #"{"error":{"message":"You exceeded your current quota, please check your plan and billing details.","type":"insufficient_quota","param":null,"code":"insufficient_quota"}}"#
@@ -195,6 +197,8 @@ func fakeBedrockStreamServer() -> some ApplicationProtocol {
         data.append(EventStreamFrames.delta("Hello"))
         data.append(EventStreamFrames.delta(" from the stream"))
         data.append(EventStreamFrames.frame([(":event-type", "messageStop"), (":message-type", "event")], payload: #"{"stopReason":"end_turn"}"#))
+        data.append(EventStreamFrames.frame([(":event-type", "metadata"), (":message-type", "event")],
+                                            payload: #"{"usage":{"inputTokens":11,"outputTokens":5,"totalTokens":16},"metrics":{"latencyMs":240}}"#))
         return Response(status: .ok, headers: [.contentType: "application/vnd.amazon.eventstream"],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

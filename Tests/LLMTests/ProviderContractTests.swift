@@ -32,9 +32,10 @@ struct ProviderContractTests {
             json.json = true
             _ = try await ok.complete(json)
             #expect((await calls.lastBody["openai:gpt-4o-mini"] ?? "").contains("json_object"))
-            var streamed = ""
-            for try await delta in OpenAICompatibleProvider(baseURL: base + "/v1", apiKey: nil, model: "stream").stream(request) { streamed += delta }
-            #expect(streamed == "Hello world")
+            let streamed = try await collect(OpenAICompatibleProvider(baseURL: base + "/v1", apiKey: nil, model: "stream").stream(request))
+            #expect(streamed.text == "Hello world")
+            #expect(streamed.usage == LLMUsage(inputTokens: 9, outputTokens: 2), "from the closing usage chunk")
+            #expect((await calls.lastBody["openai:stream"] ?? "").contains("include_usage"))
             for (model, expected) in [("401", LLMError.Code.unauthorized), ("quota", .quotaExceeded), ("429", .rateLimited),
                                       ("500", .server), ("malformed", .malformed)] {
                 let provider = OpenAICompatibleProvider(baseURL: base + "/v1", apiKey: "k", model: model)
@@ -53,9 +54,9 @@ struct ProviderContractTests {
             #expect(await calls.lastHeaders["x-api-key"] == "sk-ant")
             #expect(await calls.lastHeaders["anthropic-version"] == "2023-06-01")
             #expect((await calls.lastBody["anthropic:claude-3-5-sonnet-20241022"] ?? "").contains("\"system\":\"Be brief.\""))
-            var streamed = ""
-            for try await delta in AnthropicProvider(baseURL: base, apiKey: "k", model: "stream").stream(request) { streamed += delta }
-            #expect(streamed == "Hello there")
+            let streamed = try await collect(AnthropicProvider(baseURL: base, apiKey: "k", model: "stream").stream(request))
+            #expect(streamed.text == "Hello there")
+            #expect(streamed.usage == LLMUsage(inputTokens: 25, outputTokens: 15), "input from message_start, output from message_delta")
             #expect(await code { _ = try await AnthropicProvider(baseURL: base, apiKey: "k", model: "401").complete(request) } == .unauthorized)
             #expect(await code { _ = try await AnthropicProvider(baseURL: base, apiKey: "k", model: "529").complete(request) } == .server)
         }
@@ -79,9 +80,27 @@ struct ProviderContractTests {
             let none = GeminiProvider(baseURL: base, keys: ["exhausted"], model: "gemini-1.5-pro", cooldown: .seconds(60))
             #expect(await code { _ = try await none.complete(request) } == .quotaExceeded)
             #expect(await code { _ = try await none.complete(request) } == .unavailable, "the only key is cooling down")
-            var streamed = ""
-            for try await delta in GeminiProvider(baseURL: base, keys: ["good"], model: "gemini-1.5-pro").stream(request) { streamed += delta }
-            #expect(streamed == "Hello from GeminiHello from Gemini")
+            let streamed = try await collect(GeminiProvider(baseURL: base, keys: ["good"], model: "gemini-1.5-pro").stream(request))
+            #expect(streamed.text == "Hello from GeminiHello from Gemini")
+            #expect(streamed.usage == LLMUsage(inputTokens: 4, outputTokens: 3))
+        }
+    }
+
+    /// The router ends a stream with the provider that wrote it and that provider's usage; a
+    /// provider that failed before any text is passed over and its usage never counted.
+    @Test func routerStreamsEndWithTheWritersUsage() async throws {
+        try await withServer { base, _ in
+            let broken = OpenAICompatibleProvider(baseURL: base + "/v1", apiKey: "k", model: "500")
+            let streaming = AnthropicProvider(baseURL: base, apiKey: "k", model: "stream")
+            var text = "", end: LLMStreamPart?
+            for try await part in LLMRouter(providers: [broken, streaming], retries: 1).stream(request) {
+                switch part {
+                case .text(let delta): text += delta
+                case .end: end = part
+                }
+            }
+            #expect(text == "Hello there")
+            #expect(end == .end(provider: "anthropic", model: "stream", usage: LLMUsage(inputTokens: 25, outputTokens: 15)))
         }
     }
 
@@ -162,9 +181,9 @@ struct EventStreamAndBreakerTests {
             let provider = BedrockProvider(region: "us-east-1", model: "m",
                                            credentials: AWSCredentialsProvider(environment: ["AWS_ACCESS_KEY_ID": "A", "AWS_SECRET_ACCESS_KEY": "S"]),
                                            endpoint: "http://127.0.0.1:\(try #require(client.port))")
-            var text = ""
-            for try await delta in provider.stream(LLMRequest(messages: [.init(role: .user, content: "Hi")])) { text += delta }
-            #expect(text == "Hello from the stream")
+            let streamed = try await collect(provider.stream(LLMRequest(messages: [.init(role: .user, content: "Hi")])))
+            #expect(streamed.text == "Hello from the stream")
+            #expect(streamed.usage == LLMUsage(inputTokens: 11, outputTokens: 5), "from the metadata event")
         }
     }
 
@@ -183,4 +202,16 @@ struct EventStreamAndBreakerTests {
         #expect(await breaker.state == .closed)
         #expect(await breaker.allowsRequest() == true)
     }
+}
+
+/// A provider stream's text joined and its usage as the router would keep it.
+func collect(_ deltas: AsyncThrowingStream<LLMDelta, any Error>) async throws -> (text: String, usage: LLMUsage?) {
+    var text = "", usage: LLMUsage?
+    for try await delta in deltas {
+        switch delta {
+        case .text(let part): text += part
+        case .usage(let reported): if usage == nil { usage = reported } else { usage?.update(with: reported) }
+        }
+    }
+    return (text, usage)
 }

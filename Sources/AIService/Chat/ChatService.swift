@@ -281,7 +281,7 @@ public struct ChatService: Sendable {
         var citations: [Citation] = []
         var cited = Set<Int>()
         var dropped = 0
-        var writer: (provider: String, model: String)?
+        var writer: (provider: String, model: String, usage: LLMUsage?)?
         var brokeOff: String?
 
         func send(_ pieces: [SourceMarkerFilter.Piece]) {
@@ -320,8 +320,8 @@ public struct ChatService: Sendable {
                         if held.hasPrefix("NOT_FOUND") { break reading }
                         release()
                     }
-                case .end(let provider, let model):
-                    writer = (provider, model)
+                case .end(let provider, let model, let usage):
+                    writer = (provider, model, usage)
                 }
             }
         } catch let error as LLMError {
@@ -331,7 +331,9 @@ public struct ChatService: Sendable {
         send(filter.finish())
         let usage = UsageRecord.request(provider: writer?.provider ?? router.providers.first?.name ?? "llm",
                                         model: writer?.model ?? router.providers.first?.model ?? "unknown",
-                                        inputTokens: (system.count + prompt.count) / 4, outputTokens: (text.count + held.count) / 4)
+                                        // The provider's own count; estimated (4 characters a token) when it sent none.
+                                        inputTokens: writer?.usage?.inputTokens ?? (system.count + prompt.count) / 4,
+                                        outputTokens: writer?.usage?.outputTokens ?? (text.count + held.count) / 4)
         if !decided, held.hasPrefix("NOT_FOUND") || held.isEmpty {
             continuation.yield(.delta(Self.notFound))
             continuation.yield(.done(Answer(text: Self.notFound, found: false, citations: [], droppedCitations: dropped,
