@@ -180,11 +180,10 @@ struct ChatController: Sendable {
         if let usage, let used = answer.usage {
             try? await usage.recordUsage(userId: ownerId, used)
         }
-        try await chats.appendMessage(ChatMessageRecord(chatId: chatId, role: "user", content: question, found: nil, citationsJSON: "[]", createdAt: now),
+        try await chats.appendMessage(ChatMessageRecord(chatId: chatId, role: .user, content: question, found: nil, createdAt: now),
                                       touching: chatId, at: now)
-        let citations = String(decoding: try JSONEncoder().encode(answer.citations), as: UTF8.self)
-        try await chats.appendMessage(ChatMessageRecord(chatId: chatId, role: "assistant", content: answer.text, found: answer.found,
-                                                        citationsJSON: citations, createdAt: now), touching: chatId, at: now)
+        try await chats.appendMessage(ChatMessageRecord(chatId: chatId, role: .assistant, content: answer.text, found: answer.found,
+                                                        citations: answer.citations, createdAt: now), touching: chatId, at: now)
     }
 
     private func owned(_ context: AppRequestContext) async throws -> ChatRecord {
@@ -196,7 +195,6 @@ struct ChatController: Sendable {
     static let notFound = APIError.notFound("No such chat.")
 
     static func dto(_ record: ChatMessageRecord) -> MessageDTO {
-        let citations = (try? JSONDecoder().decode([Citation].self, from: Data(record.citationsJSON.utf8))) ?? []
-        return MessageDTO(role: record.role, content: record.content, found: record.found, citations: citations, createdAt: record.createdAt)
+        MessageDTO(role: record.role.rawValue, content: record.content, found: record.found, citations: record.citations, createdAt: record.createdAt)
     }
 }

@@ -198,16 +198,9 @@ struct DocumentController: Sendable {
     @Sendable func rename(_ request: Request, context: AppRequestContext) async throws -> Response {
         let owner = try context.requireUser()
         let id = try context.parameters.require("id")
-        guard try await documents.document(id: id, ownerId: owner) != nil else { throw Self.notFound }
+        _ = try await service.document(id: id, owner: owner)
         let body = try await JSONIO.decode(RenameRequest.self, from: request)
-        let title = body.title.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !title.isEmpty, title.count <= 300 else {
-            throw APIError.validation("The title must have 1 to 300 characters.", field: "title")
-        }
-        guard let record = try await documents.renameDocument(id: id, ownerId: owner, title: title, at: .now) else {
-            throw Self.notFound
-        }
-        return try JSONIO.response(DocumentDTO(record))
+        return try JSONIO.response(DocumentDTO(try await service.rename(id: id, owner: owner, title: body.title)))
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {

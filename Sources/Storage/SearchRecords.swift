@@ -1,3 +1,4 @@
+public import DocuThinkerCore
 public import Foundation
 
 /// A chunk found by a search, with its place in its document.
@@ -69,23 +70,28 @@ public struct ChatRecord: Codable, Hashable, Sendable {
     }
 }
 
-/// One turn of a chat; `citations` is JSON owned by the caller.
+/// Who wrote a chat message.
+public enum ChatRole: String, Codable, Hashable, Sendable {
+    case user, assistant
+}
+
+/// One turn of a chat with the citations its answer carries.
 public struct ChatMessageRecord: Codable, Hashable, Sendable {
     public var id: Int64?
     public var chatId: String
-    public var role: String
+    public var role: ChatRole
     public var content: String
     public var found: Bool?
-    public var citationsJSON: String
+    public var citations: [Citation]
     public var createdAt: Date
 
-    public init(id: Int64? = nil, chatId: String, role: String, content: String, found: Bool?, citationsJSON: String, createdAt: Date) {
+    public init(id: Int64? = nil, chatId: String, role: ChatRole, content: String, found: Bool?, citations: [Citation] = [], createdAt: Date) {
         self.id = id
         self.chatId = chatId
         self.role = role
         self.content = content
         self.found = found
-        self.citationsJSON = citationsJSON
+        self.citations = citations
         self.createdAt = createdAt
     }
 }

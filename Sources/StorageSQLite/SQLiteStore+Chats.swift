@@ -29,10 +29,11 @@ extension SQLiteStore: ChatRepository {
     }
 
     public func appendMessage(_ message: ChatMessageRecord, touching chatId: String, at date: Date) async throws {
+        let citations = String(decoding: try JSONEncoder().encode(message.citations), as: UTF8.self)
         try await pool.write { db in
             try db.execute(sql: """
                 INSERT INTO chat_messages (chatId, role, content, found, citations, createdAt) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [message.chatId, message.role, message.content, message.found, message.citationsJSON, message.createdAt])
+                """, arguments: [message.chatId, message.role.rawValue, message.content, message.found, citations, message.createdAt])
             try db.execute(sql: "UPDATE chats SET updatedAt = ? WHERE id = ?", arguments: [date, chatId])
         }
     }
@@ -42,7 +43,10 @@ extension SQLiteStore: ChatRepository {
             try Row.fetchAll(db, sql: """
                 SELECT id, chatId, role, content, found, citations, createdAt FROM chat_messages WHERE chatId = ? ORDER BY id
                 """, arguments: [chatId]).map {
-                ChatMessageRecord(id: $0[0], chatId: $0[1], role: $0[2], content: $0[3], found: $0[4], citationsJSON: $0[5], createdAt: $0[6])
+                // Citations are stored as JSON text; a row from an older build that cannot be read has none.
+                let citations = (try? JSONDecoder().decode([Citation].self, from: Data(($0[5] as String).utf8))) ?? []
+                return ChatMessageRecord(id: $0[0], chatId: $0[1], role: ChatRole(rawValue: $0[2]) ?? .assistant, content: $0[3], found: $0[4],
+                                         citations: citations, createdAt: $0[6])
             }
         }
     }

@@ -3,7 +3,6 @@ import DocuThinkerCore
 public import Foundation
 public import LLM
 public import Retrieval
-import ServerSupport
 public import Storage
 public import TextProcessing
 

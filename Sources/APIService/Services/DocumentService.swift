@@ -88,6 +88,19 @@ struct DocumentService: Sendable {
         }
     }
 
+    /// Renames the caller's document. The title is trimmed and must keep 1 to 300 characters
+    /// (`validation_failed` on `title` otherwise).
+    func rename(id: String, owner: String, title: String) async throws -> DocumentRecord {
+        let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !title.isEmpty, title.count <= 300 else {
+            throw DomainError(.invalid, code: "validation_failed", message: "The title must have 1 to 300 characters.", details: ["field": "title"])
+        }
+        guard let record = try await documents.renameDocument(id: id, ownerId: owner, title: title, at: .now) else {
+            throw DocumentErrors.notFound
+        }
+        return record
+    }
+
     /// Deletes the document with everything derived from it — rows, chunks, keyword entries,
     /// vectors, cached analyses, its job — in one transaction, stops work running on it, then
     /// deletes the file. False when it is not the caller's.

@@ -1,3 +1,4 @@
+import DocuThinkerCore
 import StoreEngines
 import Foundation
 import NIOCore
@@ -87,11 +88,15 @@ struct AccountStoresConformance {
         try await store.createChat(chat)
         #expect(try await store.chat(id: "c1", ownerId: bob.id) == nil)
         #expect(try await store.chat(id: "c1", ownerId: ada.id)?.documentIds == ["d1"])
-        for (index, role) in ["user", "assistant", "user"].enumerated() {
-            try await store.appendMessage(ChatMessageRecord(chatId: "c1", role: role, content: "m\(index)", found: nil, citationsJSON: "[]",
-                                                            createdAt: .now), touching: "c1", at: .now)
+        let cited = [Citation(documentId: "d1", page: 2, start: 10, end: 24, quote: "a \"quoted\" ü")]
+        for (index, role) in [ChatRole.user, .assistant, .user].enumerated() {
+            try await store.appendMessage(ChatMessageRecord(chatId: "c1", role: role, content: "m\(index)", found: role == .assistant ? true : nil,
+                                                            citations: role == .assistant ? cited : [], createdAt: .now), touching: "c1", at: .now)
         }
-        #expect(try await store.messages(chatId: "c1").map(\.content) == ["m0", "m1", "m2"])
+        let messages = try await store.messages(chatId: "c1")
+        #expect(messages.map(\.content) == ["m0", "m1", "m2"])
+        #expect(messages.map(\.role) == [.user, .assistant, .user])
+        #expect(messages[1].citations == cited && messages[1].found == true && messages[0].citations.isEmpty && messages[0].found == nil)
         #expect(try await store.chats(ownerId: ada.id, limit: 10, offset: 0).total == 1)
         #expect(try await store.chats(ownerId: bob.id, limit: 10, offset: 0).total == 0)
         #expect(try await store.deleteChat(id: "c1", ownerId: bob.id) == false)
