@@ -88,7 +88,7 @@ extension SQLiteStore: DocumentRepository {
 
     public func document(id: String, ownerId: String) async throws -> DocumentRecord? {
         try await pool.read { db in
-            try DocumentRecord.fetchOne(db, sql: "SELECT * FROM documents WHERE id = ? AND ownerId = ?", arguments: [id, ownerId])
+            try DocumentRecord.fetchOne(db, sql: "SELECT \(DocumentRecord.selection) FROM documents WHERE id = ? AND ownerId = ?", arguments: [id, ownerId])
         }
     }
 
@@ -102,7 +102,7 @@ extension SQLiteStore: DocumentRepository {
         try await pool.read { db in
             // Cached statements: the library list is the API's most frequent read.
             let items = try DocumentRecord.fetchAll(db.cachedStatement(sql: """
-                SELECT * FROM documents WHERE ownerId = ? ORDER BY createdAt DESC, rowid DESC LIMIT ? OFFSET ?
+                SELECT \(DocumentRecord.selection) FROM documents WHERE ownerId = ? ORDER BY createdAt DESC, rowid DESC LIMIT ? OFFSET ?
                 """), arguments: [ownerId, limit, offset])
             let total = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM documents WHERE ownerId = ?"), arguments: [ownerId]) ?? 0
             return Page(items: items, total: total)
@@ -144,14 +144,14 @@ extension SQLiteStore: DocumentRepository {
             try db.execute(
                 sql: "UPDATE documents SET title = ?, updatedAt = ? WHERE id = ? AND ownerId = ?",
                 arguments: [title, date, id, ownerId])
-            return try DocumentRecord.fetchOne(db, sql: "SELECT * FROM documents WHERE id = ? AND ownerId = ?", arguments: [id, ownerId])
+            return try DocumentRecord.fetchOne(db, sql: "SELECT \(DocumentRecord.selection) FROM documents WHERE id = ? AND ownerId = ?", arguments: [id, ownerId])
         }
     }
 
     public func deleteDocument(id: String, ownerId: String) async throws -> DocumentRecord? {
         try await pool.write { db in
             guard let record = try DocumentRecord.fetchOne(
-                db, sql: "SELECT * FROM documents WHERE id = ? AND ownerId = ?", arguments: [id, ownerId]) else { return nil }
+                db, sql: "SELECT \(DocumentRecord.selection) FROM documents WHERE id = ? AND ownerId = ?", arguments: [id, ownerId]) else { return nil }
             try db.execute(sql: "DELETE FROM documents WHERE id = ?", arguments: [id])
             return record
         }
@@ -159,7 +159,7 @@ extension SQLiteStore: DocumentRepository {
 
     public func deleteAllDocuments(ownerId: String) async throws -> [DocumentRecord] {
         try await pool.write { db in
-            let records = try DocumentRecord.fetchAll(db, sql: "SELECT * FROM documents WHERE ownerId = ?", arguments: [ownerId])
+            let records = try DocumentRecord.fetchAll(db, sql: "SELECT \(DocumentRecord.selection) FROM documents WHERE ownerId = ?", arguments: [ownerId])
             try db.execute(sql: "DELETE FROM documents WHERE ownerId = ?", arguments: [ownerId])
             return records
         }

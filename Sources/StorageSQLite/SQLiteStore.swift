@@ -341,27 +341,37 @@ extension APIKeyRecord: FetchableRecord, PersistableRecord {
 extension DocumentRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "documents"
 
-    /// Reads the columns by name directly: GRDB's Codable path cost a tenth of a library-list request.
+    /// The columns every fetch of a document selects, in the order `init(row:)` reads them.
+    static let columnNames = [
+        "id", "ownerId", "title", "filename", "format", "status", "error", "pageCount", "sizeBytes", "sha256", "characters",
+        "author", "objectKey", "createdAt", "updatedAt", "errorMessage", "qualityWords", "qualityEmptyPages",
+        "qualityLikelyScanned", "qualityLanguage", "qualityLanguageConfidence", "qualityWarnings",
+    ]
+    /// `SELECT \(DocumentRecord.selection) FROM documents …`.
+    static let selection = columnNames.joined(separator: ", ")
+
+    /// Reads the columns by position (select them with `selection`): GRDB's Codable path cost a
+    /// tenth of a library-list request, and a lookup by name scans the columns each time.
     public init(row: Row) throws {
-        let pageCount: Int = row["pageCount"]
-        let characters: Int = row["characters"]
+        assert(row.columnNames.elementsEqual(Self.columnNames), "select DocumentRecord.selection")
+        let pageCount: Int = row[7]
+        let characters: Int = row[10]
         var quality: QualityReport?
-        if let words: Int = row["qualityWords"] {
-            let warnings: String = row["qualityWarnings"]
+        if let words: Int = row[16] {
+            let emptyPages: String = row[17]
+            let warnings: String = row[21]
             quality = QualityReport(
                 characters: characters, words: words, pageCount: pageCount,
-                emptyPages: (row["qualityEmptyPages"] as String).split(separator: ",").compactMap { Int($0) },
-                likelyScanned: row["qualityLikelyScanned"], language: row["qualityLanguage"],
-                languageConfidence: row["qualityLanguageConfidence"],
+                emptyPages: emptyPages.isEmpty ? [] : emptyPages.split(separator: ",").compactMap { Int($0) },
+                likelyScanned: row[18], language: row[19], languageConfidence: row[20],
                 warnings: warnings == "[]" ? [] : (try? JSONDecoder().decode([String].self, from: Data(warnings.utf8))) ?? [])
         }
         self.init(
-            id: row["id"], ownerId: row["ownerId"], title: row["title"], filename: row["filename"],
-            format: DocumentFormat(rawValue: row["format"]) ?? .text,
-            status: DocumentStatus(rawValue: row["status"]) ?? .failed, error: row["error"], pageCount: pageCount,
-            sizeBytes: row["sizeBytes"], sha256: row["sha256"], characters: characters, author: row["author"],
-            quality: quality, objectKey: row["objectKey"], createdAt: row["createdAt"], updatedAt: row["updatedAt"],
-            errorMessage: row["errorMessage"])
+            id: row[0], ownerId: row[1], title: row[2], filename: row[3],
+            format: DocumentFormat(rawValue: row[4]) ?? .text,
+            status: DocumentStatus(rawValue: row[5]) ?? .failed, error: row[6], pageCount: pageCount,
+            sizeBytes: row[8], sha256: row[9], characters: characters, author: row[11],
+            quality: quality, objectKey: row[12], createdAt: row[13], updatedAt: row[14], errorMessage: row[15])
     }
 
     /// Writes the columns by name, the quality report in its own columns (see `init(row:)`).
