@@ -2,7 +2,10 @@ public import DocuThinkerCore
 
 /// Splits text into sentences with code-point spans. Survives abbreviations (`Dr.`, `e.g.`),
 /// decimals (`3.14`), initials (`J. R. R. Tolkien`), numbered references (`Fig. 2`), list lines
-/// and headings (regions, usually the extracted blocks, are never crossed).
+/// and headings (regions, usually the extracted blocks, are never crossed). Dot leaders of
+/// contents pages (`Introduction . . . . 7`) end no sentence, a piece with no letter or digit is
+/// no sentence, and control characters (C0 but tab and newlines, DEL) are boundaries that never
+/// become part of one.
 public struct SentenceSegmenter: Sendable {
     /// Sentences longer than this many code points are split at whitespace.
     public var maxSentenceLength: Int
@@ -20,7 +23,7 @@ public struct SentenceSegmenter: Sendable {
             while a < b, s[a].properties.isWhitespace { a += 1 }
             while b > a, s[b - 1].properties.isWhitespace { b -= 1 }
             guard a < b else { return }
-            for piece in split(s, a, b) {
+            for piece in split(s, a, b) where s[piece.0..<piece.1].contains(where: Self.isWordCharacter) {
                 sentences.append(Sentence(
                     index: sentences.count, text: text.slice(piece.0, piece.1),
                     span: SourceSpan(page: pages.page(at: piece.0), start: piece.0, end: piece.1)))
@@ -32,6 +35,12 @@ public struct SentenceSegmenter: Sendable {
             var start = i
             while i < end {
                 let c = s[i]
+                if Self.isControl(c) {
+                    emit(start, i)
+                    i += 1
+                    start = i
+                    continue
+                }
                 if c == "\n" {
                     var p = i + 1
                     while p < end, s[p] == " " || s[p] == "\t" { p += 1 }
@@ -86,6 +95,16 @@ public struct SentenceSegmenter: Sendable {
         return regions
     }
 
+    /// A letter or digit of any script: a piece without one is punctuation, not a sentence.
+    static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+    }
+
+    /// C0 controls other than tab, line feed and carriage return, and DEL: never inside a sentence.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r") || scalar.value == 0x7F
+    }
+
     static let terminators: Set<Unicode.Scalar> = [".", "!", "?", "…", "。", "！", "？", "‼", "⁇"]
     static let fullWidthTerminators: Set<Unicode.Scalar> = ["。", "！", "？"]
     static let closers: Set<Unicode.Scalar> = ["\"", "'", "”", "’", ")", "]", "}", "»", "›"]
@@ -93,6 +112,8 @@ public struct SentenceSegmenter: Sendable {
     /// Decides whether the terminator at `i`, followed by whitespace and then `next`, ends a sentence.
     private func endsSentence(_ s: [Unicode.Scalar], terminatorAt i: Int, next: Unicode.Scalar, regionStart: Int) -> Bool {
         if next.properties.isLowercase { return false }
+        // A dot leader (`Title . . . . 12`): a period standing alone or followed by another.
+        if s[i] == ".", next == "." || i == regionStart || s[i - 1].properties.isWhitespace { return false }
         guard s[i] == "." else { return true }
         var w = i
         while w > regionStart, !s[w - 1].properties.isWhitespace, !"([{\"'“‘".unicodeScalars.contains(s[w - 1]) { w -= 1 }
