@@ -85,9 +85,7 @@ extension AnalysisError {
     /// (invalid parameters), `no_text` (unprocessable).
     var domainError: DomainError {
         switch code {
-        case .llmUnavailable:
-            DomainError(.unavailable, code: code.rawValue, message: message,
-                        details: ["hint": "Configure an LLM provider (e.g. OPENAI_API_KEY) to enable this."])
+        case .llmUnavailable: DocumentErrors.llmUnavailable(message)
         case .invalidParameters: DomainError(.invalid, code: "validation_failed", message: message)
         case .noText: DomainError(.unprocessable, code: code.rawValue, message: message)
         }

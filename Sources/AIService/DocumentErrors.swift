@@ -11,6 +11,12 @@ public enum DocumentErrors {
     public static let stillProcessing = DomainError(
         .conflict, code: "document_processing", message: "The document is still being processed; try again when its status is ready.")
 
+    /// The operation needs a language model and none is configured (translation, rewriting).
+    public static func llmUnavailable(_ message: String) -> DomainError {
+        DomainError(.unavailable, code: "llm_unavailable", message: message,
+                    details: ["hint": "Configure an LLM provider (e.g. OPENAI_API_KEY) to enable this."])
+    }
+
     /// Why a document that exists has no text yet: still processing (a conflict), or failed
     /// (unprocessable, with its cause).
     public static func contentUnavailable(_ record: DocumentRecord) -> DomainError {

@@ -70,6 +70,12 @@ struct LegacyAnalysisController: Sendable {
         let owner = try context.requireUser()
         let input = try await JSONIO.decode(Input.self, from: request, limit: 10 * 1024 * 1024)
         var parameters = AnalysisParameters(language: input.language, style: input.style)
+        // Without a language model these cannot run at all: say so before asking for parameters.
+        if kind == .rewrite || kind == .summaryInLanguage, try await service.capabilities().llmProviders.isEmpty {
+            throw DocumentErrors.llmUnavailable(kind == .rewrite
+                ? "Rewriting in a style or tone needs an LLM provider; none is configured."
+                : "Summaries in another language need an LLM provider; none is configured.")
+        }
         switch kind {
         case .summaryInLanguage where (input.language ?? "").trimmingCharacters(in: .whitespaces).isEmpty:
             throw APIError.badRequest("Invalid document text or language: 'language' is required.", code: "validation_failed")

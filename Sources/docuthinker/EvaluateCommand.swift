@@ -24,6 +24,13 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "Chat's minimum question–sentence similarity (calibration).") var minimumSimilarity: Float?
     @Option(help: "Embedding model directory.") var model = "models/all-MiniLM-L6-v2"
 
+    /// Nothing to evaluate is a usage error: ArgumentParser prints the usage with it.
+    func validate() throws {
+        guard summaries != nil || sentiment != nil || retrieval != nil else {
+            throw ValidationError("Name something to evaluate: --summaries, --sentiment or --retrieval (each a JSONL file).")
+        }
+    }
+
     func run() async throws {
         var report: [String] = []
         if let summaries { report += try await evaluateSummaries(summaries) }

@@ -168,8 +168,12 @@ struct AnalysisRouteTests {
                     #expect(JSON.errorCode(response) == "llm_unavailable")
                 }
             }
-            try await client.execute(uri: "/summary-in-language", method: .post, headers: headers, body: JSON.body(["documentText": text])) { response in
-                #expect(response.status == .badRequest)
+            // Without a language model, a missing language or style is not the problem to report (#16).
+            for (uri, body) in [("/summary-in-language", ["documentText": text]), ("/content-rewriting", ["documentText": text])] {
+                try await client.execute(uri: uri, method: .post, headers: headers, body: JSON.body(body)) { response in
+                    #expect(response.status == .serviceUnavailable)
+                    #expect(JSON.errorCode(response) == "llm_unavailable")
+                }
             }
             try await client.execute(uri: "/generate-key-ideas", method: .post, headers: headers, body: JSON.body(["documentText": "   "])) { response in
                 #expect(response.status == .badRequest)

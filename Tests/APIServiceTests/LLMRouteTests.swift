@@ -70,6 +70,12 @@ struct LLMRouteTests {
                         #expect(String(view) == citation["quote"] as? String)
                     }
                 }
+                // With a model configured, a missing style is the caller's mistake.
+                try await client.execute(uri: "/content-rewriting", method: .post, headers: session.auth.merging(JSON.headers),
+                                         body: JSON.body(["documentText": "The meeting is at noon."])) { response in
+                    #expect(response.status == .badRequest)
+                    #expect(JSON.errorCode(response) == "validation_failed")
+                }
                 try await client.execute(uri: "/content-rewriting", method: .post, headers: session.auth.merging(JSON.headers),
                                          body: JSON.body(["documentText": "The meeting is at noon. Bring the report.", "style": "formal"])) { response in
                     #expect(response.status == .ok)
