@@ -37,6 +37,8 @@ def test_register_upload_summary_chat_citation_delete(driver, server):
 
     # The summary cites its sentences; a citation highlights exactly its quote in the source pane.
     wait(driver).until(lambda d: d.find_element(By.ID, "doc-title").text not in ("", "Loading…"))
+    # The same title as an upload without one through the API (the PDF's own title), not the file name.
+    assert driver.find_element(By.ID, "doc-title").text == "River Study Report"
     chip = visible(driver, '.analysis[data-kind="summary"] .cite-chip')
     assert driver.find_elements(By.CSS_SELECTOR, '.analysis[data-kind="summary"] .insight')
     visible(driver, "#source-text .page")

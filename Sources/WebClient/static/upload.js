@@ -101,8 +101,8 @@ class UploadItem {
       xhr.addEventListener("error", () => reject(new Error("The connection was lost during the upload. Try again.")));
       xhr.addEventListener("abort", () => reject(Object.assign(new Error("cancelled"), { name: "AbortError" })));
       const form = new FormData();
+      // No title: the server chooses it as for any client (the file's own title, else its name).
       form.append("file", this.file, this.file.name);
-      form.append("title", this.file.name.replace(/\.[^.]+$/, ""));
       xhr.send(form);
     });
   }
