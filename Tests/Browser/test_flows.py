@@ -45,7 +45,15 @@ def test_register_upload_summary_chat_citation_delete(driver, server):
     chip.click()
     mark = visible(driver, "mark.cite-highlight")
     assert flat(mark.text) == flat(chip.get_attribute("title"))
-    assert re.match(r"Page \d+ · characters [\d,]+–[\d,]+", driver.find_element(By.ID, "source-status").text)
+    status = driver.find_element(By.ID, "source-status").text
+    assert re.match(r"Page \d+ · characters [\d,]+–[\d,]+", status)
+    # The page selector follows the citation (#16): moved elsewhere, a click on the citation brings it
+    # back to the page the status names.
+    cited_page = re.match(r"Pages? (\d+)", status).group(1)
+    other_page = "2" if cited_page != "2" else "3"
+    driver.execute_script("document.getElementById('page-jump').value = arguments[0]", other_page)
+    chip.click()
+    wait(driver).until(lambda d: d.find_element(By.ID, "page-jump").get_attribute("value") == cited_page)
 
     # Ask a question in the document's chat; the streamed answer carries numbered sources.
     driver.find_element(By.ID, "tab-chat").click()

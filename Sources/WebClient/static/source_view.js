@@ -73,6 +73,8 @@ export class SourceView {
     this.container.scrollTo({ top: Math.max(0, top), behavior: "smooth" });
     first.focus({ preventScroll: true });
     const pages = touched.map((page) => page.number);
+    // The page selector follows the citation, so it names the page being read.
+    if (this.pageSelect) this.pageSelect.value = String(pages[0]);
     const where = pages.length > 1 ? `Pages ${pages[0]}–${pages.at(-1)}` : `Page ${pages[0]}`;
     this.status.textContent = `${where} · characters ${start.toLocaleString()}–${end.toLocaleString()}` +
       (quote && quote !== this.marks.map((mark) => mark.textContent).join("") ? " (the text has changed since)" : "");
