@@ -63,6 +63,14 @@ def test_register_upload_summary_chat_citation_delete(driver, server):
     answer = wait(driver, 60).until(lambda d: d.find_element(By.CSS_SELECTOR, ".bubble.assistant:not(.streaming)"))
     assert "not-found" not in answer.get_attribute("class"), answer.text
     footnote = answer.find_element(By.CSS_SELECTOR, ".footnote")
+    # Each footnote's number sits on the first line of its text (#16), numbered in order.
+    numbers = [n.text for n in answer.find_elements(By.CSS_SELECTOR, ".footnote-number")]
+    assert numbers == [f"{i}." for i in range(1, len(numbers) + 1)] and numbers
+    for note in answer.find_elements(By.CSS_SELECTOR, ".footnote"):
+        number_top, first_line_top = driver.execute_script(
+            "const [n, q] = arguments; return [n.getBoundingClientRect().top, q.getClientRects()[0].top];",
+            note.find_element(By.CLASS_NAME, "footnote-number"), note.find_element(By.TAG_NAME, "q"))
+        assert abs(number_top - first_line_top) < 6, (number_top, first_line_top)
     quote = flat(footnote.find_element(By.TAG_NAME, "q").text).rstrip("…")
     footnote.click()
     wait(driver).until(lambda d: flat(d.find_element(By.CSS_SELECTOR, "mark.cite-highlight").text).startswith(quote))

@@ -49,7 +49,7 @@ export class ChatPanel {
 
   assistantBubble() {
     const text = el("p", { class: "answer-text" });
-    const sources = el("ol", { class: "footnotes", "aria-label": "Sources" });
+    const sources = el("ol", { class: "footnotes", role: "list", "aria-label": "Sources" });
     const node = el("li", { class: "bubble assistant" }, text, sources);
     this.log.append(node);
     return { node, text, sources, count: 0 };
@@ -61,6 +61,7 @@ export class ChatPanel {
     const marker = el("button", { type: "button", class: "cite-marker", "aria-label": label, onclick: () => this.onCite?.(citation) }, String(number));
     const note = el("li", {},
       el("button", { type: "button", class: "footnote", onclick: () => this.onCite?.(citation), "aria-label": `${label}, show in the text` },
+        el("span", { class: "footnote-number", "aria-hidden": "true" }, `${number}.`),
         el("span", { class: "footnote-page" }, `p. ${citation.page}`), " ", el("q", {}, shorten(citation.quote, 180))));
     bubble.sources.append(note);
     return marker;
