@@ -75,6 +75,6 @@ public struct FileObjectStore: ObjectStore {
     }
 
     public func delete(key: String) async throws {
-        _ = try await FileSystem.shared.removeItem(at: FilePath(localPath(for: key)!), recursively: false)
+        _ = try await FileSystem.shared.removeItem(at: FilePath(path(for: key)), recursively: false)
     }
 }

@@ -93,6 +93,13 @@ struct DocumentRouteTests {
                 #expect(response.headers[.contentLength] == String(text.utf8.count))
                 #expect(Data(response.body.readableBytesView) == Data(text.utf8))
             }
+            // Deleting a document removes its file in both modes.
+            let short = try await client.upload(Data("A short note about the weir.".utf8), filename: "short.txt", session: session)
+            let shortID = try #require(try JSON.object(short)["id"] as? String)
+            #expect(app.storedFiles().objects.count == 2)
+            try await client.execute(uri: "/v1/documents/\(shortID)", method: .delete, headers: session.auth) { response in
+                #expect(response.status == .noContent)
+            }
             let objects = app.storedFiles().objects
             #expect(objects.count == 1)
             for object in objects { try FileManager.default.removeItem(atPath: app.dataDirectory + "/objects/" + object) }
