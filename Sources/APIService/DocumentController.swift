@@ -163,14 +163,16 @@ struct DocumentController: Sendable {
             .contentDisposition: "attachment; filename=\"\(name)\"",
             .contentLength: String(record.sizeBytes),
         ]
-        let missing = APIError(.internalServerError, code: "file_missing", message: "The original file of this document is missing from storage.")
+        func missing() -> APIError {
+            context.logger.error("stored file missing", metadata: ["document_id": .string(record.id)])
+            return APIError(.internalServerError, code: "file_missing", message: "The original file of this document is missing from storage.")
+        }
         if let path = objects.localPath(for: record.objectKey) {
             do {
                 let body = try await FileIO().loadFile(path: path, context: context)
                 return Response(status: .ok, headers: headers, body: body)
             } catch let error as HTTPError where error.status == .notFound {
-                context.logger.error("stored file missing", metadata: ["document_id": .string(record.id)])
-                throw missing
+                throw missing()
             }
         }
         // The first part is read before the status is sent: a file that has gone missing is an
@@ -181,8 +183,7 @@ struct DocumentController: Sendable {
         do {
             first = try await parts.next()
         } catch let error as StorageError where error.code == .notFound {
-            context.logger.error("stored file missing", metadata: ["document_id": .string(record.id)])
-            throw missing
+            throw missing()
         }
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             if let first { try await writer.write(first) }

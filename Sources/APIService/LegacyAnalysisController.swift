@@ -71,10 +71,8 @@ struct LegacyAnalysisController: Sendable {
         let input = try await JSONIO.decode(Input.self, from: request, limit: 10 * 1024 * 1024)
         var parameters = AnalysisParameters(language: input.language, style: input.style)
         // Without a language model these cannot run at all: say so before asking for parameters.
-        if kind == .rewrite || kind == .summaryInLanguage, try await service.capabilities().llmProviders.isEmpty {
-            throw DocumentErrors.llmUnavailable(kind == .rewrite
-                ? "Rewriting in a style or tone needs an LLM provider; none is configured."
-                : "Summaries in another language need an LLM provider; none is configured.")
+        if let reason = kind.needsLLMBecause, try await service.capabilities().llmProviders.isEmpty {
+            throw DocumentErrors.llmUnavailable(reason)
         }
         switch kind {
         case .summaryInLanguage where (input.language ?? "").trimmingCharacters(in: .whitespaces).isEmpty:

@@ -13,6 +13,15 @@ public enum AnalysisKind: String, Codable, Sendable, CaseIterable {
     case analytics
     case summaryInLanguage = "summary-in-language"
     case rewrite
+
+    /// Why this kind cannot run without a language model (nil: the offline engine writes it).
+    public var needsLLMBecause: String? {
+        switch self {
+        case .summaryInLanguage: "Summaries in another language need an LLM provider; none is configured."
+        case .rewrite: "Rewriting in a style or tone needs an LLM provider; none is configured."
+        default: nil
+        }
+    }
 }
 
 /// Summary sizes; `sentences` overrides the preset.

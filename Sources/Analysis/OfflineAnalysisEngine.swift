@@ -68,11 +68,11 @@ public struct OfflineAnalysisEngine: AnalysisEngine {
     }
 
     public func summaryInLanguage(of document: AnalysisDocument, language: String) async throws -> AnalysisResult {
-        throw AnalysisError(.llmUnavailable, "Summaries in another language need an LLM provider; none is configured.")
+        throw AnalysisError(.llmUnavailable, AnalysisKind.summaryInLanguage.needsLLMBecause ?? "")
     }
 
     public func rewrite(_ document: AnalysisDocument, style: String) async throws -> AnalysisResult {
-        throw AnalysisError(.llmUnavailable, "Rewriting in a style or tone needs an LLM provider; none is configured.")
+        throw AnalysisError(.llmUnavailable, AnalysisKind.rewrite.needsLLMBecause ?? "")
     }
 
     // MARK: - Synchronous cores

@@ -5,7 +5,7 @@ import GRDB
 
 extension SQLiteStore: AccountRepository {
     public func updateProfile(userId: String, theme: String, socialLinks: [String: String]) async throws -> UserRecord? {
-        let links = String(decoding: try JSONEncoder().encode(socialLinks), as: UTF8.self)
+        let links = try StoredJSON.text(socialLinks)
         return try await pool.write { db in
             try db.execute(sql: "UPDATE users SET theme = ?, socialLinks = ? WHERE id = ?", arguments: [theme, links, userId])
             return try UserRecord.fetchOne(db, key: userId)

@@ -12,12 +12,12 @@ extension SQLiteStore: AnalysisRepository {
                 """, arguments: [key.documentId, key.kind, key.parameters, key.engine, key.engineVersion])
                 .map { (json: $0[0] as String, createdAt: $0[1] as Date) }
         }
-        guard let stored, let result = try? JSONDecoder().decode(Result.self, from: Data(stored.json.utf8)) else { return nil }
+        guard let stored, let result = StoredJSON.value(Result.self, from: stored.json) else { return nil }
         return (result, stored.createdAt)
     }
 
     public func saveAnalysis<Result: Encodable & Sendable>(_ key: AnalysisKey, result: Result, at date: Date) async throws {
-        let json = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+        let json = try StoredJSON.text(result)
         try await pool.write { db in
             // The document may have been deleted meanwhile: then there is nothing to cache.
             guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM documents WHERE id = ?)", arguments: [key.documentId]) == true else { return }

@@ -29,7 +29,7 @@ extension SQLiteStore: ChatRepository {
     }
 
     public func appendMessage(_ message: ChatMessageRecord, touching chatId: String, at date: Date) async throws {
-        let citations = String(decoding: try JSONEncoder().encode(message.citations), as: UTF8.self)
+        let citations = try StoredJSON.text(message.citations)
         try await pool.write { db in
             try db.execute(sql: """
                 INSERT INTO chat_messages (chatId, role, content, found, citations, createdAt) VALUES (?, ?, ?, ?, ?, ?)
@@ -44,7 +44,7 @@ extension SQLiteStore: ChatRepository {
                 SELECT id, chatId, role, content, found, citations, createdAt FROM chat_messages WHERE chatId = ? ORDER BY id
                 """, arguments: [chatId]).map {
                 // Citations are stored as JSON text; a row from an older build that cannot be read has none.
-                let citations = (try? JSONDecoder().decode([Citation].self, from: Data(($0[5] as String).utf8))) ?? []
+                let citations = StoredJSON.value([Citation].self, from: $0[5]) ?? []
                 return ChatMessageRecord(id: $0[0], chatId: $0[1], role: ChatRole(rawValue: $0[2]) ?? .assistant, content: $0[3], found: $0[4],
                                          citations: citations, createdAt: $0[6])
             }
