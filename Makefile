@@ -18,9 +18,13 @@ run: build
 
 test-data:
 	@scripts/fetch-test-data
+	@scripts/fetch-dev-manuals
 
 test: bootstrap test-data
-	DOCUTHINKER_REQUIRE_TEST_DATA=1 $(SWIFT) test
+	DOCUTHINKER_REQUIRE_TEST_DATA=1 $(SWIFT) test --skip "RealManualAnalysisTests|RealDocumentSentenceTests"
+	# The real manuals (minutes of CPU in a debug build) run alone, after the rest: beside the
+	# suites that time uploads and ingestion they would only slow those down.
+	DOCUTHINKER_REQUIRE_TEST_DATA=1 $(SWIFT) test --skip-build --filter "RealManualAnalysisTests|RealDocumentSentenceTests"
 	scripts/browser-tests
 	bash deploy/check
 

@@ -206,7 +206,7 @@ let package = Package(
         .testTarget(name: "AWSSupportTests", dependencies: ["AWSSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "Extraction", "TextProcessing", "DocuThinkerCore"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "AIServiceTests", dependencies: ["AIService", "Analysis", "Ingestion", "Extraction", "Storage", "StoreEngines", "DocuThinkerCore"],
+        .testTarget(name: "AIServiceTests", dependencies: ["AIService", "Analysis", "Ingestion", "Extraction", "Storage", "StoreEngines", "DocuThinkerCore", "Evaluation"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "DocuThinkerCoreTests", dependencies: ["DocuThinkerCore"], swiftSettings: swiftSettings),
         .testTarget(

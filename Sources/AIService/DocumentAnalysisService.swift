@@ -29,8 +29,11 @@ public struct DocumentAnalysisService: Sendable {
         // The sentences stored at import (one segmentation for ingestion, analyses and citations);
         // documents stored before sentences were kept are segmented here.
         let stored = try await documents.sentences(documentId: id, ownerId: ownerId)
-        return AnalysisDocument(id: id, text: content.text, pages: content.pages, blocks: content.blocks,
-                                sentenceSpans: stored.isEmpty ? nil : stored.map { SourceSpan(page: $0.page, start: $0.start, end: $0.end) })
+        var document = AnalysisDocument(id: id, text: content.text, pages: content.pages, blocks: content.blocks,
+                                sentenceSpans: stored.isEmpty ? nil : stored.map { SourceSpan(page: $0.page, start: $0.start, end: $0.end) },
+                                sentenceRoles: stored.isEmpty ? nil : stored.map(\.role))
+        document.title = try await documents.document(id: id, ownerId: ownerId)?.title
+        return document
     }
 
     public func analysis(documentId: String, ownerId: String, kind: AnalysisKind, parameters: AnalysisParameters,

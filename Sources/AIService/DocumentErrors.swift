@@ -17,6 +17,14 @@ public enum DocumentErrors {
                     details: ["hint": "Configure an LLM provider (e.g. OPENAI_API_KEY) to enable this."])
     }
 
+    /// The caller already has this very file (same checksum): the existing document is offered.
+    public static func duplicate(_ existing: DocumentRecord) -> DomainError {
+        DomainError(.conflict, code: "duplicate_document",
+                    message: "You already uploaded this file as “\(existing.title)”. Open that document, or upload again with allowDuplicate=true to keep a second copy.",
+                    details: ["documentId": existing.id, "title": existing.title, "status": existing.status.rawValue,
+                              "location": "/v1/documents/\(existing.id)"])
+    }
+
     /// Why a document that exists has no text yet: still processing (a conflict), or failed
     /// (unprocessable, with its cause).
     public static func contentUnavailable(_ record: DocumentRecord) -> DomainError {

@@ -131,16 +131,19 @@ struct ChatController: Sendable {
         }
         // A document deleted after the chat was created simply drops out of its scope.
         let scope: [String]? = chat.documentIds.isEmpty ? nil : chat.documentIds
+        // A follow-up ("and how do I switch it back?") is searched with the previous question's words.
+        let previous = try await chats.messages(chatId: chat.id).last { $0.role == .user }?.content
+        let query = FollowUpQuestion.resolve(question, previous: previous)
         if request.uri.queryParameters.get("stream") == "true" || request.headers[.accept]?.contains("text/event-stream") == true {
             // Tokens reach the client as the model writes them; the answer is stored when it is whole.
-            let events = try await service.answerStream(question: question, ownerId: owner, documentIds: scope)
+            let events = try await service.answerStream(question: query, ownerId: owner, documentIds: scope)
             let chatId = chat.id
             return AnswerEventStream.response(events, encoder: JSONIO.encoder) { answer in
                 try await record(question: question, answer: answer, chatId: chatId, ownerId: owner)
                 return AnswerDTO(answer, chatId: chatId)
             }
         }
-        let answer = try await service.answer(question: question, ownerId: owner, documentIds: scope)
+        let answer = try await service.answer(question: query, ownerId: owner, documentIds: scope)
         try await record(question: question, answer: answer, chatId: chat.id, ownerId: owner)
         return try JSONIO.response(AnswerDTO(answer, chatId: chat.id))
     }

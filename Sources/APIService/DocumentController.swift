@@ -61,7 +61,9 @@ struct DocumentController: Sendable {
     @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
         let owner = try context.requireUser()
         let upload = try await receiver.receive(request)
-        let accepted = try await accept(upload, owner: owner, context: context)
+        // `?allowDuplicate=true` keeps a second copy of a file the caller already has.
+        let allowDuplicate = ["true", "1", "yes"].contains(request.uri.queryParameters.get("allowDuplicate")?.lowercased() ?? "")
+        let accepted = try await accept(upload, owner: owner, allowDuplicate: allowDuplicate, context: context)
         // `pending` while the AI side cannot be reached: the job waits in the store for its workers.
         let capabilities = try? await backend.capabilities()
         let state = capabilities == nil ? "pending" : "queued"
@@ -109,9 +111,10 @@ struct DocumentController: Sendable {
     }
 
     /// Stores the upload and its job; a file refused on inspection becomes its HTTP error.
-    private func accept(_ upload: ReceivedUpload, owner: String, context: AppRequestContext) async throws -> DocumentService.Accepted {
+    private func accept(_ upload: ReceivedUpload, owner: String, allowDuplicate: Bool = false,
+                        context: AppRequestContext) async throws -> DocumentService.Accepted {
         do {
-            return try await service.accept(upload, owner: owner, logger: context.logger)
+            return try await service.accept(upload, owner: owner, allowDuplicate: allowDuplicate, logger: context.logger)
         } catch let error as ExtractionError {
             context.logger.info("upload rejected", metadata: ["code": .string(error.code.rawValue)])
             throw error.apiError

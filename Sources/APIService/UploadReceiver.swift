@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import HTTPTypes
@@ -12,6 +13,8 @@ struct ReceivedUpload: Sendable {
     var filename: String?
     var title: String?
     var size: Int
+    /// SHA-256 of the file in hex, computed while it streamed in (nil: not computed).
+    var sha256: String? = nil
 }
 
 /// Streams a `multipart/form-data` body to disk as it arrives (field `file`, optional `title`),
@@ -65,7 +68,8 @@ struct UploadReceiver: Sendable {
             _ = try? await FileSystem.shared.removeItem(at: FilePath(path))
             throw APIError.validation("The multipart field 'file' is missing.", field: "file")
         }
-        return ReceivedUpload(path: path, filename: state.filename, title: state.title, size: state.fileBytes)
+        return ReceivedUpload(path: path, filename: state.filename, title: state.title, size: state.fileBytes,
+                              sha256: state.hasher.finalize().map { String(format: "%02x", $0) }.joined())
     }
 
     private func tooLarge() -> APIError {
@@ -93,6 +97,8 @@ struct UploadReceiver: Sendable {
 private final class MultipartState {
     var pending = ByteBuffer()
     var fileBytes = 0
+    /// The file's checksum, fed as its bytes arrive (duplicate uploads are recognised by it).
+    var hasher = SHA256()
     var sawFile = false
     var filename: String?
     var title: String?
@@ -115,6 +121,7 @@ private final class MultipartState {
     func body(_ buffer: inout ByteBuffer) {
         if writingFile {
             fileBytes += buffer.readableBytes
+            buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
             pending.writeBuffer(&buffer)
         } else if partName == "title", field.readableBytes < 4096 {
             field.writeBuffer(&buffer)

@@ -143,6 +143,10 @@ public struct TextAnalytics: Codable, Hashable, Sendable {
     /// Distinct words / words (type-token ratio).
     public var lexicalDiversity: Double
     public var topKeywords: [KeywordCount]
+    /// Body sentences and their words: what sentence length and readability describe
+    /// (`words` and `sentences` count the whole document, as its header does).
+    public var bodySentences: Int
+    public var bodyWords: Int
 }
 
 /// Model usage behind a result (LLM engines only).

@@ -25,7 +25,9 @@ struct KeyPhraseExtractor {
         var wordFrequency: [String: Int] = [:]
         var wordDegree: [String: Int] = [:]
         let scalars = document.text.scalars
-        for (index, tokens) in features.tokens.enumerated() where features.isProse[index] {
+        // Body concepts: phrases of the body's prose (of all prose when the document has no body).
+        let hasBody = document.roles.indices.contains { document.roles[$0].isBody && features.isProse[$0] }
+        for (index, tokens) in features.tokens.enumerated() where features.isProse[index] && (!hasBody || document.roles[index].isBody) {
             var run: [Token] = []
             func flush() {
                 defer { run = [] }
@@ -70,6 +72,7 @@ struct KeyPhraseExtractor {
             let lengthBonus = stems.count == 1 ? 0.6 : stems.count == 2 ? 1.15 : 1.0
             let score = log(1 + Double(occurrences)) * wordScore * position * heading * lengthBonus
             let best = surface[key]!.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }!.key
+            if Self.isAddress(best) { continue }
             let support = sentencesOf[key]!.sorted { salience[$0] > salience[$1] || (salience[$0] == salience[$1] && $0 < $1) }
             scored.append(KeyPhrase(phrase: best, stems: stems, score: score, sentences: Array(support.prefix(2))))
         }
@@ -84,5 +87,12 @@ struct KeyPhraseExtractor {
             if !overlaps { chosen.append(candidate) }
         }
         return chosen
+    }
+
+    /// Web addresses and their parts are not ideas (`https`, `www`, `github.com`).
+    static func isAddress(_ phrase: String) -> Bool {
+        phrase.split(separator: " ").contains { word in
+            ["http", "https", "www", "com", "org", "html"].contains(word) || word.contains(".") || word.contains("/") || word.contains("@")
+        }
     }
 }

@@ -24,7 +24,7 @@ public struct OfflineAnalysisEngine: AnalysisEngine {
     ///   lexicon score with similarity to positive and negative prototype statements.
     public init(embedder: MiniLMEmbedder? = nil) {
         prototypes = embedder.map(SentimentPrototypes.init)
-        version = embedder == nil ? "1.2" : "1.2+embedding"
+        version = embedder == nil ? "1.3" : "1.3+embedding"
     }
 
     public func summary(of document: AnalysisDocument, sentences: Int) async throws -> AnalysisResult {
@@ -81,12 +81,16 @@ public struct OfflineAnalysisEngine: AnalysisEngine {
                      focus: Set<String> = [], notes: [String] = []) throws -> AnalysisResult {
         try requireText(document)
         let features = SentenceFeatures(document: document)
-        let scores = ranker.salience(document, features: features)
+        var scores = ranker.salience(document, features: features)
         var boost: [Float]?
         if !focus.isEmpty {
             boost = document.sentences.indices.map { features.overlap($0, stems: focus) > 0 ? 1.5 : 0 }
+        } else if let lead = leadSentence(document, features: features) {
+            // Say first what the document is: its opening "X is a …" / "This manual describes …".
+            if scores[lead] == 0 { scores[lead] = (scores.max() ?? 1) / 2 }
+            boost = document.sentences.indices.map { $0 == lead ? 2 : 0 }
         }
-        let chosen = ranker.select(budget, scores: scores, features: features, boost: boost)
+        let chosen = ranker.select(budget, scores: scores, features: features, boost: boost, groups: Self.sections(document))
         let items = chosen.map { index in
             AnalysisItem(text: Self.clean(document.sentences[index].text), citations: [document.citation(ofSentence: index)],
                          score: (Double(scores[index]) * 10_000).rounded() / 10_000)
@@ -119,7 +123,8 @@ public struct OfflineAnalysisEngine: AnalysisEngine {
         let maxCentrality = features.centrality.max() ?? 1
         var weighted = [Float](repeating: 0, count: document.sentences.count)
         var flavours: [Int: StatementFinder.Flavour] = [:]
-        for (index, sentence) in document.sentences.enumerated() where !document.headingSentences.contains(index) {
+        let hasBody = document.roles.contains(where: \.isBody)
+        for (index, sentence) in document.sentences.enumerated() where document.roles[index].isBody || !hasBody && !document.headingSentences.contains(index) && !document.roles[index].isApparatus {
             let words = features.tokens[index].map(\.lower)
             guard words.count >= 5, features.isProse[index] else { continue }
             let lower = " " + words.joined(separator: " ") + " "
@@ -173,6 +178,44 @@ public struct OfflineAnalysisEngine: AnalysisEngine {
 
     private func compute(_ work: @escaping @Sendable () throws -> AnalysisResult) async throws -> AnalysisResult {
         try await runner(work)
+    }
+
+    /// The early body sentence that says what the document is ("Gnuplot is a portable …",
+    /// "This essay describes …"): among the first body sentences fit for a summary (5%, 40 to 150), one with
+    /// a definition cue, preferring one that names the title's words early, then the most central.
+    func leadSentence(_ document: AnalysisDocument, features: SentenceFeatures) -> Int? {
+        let titleStems = Set(Tokenizer.tokens(document.title ?? "").filter { !$0.isStopword && $0.lower.count > 2 }.map(\.stem))
+        let window = min(150, max(40, document.roles.filter(\.isBody).count / 20))
+        let early = document.sentences.indices.lazy
+            .filter { document.roles[$0].isBody && ranker.isEligible($0, document: document, features: features) }.prefix(window)
+        func value(_ index: Int) -> Float {
+            // "Gnuplot is a …" (the title's subject defined) before "This document corresponds to …".
+            let tokens = Array(features.tokens[index].prefix(10))
+            let namesTitle = tokens.prefix(6).contains { titleStems.contains($0.stem) }
+            let verb = tokens.firstIndex { $0.lower == "is" || $0.lower == "are" }
+            let defines = verb.map { $0 > 0 && titleStems.contains(tokens[$0 - 1].stem) } ?? false
+            return (namesTitle ? 2 : 0) + (defines ? 1 : 0) + features.centrality[index]
+        }
+        return early.filter { index in
+            let lower = " " + document.sentences[index].text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ") + " "
+            return Self.definitionCues.contains { lower.contains($0) }
+        }.max { value($0) < value($1) }
+    }
+
+    static let definitionCues = [
+        " is a ", " is an ", " is the ", " are a ", " is free software", " this essay ", " this manual ", " this document ",
+        " this book ", " this guide ", " this paper ", " this report ", " this tutorial ", " this article ", " this chapter describes ",
+        " describes ", " introduces ", " is designed ", " is intended ",
+    ]
+
+    /// The section (count of headings before it) of every sentence: a summary takes its points
+    /// from different sections before it takes two from one.
+    static func sections(_ document: AnalysisDocument) -> [Int] {
+        var section = 0
+        return document.roles.map { role in
+            if role == .heading { section += 1 }
+            return section
+        }
     }
 
     /// Sentence text for display: line breaks and runs of spaces folded.

@@ -17,7 +17,12 @@ struct SentenceRanker: Sendable {
         let n = document.sentences.count
         guard n > 0 else { return [] }
         let prior = (0..<n).map { positionPrior($0, count: n) * lengthPrior(features.tokens[$0].count) }
-        var eligible = (0..<n).filter { isEligible($0, document: document, features: features) }
+        // Body prose first; a document with none (a licence file, a bibliography) is summarised
+        // from what it has, apparatus and glyph soup aside.
+        let usable = (0..<n).filter { isEligible($0, document: document, features: features) }
+        var eligible = usable.filter { document.roles[$0].isBody }
+        if eligible.isEmpty { eligible = usable.filter { !document.roles[$0].isApparatus } }
+        if eligible.isEmpty { eligible = (0..<n).filter { !document.roles[$0].isApparatus } }
         if eligible.isEmpty { eligible = Array(0..<n) }
         let candidates = Array(eligible.sorted { features.centrality[$0] * prior[$0] > features.centrality[$1] * prior[$1] }
             .prefix(maxCandidates))
@@ -31,19 +36,21 @@ struct SentenceRanker: Sendable {
         return scores
     }
 
-    /// The `count` best sentences by MMR, returned in document order.
-    func select(_ count: Int, scores: [Float], features: SentenceFeatures, boost: [Float]? = nil) -> [Int] {
-        var pool = scores.indices.filter { scores[$0] > 0 }.sorted { scores[$0] > scores[$1] }.prefix(max(count * 8, 60))
+    /// The `count` best sentences by MMR, returned in document order. With `groups` (a section
+    /// per sentence) a sentence from an already used section counts as partly redundant.
+    func select(_ count: Int, scores: [Float], features: SentenceFeatures, boost: [Float]? = nil, groups: [Int]? = nil) -> [Int] {
+        let top = scores.max() ?? 1
+        func relevance(_ index: Int) -> Float { scores[index] / max(top, 1e-6) + (boost?[index] ?? 0) }
+        var pool = scores.indices.filter { scores[$0] > 0 }.sorted { relevance($0) > relevance($1) }.prefix(max(count * 8, 60))
         var chosen: [Int] = []
-        let top = pool.first.map { scores[$0] } ?? 1
         while chosen.count < count, !pool.isEmpty {
             var best = pool.startIndex
             var bestValue = -Float.infinity
             for index in pool.indices {
                 let candidate = pool[index]
-                let relevance = scores[candidate] / max(top, 1e-6) + (boost?[candidate] ?? 0)
-                let redundancy = chosen.map { features.similarity(candidate, $0) }.max() ?? 0
-                let value = lambda * relevance - (1 - lambda) * redundancy
+                var redundancy = chosen.map { features.similarity(candidate, $0) }.max() ?? 0
+                if let groups, chosen.contains(where: { groups[$0] == groups[candidate] }) { redundancy += 0.3 }
+                let value = lambda * relevance(candidate) - (1 - lambda) * redundancy
                 if value > bestValue { bestValue = value; best = index }
             }
             chosen.append(pool[best])

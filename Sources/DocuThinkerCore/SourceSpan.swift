@@ -27,12 +27,16 @@ public struct Citation: Codable, Hashable, Sendable {
     public var start: Int
     public var end: Int
     public var quote: String
+    /// The document's title, where the citation comes from a library answer (a reader sees which
+    /// document and page; absent when the document is obvious).
+    public var title: String?
 
-    public init(documentId: String, page: Int, start: Int, end: Int, quote: String) {
+    public init(documentId: String, page: Int, start: Int, end: Int, quote: String, title: String? = nil) {
         self.documentId = documentId
         self.page = page
         self.start = start
         self.end = end
         self.quote = quote
+        self.title = title
     }
 }

@@ -33,41 +33,11 @@ public enum RetrievalEvaluation {
         let lines = try String(contentsOfFile: questionsFile, encoding: .utf8).split(separator: "\n")
         let questions = try lines.compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         let files = Set(questions.compactMap { $0["file"] as? String })
-        let directory = NSTemporaryDirectory() + "dt-eval-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = try await StoreFactory.openMigrated(StoreConfiguration(dataDirectory: directory)).database
-        try await store.createUser(UserRecord(id: "eval", email: "eval@example.com", passwordHash: "-", createdAt: .now))
-        let embedder = try MiniLMEmbedder(directory: URL(fileURLWithPath: modelDirectory), batchSize: embeddingBatchSize)
-        let embedding = ChunkEmbedding(embedder: embedder)
-        let index = MatrixVectorIndex(storage: store, model: embedder.modelID, dimensions: embedder.dimensions)
-        let search = SearchService(store: store, index: index, embedding: embedding)
-        var pagesOf: [String: PageIndex] = [:]
-        var documentOf: [String: String] = [:]
-        var chunkCount = 0
-        let started = ContinuousClock.now
-        for file in files.sorted() {
-            let processed = try ingestor.processSynchronously(fileAt: documentsDirectory + "/" + file)
-            let id = file
-            let extraction = processed.extraction
-            let record = DocumentRecord(
-                id: id, ownerId: "eval", title: file, filename: file, format: extraction.format, status: .ready,
-                pageCount: extraction.metadata.pageCount, sizeBytes: processed.size, sha256: processed.sha256,
-                characters: extraction.quality.characters, author: nil, quality: extraction.quality, objectKey: id, createdAt: .now, updatedAt: .now)
-            try await store.insertDocument(record, content: DocumentContent(text: extraction.text, pages: extraction.pages, blocks: extraction.blocks),
-                                           chunks: processed.chunkRecords)
-            // Embedded with the same chunk embedding as the ingestion pipeline's embeddings stage.
-            let pending = try await index.chunksToEmbed(documentId: id)
-            for start in stride(from: 0, to: pending.count, by: 64) {
-                let batch = Array(pending[start..<min(pending.count, start + 64)])
-                let vectors = try await search.embed(batch.map(\.text))
-                try await index.save(zip(batch, vectors).map { ChunkVector(chunkId: $0.0.chunkId, vector: $0.1) }, documentId: id, owner: "eval")
-            }
-            chunkCount += processed.chunks.count
-            pagesOf[id] = PageIndex(pages: extraction.pages.map { ($0.number, $0.start, $0.end) })
-            documentOf[file] = id
-        }
-        let indexSeconds = (ContinuousClock.now - started).seconds
+        let library = try await EvaluationLibrary(files: Array(files), documentsDirectory: documentsDirectory, modelDirectory: modelDirectory,
+                                                  ingestor: ingestor, embeddingBatchSize: embeddingBatchSize)
+        defer { library.close() }
+        let search = library.search, pagesOf = library.pages
+        let documentOf = Dictionary(uniqueKeysWithValues: files.map { ($0, $0) })
         var modes: [(String, Double, Double, Double)] = []
         for mode in [SearchService.Mode.keyword, .semantic, .hybrid] {
             var r1 = 0, r5 = 0, reciprocal = 0.0, counted = 0
@@ -90,7 +60,7 @@ public enum RetrievalEvaluation {
             let n = Double(max(1, counted))
             modes.append((mode.rawValue, Double(r1) / n, Double(r5) / n, reciprocal / n))
         }
-        var chat = ChatService(documents: store, search: search)
+        var chat = ChatService(documents: library.store, search: search)
         if let minimumSimilarity { chat.minimumSimilarity = minimumSimilarity }
         var answered = 0, rightPage = 0, related = 0
         for question in questions {
@@ -113,7 +83,7 @@ public enum RetrievalEvaluation {
             }
         }
         return Report(modes: modes.map { (mode: $0.0, recall1: $0.1, recall5: $0.2, mrr: $0.3) }, questions: questions.count,
-                      chunks: chunkCount, indexSeconds: indexSeconds,
+                      chunks: library.chunks, indexSeconds: library.indexSeconds,
                       chatAnswered: Double(answered) / Double(max(1, related)), chatRejected: Double(rejected) / Double(max(1, unrelatedCount)),
                       chatCitedRightPage: Double(rightPage) / Double(max(1, answered)))
     }

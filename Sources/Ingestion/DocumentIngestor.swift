@@ -51,14 +51,17 @@ public struct DocumentIngestor: Sendable {
             extraction: extraction, sentences: segmented.sentences, chunks: segmented.chunks, sha256: digest, size: data.count)
     }
 
-    /// Sentences and chunks of an extraction; blocks are the regions sentences never cross.
+    /// Sentences, labelled with their role in the document's structure, and chunks of an
+    /// extraction. Blocks are the regions sentences never cross, and so are page furniture lines
+    /// (a running head is never glued to the paragraph under it).
     public static func segment(_ extraction: ExtractionResult, segmenter: SentenceSegmenter, chunker: Chunker)
         -> (sentences: [Sentence], chunks: [Chunk]) {
         let text = ScalarText(extraction.text)
         let pages = PageIndex(pages: extraction.pages.map { ($0.number, $0.start, $0.end) })
-        var regions = extraction.blocks.map { SegmentRegion(start: $0.start, end: $0.end) }.sorted { $0.start < $1.start }
-        if regions.isEmpty { regions = SentenceSegmenter.paragraphs(text) }
-        let sentences = segmenter.segment(text, regions: regions, pages: pages)
+        let layout = StructureLabeler.layout(text, pages: extraction.pages, blocks: extraction.blocks)
+        var sentences = segmenter.segment(text, regions: layout.regions, pages: pages)
+        let roles = StructureLabeler.roles(of: sentences, text: text, pages: extraction.pages, blocks: extraction.blocks, marks: layout.marks)
+        for index in sentences.indices { sentences[index].role = roles[index] }
         return (sentences, chunker.chunk(sentences, in: text, pages: pages))
     }
 }

@@ -115,7 +115,7 @@ public struct IngestionPipeline: Sendable {
             format: extraction.format, sha256: processed.sha256, author: extraction.metadata.author, quality: extraction.quality,
             title: extraction.metadata.title.map { String($0.prefix(300)) })
         let sentences = processed.sentences.enumerated().map { index, sentence in
-            SentenceRecord(ordinal: index, page: sentence.span.page, start: sentence.span.start, end: sentence.span.end)
+            SentenceRecord(ordinal: index, page: sentence.span.page, start: sentence.span.start, end: sentence.span.end, role: sentence.role)
         }
         let chunks = processed.chunkRecords
         guard try await documents.storeExtraction(

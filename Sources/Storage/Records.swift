@@ -116,18 +116,22 @@ public struct ChunkRecord: Codable, Hashable, Sendable {
     }
 }
 
-/// A sentence of a document: its page and code-point span (the text is the document's).
+/// A sentence of a document: its page, code-point span (the text is the document's) and role.
 public struct SentenceRecord: Codable, Hashable, Sendable {
     public var ordinal: Int
     public var page: Int
     public var start: Int
     public var end: Int
+    /// Its role in the document's structure; nil for sentences stored before roles were kept
+    /// (readers label those documents again from their text and blocks).
+    public var role: SentenceRole?
 
-    public init(ordinal: Int, page: Int, start: Int, end: Int) {
+    public init(ordinal: Int, page: Int, start: Int, end: Int, role: SentenceRole? = nil) {
         self.ordinal = ordinal
         self.page = page
         self.start = start
         self.end = end
+        self.role = role
     }
 }
 

@@ -22,6 +22,9 @@ public protocol DocumentRepository: Sendable {
     func insertDocument(_ document: DocumentRecord, content: DocumentContent, chunks: [ChunkRecord]) async throws
     /// The caller's document, or nil (also when it belongs to someone else).
     func document(id: String, ownerId: String) async throws -> DocumentRecord?
+    /// The caller's most recent document whose original file has this SHA-256 (hex), or nil:
+    /// how a second upload of the same file is recognised.
+    func document(ownerId: String, sha256: String) async throws -> DocumentRecord?
     /// Whether a document with this id exists (any owner).
     func documentExists(id: String) async throws -> Bool
     /// The caller's documents, newest first.

@@ -54,9 +54,11 @@ extension SQLiteStore: DocumentRepository {
     public func sentences(documentId: String, ownerId: String) async throws -> [SentenceRecord] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT s.ordinal, s.page, s.startOffset, s.endOffset FROM sentences s JOIN documents d ON d.id = s.documentId
+                SELECT s.ordinal, s.page, s.startOffset, s.endOffset, s.role FROM sentences s JOIN documents d ON d.id = s.documentId
                 WHERE s.documentId = ? AND d.ownerId = ? ORDER BY s.ordinal
-                """, arguments: [documentId, ownerId]).map { SentenceRecord(ordinal: $0[0], page: $0[1], start: $0[2], end: $0[3]) }
+                """, arguments: [documentId, ownerId]).map {
+                    SentenceRecord(ordinal: $0[0], page: $0[1], start: $0[2], end: $0[3], role: ($0[4] as String?).flatMap(SentenceRole.init(rawValue:)))
+                }
         }
     }
 
@@ -75,8 +77,8 @@ extension SQLiteStore: DocumentRepository {
             try block.execute(arguments: [documentId, ordinal, b.kind.rawValue, b.level, b.page, b.start, b.end])
         }
         let sentence = try db.cachedStatement(
-            sql: "INSERT INTO sentences (documentId, ordinal, page, startOffset, endOffset) VALUES (?, ?, ?, ?, ?)")
-        for s in sentences { try sentence.execute(arguments: [documentId, s.ordinal, s.page, s.start, s.end]) }
+            sql: "INSERT INTO sentences (documentId, ordinal, page, startOffset, endOffset, role) VALUES (?, ?, ?, ?, ?, ?)")
+        for s in sentences { try sentence.execute(arguments: [documentId, s.ordinal, s.page, s.start, s.end, s.role?.rawValue]) }
         let chunk = try db.cachedStatement(sql: """
             INSERT INTO chunks (documentId, ordinal, page, pageEnd, startOffset, endOffset, wordCount, text, keywordIndexed)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)
@@ -89,6 +91,14 @@ extension SQLiteStore: DocumentRepository {
     public func document(id: String, ownerId: String) async throws -> DocumentRecord? {
         try await pool.read { db in
             try DocumentRecord.fetchOne(db, sql: "SELECT \(DocumentRecord.selection) FROM documents WHERE id = ? AND ownerId = ?", arguments: [id, ownerId])
+        }
+    }
+
+    public func document(ownerId: String, sha256: String) async throws -> DocumentRecord? {
+        try await pool.read { db in
+            try DocumentRecord.fetchOne(db, sql: """
+                SELECT \(DocumentRecord.selection) FROM documents WHERE ownerId = ? AND sha256 = ? ORDER BY createdAt DESC LIMIT 1
+                """, arguments: [ownerId, sha256])
         }
     }
 

@@ -262,6 +262,15 @@ extension SQLiteStore {
                 ALTER TABLE documents DROP COLUMN qualityJSON;
                 """)
         }
+        migrator.registerMigration("v9-sentence-roles") { db in
+            // A second upload of the same file is found by its checksum (the owner's documents).
+            // Each sentence's role in the document's structure (body, heading, contents, notice…);
+            // NULL for sentences stored before: readers label those documents from text and blocks.
+            try db.execute(sql: """
+                ALTER TABLE sentences ADD COLUMN role TEXT;
+                CREATE INDEX documents_owner_sha256 ON documents(ownerId, sha256);
+                """)
+        }
         return migrator
     }
 }

@@ -16,13 +16,38 @@ public struct Chunker: Sendable {
         self.overlapWords = max(0, overlapWords)
     }
 
+    /// Chunks of `sentences`. Contents, index, bibliography and glyph-soup runs are kept out of
+    /// retrieval (a contents line never outranks the section it lists): chunks never mix them with
+    /// the document's content, and they get no chunks of their own unless the document is nothing
+    /// else. Running heads and page numbers go with whatever surrounds them.
     public func chunk(_ sentences: [Sentence], in text: ScalarText, pages: PageIndex) -> [Chunk] {
+        var runs: [(range: Range<Int>, apparatus: Bool)] = []
+        var runStart = 0
+        var current: Bool?
+        for (i, sentence) in sentences.enumerated() where !Self.goesWithNeighbours(sentence.role) {
+            let apparatus = sentence.role.isApparatus
+            if let open = current, open != apparatus {
+                runs.append((runStart..<i, open))
+                runStart = i
+            }
+            current = apparatus
+        }
+        if runStart < sentences.count { runs.append((runStart..<sentences.count, current ?? false)) }
+        let content = runs.filter { !$0.apparatus }
         let words = sentences.map { Self.wordCount($0.text) }
         var chunks: [Chunk] = []
-        var i = 0
-        while i < sentences.count {
+        for run in content.isEmpty ? runs : content { chunk(sentences, words, run.range, in: text, pages: pages, into: &chunks) }
+        return chunks
+    }
+
+    private static func goesWithNeighbours(_ role: SentenceRole) -> Bool { role == .runningHead || role == .pageNumber }
+
+    private func chunk(_ sentences: [Sentence], _ words: [Int], _ range: Range<Int>, in text: ScalarText, pages: PageIndex,
+                       into chunks: inout [Chunk]) {
+        var i = range.lowerBound
+        while i < range.upperBound {
             var j = i, total = 0
-            while j < sentences.count {
+            while j < range.upperBound {
                 if total > 0, total + words[j] > maxWords { break }
                 total += words[j]
                 j += 1
@@ -33,7 +58,7 @@ public struct Chunker: Sendable {
                 index: chunks.count, text: text.slice(start, end),
                 span: SourceSpan(page: sentences[i].span.page, start: start, end: end),
                 pageEnd: pages.page(at: end - 1), wordCount: total, sentences: i...(j - 1)))
-            if j >= sentences.count { break }
+            if j >= range.upperBound { break }
             var k = j, overlap = 0
             while k - 1 > i, overlap + words[k - 1] <= overlapWords {
                 k -= 1
@@ -41,7 +66,6 @@ public struct Chunker: Sendable {
             }
             i = k
         }
-        return chunks
     }
 
     /// Words as DocuThinker counts them everywhere (`WordCounter`).

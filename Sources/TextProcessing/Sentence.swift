@@ -6,11 +6,14 @@ public struct Sentence: Codable, Hashable, Sendable {
     public var index: Int
     public var text: String
     public var span: SourceSpan
+    /// What the sentence is in the document's structure (`StructureLabeler`); body until labelled.
+    public var role: SentenceRole
 
-    public init(index: Int, text: String, span: SourceSpan) {
+    public init(index: Int, text: String, span: SourceSpan, role: SentenceRole = .body) {
         self.index = index
         self.text = text
         self.span = span
+        self.role = role
     }
 }
 

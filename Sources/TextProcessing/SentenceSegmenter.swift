@@ -4,7 +4,7 @@ public import DocuThinkerCore
 /// decimals (`3.14`), initials (`J. R. R. Tolkien`), numbered references (`Fig. 2`), list lines
 /// and headings (regions, usually the extracted blocks, are never crossed). Dot leaders of
 /// contents pages (`Introduction . . . . 7`) end no sentence, a piece with no letter or digit is
-/// no sentence, and control characters (C0 but tab and newlines, DEL) are boundaries that never
+/// no sentence, and control characters (C0 but tab and newlines, DEL, C1) are boundaries that never
 /// become part of one.
 public struct SentenceSegmenter: Sendable {
     /// Sentences longer than this many code points are split at whitespace.
@@ -100,9 +100,10 @@ public struct SentenceSegmenter: Sendable {
         scalar.properties.isAlphabetic || scalar.properties.numericType != nil
     }
 
-    /// C0 controls other than tab, line feed and carriage return, and DEL: never inside a sentence.
+    /// C0 controls other than tab, line feed and carriage return, DEL and the C1 controls (what
+    /// symbol fonts often extract as): never inside a sentence.
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r") || scalar.value == 0x7F
+        (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r") || (0x7F...0x9F).contains(scalar.value)
     }
 
     static let terminators: Set<Unicode.Scalar> = [".", "!", "?", "…", "。", "！", "？", "‼", "⁇"]

@@ -34,9 +34,10 @@ struct AnalyzeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(error.code.rawValue): \(error.message)\n".utf8))
             throw ExitCode(2)
         }
-        let document = AnalysisDocument(
+        var document = AnalysisDocument(
             id: URL(fileURLWithPath: file).lastPathComponent, text: extraction.text, pages: extraction.pages,
             blocks: extraction.blocks)
+        document.title = extraction.metadata.title ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let embedder = try? MiniLMEmbedder(directory: URL(fileURLWithPath: model))
         let engine = OfflineAnalysisEngine(embedder: embedder)
         let parameters = AnalysisParameters(sentences: sentences, count: count)

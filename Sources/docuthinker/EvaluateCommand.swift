@@ -23,11 +23,13 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "JSONL of questions no document answers (chat must say not found).") var unrelated: String?
     @Option(help: "Chat's minimum question–sentence similarity (calibration).") var minimumSimilarity: Float?
     @Option(help: "Embedding model directory.") var model = "models/all-MiniLM-L6-v2"
+    @Option(help: "A manual question set: a directory with questions.jsonl and unanswerable.jsonl (bench/manuals).") var manuals: String?
+    @Option(help: "Directory holding the files named by --manuals.") var manualDocuments = "test-data/manuals"
 
     /// Nothing to evaluate is a usage error: ArgumentParser prints the usage with it.
     func validate() throws {
-        guard summaries != nil || sentiment != nil || retrieval != nil else {
-            throw ValidationError("Name something to evaluate: --summaries, --sentiment or --retrieval (each a JSONL file).")
+        guard summaries != nil || sentiment != nil || retrieval != nil || manuals != nil else {
+            throw ValidationError("Name something to evaluate: --summaries, --sentiment or --retrieval (each a JSONL file), or --manuals (a question set directory).")
         }
     }
 
@@ -48,6 +50,14 @@ struct EvaluateCommand: AsyncParsableCommand {
             report.append(String(format: "Chat (offline, extractive): answered %.1f%% of the questions (%.1f%% of those cite an expected page); said \"not found\" to %.1f%% of unrelated questions.",
                                  result.chatAnswered * 100, result.chatCitedRightPage * 100, result.chatRejected * 100))
             report.append("")
+        }
+        if let manuals {
+            let configuration = AppConfiguration(reader: try await AppConfiguration.standardReader())
+            let result = try await ManualEvaluation.run(
+                questionsFile: manuals + "/questions.jsonl", unanswerableFile: manuals + "/unanswerable.jsonl", documentsDirectory: manualDocuments,
+                modelDirectory: model, ingestor: makeIngestor(configuration: configuration), embeddingBatchSize: configuration.embeddingBatchSize,
+                minimumSimilarity: minimumSimilarity)
+            report += ManualEvaluation.markdown(result)
         }
         let text = report.joined(separator: "\n")
         print(text)

@@ -194,6 +194,38 @@ struct DocumentRouteTests {
         #expect(app.storedFiles().objects.isEmpty)
     }
 
+    @Test func theSameFileTwiceIsRecognisedAndTheExistingDocumentOffered() async throws {
+        try await TestApp().test { client in
+            let ada = try await client.register("ada@example.com")
+            let first = try JSON.object(try await client.uploadFixture("sample.pdf", session: ada, waitUntilProcessed: false))
+            let id = try #require(first["id"] as? String)
+            // Recognised while the first is still processing (its checksum is stored on arrival), and after.
+            for wait in [false, true] {
+                if wait { _ = try await client.waitForDocument(id, session: ada) }
+                let again = try await client.uploadFixture("sample.pdf", session: ada, waitUntilProcessed: false)
+                #expect(again.status == .conflict)
+                let error = try #require(try JSON.object(again)["error"] as? [String: Any])
+                #expect(error["code"] as? String == "duplicate_document")
+                let details = try #require(error["details"] as? [String: Any])
+                #expect(details["documentId"] as? String == id)
+                #expect(details["title"] as? String == "River Study Report")
+                #expect((error["message"] as? String)?.contains("River Study Report") == true)
+            }
+            let listed = try await client.execute(uri: "/v1/documents", method: .get, headers: ada.auth) { try JSON.array($0) }
+            #expect(listed.count == 1, "nothing new was stored")
+            // A second copy on purpose; and another user's identical file is theirs.
+            let form = Multipart.upload(try Fixture.data("sample.pdf"), filename: "sample.pdf")
+            var headers = ada.auth
+            headers[.contentType] = form.contentType
+            let copy = try await client.execute(uri: "/v1/documents?allowDuplicate=true", method: .post, headers: headers, body: form.body)
+            #expect(copy.status == .created)
+            let bob = try await client.register("bob@example.com")
+            #expect(try await client.uploadFixture("sample.pdf", session: bob, waitUntilProcessed: false).status == .created)
+            // A different file is not a duplicate.
+            #expect(try await client.uploadFixture("sample.docx", session: ada, waitUntilProcessed: false).status == .created)
+        }
+    }
+
     @Test func malformedUploadRequests() async throws {
         try await TestApp().test { client in
             let session = try await client.register("ada@example.com")

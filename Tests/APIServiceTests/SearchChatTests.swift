@@ -136,7 +136,10 @@ struct SearchChatTests {
                 #expect((object["answer"] as? String)?.contains("3.14 litres") == true)
                 let citations = try #require(object["citations"] as? [[String: Any]])
                 #expect(!citations.isEmpty)
+                // The answer sentence comes first; every citation names its document (#16).
+                #expect((object["answer"] as? String)?.hasPrefix((citations[0]["quote"] as? String)?.split(whereSeparator: \.isWhitespace).joined(separator: " ") ?? "-") == true)
                 for citation in citations {
+                    #expect(citation["title"] as? String == "River Study Report")
                     #expect(citation["documentId"] as? String == pdf)
                     let start = try #require(citation["start"] as? Int), end = try #require(citation["end"] as? Int)
                     #expect(slice(scalars, start, end) == citation["quote"] as? String)

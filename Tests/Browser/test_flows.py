@@ -109,6 +109,27 @@ def test_upload_refusals_are_explained(driver, server, tmp_path):
     assert server.request("GET", "/v1/documents", token=account["tokens"]["accessToken"]) == []
 
 
+def test_the_same_file_twice_is_recognised_and_the_existing_document_offered(driver, server):
+    account = server.register()
+    sign_in(driver, server, account)
+    driver.get(server.url + "/app/upload")
+    driver.find_element(By.ID, "file-input").send_keys(str(FIXTURES / "sample.md"))
+    wait(driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, '.upload-item[data-state="done"]'))
+    existing = server.request("GET", "/v1/documents", token=account["tokens"]["accessToken"])
+    assert len(existing) == 1
+    driver.find_element(By.ID, "file-input").send_keys(str(FIXTURES / "sample.md"))
+    item = wait(driver, 60).until(lambda d: (d.find_elements(By.CSS_SELECTOR, '.upload-item[data-state="duplicate"]') or [None])[0])
+    status = item.find_element(By.CLASS_NAME, "upload-status").text
+    assert "already uploaded this file" in status and existing[0]["title"] in status
+    link = item.find_element(By.LINK_TEXT, "Open it")
+    assert link.get_attribute("href").endswith("/app/documents/" + existing[0]["id"])
+    assert len(server.request("GET", "/v1/documents", token=account["tokens"]["accessToken"])) == 1, "nothing new was stored"
+    # A second copy on purpose.
+    item.find_element(By.XPATH, ".//button[text()='Upload a second copy']").click()
+    wait(driver, 60).until(lambda d: item.get_attribute("data-state") == "done")
+    assert len(server.request("GET", "/v1/documents", token=account["tokens"]["accessToken"])) == 2
+
+
 def test_cancel_an_upload_stores_nothing(driver, server, tmp_path):
     account = server.register()
     sign_in(driver, server, account)
@@ -180,6 +201,8 @@ def test_library_chat_citation_opens_the_source(driver, server):
     wait(driver).until(lambda d: "?c=" in d.current_url)
     assert driver.find_elements(By.CSS_SELECTOR, "#chat-list .chat-entry")
     quote = flat(answer.find_element(By.TAG_NAME, "q").text).rstrip("…")
+    # A library answer names the document with the page (#16).
+    assert re.match(r"River Study Report, p\. \d+", answer.find_element(By.CLASS_NAME, "footnote-page").text)
     answer.click()
     wait(driver).until(lambda d: f"/app/documents/{document['id']}" in d.current_url)
     mark = visible(driver, "mark.cite-highlight")

@@ -20,6 +20,9 @@ public struct ChatService: Sendable {
     /// 20 unrelated ones: at 0.35 all were answered and all unrelated refused, at 0.42 98% / 100%,
     /// at 0.50 89% / 100%; 0.38 keeps a margin on both sides.
     public var minimumSimilarity: Float = 0.38
+    /// With a content word of the question that no searched document contains, the similarity a
+    /// sentence needs to answer anyway (calibrated on bench/manuals: see `unknownTerms`).
+    public var unknownTermSimilarity: Float = 0.6
     public var maxSentences = 3
     public var passages = 6
     /// When set, a language model writes the answer from the best candidate sentences (numbered
@@ -64,8 +67,8 @@ public struct ChatService: Sendable {
         var rank: Int
     }
 
-    /// Loads a document's text and page index for validating citations (nil: not the caller's).
-    private typealias SourceLoader = @Sendable (String) async throws -> (ScalarText, PageIndex)?
+    /// Loads a document's text, page index and title for validating citations (nil: not the caller's).
+    private typealias SourceLoader = @Sendable (String) async throws -> (ScalarText, PageIndex, String?)?
 
     public func answer(question: String, ownerId: String, documentIds: [String]?) async throws -> Answer {
         try await Self.final(try await answerStream(question: question, ownerId: ownerId, documentIds: documentIds))
@@ -84,19 +87,38 @@ public struct ChatService: Sendable {
                 guard let content = try await documents.content(documentId: hit.documentId, ownerId: ownerId) else { continue }
                 sources[hit.documentId] = Source(
                     text: ScalarText(content.text), pages: PageIndex(pages: content.pages.map { ($0.number, $0.start, $0.end) }),
-                    sentences: try await documents.sentences(documentId: hit.documentId, ownerId: ownerId))
+                    sentences: try await documents.sentences(documentId: hit.documentId, ownerId: ownerId),
+                    title: try await documents.document(id: hit.documentId, ownerId: ownerId)?.title)
             }
-            for sentence in sources[hit.documentId]!.sentences(in: hit) {
+            for sentence in sources[hit.documentId]!.sentences(in: hit) where sentence.role?.isAnswerable ?? true {
                 guard seen.insert("\(hit.documentId):\(sentence.start)").inserted else { continue }
                 guard sentence.text.split(separator: " ").count >= 4 else { continue }
                 candidates.append(Candidate(documentId: hit.documentId, start: sentence.start, end: sentence.end, text: sentence.text, rank: rank))
             }
         }
         let loaded = sources
-        return try await stream(question: question, candidates: candidates) { documentId in
-            loaded[documentId].map { ($0.text, $0.pages) }
+        let unknown = try await unknownTerms(question, ownerId: ownerId, documentIds: documentIds)
+        return try await stream(question: question, candidates: candidates, unknownTerms: unknown) { documentId in
+            loaded[documentId].map { ($0.text, $0.pages, $0.title) }
         }
     }
+
+    /// Content words of the question that occur nowhere in the searched documents (the keyword
+    /// index): a question about something the library never mentions ("… supported by
+    /// reportlab?") has no answer in it, however close its other words come.
+    private func unknownTerms(_ question: String, ownerId: String, documentIds: [String]?) async throws -> [String] {
+        var seen = Set<String>(), unknown: [String] = []
+        for token in Tokenizer.tokens(question) where !token.isStopword && token.lower.count > 2 && !Self.questionWords.contains(token.lower) {
+            guard seen.insert(token.stem).inserted, seen.count <= 8 else { continue }
+            if try await search.search(ownerId: ownerId, query: token.lower, mode: .keyword, documentIds: documentIds, limit: 1).isEmpty {
+                unknown.append(token.lower)
+            }
+        }
+        return unknown
+    }
+
+    /// Words of how a question is asked rather than what it is about.
+    static let questionWords: Set<String> = ["how", "what", "which", "why", "when", "where", "who", "does", "can", "should", "would", "could"]
 
     /// A retrieved document's text, pages and the sentences stored at its import.
     private struct Source: Sendable {
@@ -104,20 +126,21 @@ public struct ChatService: Sendable {
         var pages: PageIndex
         /// In text order (as stored).
         var sentences: [SentenceRecord]
+        var title: String?
 
         /// The sentences that start inside the passage, with their text: the ones segmented once
         /// at import (one segmentation for analyses and chat). A document stored before sentences
         /// were kept has none; its passage is segmented here instead.
-        func sentences(in hit: ChunkHit) -> [(start: Int, end: Int, text: String)] {
+        func sentences(in hit: ChunkHit) -> [(start: Int, end: Int, text: String, role: SentenceRole?)] {
             guard !sentences.isEmpty else {
-                return SentenceSegmenter().segment(hit.text).map { (hit.start + $0.span.start, hit.start + $0.span.end, $0.text) }
+                return SentenceSegmenter().segment(hit.text).map { (hit.start + $0.span.start, hit.start + $0.span.end, $0.text, nil) }
             }
             var low = 0, high = sentences.count
             while low < high {
                 let middle = (low + high) / 2
                 if sentences[middle].start < hit.start { low = middle + 1 } else { high = middle }
             }
-            return sentences[low...].prefix { $0.start < hit.end }.map { ($0.start, $0.end, text.slice($0.start, $0.end)) }
+            return sentences[low...].prefix { $0.start < hit.end }.map { ($0.start, $0.end, text.slice($0.start, $0.end), $0.role) }
         }
     }
 
@@ -145,26 +168,26 @@ public struct ChatService: Sendable {
             Candidate(documentId: "inline", start: entry.sentence.span.start, end: entry.sentence.span.end, text: entry.sentence.text, rank: 0)
         }
         let scalars = ScalarText(inlineText)
-        return try await Self.final(try await stream(question: question, candidates: Array(candidates)) { _ in
-            (scalars, PageIndex(pages: [(1, 0, scalars.count)]))
+        return try await Self.final(try await stream(question: question, candidates: Array(candidates), unknownTerms: []) { _ in
+            (scalars, PageIndex(pages: [(1, 0, scalars.count)]), nil)
         })
     }
 
     /// Citations of the candidates whose text is exactly at their span in the stored document
     /// (with the page found from the offset); nil for those that fail that check.
     private func validate(_ chosen: [Candidate], source: SourceLoader) async throws -> [Citation?] {
-        var texts: [String: (ScalarText, PageIndex)] = [:]
+        var texts: [String: (ScalarText, PageIndex, String?)] = [:]
         var citations: [Citation?] = []
         for candidate in chosen {
             if texts[candidate.documentId] == nil, let loaded = try await source(candidate.documentId) {
                 texts[candidate.documentId] = loaded
             }
-            guard let (text, pages) = texts[candidate.documentId], text.slice(candidate.start, candidate.end) == candidate.text else {
+            guard let (text, pages, title) = texts[candidate.documentId], text.slice(candidate.start, candidate.end) == candidate.text else {
                 citations.append(nil)
                 continue
             }
             citations.append(Citation(documentId: candidate.documentId, page: pages.page(at: candidate.start),
-                                      start: candidate.start, end: candidate.end, quote: candidate.text))
+                                      start: candidate.start, end: candidate.end, quote: candidate.text, title: title))
         }
         return citations
     }
@@ -176,7 +199,7 @@ public struct ChatService: Sendable {
 
     /// Ranks the candidates (embedding similarity plus term overlap), decides whether the best
     /// is good enough evidence, and returns the stream that writes the answer from them.
-    private func stream(question: String, candidates: [Candidate], source: @escaping SourceLoader) async throws
+    private func stream(question: String, candidates: [Candidate], unknownTerms: [String], source: @escaping SourceLoader) async throws
         -> AsyncThrowingStream<Event, any Error> {
         guard !candidates.isEmpty else { return Self.notFoundStream() }
         let questionStems = Self.contentStems(question)
@@ -194,7 +217,9 @@ public struct ChatService: Sendable {
         let score = candidates.indices.map { similarity[$0] + 0.25 * overlap[$0] - 0.01 * Float(candidates[$0].rank) }
         let order = candidates.indices.sorted { score[$0] > score[$1] || (score[$0] == score[$1] && $0 < $1) }
         let best = order[0]
-        let supported = vectors.isEmpty ? overlap[best] >= 0.6 : similarity[best] >= minimumSimilarity
+        var supported = vectors.isEmpty ? overlap[best] >= 0.6 : similarity[best] >= minimumSimilarity
+        // A word of the question the documents never use: only a very close sentence still answers.
+        if !unknownTerms.isEmpty, vectors.isEmpty || similarity[best] < unknownTermSimilarity { supported = false }
         guard supported else { return Self.notFoundStream() }
 
         var chosen: [Int] = []
@@ -204,7 +229,11 @@ public struct ChatService: Sendable {
             }
             if !redundant { chosen.append(index) }
         }
-        chosen.sort { (candidates[$0].rank, candidates[$0].documentId, candidates[$0].start) < (candidates[$1].rank, candidates[$1].documentId, candidates[$1].start) }
+        // The answer sentence first, then its support in reading order.
+        let support = chosen.dropFirst().sorted {
+            (candidates[$0].rank, candidates[$0].documentId, candidates[$0].start) < (candidates[$1].rank, candidates[$1].documentId, candidates[$1].start)
+        }
+        chosen = Array(chosen.prefix(1)) + support
         let extractive = chosen.map { candidates[$0] }
         let generative = Array(order.prefix(15)).map { candidates[$0] }
         let router = self.router
@@ -250,12 +279,27 @@ public struct ChatService: Sendable {
         }
         var text = ""
         for citation in citations {
-            let sentence = (text.isEmpty ? "" : " ") + citation.quote.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+            let sentence = (text.isEmpty ? "" : " ") + Self.prose(citation.quote)
             text += sentence
             continuation.yield(.delta(sentence))
             continuation.yield(.citation(citation))
         }
         continuation.yield(.done(Answer(text: text, found: true, citations: citations, droppedCitations: dropped, fallback: fallback)))
+    }
+
+    /// A quoted sentence as answer prose: a heading glued to its first line (`1.2 Simple
+    /// Examples\nOctave can …`) left out, line breaks and runs of spaces folded. The citation keeps
+    /// the exact quote.
+    static func prose(_ quote: String) -> String {
+        var text = Substring(quote)
+        if let heading = StructureLabeler.gluedHeading(quote), quote.count > heading.count + 1 {
+            // A heading, not a wrapped line of prose: numbered or title-cased, and the rest starts a sentence.
+            let rest = quote.dropFirst(heading.count + 1)
+            let words = heading.split(separator: " ")
+            let capitalised = words.filter { $0.first?.isUppercase == true || $0.first?.isNumber == true }.count
+            if rest.first?.isUppercase == true, heading.first?.isNumber == true || capitalised * 10 >= words.count * 6 { text = rest }
+        }
+        return text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
     private enum Generated { case answered, fellBack(String) }

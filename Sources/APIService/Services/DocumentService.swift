@@ -30,7 +30,12 @@ struct DocumentService: Sendable {
     /// Inspects the staged file (refusing what is plainly unreadable with a typed `ExtractionError`),
     /// moves it into the object store and stores the document as `processing` with its job, then
     /// wakes the workers. On any failure nothing is left behind, the staged file included.
-    func accept(_ upload: ReceivedUpload, owner: String, logger: Logger) async throws -> Accepted {
+    func accept(_ upload: ReceivedUpload, owner: String, allowDuplicate: Bool = false, logger: Logger) async throws -> Accepted {
+        if !allowDuplicate, let sha256 = upload.sha256, let existing = try await documents.document(ownerId: owner, sha256: sha256) {
+            _ = try? await FileSystem.shared.removeItem(at: FilePath(upload.path))
+            logger.info("duplicate upload", metadata: ["document_id": .string(existing.id)])
+            throw DocumentErrors.duplicate(existing)
+        }
         let inspection: DocumentExtractor.Inspection
         do {
             let extractor = extractor
@@ -47,7 +52,7 @@ struct DocumentService: Sendable {
         let record = DocumentRecord(
             id: id, ownerId: owner, title: Self.title(upload: upload, metadataTitle: inspection.title),
             filename: upload.filename, format: inspection.format, status: .processing,
-            pageCount: inspection.pageCount ?? 0, sizeBytes: upload.size, sha256: "", characters: 0, author: inspection.author,
+            pageCount: inspection.pageCount ?? 0, sizeBytes: upload.size, sha256: upload.sha256 ?? "", characters: 0, author: inspection.author,
             quality: nil, objectKey: "\(owner)/\(id)", createdAt: now, updatedAt: now)
         let job = JobRecord(id: UUID().uuidString.lowercased(), documentId: id, ownerId: owner, createdAt: now, updatedAt: now)
         do {

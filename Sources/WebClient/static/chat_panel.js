@@ -57,12 +57,13 @@ export class ChatPanel {
 
   footnoteButton(bubble, citation) {
     const number = ++bubble.count;
-    const label = `Source ${number}: page ${citation.page}`;
+    const where = citation.title ? `${citation.title}, p. ${citation.page}` : `p. ${citation.page}`;
+    const label = `Source ${number}: ${citation.title ? citation.title + ", " : ""}page ${citation.page}`;
     const marker = el("button", { type: "button", class: "cite-marker", "aria-label": label, onclick: () => this.onCite?.(citation) }, String(number));
     const note = el("li", {},
       el("button", { type: "button", class: "footnote", onclick: () => this.onCite?.(citation), "aria-label": `${label}, show in the text` },
         el("span", { class: "footnote-number", "aria-hidden": "true" }, `${number}.`),
-        el("span", { class: "footnote-page" }, `p. ${citation.page}`), " ", el("q", {}, shorten(citation.quote, 180))));
+        el("span", { class: "footnote-page" }, where), " ", el("q", {}, shorten(citation.quote, 180))));
     bubble.sources.append(note);
     return marker;
   }

@@ -77,11 +77,11 @@ class UploadItem {
   }
 
   /** Sends the file with XMLHttpRequest (fetch has no upload progress) and resolves with the document. */
-  send(retry = true) {
+  send(retry = true, allowDuplicate = false) {
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       this.xhr = xhr;
-      xhr.open("POST", "/v1/documents");
+      xhr.open("POST", allowDuplicate ? "/v1/documents?allowDuplicate=true" : "/v1/documents");
       for (const [name, value] of Object.entries(authHeaders())) xhr.setRequestHeader(name, value);
       xhr.upload.addEventListener("progress", (event) => {
         if (!event.lengthComputable) return;
@@ -93,7 +93,7 @@ class UploadItem {
       xhr.addEventListener("load", async () => {
         const response = new Response(xhr.responseText, { status: xhr.status, headers: { "Content-Type": "application/json" } });
         if (xhr.status === 401 && retry) {
-          try { await renewOrSignIn(); return resolve(await this.send(false)); } catch (error) { return reject(error); }
+          try { await renewOrSignIn(); return resolve(await this.send(false, allowDuplicate)); } catch (error) { return reject(error); }
         }
         if (xhr.status >= 200 && xhr.status < 300) resolve(JSON.parse(xhr.responseText));
         else reject(await errorFrom(response));
@@ -107,20 +107,31 @@ class UploadItem {
     });
   }
 
-  async run() {
+  async run(allowDuplicate = false) {
     this.state = "uploading";
+    this.bar.classList.remove("failed");
     this.say("Uploading… 0%");
     let doc;
     try {
-      doc = await this.send();
+      doc = await this.send(true, allowDuplicate);
     } catch (error) {
       if (error.name === "AbortError" || this.stopped) return;
+      if (error.code === "duplicate_document" && error.details?.documentId) return this.duplicate(error.details);
       return this.fail(MESSAGES[error.code] || error.message);
     } finally { this.xhr = null; }
     this.state = "processing";
     this.open = ["Open", null, "primary", `/app/documents/${doc.id}`];
     this.setActions([this.open]);
     await this.follow(doc);
+  }
+
+  /** The same file is already in the library: offer it, or a second copy on purpose. */
+  duplicate(existing) {
+    this.state = "duplicate";
+    this.bar.value = 100;
+    this.say(`You already uploaded this file as “${existing.title}”. Nothing new was stored.`, "warning");
+    this.setActions([["Open it", null, "primary", `/app/documents/${encodeURIComponent(existing.documentId)}`],
+      ["Upload a second copy", () => this.run(true), "subtle"], ["Remove", () => this.node.remove(), "subtle"]]);
   }
 
   /** Follows the document's ingestion job (GET /v1/documents/{id}) until it is ready or failed. */

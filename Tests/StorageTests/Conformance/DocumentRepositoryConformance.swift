@@ -56,7 +56,10 @@ struct DocumentRepositoryConformance {
 
         #expect(try await store.document(id: pending.id, ownerId: ada.id)?.quality == nil, "no quality report before extraction")
         let fields = ExtractedFields(format: .docx, sha256: "f00d", author: "Ada", quality: Make.quality(), title: "Title From The File")
-        let sentences = [SentenceRecord(ordinal: 0, page: 1, start: 0, end: 9), SentenceRecord(ordinal: 1, page: 2, start: 11, end: 20)]
+        // Roles round-trip; a sentence without one (stored before roles were kept) stays without.
+        let sentences = [SentenceRecord(ordinal: 0, page: 1, start: 0, end: 9, role: .heading),
+                         SentenceRecord(ordinal: 1, page: 2, start: 11, end: 18, role: .notice),
+                         SentenceRecord(ordinal: 2, page: 2, start: 19, end: 20)]
         for _ in 0..<2 {  // a resumed extract stage writes again
             #expect(try await store.storeExtraction(documentId: pending.id, fields: fields, content: Make.content, sentences: sentences,
                                                     chunks: Make.chunks(["Page one.", "Page two."]), at: .now))
@@ -66,6 +69,10 @@ struct DocumentRepositoryConformance {
         let stored = try #require(try await store.document(id: pending.id, ownerId: ada.id))
         #expect(stored.title == "Title From The File", "the file's title replaces a name nobody chose")
         #expect(stored.pageCount == 2 && stored.sha256 == "f00d" && stored.author == "Ada")
+        // A second upload of the same file is found by its checksum, among the owner's documents only.
+        #expect(try await store.document(ownerId: ada.id, sha256: "f00d")?.id == pending.id)
+        #expect(try await store.document(ownerId: ada.id, sha256: "beef") == nil)
+        #expect(try await store.document(ownerId: "someone-else", sha256: "f00d") == nil)
         #expect(stored.format == .docx && stored.characters == 20)
         #expect(stored.quality == Make.quality(), "the quality report round-trips field by field")
         #expect(try await store.documents(ownerId: ada.id, limit: 10, offset: 0).items.first?.quality == Make.quality())
