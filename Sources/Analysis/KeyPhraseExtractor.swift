@@ -16,7 +16,9 @@ struct KeyPhrase {
 struct KeyPhraseExtractor {
     var maxWords = 4
 
+    /// The `count` best phrases; a phrase made only of the title's words is not an idea of the document (it is its name).
     func extract(_ document: AnalysisDocument, features: SentenceFeatures, salience: [Float], count: Int) -> [KeyPhrase] {
+        let titleStems = Set(Tokenizer.tokens(document.title ?? "").filter { !$0.isStopword }.map(\.stem))
         var frequency: [String: Int] = [:]        // phrase stem key → occurrences
         var surface: [String: [String: Int]] = [:]
         var stemsOf: [String: [String]] = [:]
@@ -80,6 +82,7 @@ struct KeyPhraseExtractor {
         var chosen: [KeyPhrase] = []
         for candidate in scored where chosen.count < count {
             let stems = Set(candidate.stems)
+            if !titleStems.isEmpty, stems.isSubset(of: titleStems) { continue }
             let overlaps = chosen.contains { other in
                 let shared = stems.intersection(other.stems).count
                 return Double(shared) / Double(min(stems.count, other.stems.count)) >= 0.5

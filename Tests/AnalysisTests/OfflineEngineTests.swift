@@ -47,6 +47,26 @@ struct OfflineEngineTests {
         }
     }
 
+    @Test func keyIdeasLeaveTheTitleOut() async throws {
+        let plain = try await engine.keyIdeas(of: document, count: 8)
+        let top = try #require(plain.items.first?.phrase)
+        var titled = document
+        titled.title = top.capitalized
+        let result = try await engine.keyIdeas(of: titled, count: 8)
+        #expect(!result.items.contains { $0.phrase == top }, "\(top) names the document; it is not one of its ideas")
+        #expect(result.items.count == plain.items.count)
+    }
+
+    @Test func analyticsCountLikeTheHeaderAndDescribeTheBody() async throws {
+        let text = "Widget Manual\n\nCopyright © 2024 Widget Project. All rights reserved. Permission is granted to copy this manual.\n\n"
+            + "Widgets are small tools that make daily work faster for everyone. The widget runs on every platform we know of today."
+        let analytics = try #require(try await engine.analytics(of: Texts.document(text)).analytics)
+        #expect(analytics.words == WordCounter.count(text), "the same word count as the document header")
+        #expect(analytics.sentences == 6)
+        #expect(analytics.bodySentences == 2 && analytics.bodyWords == 21, "the notice and the heading are not body")
+        #expect(analytics.averageSentenceLength == 10.5)
+    }
+
     @Test func discussionPointsAreQuestionsFromContrastingClaims() async throws {
         let result = try await engine.discussionPoints(of: document, count: 4)
         #expect(!result.items.isEmpty)

@@ -22,7 +22,7 @@ public struct ChatService: Sendable {
     public var minimumSimilarity: Float = 0.38
     /// With a content word of the question that no searched document contains, the similarity a
     /// sentence needs to answer anyway (calibrated on bench/manuals: see `unknownTerms`).
-    public var unknownTermSimilarity: Float = 0.6
+    public var unknownTermSimilarity: Float = 0.8
     public var maxSentences = 3
     public var passages = 6
     /// When set, a language model writes the answer from the best candidate sentences (numbered
@@ -110,11 +110,25 @@ public struct ChatService: Sendable {
         var seen = Set<String>(), unknown: [String] = []
         for token in Tokenizer.tokens(question) where !token.isStopword && token.lower.count > 2 && !Self.questionWords.contains(token.lower) {
             guard seen.insert(token.stem).inserted, seen.count <= 8 else { continue }
-            if try await search.search(ownerId: ownerId, query: token.lower, mode: .keyword, documentIds: documentIds, limit: 1).isEmpty {
-                unknown.append(token.lower)
+            var known = false
+            for spelling in Self.spellings(of: token.lower) where !known {
+                known = try await !search.search(ownerId: ownerId, query: spelling, mode: .keyword, documentIds: documentIds, limit: 1).isEmpty
             }
+            if !known { unknown.append(token.lower) }
         }
         return unknown
+    }
+
+    /// A word and its other English spellings (`licence`/`license`, `colour`/`color`,
+    /// `organise`/`organize`, `centre`/`center`): a question in British English still finds an
+    /// American manual's words.
+    static func spellings(of word: String) -> [String] {
+        var forms = [word]
+        for (a, b) in [("our", "or"), ("ise", "ize"), ("isa", "iza"), ("ence", "ense"), ("tre", "ter"), ("ogue", "og"), ("lled", "led"), ("lling", "ling")] {
+            if word.contains(a) { forms.append(word.replacingOccurrences(of: a, with: b)) }
+            if word.contains(b) && b.count > 1 { forms.append(word.replacingOccurrences(of: b, with: a)) }
+        }
+        return Array(forms.prefix(4))
     }
 
     /// Words of how a question is asked rather than what it is about.
