@@ -31,6 +31,9 @@ struct IngestionJobTests {
                 #expect(response.status == .unprocessableContent)
                 #expect(JSON.errorCode(response) == "unreadable")
             }
+            // Uploading the same file after it failed is a retry, not a duplicate (#16).
+            let retry = try await client.uploadFixture("lying-bomb.docx", session: session, waitUntilProcessed: false)
+            #expect(retry.status == .created)
             // A failed document can be deleted like any other.
             try await client.execute(uri: "/v1/documents/\(id)", method: .delete, headers: session.auth) { response in
                 #expect(response.status == .noContent)

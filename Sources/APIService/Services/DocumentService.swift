@@ -31,7 +31,9 @@ struct DocumentService: Sendable {
     /// moves it into the object store and stores the document as `processing` with its job, then
     /// wakes the workers. On any failure nothing is left behind, the staged file included.
     func accept(_ upload: ReceivedUpload, owner: String, allowDuplicate: Bool = false, logger: Logger) async throws -> Accepted {
-        if !allowDuplicate, let sha256 = upload.sha256, let existing = try await documents.document(ownerId: owner, sha256: sha256) {
+        // The same file again is offered back, unless its earlier copy failed (then this is the retry).
+        if !allowDuplicate, let sha256 = upload.sha256, let existing = try await documents.document(ownerId: owner, sha256: sha256),
+           existing.status != .failed {
             _ = try? await FileSystem.shared.removeItem(at: FilePath(upload.path))
             logger.info("duplicate upload", metadata: ["document_id": .string(existing.id)])
             throw DocumentErrors.duplicate(existing)
