@@ -240,7 +240,7 @@ func buildRouter(
     let documents = DocumentController(
         documents: store, service: DocumentService(documents: store, objects: objects, extractor: extractor, backend: backend),
         objects: objects, receiver: receiver, backend: backend)
-    SearchController(backend: backend).addRoutes(to: protected)
+    SearchController(backend: backend, documents: store).addRoutes(to: protected)
     var chat = ChatController(chats: store, documents: store, service: backend)
     chat.usage = store
     chat.addRoutes(to: protected)

@@ -11,9 +11,14 @@ import Storage
 /// of a document at `GET /v1/documents/{id}/index`.
 struct SearchController: Sendable {
     let backend: any AIBackend
+    /// Where each result's document title is read.
+    let documents: any DocumentRepository
 
-    struct Result: Encodable {
+    /// A passage found, with its document's title (REST and MCP alike).
+    struct Result: Codable, Sendable {
         var documentId: String
+        /// The document's title, to show with the page ("River Study Report, p. 2").
+        var title: String?
         var chunkId: Int64
         var score: Double
         var text: String
@@ -53,10 +58,17 @@ struct SearchController: Sendable {
             throw Self.naming(error)
         }
         let hits = try await backend.search(ownerId: owner, search)
-        return try JSONIO.response(Body(query: search.query, mode: search.mode.rawValue, results: hits.map {
-            Result(documentId: $0.documentId, chunkId: $0.chunkId, score: ($0.score * 10_000).rounded() / 10_000, text: $0.text,
-                   page: $0.page, start: $0.start, end: $0.end)
-        }))
+        return try JSONIO.response(Body(query: search.query, mode: search.mode.rawValue,
+                                        results: try await Self.results(hits, ownerId: owner, documents: documents)))
+    }
+
+    /// The hits as results, each with its document's title and the score rounded to four places.
+    static func results(_ hits: [ChunkHit], ownerId: String, documents: any DocumentRepository) async throws -> [Result] {
+        let titles = try await DocumentTitles.of(hits.map(\.documentId), ownerId: ownerId, in: documents)
+        return hits.map {
+            Result(documentId: $0.documentId, title: titles[$0.documentId], chunkId: $0.chunkId, score: ($0.score * 10_000).rounded() / 10_000,
+                   text: $0.text, page: $0.page, start: $0.start, end: $0.end)
+        }
     }
 
     /// The core's failure with the field named as in the query string (`q`, not `query`).

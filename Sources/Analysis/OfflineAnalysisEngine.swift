@@ -83,14 +83,22 @@ public struct OfflineAnalysisEngine: AnalysisEngine {
         let features = SentenceFeatures(document: document)
         var scores = ranker.salience(document, features: features)
         var boost: [Float]?
+        let sections = Self.sections(document)
         if !focus.isEmpty {
-            boost = document.sentences.indices.map { features.overlap($0, stems: focus) > 0 ? 1.5 : 0 }
+            // About X: sentences naming it, and the body of sections whose heading names it
+            // ("focus on spacing" → the essay's "Optical spacing" section, also where a sentence
+            // speaks of "the gaps between notes" without the word).
+            let focused = Set(document.roles.indices.filter { document.roles[$0] == .heading && features.overlap($0, stems: focus) > 0 }.map { sections[$0] })
+            boost = document.sentences.indices.map { index in
+                (features.overlap(index, stems: focus) > 0 ? 1.5 : 0) + (focused.contains(sections[index]) ? 1 : 0)
+            }
         } else if let lead = leadSentence(document, features: features) {
             // Say first what the document is: its opening "X is a …" / "This manual describes …".
             if scores[lead] == 0 { scores[lead] = (scores.max() ?? 1) / 2 }
             boost = document.sentences.indices.map { $0 == lead ? 2 : 0 }
         }
-        let chosen = ranker.select(budget, scores: scores, features: features, boost: boost, groups: Self.sections(document))
+        // Spread over sections, unless asked to focus (then one section may give several points).
+        let chosen = ranker.select(budget, scores: scores, features: features, boost: boost, groups: focus.isEmpty ? sections : nil)
         let items = chosen.map { index in
             AnalysisItem(text: Self.clean(document.sentences[index].text), citations: [document.citation(ofSentence: index)],
                          score: (Double(scores[index]) * 10_000).rounded() / 10_000)
@@ -218,9 +226,10 @@ public struct OfflineAnalysisEngine: AnalysisEngine {
         }
     }
 
-    /// Sentence text for display: line breaks and runs of spaces folded.
+    /// Sentence text for display (`SentenceProse`): a heading glued to its first line left out, line
+    /// breaks and runs of spaces folded.
     static func clean(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        SentenceProse.text(text)
     }
 
     /// Words that are capitalised wherever they occur inside sentences (names, places).

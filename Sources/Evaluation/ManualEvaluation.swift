@@ -19,7 +19,7 @@ public enum ManualEvaluation {
         public var analysisCitations = 0, boilerplateByLabel = 0, boilerplateByPattern = 0
         public var questions = 0, found = 0, accurate = 0, rightPage = 0
         public var unanswerable = 0, declined = 0
-        /// The same without the unknown-term rule (similarity alone decides `found`).
+        /// The same without the unknown- and uncovered-term rules (similarity alone decides `found`).
         public var foundBySimilarity = 0, accurateBySimilarity = 0, declinedBySimilarity = 0
     }
 
@@ -31,7 +31,8 @@ public enum ManualEvaluation {
     }
 
     public static func run(questionsFile: String, unanswerableFile: String, documentsDirectory: String, modelDirectory: String,
-                           ingestor: DocumentIngestor, embeddingBatchSize: Int, minimumSimilarity: Float? = nil) async throws -> Report {
+                           ingestor: DocumentIngestor, embeddingBatchSize: Int, minimumSimilarity: Float? = nil,
+                           evidenceOutput: String? = nil) async throws -> Report {
         let questions = try EvaluationLibrary.lines(questionsFile)
         let unanswerable = try EvaluationLibrary.lines(unanswerableFile)
         let available = Set((try? FileManager.default.contentsOfDirectory(atPath: documentsDirectory)) ?? [])
@@ -46,7 +47,19 @@ public enum ManualEvaluation {
         if let minimumSimilarity { chat.minimumSimilarity = minimumSimilarity }
         var bySimilarity = chat
         bySimilarity.unknownTermSimilarity = 0
+        bySimilarity.rareTermPassages = 0
         var misses: [String] = []
+        // One JSON line per question: what chat saw (for calibrating when it answers).
+        var evidence: [String] = []
+        func note(_ question: [String: Any], answerable: Bool, answer: ChatService.Answer, accurate: Bool) async throws {
+            guard evidenceOutput != nil, let text = question["question"] as? String else { return }
+            let seen = try await chat.evidence(question: text, ownerId: "eval", documentIds: nil)
+            let object: [String: Any] = [
+                "id": question["id"] ?? "?", "answerable": answerable, "found": answer.found, "accurate": accurate, "question": text,
+                "evidence": try JSONSerialization.jsonObject(with: JSONEncoder().encode(seen)),
+            ]
+            evidence.append(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
+        }
         for question in questions {
             guard let file = question["file"] as? String, files.contains(file), let text = question["question"] as? String else { continue }
             let terms = (question["terms"] as? [String]) ?? []
@@ -64,6 +77,7 @@ public enum ManualEvaluation {
             if answer.found { reports[file]!.found += 1 }
             if accurate { reports[file]!.accurate += 1 }
             if answer.citations.contains(where: { $0.documentId == file && pages.contains($0.page) }) { reports[file]!.rightPage += 1 }
+            try await note(question, answerable: true, answer: answer, accurate: accurate)
             if !accurate { misses.append("- \(question["id"] ?? "?") (\(file)) \(text) → \(answer.found ? "“\(answer.text.prefix(160))”" : "not found")") }
         }
         for question in unanswerable {
@@ -72,11 +86,13 @@ public enum ManualEvaluation {
             if reports[topic] == nil { reports[topic] = FileReport(file: topic) }
             let answer = try await chat.answer(question: text, ownerId: "eval", documentIds: nil)
             reports[topic]!.unanswerable += 1
+            try await note(question, answerable: false, answer: answer, accurate: false)
             if try await !bySimilarity.answer(question: text, ownerId: "eval", documentIds: nil).found { reports[topic]!.declinedBySimilarity += 1 }
             if !answer.found { reports[topic]!.declined += 1 } else {
                 misses.append("- \(question["id"] ?? "?") (near \(topic)) \(text) → “\(answer.text.prefix(160))”")
             }
         }
+        if let evidenceOutput { try (evidence.joined(separator: "\n") + "\n").write(toFile: evidenceOutput, atomically: true, encoding: .utf8) }
         return Report(files: reports.values.sorted { $0.file < $1.file }, indexSeconds: library.indexSeconds, misses: misses)
     }
 

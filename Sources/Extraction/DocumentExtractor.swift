@@ -53,7 +53,8 @@ public struct DocumentExtractor: Sendable {
         case .pdf: return try PDFExtractor(limits: limits, interrupt: interrupt).extract(data)
         case .docx: return try DOCXExtractor(limits: limits).extract(data)
         case .html: return try HTMLExtractor(limits: limits).extract(data)
-        case .markdown, .text: return try PlainTextExtractor(limits: limits, format: format).extract(data)
+        case .markdown: return try MarkdownExtractor(limits: limits).extract(data)
+        case .text: return try PlainTextExtractor(limits: limits, format: format).extract(data)
         }
     }
 

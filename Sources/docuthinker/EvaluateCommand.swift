@@ -25,6 +25,7 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "Embedding model directory.") var model = "models/all-MiniLM-L6-v2"
     @Option(help: "A manual question set: a directory with questions.jsonl and unanswerable.jsonl (bench/manuals).") var manuals: String?
     @Option(help: "Directory holding the files named by --manuals.") var manualDocuments = "test-data/manuals"
+    @Option(help: "With --manuals: write what chat saw for each question (JSON lines) here, for calibration.") var evidenceOutput: String?
 
     /// Nothing to evaluate is a usage error: ArgumentParser prints the usage with it.
     func validate() throws {
@@ -56,7 +57,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             let result = try await ManualEvaluation.run(
                 questionsFile: manuals + "/questions.jsonl", unanswerableFile: manuals + "/unanswerable.jsonl", documentsDirectory: manualDocuments,
                 modelDirectory: model, ingestor: makeIngestor(configuration: configuration), embeddingBatchSize: configuration.embeddingBatchSize,
-                minimumSimilarity: minimumSimilarity)
+                minimumSimilarity: minimumSimilarity, evidenceOutput: evidenceOutput)
             report += ManualEvaluation.markdown(result)
         }
         let text = report.joined(separator: "\n")

@@ -74,6 +74,12 @@ struct RealManualAnalysisTests {
         #expect(oneWord < 0.01, "one-word body sentences: \(oneWord)")
         if name == "lilypond-essay.pdf" {
             #expect(summary.contains("This essay describes why LilyPond was created"), "the essay's summary says what it is about: \(summary.prefix(200))")
+            #expect(!summary.contains("Music engraving This essay"), "the heading glued to the first line is left out: \(summary.prefix(200))")
+            // "Focus on spacing" prefers the essay's sentences about spacing (its "Optical spacing" section and others).
+            let focused = try await engine.refineSummary(summary, instruction: "focus on spacing", document: document)
+            let quotes = focused.items.flatMap(\.citations).map { $0.quote.lowercased() }
+            #expect(focused.summary != summary)
+            #expect(quotes.filter { $0.contains("spac") }.count * 2 >= quotes.count, "\(quotes.map { $0.prefix(60) })")
         }
         if name == "gnuplot.pdf" {
             #expect(summary.contains("Gnuplot is a portable command-line driven graphing utility"), "\(summary.prefix(200))")

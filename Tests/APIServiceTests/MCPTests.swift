@@ -65,6 +65,7 @@ struct MCPTests {
 
         let results = try await call(ada, "search", ["query": "filters reduce pollution"]).object["results"] as? [[String: Any]] ?? []
         #expect(results.first?["documentId"] as? String == library.adaDocument)
+        #expect(results.first?["title"] as? String == "River Study Report", "a search result names its document")
         let bobResults = try await call(bob, "search", ["query": "filters reduce pollution"]).object["results"] as? [[String: Any]] ?? []
         #expect(bobResults.allSatisfy { $0["documentId"] as? String == library.bobDocument })
 

@@ -65,6 +65,7 @@ struct SearchChatTests {
                         let start = try #require(result["start"] as? Int), end = try #require(result["end"] as? Int)
                         #expect(slice(scalars, start, end) == result["text"] as? String)
                         #expect(result["chunkId"] is Int && result["score"] is Double && result["page"] is Int)
+                        #expect(result["title"] as? String == "River Study Report", "each result names its document")
                     }
                 }
             }

@@ -80,6 +80,41 @@ struct FormatExtractionTests {
         #expect(result.block(.heading, containing: "Common species")?.0.level == 2)
         #expect(result.block(.heading, containing: "not a heading") == nil)
         #expect(result.blocks.filter { $0.kind == .listItem }.count == 4)
+        // Parsed as Markdown: link text kept, its target and the markup are not words of the text.
+        #expect(result.text.contains("See the atlas for maps."))
+        for markup in ["https://example.org", "](", "```", "# Field", "## Common"] {
+            #expect(!result.text.contains(markup), "\(markup) leaked into the text")
+        }
+        #expect(result.text.contains("# not a heading inside a fence"), "code keeps its characters")
+        Fixtures.checkOffsets(result)
+    }
+
+    @Test func markdownEmphasisCodeAndReferencesAreNotWords() throws {
+        let source = """
+            # Release *notes* for `path`
+
+            <!--introduced_in=v0.10.0-->
+
+            > Stability: 2 - Stable
+
+            Use **`path.join()`** to build paths; see [the docs][docs] or <https://nodejs.org/api>.
+            ![diagram](img/paths.png)
+
+            | Method | Returns |
+            |--------|---------|
+            | `join` | a path  |
+
+            [docs]: https://nodejs.org/api/path.html "Path docs"
+            """
+        let result = try DocumentExtractor().extract(Data(source.utf8))
+        #expect(result.format == .markdown)
+        #expect(result.metadata.title == "Release notes for path")
+        #expect(result.text.contains("Use path.join() to build paths; see the docs or https://nodejs.org/api."))
+        #expect(!result.text.contains("path.html") && !result.text.contains("**") && !result.text.contains("[docs]"))
+        // An unspaced comment is hidden and does not swallow the rest of the file as raw HTML (Ink reads
+        // an unclosed element to the end); the quote after it is text.
+        #expect(!result.text.contains("introduced_in") && result.text.contains("Stability: 2 - Stable"))
+        #expect(result.block(.tableRow, containing: "join")?.1 == "join\ta path")
         Fixtures.checkOffsets(result)
     }
 

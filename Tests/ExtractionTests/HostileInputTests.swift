@@ -82,6 +82,39 @@ struct HostileInputTests {
             }
         }
     }
+
+    /// Markdown goes through a parser (Ink): random markup, deep nesting and unclosed constructs
+    /// must give text or a typed error, never a crash (a crash here ends the test run).
+    @Test func markdownParserSurvivesHostileMarkup() throws {
+        var generator = SeededGenerator(seed: 16)
+        let alphabet = Array("##**__[]()!<>`|-~:=\\\"' \n\n\t1.x+>aZ&;")
+        for _ in 0..<1_500 {
+            let length = Int(generator.next() % 400) + 1
+            let body = String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+            Self.extractQuietly("# Random markup\n\n" + body)
+        }
+        let deep = [
+            String(repeating: ">", count: 5_000) + " quoted",
+            (0..<2_000).map { String(repeating: "  ", count: $0) + "- item" }.joined(separator: "\n"),
+            String(repeating: "[", count: 20_000) + "x" + String(repeating: "](", count: 5_000),
+            String(repeating: "*_", count: 20_000) + "text",
+            "```\n" + String(repeating: "unclosed fence\n", count: 10_000),
+            "| a | b |\n|---|\n" + String(repeating: "| 1 |\n", count: 5_000),
+            "# t\n\n" + String(repeating: "<div>", count: 5_000) + "html",
+            "# t\n\ntext ending in markers **\n\n\n_\n\n\n`",
+        ]
+        for source in deep { Self.extractQuietly("# Deep markup\n\n" + source) }
+    }
+
+    private static func extractQuietly(_ source: String) {
+        do {
+            let result = try DocumentExtractor().extract(Data(source.utf8))
+            Fixtures.checkOffsets(result)
+        } catch is ExtractionError {
+        } catch {
+            Issue.record("untyped error \(error)")
+        }
+    }
 }
 
 /// SplitMix64: a small, fast, seedable generator for reproducible test noise.

@@ -132,4 +132,13 @@ struct StructureLabelerTests {
         #expect(TextSignals.isCaption("Figure 3: A widget"))
         #expect(!TextSignals.isCaption("Figures show widgets."))
     }
+
+    @Test func aHeadingGluedToItsFirstLineIsLeftOutOfTheProse() {
+        #expect(SentenceProse.text("1 Music engraving\nThis essay describes why LilyPond was created.") == "This essay describes why LilyPond was created.")
+        #expect(SentenceProse.text("1.2 Simple Examples\nOctave can   do  this.") == "Octave can do this.")
+        // A wrapped line of prose stays: lower-case words, or the rest does not start a sentence.
+        #expect(SentenceProse.text("the river was measured in\nMay and again in June.") == "the river was measured in May and again in June.")
+        #expect(SentenceProse.text("Water Quality Results\nand more text follows here.") == "Water Quality Results and more text follows here.")
+        #expect(SentenceProse.text("One line, no heading.") == "One line, no heading.")
+    }
 }

@@ -21,8 +21,17 @@ public struct ChatService: Sendable {
     /// at 0.50 89% / 100%; 0.38 keeps a margin on both sides.
     public var minimumSimilarity: Float = 0.38
     /// With a content word of the question that no searched document contains, the similarity a
-    /// sentence needs to answer anyway (calibrated on bench/manuals: see `unknownTerms`).
+    /// sentence needs to answer anyway (calibrated on bench/manuals: see `AnswerEvidence`).
     public var unknownTermSimilarity: Float = 0.8
+    /// A question word used by fewer library passages than this, absent from the passages
+    /// retrieved and not within `closeWord` of a word of the best sentences, declines the
+    /// question (`AnswerEvidence.uncovered`) unless a sentence is within `uncoveredTermSimilarity`.
+    /// Calibrated on bench/manuals (85 answerable, 48 near-topic unanswerable): 8–12 passages,
+    /// 0.6–0.7 closeness and 0.65–1 similarity all give 96–98% answered and 94% declined (in a
+    /// small library every word is rare, hence the similarity that still answers).
+    public var rareTermPassages = 10
+    public var closeWord: Float = 0.6
+    public var uncoveredTermSimilarity: Float = 0.65
     public var maxSentences = 3
     public var passages = 6
     /// When set, a language model writes the answer from the best candidate sentences (numbered
@@ -59,7 +68,7 @@ public struct ChatService: Sendable {
         case done(Answer)
     }
 
-    private struct Candidate: Sendable {
+    struct Candidate: Sendable {
         var documentId: String
         var start: Int
         var end: Int
@@ -68,7 +77,7 @@ public struct ChatService: Sendable {
     }
 
     /// Loads a document's text, page index and title for validating citations (nil: not the caller's).
-    private typealias SourceLoader = @Sendable (String) async throws -> (ScalarText, PageIndex, String?)?
+    typealias SourceLoader = @Sendable (String) async throws -> (ScalarText, PageIndex, String?)?
 
     public func answer(question: String, ownerId: String, documentIds: [String]?) async throws -> Answer {
         try await Self.final(try await answerStream(question: question, ownerId: ownerId, documentIds: documentIds))
@@ -78,6 +87,47 @@ public struct ChatService: Sendable {
     /// errors are thrown here); the stream then carries the text, from the language model's
     /// tokens as they arrive when one is configured, else sentence by sentence.
     public func answerStream(question: String, ownerId: String, documentIds: [String]?) async throws -> AsyncThrowingStream<Event, any Error> {
+        let retrieved = try await retrieve(question, ownerId: ownerId, documentIds: documentIds)
+        guard !retrieved.candidates.isEmpty else { return Self.notFoundStream() }
+        let ranking = try await rank(question, retrieved.candidates)
+        let evidence = try await gather(question, ranking: ranking, hits: retrieved.hits, ownerId: ownerId, documentIds: documentIds)
+        guard answers(evidence, embedded: !ranking.vectors.isEmpty) else { return Self.notFoundStream() }
+        let loaded = retrieved.sources
+        return stream(question: question, ranking: ranking) { documentId in
+            loaded[documentId].map { ($0.text, $0.pages, $0.title) }
+        }
+    }
+
+    /// The grounds on which a question is answered or declined (nil: nothing was retrieved),
+    /// for calibration and diagnosis (`docuthinker evaluate --manuals`).
+    public func evidence(question: String, ownerId: String, documentIds: [String]?) async throws -> AnswerEvidence? {
+        let retrieved = try await retrieve(question, ownerId: ownerId, documentIds: documentIds)
+        guard !retrieved.candidates.isEmpty else { return nil }
+        let ranking = try await rank(question, retrieved.candidates)
+        return try await gather(question, ranking: ranking, hits: retrieved.hits, ownerId: ownerId, documentIds: documentIds)
+    }
+
+    /// Whether the evidence is good enough to answer from. With the embedding model: the best
+    /// sentence must come within `minimumSimilarity` of the question, and a question with a word
+    /// the documents never use needs a very close sentence (`unknownTermSimilarity`), and a rare
+    /// word of the question must be in (or close to) what was retrieved. Without
+    /// it: most of the question's content words must be in the best sentence.
+    func answers(_ evidence: AnswerEvidence, embedded: Bool) -> Bool {
+        guard embedded else { return evidence.bestOverlap >= 0.6 && evidence.unknownTerms.isEmpty }
+        guard evidence.bestSimilarity >= minimumSimilarity else { return false }
+        if !evidence.unknownTerms.isEmpty, evidence.bestSimilarity < unknownTermSimilarity { return false }
+        // Passages on the topic that never say what the question is specifically about.
+        return evidence.bestSimilarity >= uncoveredTermSimilarity || evidence.uncovered(closeness: closeWord, rarerThan: rareTermPassages).isEmpty
+    }
+
+    /// The passages retrieved for a question and the answerable sentences in them.
+    struct Retrieved: Sendable {
+        var hits: [ChunkHit]
+        var candidates: [Candidate]
+        var sources: [String: Source]
+    }
+
+    private func retrieve(_ question: String, ownerId: String, documentIds: [String]?) async throws -> Retrieved {
         let hits = try await search.search(ownerId: ownerId, query: question, mode: .hybrid, documentIds: documentIds, limit: passages)
         var sources: [String: Source] = [:]
         var candidates: [Candidate] = []
@@ -96,46 +146,47 @@ public struct ChatService: Sendable {
                 candidates.append(Candidate(documentId: hit.documentId, start: sentence.start, end: sentence.end, text: sentence.text, rank: rank))
             }
         }
-        let loaded = sources
-        let unknown = try await unknownTerms(question, ownerId: ownerId, documentIds: documentIds)
-        return try await stream(question: question, candidates: candidates, unknownTerms: unknown) { documentId in
-            loaded[documentId].map { ($0.text, $0.pages, $0.title) }
-        }
+        return Retrieved(hits: hits, candidates: candidates, sources: sources)
     }
 
-    /// Content words of the question that occur nowhere in the searched documents (the keyword
-    /// index): a question about something the library never mentions ("… supported by
-    /// reportlab?") has no answer in it, however close its other words come.
-    private func unknownTerms(_ question: String, ownerId: String, documentIds: [String]?) async throws -> [String] {
-        var seen = Set<String>(), unknown: [String] = []
-        for token in Tokenizer.tokens(question) where !token.isStopword && token.lower.count > 2 && !Self.questionWords.contains(token.lower) {
-            guard seen.insert(token.stem).inserted, seen.count <= 8 else { continue }
-            var known = false
-            for spelling in Self.spellings(of: token.lower) where !known {
-                known = try await !search.search(ownerId: ownerId, query: spelling, mode: .keyword, documentIds: documentIds, limit: 1).isEmpty
+    /// Where the question's content words occur (library, retrieved passages, best sentences) and
+    /// how close the best sentence comes. A word the passages do not use is compared, by
+    /// embedding, with the words of the best sentences (a synonym counts as close).
+    private func gather(_ question: String, ranking: Ranking, hits: [ChunkHit], ownerId: String, documentIds: [String]?) async throws -> AnswerEvidence {
+        func stems(_ text: String) -> Set<String> { Set(Tokenizer.tokens(text).map(\.stem)) }
+        let passageStems = hits.reduce(into: Set<String>()) { $0.formUnion(stems($1.text)) }
+        let best = ranking.order.prefix(5).map { ranking.candidates[$0].text }
+        let bestStems = best.prefix(3).reduce(into: Set<String>()) { $0.formUnion(stems($1)) }
+        var terms: [AnswerEvidence.Term] = []
+        for token in Self.contentTerms(question) {
+            let forms = Self.stems(of: token.lower)
+            let inPassages = !forms.isDisjoint(with: passageStems)
+            terms.append(AnswerEvidence.Term(
+                word: token.lower, libraryPassages: try await libraryPassages(token.lower, ownerId: ownerId, documentIds: documentIds),
+                inPassages: inPassages, inBestSentences: !forms.isDisjoint(with: bestStems), nearestInPassages: inPassages ? 1 : 0))
+        }
+        let missing = terms.indices.filter { !terms[$0].inPassages }
+        if !missing.isEmpty, !ranking.vectors.isEmpty {
+            var words = Set<String>()
+            for text in best { for token in Tokenizer.tokens(text) where !token.isStopword && token.lower.count > 2 { words.insert(token.lower) } }
+            let pool = Array(words).sorted().prefix(160)
+            if !pool.isEmpty {
+                let vectors = try await search.embed(missing.map { terms[$0].word } + pool)
+                for (k, index) in missing.enumerated() {
+                    terms[index].nearestInPassages = vectors[missing.count...].map { Self.dot(vectors[k], $0) }.max() ?? 0
+                }
             }
-            if !known { unknown.append(token.lower) }
         }
-        return unknown
-    }
-
-    /// A word and its other English spellings (`licence`/`license`, `colour`/`color`,
-    /// `organise`/`organize`, `centre`/`center`): a question in British English still finds an
-    /// American manual's words.
-    static func spellings(of word: String) -> [String] {
-        var forms = [word]
-        for (a, b) in [("our", "or"), ("ise", "ize"), ("isa", "iza"), ("ence", "ense"), ("tre", "ter"), ("ogue", "og"), ("lled", "led"), ("lling", "ling")] {
-            if word.contains(a) { forms.append(word.replacingOccurrences(of: a, with: b)) }
-            if word.contains(b) && b.count > 1 { forms.append(word.replacingOccurrences(of: b, with: a)) }
+        let top = ranking.order[0]
+        var evidence = AnswerEvidence(terms: terms, bestSimilarity: ranking.similarity[top], bestOverlap: ranking.overlap[top])
+        evidence.leading = ranking.order.prefix(10).map {
+            .init(text: ranking.candidates[$0].text, similarity: ranking.similarity[$0], overlap: ranking.overlap[$0], passage: ranking.candidates[$0].rank)
         }
-        return Array(forms.prefix(4))
+        return evidence
     }
-
-    /// Words of how a question is asked rather than what it is about.
-    static let questionWords: Set<String> = ["how", "what", "which", "why", "when", "where", "who", "does", "can", "should", "would", "could"]
 
     /// A retrieved document's text, pages and the sentences stored at its import.
-    private struct Source: Sendable {
+    struct Source: Sendable {
         var text: ScalarText
         var pages: PageIndex
         /// In text order (as stored).
@@ -181,29 +232,15 @@ public struct ChatService: Sendable {
         let candidates = scored.prefix(200).map { entry in
             Candidate(documentId: "inline", start: entry.sentence.span.start, end: entry.sentence.span.end, text: entry.sentence.text, rank: 0)
         }
+        guard !candidates.isEmpty else { return try await Self.final(Self.notFoundStream()) }
+        let ranking = try await rank(question, Array(candidates))
+        let top = ranking.order[0]
+        let evidence = AnswerEvidence(terms: [], bestSimilarity: ranking.similarity[top], bestOverlap: ranking.overlap[top])
+        guard answers(evidence, embedded: !ranking.vectors.isEmpty) else { return try await Self.final(Self.notFoundStream()) }
         let scalars = ScalarText(inlineText)
-        return try await Self.final(try await stream(question: question, candidates: Array(candidates), unknownTerms: []) { _ in
+        return try await Self.final(stream(question: question, ranking: ranking) { _ in
             (scalars, PageIndex(pages: [(1, 0, scalars.count)]), nil)
         })
-    }
-
-    /// Citations of the candidates whose text is exactly at their span in the stored document
-    /// (with the page found from the offset); nil for those that fail that check.
-    private func validate(_ chosen: [Candidate], source: SourceLoader) async throws -> [Citation?] {
-        var texts: [String: (ScalarText, PageIndex, String?)] = [:]
-        var citations: [Citation?] = []
-        for candidate in chosen {
-            if texts[candidate.documentId] == nil, let loaded = try await source(candidate.documentId) {
-                texts[candidate.documentId] = loaded
-            }
-            guard let (text, pages, title) = texts[candidate.documentId], text.slice(candidate.start, candidate.end) == candidate.text else {
-                citations.append(nil)
-                continue
-            }
-            citations.append(Citation(documentId: candidate.documentId, page: pages.page(at: candidate.start),
-                                      start: candidate.start, end: candidate.end, quote: candidate.text, title: title))
-        }
-        return citations
     }
 
     /// Stems of the content words of a question.
@@ -211,11 +248,24 @@ public struct ChatService: Sendable {
         Set(Tokenizer.tokens(text).filter { !$0.isStopword && $0.lower.count > 2 }.map(\.stem))
     }
 
-    /// Ranks the candidates (embedding similarity plus term overlap), decides whether the best
-    /// is good enough evidence, and returns the stream that writes the answer from them.
-    private func stream(question: String, candidates: [Candidate], unknownTerms: [String], source: @escaping SourceLoader) async throws
-        -> AsyncThrowingStream<Event, any Error> {
-        guard !candidates.isEmpty else { return Self.notFoundStream() }
+    static func dot(_ a: [Float], _ b: [Float]) -> Float {
+        zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
+    }
+
+    /// Candidates ranked for a question: embedding similarity plus term overlap, less a little
+    /// for passages retrieved lower.
+    struct Ranking: Sendable {
+        var candidates: [Candidate]
+        /// Candidate indices, best first.
+        var order: [Int]
+        var score: [Float]
+        var similarity: [Float]
+        var overlap: [Float]
+        /// The question's vector, then one per candidate; empty without an embedding model.
+        var vectors: [[Float]]
+    }
+
+    private func rank(_ question: String, _ candidates: [Candidate]) async throws -> Ranking {
         let questionStems = Self.contentStems(question)
         let overlap = candidates.map { candidate -> Float in
             guard !questionStems.isEmpty else { return 0 }
@@ -226,21 +276,21 @@ public struct ChatService: Sendable {
         var vectors: [[Float]] = []
         if search.embedding != nil {
             vectors = try await search.embed([question] + candidates.map(\.text))
-            similarity = vectors.dropFirst().map { v in zip(vectors[0], v).reduce(0) { $0 + $1.0 * $1.1 } }
+            similarity = vectors.dropFirst().map { Self.dot(vectors[0], $0) }
         }
         let score = candidates.indices.map { similarity[$0] + 0.25 * overlap[$0] - 0.01 * Float(candidates[$0].rank) }
         let order = candidates.indices.sorted { score[$0] > score[$1] || (score[$0] == score[$1] && $0 < $1) }
-        let best = order[0]
-        var supported = vectors.isEmpty ? overlap[best] >= 0.6 : similarity[best] >= minimumSimilarity
-        // A word of the question the documents never use: only a very close sentence still answers.
-        if !unknownTerms.isEmpty, vectors.isEmpty || similarity[best] < unknownTermSimilarity { supported = false }
-        guard supported else { return Self.notFoundStream() }
+        return Ranking(candidates: candidates, order: order, score: score, similarity: similarity, overlap: overlap, vectors: vectors)
+    }
 
+    /// The stream that writes the answer from the ranked candidates: by the language model when
+    /// one is configured (from the best fifteen), else extractively (the best few, not redundant).
+    private func stream(question: String, ranking: Ranking, source: @escaping SourceLoader) -> AsyncThrowingStream<Event, any Error> {
+        let candidates = ranking.candidates, order = ranking.order, score = ranking.score, vectors = ranking.vectors
+        let best = order[0]
         var chosen: [Int] = []
         for index in order where chosen.count < maxSentences && score[index] >= score[best] - 0.12 {
-            let redundant = !vectors.isEmpty && chosen.contains { other in
-                zip(vectors[index + 1], vectors[other + 1]).reduce(0) { $0 + $1.0 * $1.1 } > 0.9
-            }
+            let redundant = !vectors.isEmpty && chosen.contains { Self.dot(vectors[index + 1], vectors[$0 + 1]) > 0.9 }
             if !redundant { chosen.append(index) }
         }
         // The answer sentence first, then its support in reading order.
@@ -269,145 +319,5 @@ public struct ChatService: Sendable {
             }
             continuation.onTermination = { _ in task.cancel() }
         }
-    }
-
-    /// "Not found" as a stream of one delta.
-    private static func notFoundStream(fallback: String? = nil) -> AsyncThrowingStream<Event, any Error> {
-        AsyncThrowingStream { continuation in
-            continuation.yield(.delta(notFound))
-            continuation.yield(.done(Answer(text: notFound, found: false, citations: [], droppedCitations: 0, fallback: fallback)))
-            continuation.finish()
-        }
-    }
-
-    /// The chosen sentences in reading order, one delta and one citation each.
-    private func writeExtractive(_ chosen: [Candidate], source: SourceLoader, fallback: String?,
-                                 into continuation: AsyncThrowingStream<Event, any Error>.Continuation) async throws {
-        let validated = try await validate(chosen, source: source)
-        let citations = validated.compactMap { $0 }
-        let dropped = validated.count - citations.count
-        guard !citations.isEmpty else {
-            continuation.yield(.delta(Self.notFound))
-            continuation.yield(.done(Answer(text: Self.notFound, found: false, citations: [], droppedCitations: dropped, fallback: fallback)))
-            return
-        }
-        var text = ""
-        for citation in citations {
-            let sentence = (text.isEmpty ? "" : " ") + Self.prose(citation.quote)
-            text += sentence
-            continuation.yield(.delta(sentence))
-            continuation.yield(.citation(citation))
-        }
-        continuation.yield(.done(Answer(text: text, found: true, citations: citations, droppedCitations: dropped, fallback: fallback)))
-    }
-
-    /// A quoted sentence as answer prose: a heading glued to its first line (`1.2 Simple
-    /// Examples\nOctave can …`) left out, line breaks and runs of spaces folded. The citation keeps
-    /// the exact quote.
-    static func prose(_ quote: String) -> String {
-        var text = Substring(quote)
-        if let heading = StructureLabeler.gluedHeading(quote), quote.count > heading.count + 1 {
-            // A heading, not a wrapped line of prose: numbered or title-cased, and the rest starts a sentence.
-            let rest = quote.dropFirst(heading.count + 1)
-            let words = heading.split(separator: " ")
-            let capitalised = words.filter { $0.first?.isUppercase == true || $0.first?.isNumber == true }.count
-            if rest.first?.isUppercase == true, heading.first?.isNumber == true || capitalised * 10 >= words.count * 6 { text = rest }
-        }
-        return text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-    }
-
-    private enum Generated { case answered, fellBack(String) }
-
-    /// The model writes the answer from numbered sentences, citing them as `[S2]`; its tokens are
-    /// passed on as they arrive (markers taken out, each first citation of a valid source sent
-    /// after the text it supports). `NOT_FOUND` as the answer means the sources do not answer.
-    /// When no provider starts an answer, the reason is returned and nothing was sent.
-    private func generate(question: String, candidates: [Candidate], router: LLMRouter, source: SourceLoader,
-                          into continuation: AsyncThrowingStream<Event, any Error>.Continuation) async throws -> Generated {
-        let valid = try await validate(candidates, source: source)
-        let numbered = candidates.enumerated().map { "[S\($0.offset + 1)] \($0.element.text)" }.joined(separator: "\n")
-        let system = """
-            Answer the user's question using only the numbered source sentences, in plain prose. After each claim, \
-            cite the sentences it rests on as [S1] or [S1, S3]. If the sources do not answer the question, reply \
-            exactly NOT_FOUND and nothing else.
-            """
-        let prompt = "Sources:\n\(numbered)\n\nQuestion: \(question)"
-        let request = LLMRequest(system: system, messages: [.init(role: .user, content: prompt)], maxTokens: 700)
-        var filter = SourceMarkerFilter()
-        var text = "", held = "", decided = false
-        var citations: [Citation] = []
-        var cited = Set<Int>()
-        var dropped = 0
-        var writer: (provider: String, model: String, usage: LLMUsage?)?
-        var brokeOff: String?
-
-        func send(_ pieces: [SourceMarkerFilter.Piece]) {
-            for piece in pieces {
-                switch piece {
-                case .text(let delta):
-                    if decided {
-                        text += delta
-                        continuation.yield(.delta(delta))
-                    } else {
-                        held += delta  // until it is clear the answer is not NOT_FOUND
-                    }
-                case .source(let number):
-                    guard cited.insert(number).inserted else { continue }
-                    guard (1...candidates.count).contains(number), let citation = valid[number - 1] else { dropped += 1; continue }
-                    citations.append(citation)
-                    release()
-                    continuation.yield(.citation(citation))
-                }
-            }
-        }
-        func release() {
-            guard !decided, !held.isEmpty else { return }
-            decided = true
-            text = held
-            continuation.yield(.delta(held))
-            held = ""
-        }
-
-        do {
-            reading: for try await part in router.stream(request) {
-                switch part {
-                case .text(let delta):
-                    send(filter.feed(delta))
-                    if !decided, held.count >= 9 {
-                        if held.hasPrefix("NOT_FOUND") { break reading }
-                        release()
-                    }
-                case .end(let provider, let model, let usage):
-                    writer = (provider, model, usage)
-                }
-            }
-        } catch let error as LLMError {
-            if !decided, held.isEmpty, citations.isEmpty { return .fellBack(error.message) }
-            brokeOff = error.message
-        }
-        send(filter.finish())
-        let usage = UsageRecord.request(provider: writer?.provider ?? router.providers.first?.name ?? "llm",
-                                        model: writer?.model ?? router.providers.first?.model ?? "unknown",
-                                        // The provider's own count; estimated (4 characters a token) when it sent none.
-                                        inputTokens: writer?.usage?.inputTokens ?? (system.count + prompt.count) / 4,
-                                        outputTokens: writer?.usage?.outputTokens ?? (text.count + held.count) / 4)
-        if !decided, held.hasPrefix("NOT_FOUND") || held.isEmpty {
-            continuation.yield(.delta(Self.notFound))
-            continuation.yield(.done(Answer(text: Self.notFound, found: false, citations: [], droppedCitations: dropped,
-                                            usage: usage, engine: "llm", fallback: brokeOff)))
-            return .answered
-        }
-        release()
-        continuation.yield(.done(Answer(text: text, found: !citations.isEmpty, citations: citations, droppedCitations: dropped,
-                                        usage: usage, engine: "llm", fallback: brokeOff)))
-        return .answered
-    }
-}
-
-extension UsageRecord {
-    /// One model call made now.
-    static func request(_ response: LLMResponse) -> UsageRecord {
-        .request(provider: response.provider, model: response.model, inputTokens: response.usage.inputTokens,
-                 outputTokens: response.usage.outputTokens)
     }
 }

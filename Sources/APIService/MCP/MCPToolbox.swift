@@ -140,7 +140,7 @@ struct MCPToolbox: Sendable {
 
     /// Tool results are JSON objects (MCP's `structuredContent`), so lists are wrapped.
     struct DocumentList: Codable, Sendable { var documents: [DocumentSummary] }
-    struct SearchResults: Codable, Sendable { var results: [ChunkHit] }
+    struct SearchResults: Codable, Sendable { var results: [SearchController.Result] }
 
     private func listDocuments(_ arguments: [String: Value], ownerId: String) async throws -> DocumentList {
         let limit = Self.integer(arguments["limit"]) ?? 50
@@ -152,7 +152,8 @@ struct MCPToolbox: Sendable {
     private func search(_ arguments: [String: Value], ownerId: String) async throws -> SearchResults {
         let search = try SearchRequest(query: arguments["query"]?.stringValue, mode: arguments["mode"]?.stringValue,
                                        limit: Self.integer(arguments["limit"]), documentIds: Self.documentIds(arguments))
-        return SearchResults(results: try await backend.search(ownerId: ownerId, search))
+        let hits = try await backend.search(ownerId: ownerId, search)
+        return SearchResults(results: try await SearchController.results(hits, ownerId: ownerId, documents: documents))
     }
 
     struct AskResult: Codable, Sendable {

@@ -98,7 +98,7 @@ async function searchContents(query) {
     const titles = Object.fromEntries(documents.map((doc) => [doc.id, doc.title]));
     hits.replaceChildren(...(results.length ? results.map((hit) => el("li", { class: "hit" },
       el("a", { href: `/app/documents/${hit.documentId}#cite=${hit.start}-${hit.end}` },
-        titles[hit.documentId] || "Document", el("span", { class: "muted small" }, ` · page ${hit.page}`)),
+        hit.title || titles[hit.documentId] || "Document", el("span", { class: "muted small" }, ` · page ${hit.page}`)),
       el("p", { class: "snippet" }, hit.text.length > 320 ? hit.text.slice(0, 320) + "…" : hit.text)))
       : [el("li", { class: "muted" }, "No passage matches these words.")]));
   } catch (error) {

@@ -1,0 +1,120 @@
+import Analysis
+import Retrieval
+public import Foundation
+
+/// What the retrieved passages say about a question, gathered before chat decides to answer:
+/// how close the best sentence comes, and where each content word of the question occurs — in
+/// the library at all, in the passages retrieved for it, in the best sentences. A near-topic
+/// question the library cannot answer ("Does the Qt window switch to dark mode?") finds
+/// passages about its topic that never use its specific words; an answerable one finds its
+/// words there, or comes very close in meaning.
+public struct AnswerEvidence: Codable, Sendable {
+    /// One content word of the question.
+    public struct Term: Codable, Sendable {
+        public var word: String
+        /// Passages of the searched documents holding the word in any English spelling, counted up
+        /// to `AnswerEvidence.frequencyCap` (0: the library never uses it).
+        public var libraryPassages: Int
+        /// The word (or a form of it) occurs in one of the passages retrieved for the question.
+        public var inPassages: Bool
+        /// … in one of the best candidate sentences.
+        public var inBestSentences: Bool
+        /// Highest cosine between the word alone and a retrieved passage's words (1 when it occurs
+        /// there; 0 without an embedding model).
+        public var nearestInPassages: Float
+
+        public init(word: String, libraryPassages: Int, inPassages: Bool, inBestSentences: Bool, nearestInPassages: Float) {
+            self.word = word
+            self.libraryPassages = libraryPassages
+            self.inPassages = inPassages
+            self.inBestSentences = inBestSentences
+            self.nearestInPassages = nearestInPassages
+        }
+    }
+
+    /// A candidate sentence as ranked (for diagnosis).
+    public struct Ranked: Codable, Sendable {
+        public var text: String
+        public var similarity: Float
+        public var overlap: Float
+        /// Rank of the passage it came from (0: the best retrieved).
+        public var passage: Int
+        public init(text: String, similarity: Float, overlap: Float, passage: Int) {
+            self.text = text
+            self.similarity = similarity
+            self.overlap = overlap
+            self.passage = passage
+        }
+    }
+
+    public var terms: [Term]
+    /// The best candidate sentences, best first (at most ten).
+    public var leading: [Ranked] = []
+    /// Cosine between the question and its best sentence (0 without an embedding model).
+    public var bestSimilarity: Float
+    /// Share of the question's content stems in its best sentence.
+    public var bestOverlap: Float
+
+    public init(terms: [Term], bestSimilarity: Float, bestOverlap: Float) {
+        self.terms = terms
+        self.bestSimilarity = bestSimilarity
+        self.bestOverlap = bestOverlap
+    }
+
+    /// Library passages counted per word, at most.
+    public static let frequencyCap = 20
+
+    /// Words of the question the searched documents never use.
+    public var unknownTerms: [String] { terms.filter { $0.libraryPassages == 0 }.map(\.word) }
+
+    /// Words the retrieved passages neither use nor come close to (`nearestInPassages` below
+    /// `closeness`: a different word for the same thing stays covered) and that fewer than
+    /// `rarerThan` passages of the library use: what the question is specifically about, which
+    /// the passages found for it never mention.
+    public func uncovered(closeness: Float, rarerThan: Int) -> [String] {
+        terms.filter { !$0.inPassages && $0.nearestInPassages < closeness && $0.libraryPassages < rarerThan }.map(\.word)
+    }
+}
+
+extension ChatService {
+    /// Content words of a question as searched: not stop words, not how it is asked, longer than
+    /// two letters, one per stem, at most eight.
+    static func contentTerms(_ question: String) -> [Token] {
+        var seen = Set<String>(), terms: [Token] = []
+        for token in Tokenizer.tokens(question) where !token.isStopword && token.lower.count > 2 && !questionWords.contains(token.lower) {
+            guard seen.insert(token.stem).inserted, terms.count < 8 else { continue }
+            terms.append(token)
+        }
+        return terms
+    }
+
+    /// How many passages of the searched documents use a word in any of its spellings (up to the cap).
+    func libraryPassages(_ word: String, ownerId: String, documentIds: [String]?) async throws -> Int {
+        var most = 0
+        for spelling in Self.spellings(of: word) where most < AnswerEvidence.frequencyCap {
+            most = max(most, try await search.search(ownerId: ownerId, query: spelling, mode: .keyword, documentIds: documentIds,
+                                                     limit: AnswerEvidence.frequencyCap).count)
+        }
+        return most
+    }
+
+    /// A word and its other English spellings (`licence`/`license`, `colour`/`color`,
+    /// `organise`/`organize`, `centre`/`center`): a question in British English still finds an
+    /// American manual's words.
+    static func spellings(of word: String) -> [String] {
+        var forms = [word]
+        for (a, b) in [("our", "or"), ("ise", "ize"), ("isa", "iza"), ("ence", "ense"), ("tre", "ter"), ("ogue", "og"), ("lled", "led"), ("lling", "ling")] {
+            if word.contains(a) { forms.append(word.replacingOccurrences(of: a, with: b)) }
+            if word.contains(b) && b.count > 1 { forms.append(word.replacingOccurrences(of: b, with: a)) }
+        }
+        return Array(forms.prefix(4))
+    }
+
+    /// Stems of a word in all its spellings.
+    static func stems(of word: String) -> Set<String> {
+        Set(spellings(of: word).map(Tokenizer.stem))
+    }
+
+    /// Words of how a question is asked rather than what it is about.
+    static let questionWords: Set<String> = ["how", "what", "which", "why", "when", "where", "who", "does", "can", "should", "would", "could"]
+}
