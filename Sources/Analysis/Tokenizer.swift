@@ -44,6 +44,9 @@ public enum Tokenizer {
         return tokens
     }
 
+    /// Whether a lower-cased word is an English stop word.
+    public static func isStopword(_ word: String) -> Bool { Stopwords.english.contains(word) }
+
     /// Tokens of a whole string.
     public static func tokens(_ text: String) -> [Token] {
         tokens(Array(text.unicodeScalars)[...])

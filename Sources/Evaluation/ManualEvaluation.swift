@@ -28,6 +28,8 @@ public enum ManualEvaluation {
         public var indexSeconds: Double
         /// Answerable questions whose answer is wrong or missing, and unanswerable ones answered (for reading).
         public var misses: [String]
+        /// Wall-clock seconds of each question's offline chat answer (retrieval, answerability, composition).
+        public var answerSeconds: [Double] = []
     }
 
     public static func run(questionsFile: String, unanswerableFile: String, documentsDirectory: String, modelDirectory: String,
@@ -44,11 +46,20 @@ public enum ManualEvaluation {
         for file in files.sorted() { reports[file] = try await structure(file, library.processed[file]!) }
 
         var chat = ChatService(documents: library.store, search: library.search)
-        if let minimumSimilarity { chat.minimumSimilarity = minimumSimilarity }
+        if let minimumSimilarity { chat.policy.minimumSimilarity = minimumSimilarity }
         var bySimilarity = chat
-        bySimilarity.unknownTermSimilarity = 0
-        bySimilarity.rareTermPassages = 0
+        bySimilarity.policy.unknownTermSimilarity = 0
+        bySimilarity.policy.rareTermPassages = 0
+        bySimilarity.policy.missingTermLimit = .max
         var misses: [String] = []
+        var answerSeconds: [Double] = []
+        let clock = ContinuousClock()
+        func timedAnswer(_ text: String) async throws -> ChatService.Answer {
+            var answer: ChatService.Answer?
+            let elapsed = try await clock.measure { answer = try await chat.answer(question: text, ownerId: "eval", documentIds: nil) }
+            answerSeconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            return answer!
+        }
         // One JSON line per question: what chat saw (for calibrating when it answers).
         var evidence: [String] = []
         func note(_ question: [String: Any], answerable: Bool, answer: ChatService.Answer, accurate: Bool) async throws {
@@ -64,7 +75,7 @@ public enum ManualEvaluation {
             guard let file = question["file"] as? String, files.contains(file), let text = question["question"] as? String else { continue }
             let terms = (question["terms"] as? [String]) ?? []
             let pages = (question["pages"] as? [Int]) ?? []
-            let answer = try await chat.answer(question: text, ownerId: "eval", documentIds: nil)
+            let answer = try await timedAnswer(text)
             func isAccurate(_ answer: ChatService.Answer) -> Bool {
                 let quotes = answer.citations.filter { $0.documentId == file }.map { $0.quote.lowercased() }.joined(separator: " ")
                 return answer.found && !terms.isEmpty && terms.allSatisfy { quotes.contains($0.lowercased()) }
@@ -84,7 +95,7 @@ public enum ManualEvaluation {
             guard let text = question["question"] as? String else { continue }
             let topic = (question["topic"] as? String).flatMap { files.contains($0) ? $0 : nil } ?? "other"
             if reports[topic] == nil { reports[topic] = FileReport(file: topic) }
-            let answer = try await chat.answer(question: text, ownerId: "eval", documentIds: nil)
+            let answer = try await timedAnswer(text)
             reports[topic]!.unanswerable += 1
             try await note(question, answerable: false, answer: answer, accurate: false)
             if try await !bySimilarity.answer(question: text, ownerId: "eval", documentIds: nil).found { reports[topic]!.declinedBySimilarity += 1 }
@@ -93,7 +104,8 @@ public enum ManualEvaluation {
             }
         }
         if let evidenceOutput { try (evidence.joined(separator: "\n") + "\n").write(toFile: evidenceOutput, atomically: true, encoding: .utf8) }
-        return Report(files: reports.values.sorted { $0.file < $1.file }, indexSeconds: library.indexSeconds, misses: misses)
+        return Report(files: reports.values.sorted { $0.file < $1.file }, indexSeconds: library.indexSeconds, misses: misses,
+                      answerSeconds: answerSeconds)
     }
 
     /// Sentence statistics and boilerplate cited by the offline analyses of one file.
@@ -148,6 +160,12 @@ public enum ManualEvaluation {
         lines += ["", "Without the unknown-term rule (similarity alone): found \(percent(total.foundBySimilarity, total.questions)), "
                   + "accurate \(percent(total.accurateBySimilarity, total.questions)), unanswerable declined "
                   + "\(total.declinedBySimilarity)/\(total.unanswerable) (\(percent(total.declinedBySimilarity, total.unanswerable))).", ""]
+        let times = report.answerSeconds.sorted()
+        if !times.isEmpty {
+            func ms(_ quantile: Double) -> String { String(format: "%.0f", times[min(times.count - 1, Int(Double(times.count) * quantile))] * 1000) }
+            lines += ["Chat answer latency over \(times.count) questions: mean \(String(format: "%.0f", times.reduce(0, +) / Double(times.count) * 1000)) ms, "
+                      + "median \(ms(0.5)) ms, p95 \(ms(0.95)) ms, max \(ms(1)) ms.", ""]
+        }
         lines += ["", "Accurate: the answer is found and its cited sentences contain every expected term. Misses:", ""] + report.misses + [""]
         return lines
     }

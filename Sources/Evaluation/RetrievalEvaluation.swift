@@ -61,7 +61,7 @@ public enum RetrievalEvaluation {
             modes.append((mode.rawValue, Double(r1) / n, Double(r5) / n, reciprocal / n))
         }
         var chat = ChatService(documents: library.store, search: search)
-        if let minimumSimilarity { chat.minimumSimilarity = minimumSimilarity }
+        if let minimumSimilarity { chat.policy.minimumSimilarity = minimumSimilarity }
         var answered = 0, rightPage = 0, related = 0
         for question in questions {
             guard let file = question["file"] as? String, let text = question["question"] as? String,

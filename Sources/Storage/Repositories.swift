@@ -119,6 +119,8 @@ public protocol KeywordIndex: Sendable {
 public protocol SearchRepository: KeywordIndex {
     /// How many chunks the document has.
     func chunkCount(documentId: String) async throws -> Int
+    /// How many chunks the owner's documents have (only `documentIds` when given).
+    func chunkCount(ownerId: String, documentIds: [String]?) async throws -> Int
     /// The owner's chunks by id (others' ids are skipped).
     func chunks(ids: [Int64], ownerId: String) async throws -> [ChunkHit]
     func setIndexStatus(documentId: String, _ status: IndexStatus) async throws

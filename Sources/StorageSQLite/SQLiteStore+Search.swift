@@ -21,6 +21,19 @@ extension SQLiteStore: SearchRepository {
         }
     }
 
+    public func chunkCount(ownerId: String, documentIds: [String]?) async throws -> Int {
+        try await pool.read { db in
+            var sql = "SELECT COUNT(*) FROM chunks c JOIN documents d ON d.id = c.documentId WHERE d.ownerId = ?"
+            var arguments: StatementArguments = [ownerId]
+            if let documentIds {
+                guard !documentIds.isEmpty else { return 0 }
+                sql += " AND c.documentId IN (\(databaseQuestionMarks(count: documentIds.count)))"
+                for id in documentIds { arguments += [id] }
+            }
+            return try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
+        }
+    }
+
     public func keywordSearch(ownerId: String, query: String, documentIds: [String]?, limit: Int) async throws -> [ChunkHit] {
         guard let match = Self.ftsQuery(query) else { return [] }
         return try await pool.read { db in

@@ -1,5 +1,6 @@
 import Analysis
 import Retrieval
+import Storage
 public import Foundation
 
 /// What the retrieved passages say about a question, gathered before chat decides to answer:
@@ -13,8 +14,9 @@ public struct AnswerEvidence: Codable, Sendable {
     public struct Term: Codable, Sendable {
         public var word: String
         /// Passages of the searched documents holding the word in any English spelling, counted up
-        /// to `AnswerEvidence.frequencyCap` (0: the library never uses it).
-        public var libraryPassages: Int
+        /// to `AnswerEvidence.frequencyCap` (0: the library never uses it; nil: not counted, as
+        /// the word is in the retrieved passages and the decision does not need it).
+        public var libraryPassages: Int?
         /// The word (or a form of it) occurs in one of the passages retrieved for the question.
         public var inPassages: Bool
         /// … in one of the best candidate sentences.
@@ -23,7 +25,7 @@ public struct AnswerEvidence: Codable, Sendable {
         /// there; 0 without an embedding model).
         public var nearestInPassages: Float
 
-        public init(word: String, libraryPassages: Int, inPassages: Bool, inBestSentences: Bool, nearestInPassages: Float) {
+        public init(word: String, libraryPassages: Int?, inPassages: Bool, inBestSentences: Bool, nearestInPassages: Float) {
             self.word = word
             self.libraryPassages = libraryPassages
             self.inPassages = inPassages
@@ -54,6 +56,8 @@ public struct AnswerEvidence: Codable, Sendable {
     public var bestSimilarity: Float
     /// Share of the question's content stems in its best sentence.
     public var bestOverlap: Float
+    /// How many passages the searched documents have (what "rare" is relative to).
+    public var searchedPassages = 0
 
     public init(terms: [Term], bestSimilarity: Float, bestOverlap: Float) {
         self.terms = terms
@@ -64,36 +68,50 @@ public struct AnswerEvidence: Codable, Sendable {
     /// Library passages counted per word, at most.
     public static let frequencyCap = 20
 
-    /// Words of the question the searched documents never use.
-    public var unknownTerms: [String] { terms.filter { $0.libraryPassages == 0 }.map(\.word) }
+    /// Words of the question the searched documents never use, unless a word of the retrieved
+    /// passages is within `closeness` of it (the manual's "computerengraved" for "computer-engraved").
+    public func unknown(closeness: Float) -> [String] {
+        terms.filter { $0.libraryPassages == 0 && $0.nearestInPassages < closeness }.map(\.word)
+    }
 
     /// Words the retrieved passages neither use nor come close to (`nearestInPassages` below
     /// `closeness`: a different word for the same thing stays covered) and that fewer than
     /// `rarerThan` passages of the library use: what the question is specifically about, which
     /// the passages found for it never mention.
     public func uncovered(closeness: Float, rarerThan: Int) -> [String] {
-        terms.filter { !$0.inPassages && $0.nearestInPassages < closeness && $0.libraryPassages < rarerThan }.map(\.word)
+        terms.filter { !$0.inPassages && $0.nearestInPassages < closeness && ($0.libraryPassages ?? Self.frequencyCap) < rarerThan }.map(\.word)
+    }
+
+    /// Words, common or rare, that the retrieved passages neither use nor come within `closeness` of.
+    public func missing(closeness: Float) -> [String] {
+        terms.filter { !$0.inPassages && $0.nearestInPassages < closeness }.map(\.word)
     }
 }
 
 extension ChatService {
     /// Content words of a question as searched: not stop words, not how it is asked, longer than
-    /// two letters, one per stem, at most eight.
+    /// two letters, one per stem, at most eight; a possessive is looked up as its word ("deno's" → "deno").
     static func contentTerms(_ question: String) -> [Token] {
         var seen = Set<String>(), terms: [Token] = []
-        for token in Tokenizer.tokens(question) where !token.isStopword && token.lower.count > 2 && !questionWords.contains(token.lower) {
-            guard seen.insert(token.stem).inserted, terms.count < 8 else { continue }
+        for var token in Tokenizer.tokens(question) where !token.isStopword {
+            if token.lower.hasSuffix("'s") { token.lower.removeLast(2) }
+            guard token.lower.count > 2, !questionWords.contains(token.lower), !Tokenizer.isStopword(token.lower),
+                  seen.insert(token.stem).inserted, terms.count < 8 else { continue }
             terms.append(token)
         }
         return terms
     }
 
-    /// How many passages of the searched documents use a word in any of its spellings (up to the cap).
+    /// How many passages of the searched documents use a word in any of its spellings (up to the
+    /// cap). A word of several parts (`path.matchesGlob`, `3.9`, `140-2`) counts the passages that
+    /// hold it whole, not those with any of its parts.
     func libraryPassages(_ word: String, ownerId: String, documentIds: [String]?) async throws -> Int {
         var most = 0
         for spelling in Self.spellings(of: word) where most < AnswerEvidence.frequencyCap {
-            most = max(most, try await search.search(ownerId: ownerId, query: spelling, mode: .keyword, documentIds: documentIds,
-                                                     limit: AnswerEvidence.frequencyCap).count)
+            var hits = try await search.search(ownerId: ownerId, query: spelling, mode: .keyword, documentIds: documentIds,
+                                               limit: AnswerEvidence.frequencyCap)
+            if spelling.contains(where: { !($0.isLetter || $0.isNumber) }) { hits.removeAll { !$0.text.lowercased().contains(spelling) } }
+            most = max(most, hits.count)
         }
         return most
     }

@@ -15,23 +15,8 @@ public import TextProcessing
 public struct ChatService: Sendable {
     let documents: any DocumentRepository
     let search: SearchService
-    /// Minimum cosine between question and best sentence to answer. Calibrated with
-    /// `docuthinker evaluate --retrieval … --unrelated …` on 100 questions about the R manuals and
-    /// 20 unrelated ones: at 0.35 all were answered and all unrelated refused, at 0.42 98% / 100%,
-    /// at 0.50 89% / 100%; 0.38 keeps a margin on both sides.
-    public var minimumSimilarity: Float = 0.38
-    /// With a content word of the question that no searched document contains, the similarity a
-    /// sentence needs to answer anyway (calibrated on bench/manuals: see `AnswerEvidence`).
-    public var unknownTermSimilarity: Float = 0.8
-    /// A question word used by fewer library passages than this, absent from the passages
-    /// retrieved and not within `closeWord` of a word of the best sentences, declines the
-    /// question (`AnswerEvidence.uncovered`) unless a sentence is within `uncoveredTermSimilarity`.
-    /// Calibrated on bench/manuals (85 answerable, 48 near-topic unanswerable): 8–12 passages,
-    /// 0.6–0.7 closeness and 0.65–1 similarity all give 96–98% answered and 94% declined (in a
-    /// small library every word is rare, hence the similarity that still answers).
-    public var rareTermPassages = 10
-    public var closeWord: Float = 0.6
-    public var uncoveredTermSimilarity: Float = 0.65
+    /// When the evidence is good enough to answer from (calibrated thresholds).
+    public var policy = AnswerPolicy()
     public var maxSentences = 3
     public var passages = 6
     /// When set, a language model writes the answer from the best candidate sentences (numbered
@@ -90,8 +75,8 @@ public struct ChatService: Sendable {
         let retrieved = try await retrieve(question, ownerId: ownerId, documentIds: documentIds)
         guard !retrieved.candidates.isEmpty else { return Self.notFoundStream() }
         let ranking = try await rank(question, retrieved.candidates)
-        let evidence = try await gather(question, ranking: ranking, hits: retrieved.hits, ownerId: ownerId, documentIds: documentIds)
-        guard answers(evidence, embedded: !ranking.vectors.isEmpty) else { return Self.notFoundStream() }
+        let evidence = try await gather(question, ranking: ranking, hits: retrieved.hits, ownerId: ownerId, documentIds: documentIds, complete: false)
+        guard policy.answers(evidence, embedded: !ranking.vectors.isEmpty) else { return Self.notFoundStream() }
         let loaded = retrieved.sources
         return stream(question: question, ranking: ranking) { documentId in
             loaded[documentId].map { ($0.text, $0.pages, $0.title) }
@@ -104,20 +89,7 @@ public struct ChatService: Sendable {
         let retrieved = try await retrieve(question, ownerId: ownerId, documentIds: documentIds)
         guard !retrieved.candidates.isEmpty else { return nil }
         let ranking = try await rank(question, retrieved.candidates)
-        return try await gather(question, ranking: ranking, hits: retrieved.hits, ownerId: ownerId, documentIds: documentIds)
-    }
-
-    /// Whether the evidence is good enough to answer from. With the embedding model: the best
-    /// sentence must come within `minimumSimilarity` of the question, and a question with a word
-    /// the documents never use needs a very close sentence (`unknownTermSimilarity`), and a rare
-    /// word of the question must be in (or close to) what was retrieved. Without
-    /// it: most of the question's content words must be in the best sentence.
-    func answers(_ evidence: AnswerEvidence, embedded: Bool) -> Bool {
-        guard embedded else { return evidence.bestOverlap >= 0.6 && evidence.unknownTerms.isEmpty }
-        guard evidence.bestSimilarity >= minimumSimilarity else { return false }
-        if !evidence.unknownTerms.isEmpty, evidence.bestSimilarity < unknownTermSimilarity { return false }
-        // Passages on the topic that never say what the question is specifically about.
-        return evidence.bestSimilarity >= uncoveredTermSimilarity || evidence.uncovered(closeness: closeWord, rarerThan: rareTermPassages).isEmpty
+        return try await gather(question, ranking: ranking, hits: retrieved.hits, ownerId: ownerId, documentIds: documentIds, complete: true)
     }
 
     /// The passages retrieved for a question and the answerable sentences in them.
@@ -151,8 +123,11 @@ public struct ChatService: Sendable {
 
     /// Where the question's content words occur (library, retrieved passages, best sentences) and
     /// how close the best sentence comes. A word the passages do not use is compared, by
-    /// embedding, with the words of the best sentences (a synonym counts as close).
-    private func gather(_ question: String, ranking: Ranking, hits: [ChunkHit], ownerId: String, documentIds: [String]?) async throws -> AnswerEvidence {
+    /// embedding, with the words of the best sentences (a synonym counts as close). Unless
+    /// `complete` (for diagnosis), only what the decision needs is looked up: library counts of
+    /// the words the passages do not use, and their closeness when it can change the answer.
+    private func gather(_ question: String, ranking: Ranking, hits: [ChunkHit], ownerId: String, documentIds: [String]?,
+                        complete: Bool) async throws -> AnswerEvidence {
         func stems(_ text: String) -> Set<String> { Set(Tokenizer.tokens(text).map(\.stem)) }
         let passageStems = hits.reduce(into: Set<String>()) { $0.formUnion(stems($1.text)) }
         let best = ranking.order.prefix(5).map { ranking.candidates[$0].text }
@@ -161,24 +136,25 @@ public struct ChatService: Sendable {
         for token in Self.contentTerms(question) {
             let forms = Self.stems(of: token.lower)
             let inPassages = !forms.isDisjoint(with: passageStems)
-            terms.append(AnswerEvidence.Term(
-                word: token.lower, libraryPassages: try await libraryPassages(token.lower, ownerId: ownerId, documentIds: documentIds),
-                inPassages: inPassages, inBestSentences: !forms.isDisjoint(with: bestStems), nearestInPassages: inPassages ? 1 : 0))
+            let counted = complete || !inPassages ? try await libraryPassages(token.lower, ownerId: ownerId, documentIds: documentIds) : nil
+            terms.append(AnswerEvidence.Term(word: token.lower, libraryPassages: counted, inPassages: inPassages,
+                                             inBestSentences: !forms.isDisjoint(with: bestStems), nearestInPassages: inPassages ? 1 : 0))
         }
+        let top = ranking.order[0]
+        var evidence = AnswerEvidence(terms: terms, bestSimilarity: ranking.similarity[top], bestOverlap: ranking.overlap[top])
+        evidence.searchedPassages = try await search.store.chunkCount(ownerId: ownerId, documentIds: documentIds)
         let missing = terms.indices.filter { !terms[$0].inPassages }
-        if !missing.isEmpty, !ranking.vectors.isEmpty {
+        if !missing.isEmpty, !ranking.vectors.isEmpty, complete || policy.needsCloseness(evidence) {
             var words = Set<String>()
             for text in best { for token in Tokenizer.tokens(text) where !token.isStopword && token.lower.count > 2 { words.insert(token.lower) } }
             let pool = Array(words).sorted().prefix(160)
             if !pool.isEmpty {
                 let vectors = try await search.embed(missing.map { terms[$0].word } + pool)
                 for (k, index) in missing.enumerated() {
-                    terms[index].nearestInPassages = vectors[missing.count...].map { Self.dot(vectors[k], $0) }.max() ?? 0
+                    evidence.terms[index].nearestInPassages = vectors[missing.count...].map { Self.dot(vectors[k], $0) }.max() ?? 0
                 }
             }
         }
-        let top = ranking.order[0]
-        var evidence = AnswerEvidence(terms: terms, bestSimilarity: ranking.similarity[top], bestOverlap: ranking.overlap[top])
         evidence.leading = ranking.order.prefix(10).map {
             .init(text: ranking.candidates[$0].text, similarity: ranking.similarity[$0], overlap: ranking.overlap[$0], passage: ranking.candidates[$0].rank)
         }
@@ -236,7 +212,7 @@ public struct ChatService: Sendable {
         let ranking = try await rank(question, Array(candidates))
         let top = ranking.order[0]
         let evidence = AnswerEvidence(terms: [], bestSimilarity: ranking.similarity[top], bestOverlap: ranking.overlap[top])
-        guard answers(evidence, embedded: !ranking.vectors.isEmpty) else { return try await Self.final(Self.notFoundStream()) }
+        guard policy.answers(evidence, embedded: !ranking.vectors.isEmpty) else { return try await Self.final(Self.notFoundStream()) }
         let scalars = ScalarText(inlineText)
         return try await Self.final(stream(question: question, ranking: ranking) { _ in
             (scalars, PageIndex(pages: [(1, 0, scalars.count)]), nil)
