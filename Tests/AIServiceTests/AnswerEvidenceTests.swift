@@ -63,6 +63,8 @@ struct AnswerEvidenceTests {
         let common = ["support", "importing", "pro"].map { Term(word: $0, libraryPassages: 20, inPassages: false, inBestSentences: false, nearestInPassages: 0.45) }
         #expect(!policy.answers(evidence([covered] + common, similarity: 0.57, passages: 40), embedded: true))
         #expect(policy.answers(evidence([covered] + common.prefix(2), similarity: 0.57, passages: 40), embedded: true))
+        #expect(!policy.answers(evidence([covered] + common, similarity: 0.85, passages: 40), embedded: true), "a close sentence does not make up for them")
+        #expect(policy.needsCloseness(evidence([covered] + common, similarity: 0.85, passages: 40)))
         #expect(!policy.answers(evidence([covered], similarity: 0.3, passages: 40), embedded: true), "below the minimum similarity")
         #expect(!policy.needsCloseness(evidence([covered, dark], similarity: 0.3, passages: 10_000)))
     }

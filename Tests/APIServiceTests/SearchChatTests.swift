@@ -206,6 +206,39 @@ struct SearchChatTests {
         }
     }
 
+    @Test func aQuestionThatNamesADocumentIsAnsweredFromIt() async throws {
+        // Two manuals that say the same thing in other words; only their titles tell them apart.
+        let manuals = [
+            ("gnuplot.txt", "These notes describe gnuplot, a program that draws graphs. The command set key outside moves the legend outside "
+             + "the plot area, to the right of the graph. The command set grid draws grid lines behind the data."),
+            ("octave.txt", "These notes describe Octave, a language for numerical computing. Calling legend with the location option "
+             + "outside moves the legend outside the plot area, next to the axes. The grid function draws grid lines on the axes."),
+        ]
+        try await TestApp().test { client in
+            let ada = try await client.register("ada@example.com")
+            var ids: [String: String] = [:]
+            for (name, text) in manuals {
+                let id = try #require(try JSON.object(try await client.upload(Data(text.utf8), filename: name, session: ada))["id"] as? String)
+                try await waitForIndex(client, id, ada)
+                ids[name] = id
+            }
+            let chatId: String = try await client.execute(uri: "/v1/chats", method: .post, headers: ada.auth) { response in
+                try #require(try JSON.object(response)["id"] as? String)
+            }
+            for (product, file, words) in [("gnuplot", "gnuplot.txt", "set key outside"), ("Octave", "octave.txt", "location option")] {
+                let question = "How do I move the legend outside the plot area in \(product)?"
+                try await client.execute(uri: "/v1/chats/\(chatId)/messages", method: .post, headers: ada.auth.merging(JSON.headers),
+                                         body: JSON.body(["content": question])) { response in
+                    let object = try JSON.object(response)
+                    #expect(object["found"] as? Bool == true, "\(question) → \(object)")
+                    let citations = try #require(object["citations"] as? [[String: Any]])
+                    #expect(!citations.isEmpty && citations.allSatisfy { $0["documentId"] as? String == ids[file] }, "\(question) → \(citations)")
+                    #expect((object["answer"] as? String)?.contains(words) == true, "\(question) → \(object["answer"] ?? "")")
+                }
+            }
+        }
+    }
+
     @Test func legacyChatRoute() async throws {
         try await TestApp().test { client in
             let ada = try await client.register("ada@example.com")

@@ -18,7 +18,8 @@ public struct AnswerPolicy: Sendable {
     /// library's passages: in a small library no word is rare), absent from the passages
     /// retrieved and not within `closeWord` of a word of the best sentences, declines the
     /// question (`AnswerEvidence.uncovered`) unless a sentence is within `uncoveredTermSimilarity`.
-    /// So do `missingTermLimit` such words however common: the passages are about something else.
+    /// So do `missingTermLimit` such words however common and however close a sentence comes: the
+    /// passages are about something else.
     /// Calibrated on bench/manuals (97 answerable, 48 near-topic unanswerable; see its results).
     public var rareTermPassages = 10
     public var rareTermShare = 0.01
@@ -31,18 +32,19 @@ public struct AnswerPolicy: Sendable {
     /// Whether the evidence is good enough to answer from. With the embedding model: the best
     /// sentence must come within `minimumSimilarity` of the question, and a question with a word
     /// the documents never use (and nothing retrieved comes within `respelledWord` of) needs a very
-    /// close sentence (`unknownTermSimilarity`); below
-    /// `uncoveredTermSimilarity`, every rare word of the question, and all but
-    /// `missingTermLimit - 1` of its words, must be in (or close to) what was retrieved. Without
+    /// close sentence (`unknownTermSimilarity`); all but `missingTermLimit - 1` of the question's
+    /// words, and below `uncoveredTermSimilarity` every rare one, must be in (or close to) what
+    /// was retrieved. Without
     /// it: most of the question's content words must be in the best sentence.
     public func answers(_ evidence: AnswerEvidence, embedded: Bool) -> Bool {
         guard embedded else { return evidence.bestOverlap >= 0.6 && evidence.unknown(closeness: 2).isEmpty }
         guard evidence.bestSimilarity >= minimumSimilarity else { return false }
         if !evidence.unknown(closeness: respelledWord).isEmpty, evidence.bestSimilarity < unknownTermSimilarity { return false }
+        // Most of what is asked is nowhere in what was found, however close a sentence about the
+        // same product comes ("an official gnuplot app for iOS?" and "gnuplot has been developed since 1986", 0.82).
+        if evidence.missing(closeness: closeWord).count >= missingTermLimit { return false }
         // Passages on the topic that never say what the question is specifically about.
-        return evidence.bestSimilarity >= uncoveredTermSimilarity
-            || (evidence.uncovered(closeness: closeWord, rarerThan: rareLimit(evidence)).isEmpty
-                && evidence.missing(closeness: closeWord).count < missingTermLimit)
+        return evidence.bestSimilarity >= uncoveredTermSimilarity || evidence.uncovered(closeness: closeWord, rarerThan: rareLimit(evidence)).isEmpty
     }
 
     /// Fewer library passages than this make a word rare.
@@ -58,7 +60,8 @@ public struct AnswerPolicy: Sendable {
         guard similarity >= minimumSimilarity else { return false }
         let missing = evidence.terms.filter { !$0.inPassages }
         if similarity < unknownTermSimilarity, missing.contains(where: { $0.libraryPassages == 0 }) { return true }
+        if missing.count >= missingTermLimit { return true }
         guard similarity < uncoveredTermSimilarity else { return false }
-        return missing.count >= missingTermLimit || missing.contains { ($0.libraryPassages ?? AnswerEvidence.frequencyCap) < rareLimit(evidence) }
+        return missing.contains { ($0.libraryPassages ?? AnswerEvidence.frequencyCap) < rareLimit(evidence) }
     }
 }

@@ -19,6 +19,8 @@ public struct ChatService: Sendable {
     public var policy = AnswerPolicy()
     public var maxSentences = 3
     public var passages = 6
+    /// How many of the owner's documents (most recent first) are matched against the question.
+    public var namedDocumentsScanned = 2000
     /// When set, a language model writes the answer from the best candidate sentences (numbered
     /// sources it must cite); without one, or when no provider answers, the answer is extractive.
     public var router: LLMRouter? = nil
@@ -71,11 +73,11 @@ public struct ChatService: Sendable {
     /// The answer as it is written. Retrieval and ranking happen before this returns (their
     /// errors are thrown here); the stream then carries the text, from the language model's
     /// tokens as they arrive when one is configured, else sentence by sentence.
-    public func answerStream(question: String, ownerId: String, documentIds: [String]?) async throws -> AsyncThrowingStream<Event, any Error> {
-        let retrieved = try await retrieve(question, ownerId: ownerId, documentIds: documentIds)
+    public func answerStream(question: String, ownerId: String, documentIds given: [String]?) async throws -> AsyncThrowingStream<Event, any Error> {
+        let retrieved = try await retrieve(question, ownerId: ownerId, documentIds: try await scope(question, ownerId: ownerId, documentIds: given))
         guard !retrieved.candidates.isEmpty else { return Self.notFoundStream() }
         let ranking = try await rank(question, retrieved.candidates)
-        let evidence = try await gather(question, ranking: ranking, hits: retrieved.hits, ownerId: ownerId, documentIds: documentIds, complete: false)
+        let evidence = try await gather(question, ranking: ranking, hits: retrieved.hits, ownerId: ownerId, documentIds: given, complete: false)
         guard policy.answers(evidence, embedded: !ranking.vectors.isEmpty) else { return Self.notFoundStream() }
         let loaded = retrieved.sources
         return stream(question: question, ranking: ranking) { documentId in
@@ -85,11 +87,11 @@ public struct ChatService: Sendable {
 
     /// The grounds on which a question is answered or declined (nil: nothing was retrieved),
     /// for calibration and diagnosis (`docuthinker evaluate --manuals`).
-    public func evidence(question: String, ownerId: String, documentIds: [String]?) async throws -> AnswerEvidence? {
-        let retrieved = try await retrieve(question, ownerId: ownerId, documentIds: documentIds)
+    public func evidence(question: String, ownerId: String, documentIds given: [String]?) async throws -> AnswerEvidence? {
+        let retrieved = try await retrieve(question, ownerId: ownerId, documentIds: try await scope(question, ownerId: ownerId, documentIds: given))
         guard !retrieved.candidates.isEmpty else { return nil }
         let ranking = try await rank(question, retrieved.candidates)
-        return try await gather(question, ranking: ranking, hits: retrieved.hits, ownerId: ownerId, documentIds: documentIds, complete: true)
+        return try await gather(question, ranking: ranking, hits: retrieved.hits, ownerId: ownerId, documentIds: given, complete: true)
     }
 
     /// The passages retrieved for a question and the answerable sentences in them.
@@ -119,6 +121,29 @@ public struct ChatService: Sendable {
             }
         }
         return Retrieved(hits: hits, candidates: candidates, sources: sources)
+    }
+
+    /// The documents a question is answered from: those it names by a word of their title
+    /// ("… in gnuplot?"), else the ones given (nil: all). Whether a word is rare or unknown is
+    /// still judged on all the documents given: a small document's vocabulary says little.
+    func scope(_ question: String, ownerId: String, documentIds: [String]?) async throws -> [String]? {
+        let named = try await namedDocuments(question, ownerId: ownerId, documentIds: documentIds)
+        return named.isEmpty ? documentIds : named
+    }
+
+    /// The searched documents the question names by a word of their title (the owner's most
+    /// recent `namedDocumentsScanned` documents are considered).
+    func namedDocuments(_ question: String, ownerId: String, documentIds: [String]?) async throws -> [String] {
+        var titles: [(id: String, title: String)] = []
+        let allowed = documentIds.map(Set.init)
+        var offset = 0
+        while offset < namedDocumentsScanned {
+            let page = try await documents.documents(ownerId: ownerId, limit: 500, offset: offset)
+            titles += page.items.filter { allowed?.contains($0.id) ?? true }.map { ($0.id, $0.title) }
+            offset += page.items.count
+            if page.items.count < 500 { break }
+        }
+        return NamedDocuments.named(in: question, titles: titles)
     }
 
     /// Where the question's content words occur (library, retrieved passages, best sentences) and
