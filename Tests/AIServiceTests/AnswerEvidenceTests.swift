@@ -37,6 +37,12 @@ struct AnswerEvidenceTests {
                                                                           inBestSentences: false, nearestInPassages: 0)], bestSimilarity: 0.55, bestOverlap: 0.5)))
     }
 
+    @Test func aQuestionIsSearchedInBothSpellings() {
+        #expect(ChatService.withOtherSpellings("Which licence is the essay released under?") == "Which licence is the essay released under? license")
+        #expect(ChatService.withOtherSpellings("How do I change the color?") == "How do I change the color? colour")
+        #expect(ChatService.withOtherSpellings("How do I plot data?") == "How do I plot data?")
+    }
+
     @Test func questionWordsAreLookedUpWithoutTheirPossessive() {
         let words = ChatService.contentTerms("How do I check Deno's version, and what's the licence of npm's registry?").map(\.lower)
         #expect(words.contains("deno") && words.contains("npm") && words.contains("registry") && words.contains("licence"), "\(words)")

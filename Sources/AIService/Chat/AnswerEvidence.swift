@@ -128,6 +128,13 @@ extension ChatService {
         return Array(forms.prefix(4))
     }
 
+    /// The question followed by the other English spellings of its words, so that "Which licence…?"
+    /// also finds the passages that say "License".
+    static func withOtherSpellings(_ question: String) -> String {
+        let others = contentTerms(question).flatMap { spellings(of: $0.lower).dropFirst() }
+        return others.isEmpty ? question : question + " " + others.joined(separator: " ")
+    }
+
     /// Stems of a word in all its spellings.
     static func stems(of word: String) -> Set<String> {
         Set(spellings(of: word).map(Tokenizer.stem))

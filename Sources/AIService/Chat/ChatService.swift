@@ -102,7 +102,8 @@ public struct ChatService: Sendable {
     }
 
     private func retrieve(_ question: String, ownerId: String, documentIds: [String]?) async throws -> Retrieved {
-        let hits = try await search.search(ownerId: ownerId, query: question, mode: .hybrid, documentIds: documentIds, limit: passages)
+        let hits = try await search.search(ownerId: ownerId, query: Self.withOtherSpellings(question), mode: .hybrid,
+                                           documentIds: documentIds, limit: passages)
         var sources: [String: Source] = [:]
         var candidates: [Candidate] = []
         var seen = Set<String>()
