@@ -17,14 +17,18 @@ public struct OfflineAnalysisEngine: AnalysisEngine {
     let ranker = SentenceRanker()
     /// The embedding signal for sentiment (nil: lexicon and rules only).
     let prototypes: SentimentPrototypes?
+    /// The sentence-embedding model, for "focus on X" by meaning as well as by words.
+    let embedder: MiniLMEmbedder?
     /// Where the work runs (default: NIO's shared thread pool).
     public var runner: Runner = { work in try await NIOThreadPool.singleton.runIfActive(work) }
 
     /// - Parameter embedder: the sentence-embedding model; when given, sentiment blends the
-    ///   lexicon score with similarity to positive and negative prototype statements.
+    ///   lexicon score with similarity to positive and negative prototype statements, and "focus
+    ///   on X" also prefers sentences close in meaning to X.
     public init(embedder: MiniLMEmbedder? = nil) {
+        self.embedder = embedder
         prototypes = embedder.map(SentimentPrototypes.init)
-        version = embedder == nil ? "1.3" : "1.3+embedding"
+        version = embedder == nil ? "1.4" : "1.4+embedding"
     }
 
     public func summary(of document: AnalysisDocument, sentences: Int) async throws -> AnalysisResult {
@@ -78,7 +82,7 @@ public struct OfflineAnalysisEngine: AnalysisEngine {
     // MARK: - Synchronous cores
 
     func summarySync(_ document: AnalysisDocument, sentences budget: Int, kind: AnalysisKind,
-                     focus: Set<String> = [], notes: [String] = []) throws -> AnalysisResult {
+                     focus: Set<String> = [], focusPhrase: String? = nil, notes: [String] = []) throws -> AnalysisResult {
         try requireText(document)
         let features = SentenceFeatures(document: document)
         var scores = ranker.salience(document, features: features)
@@ -89,9 +93,13 @@ public struct OfflineAnalysisEngine: AnalysisEngine {
             // ("focus on spacing" → the essay's "Optical spacing" section, also where a sentence
             // speaks of "the gaps between notes" without the word).
             let focused = Set(document.roles.indices.filter { document.roles[$0] == .heading && features.overlap($0, stems: focus) > 0 }.map { sections[$0] })
-            boost = document.sentences.indices.map { index in
-                (features.overlap(index, stems: focus) > 0 ? 1.5 : 0) + (focused.contains(sections[index]) ? 1 : 0)
+            var byTerms = document.sentences.indices.map { index in
+                (features.overlap(index, stems: focus) > 0 ? 1.5 : 0) + (focused.contains(sections[index]) ? 1 : 0) as Float
             }
+            if let embedder, let focusPhrase {
+                FocusByMeaning.boost(&byTerms, phrase: focusPhrase, document: document, salience: scores, embedder: embedder)
+            }
+            boost = byTerms
         } else if let lead = leadSentence(document, features: features) {
             // Say first what the document is: its opening "X is a …" / "This manual describes …".
             if scores[lead] == 0 { scores[lead] = (scores.max() ?? 1) / 2 }

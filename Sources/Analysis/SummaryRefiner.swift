@@ -31,7 +31,8 @@ struct SummaryRefiner {
             notes.append("The offline engine understands \"shorter\", \"longer\" and \"focus on …\"; other instructions need an LLM provider. The summary was re-ranked unchanged in length.")
         }
         var result = try engine.summarySync(
-            document, sentences: budget, kind: .refineSummary, focus: Set(focus.map(Tokenizer.stem)), notes: notes)
+            document, sentences: budget, kind: .refineSummary, focus: Set(focus.map(Tokenizer.stem)),
+            focusPhrase: focus.isEmpty ? nil : focus.joined(separator: " "), notes: notes)
         result.parameters = "instruction=\(instruction)"
         return result
     }

@@ -1,5 +1,6 @@
 import Analysis
 import DocuThinkerCore
+import Embeddings
 import Evaluation
 import Extraction
 import Foundation
@@ -80,6 +81,16 @@ struct RealManualAnalysisTests {
             let quotes = focused.items.flatMap(\.citations).map { $0.quote.lowercased() }
             #expect(focused.summary != summary)
             #expect(quotes.filter { $0.contains("spac") }.count * 2 >= quotes.count, "\(quotes.map { $0.prefix(60) })")
+            // With the embedding model, by meaning as well: still about spacing, cited exactly.
+            let modelDirectory = Self.root.appendingPathComponent("models/all-MiniLM-L6-v2")
+            if FileManager.default.fileExists(atPath: modelDirectory.appendingPathComponent("model.safetensors").path) {
+                var embedded = OfflineAnalysisEngine(embedder: try MiniLMEmbedder(directory: modelDirectory))
+                embedded.runner = { work in try await executor.run(work) }
+                let byMeaning = try await embedded.refineSummary(summary, instruction: "focus on spacing", document: document)
+                let meant = byMeaning.items.flatMap(\.citations)
+                #expect(meant.filter { $0.quote.lowercased().contains("spac") }.count * 2 >= meant.count, "\(meant.map { $0.quote.prefix(60) })")
+                #expect(meant.allSatisfy { document.text.slice($0.start, $0.end) == $0.quote })
+            }
         }
         if name == "gnuplot.pdf" {
             #expect(summary.contains("Gnuplot is a portable command-line driven graphing utility"), "\(summary.prefix(200))")
