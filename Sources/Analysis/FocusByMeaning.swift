@@ -18,7 +18,7 @@ enum FocusByMeaning {
         let chosen = Array(body.sorted { (boost[$0], salience[$0], -$0) > (boost[$1], salience[$1], -$1) }.prefix(pool))
         guard chosen.count > 1 else { return }
         let vectors = embedder.embedSynchronously(["about " + phrase] + chosen.map { document.sentences[$0].text })
-        let cosines = chosen.indices.map { k in zip(vectors[0], vectors[k + 1]).reduce(Float(0)) { $0 + $1.0 * $1.1 } }
+        let cosines = chosen.indices.map { k in embeddingSimilarity(vectors[0], vectors[k + 1]) }
         let mean = cosines.reduce(0, +) / Float(cosines.count), best = cosines.max() ?? 0
         guard best > mean else { return }
         for (k, index) in chosen.enumerated() {

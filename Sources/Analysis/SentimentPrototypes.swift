@@ -34,7 +34,7 @@ public struct SentimentPrototypes: Sendable {
     func similarity(_ texts: [String]) -> [Double] {
         embedder.embedSynchronously(texts).map { vector in
             func mean(_ anchors: [[Float]]) -> Double {
-                anchors.reduce(0.0) { sum, anchor in sum + Double(zip(anchor, vector).reduce(Float(0)) { $0 + $1.0 * $1.1 }) } / Double(anchors.count)
+                anchors.reduce(0.0) { sum, anchor in sum + Double(embeddingSimilarity(anchor, vector)) } / Double(anchors.count)
             }
             return mean(positiveVectors) - mean(negativeVectors)
         }

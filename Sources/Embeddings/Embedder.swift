@@ -8,6 +8,12 @@ public protocol Embedder: Sendable {
     func embed(_ texts: [String]) async throws -> [[Float]]
 }
 
+/// Similarity of two embeddings: their dot product, the cosine for the unit-length vectors an
+/// `Embedder` returns.
+public func embeddingSimilarity(_ a: [Float], _ b: [Float]) -> Float {
+    zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
+}
+
 /// A typed embedding failure.
 public struct EmbeddingError: Error, Hashable, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {

@@ -1,5 +1,6 @@
 import Analysis
 import DocuThinkerCore
+import Embeddings
 public import Foundation
 public import LLM
 public import Retrieval
@@ -168,8 +169,11 @@ public struct ChatService: Sendable {
         }
         let top = ranking.order[0]
         var evidence = AnswerEvidence(terms: terms, bestSimilarity: ranking.similarity[top], bestOverlap: ranking.overlap[top])
-        evidence.searchedPassages = try await search.store.chunkCount(ownerId: ownerId, documentIds: documentIds)
         let missing = terms.indices.filter { !terms[$0].inPassages }
+        // What "rare" is relative to: needed only for words the passages do not use.
+        if complete || !missing.isEmpty {
+            evidence.searchedPassages = try await search.store.chunkCount(ownerId: ownerId, documentIds: documentIds)
+        }
         if !missing.isEmpty, !ranking.vectors.isEmpty, complete || policy.needsCloseness(evidence) {
             var words = Set<String>()
             for text in best { for token in Tokenizer.tokens(text) where !token.isStopword && token.lower.count > 2 { words.insert(token.lower) } }
@@ -177,7 +181,7 @@ public struct ChatService: Sendable {
             if !pool.isEmpty {
                 let vectors = try await search.embed(missing.map { terms[$0].word } + pool)
                 for (k, index) in missing.enumerated() {
-                    evidence.terms[index].nearestInPassages = vectors[missing.count...].map { Self.dot(vectors[k], $0) }.max() ?? 0
+                    evidence.terms[index].nearestInPassages = vectors[missing.count...].map { embeddingSimilarity(vectors[k], $0) }.max() ?? 0
                 }
             }
         }
@@ -250,10 +254,6 @@ public struct ChatService: Sendable {
         Set(Tokenizer.tokens(text).filter { !$0.isStopword && $0.lower.count > 2 }.map(\.stem))
     }
 
-    static func dot(_ a: [Float], _ b: [Float]) -> Float {
-        zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
-    }
-
     /// Candidates ranked for a question: embedding similarity plus term overlap, less a little
     /// for passages retrieved lower.
     struct Ranking: Sendable {
@@ -278,7 +278,7 @@ public struct ChatService: Sendable {
         var vectors: [[Float]] = []
         if search.embedding != nil {
             vectors = try await search.embed([question] + candidates.map(\.text))
-            similarity = vectors.dropFirst().map { Self.dot(vectors[0], $0) }
+            similarity = vectors.dropFirst().map { embeddingSimilarity(vectors[0], $0) }
         }
         let score = candidates.indices.map { similarity[$0] + 0.25 * overlap[$0] - 0.01 * Float(candidates[$0].rank) }
         let order = candidates.indices.sorted { score[$0] > score[$1] || (score[$0] == score[$1] && $0 < $1) }
@@ -292,7 +292,7 @@ public struct ChatService: Sendable {
         let best = order[0]
         var chosen: [Int] = []
         for index in order where chosen.count < maxSentences && score[index] >= score[best] - 0.12 {
-            let redundant = !vectors.isEmpty && chosen.contains { Self.dot(vectors[index + 1], vectors[$0 + 1]) > 0.9 }
+            let redundant = !vectors.isEmpty && chosen.contains { embeddingSimilarity(vectors[index + 1], vectors[$0 + 1]) > 0.9 }
             if !redundant { chosen.append(index) }
         }
         // The answer sentence first, then its support in reading order.

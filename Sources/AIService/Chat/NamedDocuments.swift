@@ -1,4 +1,5 @@
 import Analysis
+import DocuThinkerCore
 import Foundation
 
 /// The documents a question names by a word of their title: "How do I put the legend outside the
@@ -47,12 +48,10 @@ enum NamedDocuments {
 
     /// Words as written; with `splittingParts`, "lilypond-essay" and "node.js" also give their parts.
     static func words(_ text: String, splittingParts: Bool = false) -> [String] {
-        let scalars = Array(text.unicodeScalars)
+        let scalars = ScalarText(text)
         var words: [String] = []
-        for token in Tokenizer.tokens(scalars[...]) {
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: scalars[token.start..<token.end])
-            let word = String(view)
+        for token in Tokenizer.tokens(text) {
+            let word = scalars.slice(token.start, token.end)
             words.append(word)
             if splittingParts {
                 let parts = word.split(whereSeparator: { "-_.".contains($0) }).map(String.init)
