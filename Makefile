@@ -1,11 +1,12 @@
 # DocuThinker — the two commands of the README.
 #   make run    installs missing system packages, builds (release), serves on :8080 (embedded SQLite, offline)
-#   make test   same set-up plus the real test documents, then the whole test suite, the browser tests
-#               (headless Chromium, scripts/browser-tests) and the deploy checks
+#   make test   same set-up plus the real test documents and the test servers (scripts/services: PostgreSQL
+#               with pgvector, moto's S3), then the whole test suite — the store conformance suites on
+#               every engine —, the browser tests (headless Chromium, scripts/browser-tests) and the deploy checks
 SWIFT ?= swift
 PORT ?= 8080
 
-.PHONY: run test build bootstrap test-data browser-tests bench-extract clean
+.PHONY: run test build bootstrap test-data services services-stop browser-tests bench-extract clean
 
 bootstrap:
 	@scripts/bootstrap
@@ -20,8 +21,16 @@ test-data:
 	@scripts/fetch-test-data
 	@scripts/fetch-dev-manuals
 
-test: bootstrap test-data
-	DOCUTHINKER_REQUIRE_TEST_DATA=1 $(SWIFT) test --skip "RealManualAnalysisTests|RealDocumentSentenceTests"
+# The test servers stay up after `make test` (fast re-runs); `make services-stop` stops them.
+services:
+	@scripts/services start >/dev/null
+
+services-stop:
+	@scripts/services stop
+
+test: bootstrap test-data services
+	eval "$$(scripts/services env)" && DOCUTHINKER_REQUIRE_TEST_DATA=1 DOCUTHINKER_REQUIRE_SERVICES=1 \
+		$(SWIFT) test --skip "RealManualAnalysisTests|RealDocumentSentenceTests"
 	# The real manuals (minutes of CPU in a debug build) run alone, after the rest: beside the
 	# suites that time uploads and ingestion they would only slow those down.
 	DOCUTHINKER_REQUIRE_TEST_DATA=1 $(SWIFT) test --skip-build --filter "RealManualAnalysisTests|RealDocumentSentenceTests"

@@ -42,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(name: "DocuThinkerCore", swiftSettings: swiftSettings),
@@ -110,7 +112,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "StoreEngines", dependencies: ["Storage", "StorageSQLite"], swiftSettings: swiftSettings),
+        .target(
+            name: "StoragePostgres",
+            dependencies: [
+                "Storage", "DocuThinkerCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "StoreEngines", dependencies: ["Storage", "StorageSQLite", "StoragePostgres"], swiftSettings: swiftSettings),
         .target(
             name: "ServerSupport",
             dependencies: [
@@ -232,7 +244,8 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "StoreEngines", "StorageSQLite", "Retrieval", "DocuThinkerCore", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["Storage", "StoreEngines", "StorageSQLite", "StoragePostgres", "Retrieval", "DocuThinkerCore", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "PostgresNIO", package: "postgres-nio"),
                            .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),

@@ -60,6 +60,12 @@ public struct AppConfiguration: Sendable {
     /// `DATABASE_URL`, `S3_BUCKET`: the scale-out stores (see `StoreConfiguration`); unset: SQLite + files.
     public var databaseURL: String?
     public var s3Bucket: String?
+    /// `DATABASE_POOL_SIZE` (default 10): PostgreSQL connections per process.
+    public var databasePoolSize: Int
+    /// `DOCUTHINKER_PGVECTOR_EF_SEARCH` (default 100) and `DOCUTHINKER_PGVECTOR_EXACT_LIMIT` (default 20,000):
+    /// see `StoreConfiguration`.
+    public var vectorEfSearch: Int
+    public var vectorExactLimit: Int
     /// `DOCUTHINKER_OBJECTS_LOCAL_PATHS` (default true): see `StoreConfiguration.localObjectPaths`.
     public var localObjectPaths: Bool
     /// `DOCUTHINKER_INGEST_WORKERS` (default 2): ingestion jobs run at once per process.
@@ -105,13 +111,17 @@ public struct AppConfiguration: Sendable {
         databaseURL = reader.string(forKey: "database.url", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
         s3Bucket = reader.string(forKey: "s3.bucket").flatMap { $0.isEmpty ? nil : $0 }
         localObjectPaths = reader.bool(forKey: "docuthinker.objects.local.paths", default: true)
+        databasePoolSize = max(1, reader.int(forKey: "database.pool.size", default: 10))
+        vectorEfSearch = max(1, reader.int(forKey: "docuthinker.pgvector.ef.search", default: 100))
+        vectorExactLimit = max(0, reader.int(forKey: "docuthinker.pgvector.exact.limit", default: 20_000))
         ingestWorkers = max(1, reader.int(forKey: "docuthinker.ingest.workers", default: 2))
         jobLeaseSeconds = max(1, reader.int(forKey: "docuthinker.job.lease.seconds", default: 10))
     }
 
     /// The stores to open (one factory opens them for every entry point).
     public var stores: StoreConfiguration {
-        StoreConfiguration(dataDirectory: dataDirectory, databaseURL: databaseURL, s3Bucket: s3Bucket, localObjectPaths: localObjectPaths)
+        StoreConfiguration(dataDirectory: dataDirectory, databaseURL: databaseURL, s3Bucket: s3Bucket, localObjectPaths: localObjectPaths,
+                           databasePoolSize: databasePoolSize, vectorEfSearch: vectorEfSearch, vectorExactLimit: vectorExactLimit)
     }
 
     /// Where the model is looked for when `DOCUTHINKER_EMBEDDING_MODEL_DIR` is unset, in order:

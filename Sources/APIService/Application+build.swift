@@ -136,7 +136,8 @@ public func makeIngestor(configuration: AppConfiguration) -> DocumentIngestor {
 
 /// Access tokens (JWT secret from configuration or the data directory) and API keys.
 func makeAuthenticator(configuration: AppConfiguration, store: any APIKeyRepository, logger: Logger) async throws -> Authenticator {
-    let secret = try JWTSecretStore.resolve(configured: configuration.jwtSecret, dataDirectory: configuration.dataDirectory, logger: logger)
+    let secret = try JWTSecretStore.resolve(configured: configuration.jwtSecret, dataDirectory: configuration.dataDirectory,
+                                            sharedStore: configuration.databaseURL != nil, logger: logger)
     let tokens = await TokenService(
         secret: secret, accessLifetime: configuration.accessTokenLifetime, refreshLifetime: configuration.refreshTokenLifetime)
     return Authenticator(tokens: tokens, keys: store)
@@ -200,10 +201,10 @@ func makeSearchService(configuration: AppConfiguration, stores: Stores, logger: 
     }
 }
 
-/// The vector index of the configured stores: today the embedded one, ranking in memory over the
-/// vectors stored in SQLite (pgvector and Chroma become further cases here).
+/// The vector index of the configured stores: pgvector's when the database ranks (PostgreSQL),
+/// else the embedded one, ranking in memory over the vectors stored in SQLite.
 func makeVectorIndex(stores: Stores, model: String, dimensions: Int) -> any VectorIndex {
-    MatrixVectorIndex(storage: stores.database, model: model, dimensions: dimensions)
+    stores.databaseVectorIndex?(model, dimensions) ?? MatrixVectorIndex(storage: stores.database, model: model, dimensions: dimensions)
 }
 
 /// Middleware every process puts first: request ids, access log, metrics, security headers, errors.

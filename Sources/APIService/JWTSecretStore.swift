@@ -2,14 +2,21 @@ import Foundation
 import Logging
 
 /// Resolves the JWT signing secret: the configured one, else one generated once and kept
-/// (mode 0600) in the data directory so that tokens survive restarts.
+/// (mode 0600) in the data directory so that tokens survive restarts. With a shared database
+/// (`sharedStore`) the secret must be configured: every process behind the load balancer has to
+/// sign and verify with the same one, and none of them keeps state on its own disk.
 enum JWTSecretStore {
-    static func resolve(configured: String?, dataDirectory: String, logger: Logger) throws -> String {
+    static func resolve(configured: String?, dataDirectory: String, sharedStore: Bool = false, logger: Logger) throws -> String {
         if let configured, !configured.isEmpty {
             guard configured.utf8.count >= 32 else {
                 throw ConfigurationError("JWT_SECRET must be at least 32 bytes long.")
             }
             return configured
+        }
+        if sharedStore {
+            throw ConfigurationError(
+                "JWT_SECRET is required with DATABASE_URL: every process sharing the database must sign tokens with the same secret "
+                    + "(at least 32 bytes, e.g. `openssl rand -base64 48`; on ECS it comes from Secrets Manager).")
         }
         let path = dataDirectory + "/jwt-secret"
         if let existing = try? String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines),

@@ -21,13 +21,21 @@ struct EvaluationLibrary {
     var chunks = 0
     var indexSeconds = 0.0
 
-    init(files: [String], documentsDirectory: String, modelDirectory: String, ingestor: DocumentIngestor, embeddingBatchSize: Int) async throws {
+    /// With `databaseURL` the library is built in that PostgreSQL database (its `eval` user's
+    /// documents are replaced) and searched with pgvector; otherwise in a temporary SQLite store.
+    init(files: [String], documentsDirectory: String, modelDirectory: String, ingestor: DocumentIngestor, embeddingBatchSize: Int,
+         databaseURL: String? = nil) async throws {
         directory = NSTemporaryDirectory() + "dt-eval-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        store = try await StoreFactory.openMigrated(StoreConfiguration(dataDirectory: directory)).database
-        try await store.createUser(UserRecord(id: "eval", email: "eval@example.com", passwordHash: "-", createdAt: .now))
+        let stores = try await StoreFactory.openMigrated(StoreConfiguration(dataDirectory: directory, databaseURL: databaseURL))
+        store = stores.database
+        if try await store.user(id: "eval") == nil {
+            try await store.createUser(UserRecord(id: "eval", email: "eval@example.com", passwordHash: "-", createdAt: .now))
+        }
+        _ = try await store.deleteAllDocuments(ownerId: "eval")
         let embedder = try MiniLMEmbedder(directory: URL(fileURLWithPath: modelDirectory), batchSize: embeddingBatchSize)
-        let index = MatrixVectorIndex(storage: store, model: embedder.modelID, dimensions: embedder.dimensions)
+        let index = stores.databaseVectorIndex?(embedder.modelID, embedder.dimensions)
+            ?? MatrixVectorIndex(storage: store, model: embedder.modelID, dimensions: embedder.dimensions)
         search = SearchService(store: store, index: index, embedding: ChunkEmbedding(embedder: embedder))
         let started = ContinuousClock.now
         for file in files.sorted() {

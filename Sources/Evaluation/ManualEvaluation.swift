@@ -34,13 +34,13 @@ public enum ManualEvaluation {
 
     public static func run(questionsFile: String, unanswerableFile: String, documentsDirectory: String, modelDirectory: String,
                            ingestor: DocumentIngestor, embeddingBatchSize: Int, minimumSimilarity: Float? = nil,
-                           evidenceOutput: String? = nil) async throws -> Report {
+                           evidenceOutput: String? = nil, databaseURL: String? = nil) async throws -> Report {
         let questions = try EvaluationLibrary.lines(questionsFile)
         let unanswerable = try EvaluationLibrary.lines(unanswerableFile)
         let available = Set((try? FileManager.default.contentsOfDirectory(atPath: documentsDirectory)) ?? [])
         let files = Set(questions.compactMap { $0["file"] as? String }).filter(available.contains)
         let library = try await EvaluationLibrary(files: Array(files), documentsDirectory: documentsDirectory, modelDirectory: modelDirectory,
-                                                  ingestor: ingestor, embeddingBatchSize: embeddingBatchSize)
+                                                  ingestor: ingestor, embeddingBatchSize: embeddingBatchSize, databaseURL: databaseURL)
         defer { library.close() }
         var reports: [String: FileReport] = [:]
         for file in files.sorted() { reports[file] = try await structure(file, library.processed[file]!) }

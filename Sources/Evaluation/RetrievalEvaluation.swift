@@ -29,12 +29,12 @@ public enum RetrievalEvaluation {
 
     public static func run(questionsFile: String, unrelatedFile: String?, documentsDirectory: String, modelDirectory: String,
                            ingestor: DocumentIngestor, embeddingBatchSize: Int,
-                           minimumSimilarity: Float? = nil) async throws -> Report {
+                           minimumSimilarity: Float? = nil, databaseURL: String? = nil) async throws -> Report {
         let lines = try String(contentsOfFile: questionsFile, encoding: .utf8).split(separator: "\n")
         let questions = try lines.compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         let files = Set(questions.compactMap { $0["file"] as? String })
         let library = try await EvaluationLibrary(files: Array(files), documentsDirectory: documentsDirectory, modelDirectory: modelDirectory,
-                                                  ingestor: ingestor, embeddingBatchSize: embeddingBatchSize)
+                                                  ingestor: ingestor, embeddingBatchSize: embeddingBatchSize, databaseURL: databaseURL)
         defer { library.close() }
         let search = library.search, pagesOf = library.pages
         let documentOf = Dictionary(uniqueKeysWithValues: files.map { ($0, $0) })

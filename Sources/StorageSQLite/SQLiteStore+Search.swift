@@ -60,14 +60,9 @@ extension SQLiteStore: SearchRepository {
     /// An FTS5 query OR-ing the quoted words of free text (stopwords dropped when others remain),
     /// so user input can never be FTS5 syntax.
     static func ftsQuery(_ text: String) -> String? {
-        let words = text.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init).filter { !$0.isEmpty }
-        let stop: Set<String> = ["a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "how",
-                                 "i", "if", "in", "is", "it", "my", "of", "on", "or", "that", "the", "this", "to", "was",
-                                 "what", "when", "where", "which", "who", "why", "will", "with", "you", "your"]
-        let content = words.filter { !stop.contains($0) }
-        let chosen = Array(Set(content.isEmpty ? words : content)).sorted().prefix(32)
-        guard !chosen.isEmpty else { return nil }
-        return chosen.map { "\"\($0)\"" }.joined(separator: " OR ")
+        let words = KeywordQuery.words(text)
+        guard !words.isEmpty else { return nil }
+        return words.map { "\"\($0)\"" }.joined(separator: " OR ")
     }
 
     public func chunks(ids: [Int64], ownerId: String) async throws -> [ChunkHit] {

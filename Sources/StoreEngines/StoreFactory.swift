@@ -1,9 +1,11 @@
-public import Foundation
+import Foundation
 public import Storage
 import StorageSQLite
+import StoragePostgres
 
-/// Which stores to open, from typed configuration. Today the embedded engines (SQLite + a local
-/// directory); `DATABASE_URL` and `S3_BUCKET` name the scale-out engines the next steps add.
+/// Which stores to open, from typed configuration: the embedded engines (SQLite + a local
+/// directory) by default; `DATABASE_URL` selects PostgreSQL (+ pgvector); `S3_BUCKET` names the
+/// object store the next step adds.
 public struct StoreConfiguration: Sendable, Hashable {
     /// `DOCUTHINKER_DATA_DIR`: the SQLite database, original files, staging area.
     public var dataDirectory: String
@@ -14,12 +16,22 @@ public struct StoreConfiguration: Sendable, Hashable {
     /// `DOCUTHINKER_OBJECTS_LOCAL_PATHS` (default true): readers of the data directory's files may
     /// open them by path; false makes them stream every file, as they will from S3.
     public var localObjectPaths: Bool
+    /// `DATABASE_POOL_SIZE` (default 10): PostgreSQL connections per process.
+    public var databasePoolSize: Int
+    /// `DOCUTHINKER_PGVECTOR_EF_SEARCH` (default 100): HNSW candidate list size per search.
+    public var vectorEfSearch: Int
+    /// `DOCUTHINKER_PGVECTOR_EXACT_LIMIT` (default 20,000): owners with at most this many vectors are searched exactly.
+    public var vectorExactLimit: Int
 
-    public init(dataDirectory: String, databaseURL: String? = nil, s3Bucket: String? = nil, localObjectPaths: Bool = true) {
+    public init(dataDirectory: String, databaseURL: String? = nil, s3Bucket: String? = nil, localObjectPaths: Bool = true,
+                databasePoolSize: Int = 10, vectorEfSearch: Int = 100, vectorExactLimit: Int = 20_000) {
         self.dataDirectory = dataDirectory
         self.databaseURL = databaseURL
         self.s3Bucket = s3Bucket
         self.localObjectPaths = localObjectPaths
+        self.databasePoolSize = databasePoolSize
+        self.vectorEfSearch = vectorEfSearch
+        self.vectorExactLimit = vectorExactLimit
     }
 
     /// The SQLite database file.
@@ -36,6 +48,20 @@ public struct Stores: Sendable {
     public let objects: any ObjectStore
     /// Upload staging directory (on local disk whatever the object store).
     public let stagingDirectory: String
+    /// The vector index of an engine that ranks in the database (pgvector), by model and
+    /// dimensions; nil for the embedded engine, whose index ranks in memory (`MatrixVectorIndex`).
+    public let databaseVectorIndex: (@Sendable (_ model: String, _ dimensions: Int) -> any VectorIndex)?
+
+    public init(database: any DatabaseStore, objects: any ObjectStore, stagingDirectory: String,
+                databaseVectorIndex: (@Sendable (_ model: String, _ dimensions: Int) -> any VectorIndex)? = nil) {
+        self.database = database
+        self.objects = objects
+        self.stagingDirectory = stagingDirectory
+        self.databaseVectorIndex = databaseVectorIndex
+    }
+
+    /// Which engine holds the data, for logs and `/health`: `sqlite` or `postgresql`.
+    public var databaseEngine: String { database is PostgresStore ? "postgresql" : "sqlite" }
 
     /// Applies pending migrations under the engine's lock; every process may call it at start.
     public func migrate() async throws {
@@ -47,9 +73,6 @@ public struct Stores: Sendable {
 public enum StoreFactory {
     /// Opens the configured stores (without migrating: call `Stores.migrate()` before serving).
     public static func open(_ configuration: StoreConfiguration) throws -> Stores {
-        if configuration.databaseURL != nil {
-            throw StorageError(.unavailable, "DATABASE_URL is set, but this build stores data in SQLite only (PostgreSQL support is not built yet); unset it to use \(configuration.sqlitePath).")
-        }
         if configuration.s3Bucket != nil {
             throw StorageError(.unavailable, "S3_BUCKET is set, but this build keeps files in the data directory only (S3 support is not built yet); unset it.")
         }
@@ -59,9 +82,17 @@ public enum StoreFactory {
         } catch {
             throw StorageError(.unavailable, "Cannot create the data directory \(configuration.dataDirectory): \(error.localizedDescription)")
         }
+        let objects = try FileObjectStore(root: configuration.dataDirectory + "/objects", sharesLocalPaths: configuration.localObjectPaths)
+        if let databaseURL = configuration.databaseURL {
+            let store = try PostgresStore(url: try PostgresURL(databaseURL), poolSize: configuration.databasePoolSize)
+            return Stores(database: store, objects: objects, stagingDirectory: configuration.stagingDirectory) { model, dimensions in
+                PgVectorIndex(store: store, model: model, dimensions: dimensions, efSearch: configuration.vectorEfSearch,
+                              exactLimit: configuration.vectorExactLimit)
+            }
+        }
         return Stores(
             database: try SQLiteStore(path: configuration.sqlitePath),
-            objects: try FileObjectStore(root: configuration.dataDirectory + "/objects", sharesLocalPaths: configuration.localObjectPaths),
+            objects: objects,
             stagingDirectory: configuration.stagingDirectory)
     }
 

@@ -25,6 +25,8 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "Embedding model directory.") var model = "models/all-MiniLM-L6-v2"
     @Option(help: "A manual question set: a directory with questions.jsonl and unanswerable.jsonl (bench/manuals).") var manuals: String?
     @Option(help: "Directory holding the files named by --manuals.") var manualDocuments = "test-data/manuals"
+    @Option(help: "Build the --retrieval/--manuals library in this PostgreSQL database (postgres://…; pgvector search) instead of a temporary SQLite store.")
+    var databaseURL: String?
     @Option(help: "With --manuals: write what chat saw for each question (JSON lines) here, for calibration.") var evidenceOutput: String?
 
     /// Nothing to evaluate is a usage error: ArgumentParser prints the usage with it.
@@ -43,7 +45,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             let result = try await RetrievalEvaluation.run(questionsFile: retrieval, unrelatedFile: unrelated, documentsDirectory: documents,
                                                            modelDirectory: model, ingestor: makeIngestor(configuration: configuration),
                                                            embeddingBatchSize: configuration.embeddingBatchSize,
-                                                           minimumSimilarity: minimumSimilarity)
+                                                           minimumSimilarity: minimumSimilarity, databaseURL: databaseURL)
             report += ["## Retrieval (\(result.questions) questions, \(result.chunks) chunks, indexed in \(String(format: "%.1f", result.indexSeconds)) s)", "",
                        "| mode | recall@1 | recall@5 | MRR@10 |", "|---|--:|--:|--:|"]
             report += result.modes.map { "| \($0.mode) | \(String(format: "%.3f", $0.recall1)) | \(String(format: "%.3f", $0.recall5)) | \(String(format: "%.3f", $0.mrr)) |" }
@@ -57,7 +59,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             let result = try await ManualEvaluation.run(
                 questionsFile: manuals + "/questions.jsonl", unanswerableFile: manuals + "/unanswerable.jsonl", documentsDirectory: manualDocuments,
                 modelDirectory: model, ingestor: makeIngestor(configuration: configuration), embeddingBatchSize: configuration.embeddingBatchSize,
-                minimumSimilarity: minimumSimilarity, evidenceOutput: evidenceOutput)
+                minimumSimilarity: minimumSimilarity, evidenceOutput: evidenceOutput, databaseURL: databaseURL)
             report += ManualEvaluation.markdown(result)
         }
         let text = report.joined(separator: "\n")

@@ -5,7 +5,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import Logging
-import APIService
+@testable import APIService
 import Storage
 import HTTPTypes
 import HummingbirdTesting
@@ -95,6 +95,17 @@ struct IsolationAndLimitsTests {
                 #expect(response.status == .ok, "a token from before the restart still verifies")
             }
         }
+    }
+
+    @Test func aSharedDatabaseNeedsAConfiguredJWTSecret() throws {
+        let directory = NSTemporaryDirectory() + "dt-jwt-" + UUID().uuidString
+        let error = #expect(throws: ConfigurationError.self) {
+            try JWTSecretStore.resolve(configured: nil, dataDirectory: directory, sharedStore: true, logger: Logger(label: "test"))
+        }
+        #expect(error?.description.contains("JWT_SECRET is required with DATABASE_URL") == true)
+        #expect(!FileManager.default.fileExists(atPath: directory + "/jwt-secret"), "no per-process secret is made")
+        let configured = String(repeating: "s", count: 40)
+        #expect(try JWTSecretStore.resolve(configured: configured, dataDirectory: directory, sharedStore: true, logger: Logger(label: "test")) == configured)
     }
 
     @Test func healthAndReadiness() async throws {

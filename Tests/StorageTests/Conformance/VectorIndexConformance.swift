@@ -29,7 +29,7 @@ struct VectorIndexConformance {
         return values.map { $0 / norm }
     }
 
-    @Test(arguments: StoreEngine.all)
+    @Test(arguments: StoreEngine.vectorIndexes)
     func ranksTheOwnersChunksByCosineBestFirstWithinTheirFilter(engine: StoreEngine) async throws {
         let stores = try await engine.make()
         let index = engine.vectorIndex(stores, "m", 3)
@@ -58,7 +58,7 @@ struct VectorIndexConformance {
         #expect(try await index.search(owner: ada.id, query: [1, 0, 0], k: 0, documents: nil).isEmpty)
     }
 
-    @Test(arguments: StoreEngine.all)
+    @Test(arguments: StoreEngine.vectorIndexes)
     func equalScoresComeInChunkOrder(engine: StoreEngine) async throws {
         let stores = try await engine.make()
         let index = engine.vectorIndex(stores, "m", 2)
@@ -68,7 +68,7 @@ struct VectorIndexConformance {
         #expect(hits.map(\.chunkId) == Array(chunks[0].sorted().prefix(3)))
     }
 
-    @Test(arguments: StoreEngine.all)
+    @Test(arguments: StoreEngine.vectorIndexes)
     func embeddingResumesWhereItStoppedAndModelsStayApart(engine: StoreEngine) async throws {
         let stores = try await engine.make()
         let index = engine.vectorIndex(stores, "m", 2)
@@ -91,7 +91,7 @@ struct VectorIndexConformance {
         #expect(try await other.search(owner: ada.id, query: [0, 1], k: 5, documents: nil).isEmpty, "another model's vectors are invisible")
     }
 
-    @Test(arguments: StoreEngine.all)
+    @Test(arguments: StoreEngine.vectorIndexes)
     func deletesAndOtherInstancesWritesAreSeenAtTheNextSearch(engine: StoreEngine) async throws {
         let stores = try await engine.make()
         let first = engine.vectorIndex(stores, "m", 2), second = engine.vectorIndex(stores, "m", 2)

@@ -1,0 +1,117 @@
+import Foundation
+import Logging
+import PostgresNIO
+public import Storage
+
+/// Nearest-neighbour search in PostgreSQL with pgvector: the vectors never leave the database.
+/// A search over few vectors (at most `exactLimit` of the owner's, or any search restricted to
+/// documents) is exact (`ORDER BY embedding <=> query`); a larger one walks the model's HNSW
+/// index (cosine) with `hnsw.ef_search = efSearch`, filtered by owner, and falls back to the
+/// exact search when the filter leaves fewer than `k` hits.
+public struct PgVectorIndex: VectorIndex {
+    public let model: String
+    public let dimensions: Int
+    private let store: PostgresStore
+    /// `hnsw.ef_search` for the approximate path (pgvector's default is 40).
+    public let efSearch: Int
+    /// Owners with at most this many vectors are searched exactly.
+    public let exactLimit: Int
+    private let preparation: IndexPreparation
+
+    public init(store: PostgresStore, model: String, dimensions: Int, efSearch: Int = 100, exactLimit: Int = 20_000) {
+        self.store = store
+        self.model = model
+        self.dimensions = dimensions
+        self.efSearch = max(1, min(1_000, efSearch))
+        self.exactLimit = max(0, exactLimit)
+        preparation = IndexPreparation()
+    }
+
+    public func chunksToEmbed(documentId: String) async throws -> [(chunkId: Int64, text: String)] {
+        try await store.chunksToEmbed(documentId: documentId, model: model)
+    }
+
+    public func save(_ vectors: [ChunkVector], documentId: String, owner: String) async throws {
+        if let wrong = vectors.first(where: { $0.vector.count != dimensions }) {
+            throw StorageError(.invalid, "A vector of \(wrong.vector.count) values cannot join an index of \(dimensions) (\(model)).")
+        }
+        try await prepareIndex()
+        try await store.storeVectors(vectors, model: model)
+    }
+
+    public func search(owner: String, query: [Float], k: Int, documents: Set<String>?) async throws -> [VectorHit] {
+        guard query.count == dimensions, k > 0 else { return [] }
+        if let documents, documents.isEmpty { return [] }
+        let vector = PostgresStore.vectorText(query)
+        if documents == nil, try await ownerVectorCount(owner) > exactLimit {
+            try await prepareIndex()
+            let hits = try await approximate(owner: owner, vector: vector, k: k)
+            if hits.count >= k { return hits }
+        }
+        let filter = documents.map { Array($0) }
+        return try await store.rows("""
+            SELECT chunk_id, document_id, 1 - (embedding <=> \(vector)::vector) FROM chunk_vectors
+            WHERE model = \(model) AND owner_id = \(owner) AND (\(filter == nil) OR document_id = ANY(\(filter ?? [])))
+            ORDER BY embedding <=> \(vector)::vector, chunk_id LIMIT \(k)
+            """).map(Self.hit)
+    }
+
+    public func remove(documentId: String, owner: String) async throws {
+        try await store.execute("DELETE FROM chunk_vectors WHERE document_id = \(documentId) AND owner_id = \(owner) AND model = \(model)")
+    }
+
+    private func ownerVectorCount(_ owner: String) async throws -> Int {
+        try await store.rows("SELECT count(*) FROM chunk_vectors WHERE model = \(model) AND owner_id = \(owner)").first?.get(0) ?? 0
+    }
+
+    /// The HNSW walk: `ef_search` is set for this transaction only.
+    private func approximate(owner: String, vector: String, k: Int) async throws -> [VectorHit] {
+        let cast = "vector(\(dimensions))"
+        let ef = max(efSearch, k)
+        // The model as a literal, so the planner matches the partial index's predicate.
+        let modelLiteral = Self.literal(model)
+        let hits = try await store.transaction { connection in
+            try await connection.execute("SET LOCAL hnsw.ef_search = \(unescaped: String(ef))", logger: store.logger)
+            return try await connection.rows("""
+                SELECT chunk_id, document_id, 1 - ((embedding::\(unescaped: cast)) <=> \(vector)::\(unescaped: cast)) FROM chunk_vectors
+                WHERE model = \(unescaped: modelLiteral) AND owner_id = \(owner)
+                ORDER BY (embedding::\(unescaped: cast)) <=> \(vector)::\(unescaped: cast) LIMIT \(k)
+                """, logger: store.logger).map(Self.hit)
+        }
+        return hits.sorted { ($0.score, $1.chunkId) > ($1.score, $0.chunkId) }
+    }
+
+    /// A SQL string literal (quotes doubled).
+    private static func literal(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    private static func hit(_ row: PostgresRandomAccessRow) throws -> VectorHit {
+        VectorHit(chunkId: try row.get(0), documentId: try row.get(1), score: Float(try row.get(2, as: Double.self)))
+    }
+
+    /// The model's HNSW index: a partial expression index (`embedding::vector(D)` where the
+    /// model matches), made once per process; `IF NOT EXISTS` and an advisory lock keep
+    /// concurrent processes from racing.
+    private func prepareIndex() async throws {
+        guard await preparation.needed() else { return }
+        let digest = model.utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
+        let name = "chunk_vectors_hnsw_\(String(digest, radix: 16))_\(dimensions)"
+        let literal = Self.literal(model)
+        try await store.transaction { connection in
+            try await connection.execute("SELECT pg_advisory_xact_lock(\(Int64(bitPattern: digest)))", logger: store.logger)
+            try await connection.execute(PostgresQuery(unsafeSQL: """
+                CREATE INDEX IF NOT EXISTS \(name) ON chunk_vectors USING hnsw ((embedding::vector(\(dimensions))) vector_cosine_ops)
+                WHERE model = \(literal)
+                """), logger: store.logger)
+        }
+        await preparation.done()
+    }
+}
+
+/// Whether this process has made sure its model's index exists.
+private actor IndexPreparation {
+    private var prepared = false
+    func needed() -> Bool { !prepared }
+    func done() { prepared = true }
+}
