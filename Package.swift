@@ -122,7 +122,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "StoreEngines", dependencies: ["Storage", "StorageSQLite", "StoragePostgres"], swiftSettings: swiftSettings),
+        .target(
+            name: "StorageS3",
+            dependencies: [
+                "Storage", "AWSSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "StoreEngines", dependencies: ["Storage", "StorageSQLite", "StoragePostgres", "StorageS3", "AWSSupport"], swiftSettings: swiftSettings),
         .target(
             name: "ServerSupport",
             dependencies: [
@@ -242,9 +254,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The test servers (PostgreSQL, S3) every suite that needs them shares.
+        .target(
+            name: "StoreTestSupport",
+            dependencies: ["Storage", "StoragePostgres", "StorageS3", "AWSSupport"],
+            path: "Tests/StoreTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "StoreEngines", "StorageSQLite", "StoragePostgres", "Retrieval", "DocuThinkerCore", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["Storage", "StoreEngines", "StorageSQLite", "StoragePostgres", "StorageS3", "AWSSupport", "StoreTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOHTTP1", package: "swift-nio"), "Retrieval", "DocuThinkerCore", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "PostgresNIO", package: "postgres-nio"),
                            .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
@@ -252,7 +271,7 @@ let package = Package(
         .testTarget(
             name: "APIServiceTests",
             dependencies: [
-                "APIService", "AIService", "Ingestion", "Storage", "StoreEngines", "StorageSQLite", .product(name: "GRDB", package: "GRDB.swift"), "ServerSupport", "Analysis", "DocuThinkerCore", "LLM", "TextProcessing",
+                "APIService", "AIService", "Ingestion", "Storage", "StoreEngines", "StorageSQLite", "StoreTestSupport", "StorageS3", .product(name: "GRDB", package: "GRDB.swift"), "ServerSupport", "Analysis", "DocuThinkerCore", "LLM", "TextProcessing",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "NIOCore", package: "swift-nio"),

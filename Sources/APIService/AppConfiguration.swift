@@ -66,6 +66,11 @@ public struct AppConfiguration: Sendable {
     /// see `StoreConfiguration`.
     public var vectorEfSearch: Int
     public var vectorExactLimit: Int
+    /// `S3_ENDPOINT`, `AWS_REGION` (default us-east-1), `S3_SSE`, `S3_SSE_KMS_KEY_ID`: see `StoreConfiguration`.
+    public var s3Endpoint: String?
+    public var awsRegion: String
+    public var s3ServerSideEncryption: String?
+    public var s3KMSKeyId: String?
     /// `DOCUTHINKER_OBJECTS_LOCAL_PATHS` (default true): see `StoreConfiguration.localObjectPaths`.
     public var localObjectPaths: Bool
     /// `DOCUTHINKER_INGEST_WORKERS` (default 2): ingestion jobs run at once per process.
@@ -114,6 +119,10 @@ public struct AppConfiguration: Sendable {
         databasePoolSize = max(1, reader.int(forKey: "database.pool.size", default: 10))
         vectorEfSearch = max(1, reader.int(forKey: "docuthinker.pgvector.ef.search", default: 100))
         vectorExactLimit = max(0, reader.int(forKey: "docuthinker.pgvector.exact.limit", default: 20_000))
+        s3Endpoint = reader.string(forKey: "s3.endpoint").flatMap { $0.isEmpty ? nil : $0 }
+        awsRegion = reader.string(forKey: "aws.region").flatMap { $0.isEmpty ? nil : $0 } ?? "us-east-1"
+        s3ServerSideEncryption = reader.string(forKey: "s3.sse").flatMap { $0.isEmpty ? nil : $0 }
+        s3KMSKeyId = reader.string(forKey: "s3.sse.kms.key.id").flatMap { $0.isEmpty ? nil : $0 }
         ingestWorkers = max(1, reader.int(forKey: "docuthinker.ingest.workers", default: 2))
         jobLeaseSeconds = max(1, reader.int(forKey: "docuthinker.job.lease.seconds", default: 10))
     }
@@ -121,7 +130,8 @@ public struct AppConfiguration: Sendable {
     /// The stores to open (one factory opens them for every entry point).
     public var stores: StoreConfiguration {
         StoreConfiguration(dataDirectory: dataDirectory, databaseURL: databaseURL, s3Bucket: s3Bucket, localObjectPaths: localObjectPaths,
-                           databasePoolSize: databasePoolSize, vectorEfSearch: vectorEfSearch, vectorExactLimit: vectorExactLimit)
+                           databasePoolSize: databasePoolSize, vectorEfSearch: vectorEfSearch, vectorExactLimit: vectorExactLimit,
+                           s3Endpoint: s3Endpoint, awsRegion: awsRegion, s3ServerSideEncryption: s3ServerSideEncryption, s3KMSKeyId: s3KMSKeyId)
     }
 
     /// Where the model is looked for when `DOCUTHINKER_EMBEDDING_MODEL_DIR` is unset, in order:

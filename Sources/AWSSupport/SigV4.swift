@@ -25,14 +25,16 @@ public struct SigV4: Sendable {
 
     /// The headers to add (`Authorization`, `x-amz-date`, `x-amz-content-sha256` when asked, and
     /// `x-amz-security-token` with session credentials) for a request signed at `date`.
+    /// `payloadHash`: the body's SHA-256 (hex) when the caller already has it or streams the body
+    /// (S3 accepts `UNSIGNED-PAYLOAD` there); otherwise it is computed from `body`.
     public func sign(method: String, url: URL, headers: [String: String], body: Data, credentials: Credentials, date: Date,
-                     includeContentHash: Bool = false) -> [String: String] {
+                     includeContentHash: Bool = false, payloadHash knownHash: String? = nil) -> [String: String] {
         let amzDate = Self.timestamp(date)
         let day = String(amzDate.prefix(8))
         var signed = headers.reduce(into: [String: String]()) { $0[$1.key.lowercased()] = Self.trim($1.value) }
         signed["host"] = signed["host"] ?? url.host.map { host in url.port.map { "\(host):\($0)" } ?? host }
         signed["x-amz-date"] = amzDate
-        let payloadHash = Self.hex(SHA256.hash(data: body))
+        let payloadHash = knownHash ?? Self.hex(SHA256.hash(data: body))
         if includeContentHash { signed["x-amz-content-sha256"] = payloadHash }
         if let token = credentials.sessionToken { signed["x-amz-security-token"] = token }
         let names = signed.keys.sorted()
@@ -63,7 +65,7 @@ public struct SigV4: Sendable {
         return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
     }
 
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+    public static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
         digest.map { String(format: "%02x", $0) }.joined()
     }
 
@@ -72,7 +74,7 @@ public struct SigV4: Sendable {
     }
 
     /// RFC 3986 encoding of every byte except unreserved characters.
-    static func encode(_ value: String, keepSlash: Bool = false) -> String {
+    public static func encode(_ value: String, keepSlash: Bool = false) -> String {
         var allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
         if keepSlash { allowed.insert("/") }
         return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value

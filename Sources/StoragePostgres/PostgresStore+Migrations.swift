@@ -268,3 +268,14 @@ extension PostgresStore: SchemaMigrating {
         ]),
     ]
 }
+
+extension PostgresStore {
+    /// Creates an empty database on this server (development and test tooling: one database per
+    /// test run). The name is letters, digits and underscores only.
+    public func createDatabase(named name: String) async throws {
+        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            throw StorageError(.invalid, "A database name is letters, digits and underscores (got \(name)).")
+        }
+        try await execute("CREATE DATABASE \(unescaped: name)")
+    }
+}

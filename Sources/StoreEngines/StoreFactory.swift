@@ -2,6 +2,8 @@ import Foundation
 public import Storage
 import StorageSQLite
 import StoragePostgres
+import StorageS3
+import AWSSupport
 
 /// Which stores to open, from typed configuration: the embedded engines (SQLite + a local
 /// directory) by default; `DATABASE_URL` selects PostgreSQL (+ pgvector); `S3_BUCKET` names the
@@ -23,8 +25,20 @@ public struct StoreConfiguration: Sendable, Hashable {
     /// `DOCUTHINKER_PGVECTOR_EXACT_LIMIT` (default 20,000): owners with at most this many vectors are searched exactly.
     public var vectorExactLimit: Int
 
+    /// `S3_ENDPOINT` (an S3-compatible server, path-style), `AWS_REGION` (default us-east-1),
+    /// `S3_SSE` (`aws:kms` or `AES256`) and `S3_SSE_KMS_KEY_ID`: see `S3Configuration`.
+    public var s3Endpoint: String?
+    public var awsRegion: String
+    public var s3ServerSideEncryption: String?
+    public var s3KMSKeyId: String?
+
     public init(dataDirectory: String, databaseURL: String? = nil, s3Bucket: String? = nil, localObjectPaths: Bool = true,
-                databasePoolSize: Int = 10, vectorEfSearch: Int = 100, vectorExactLimit: Int = 20_000) {
+                databasePoolSize: Int = 10, vectorEfSearch: Int = 100, vectorExactLimit: Int = 20_000,
+                s3Endpoint: String? = nil, awsRegion: String = "us-east-1", s3ServerSideEncryption: String? = nil, s3KMSKeyId: String? = nil) {
+        self.s3Endpoint = s3Endpoint
+        self.awsRegion = awsRegion
+        self.s3ServerSideEncryption = s3ServerSideEncryption
+        self.s3KMSKeyId = s3KMSKeyId
         self.dataDirectory = dataDirectory
         self.databaseURL = databaseURL
         self.s3Bucket = s3Bucket
@@ -63,9 +77,18 @@ public struct Stores: Sendable {
     /// Which engine holds the data, for logs and `/health`: `sqlite` or `postgresql`.
     public var databaseEngine: String { database is PostgresStore ? "postgresql" : "sqlite" }
 
+    /// The engine and where it is, for people (a PostgreSQL URL without its password).
+    public var databaseDescription: String {
+        if let postgres = database as? PostgresStore { return "PostgreSQL at \(postgres.location)" }
+        if let sqlite = database as? SQLiteStore { return "SQLite at \(sqlite.path)" }
+        return databaseEngine
+    }
+
     /// Applies pending migrations under the engine's lock; every process may call it at start.
+    /// A remote object store is checked here too, so a missing bucket stops the start.
     public func migrate() async throws {
         try await database.migrate()
+        if let remote = objects as? any ReadinessCheck { try await remote.ping() }
     }
 }
 
@@ -73,16 +96,13 @@ public struct Stores: Sendable {
 public enum StoreFactory {
     /// Opens the configured stores (without migrating: call `Stores.migrate()` before serving).
     public static func open(_ configuration: StoreConfiguration) throws -> Stores {
-        if configuration.s3Bucket != nil {
-            throw StorageError(.unavailable, "S3_BUCKET is set, but this build keeps files in the data directory only (S3 support is not built yet); unset it.")
-        }
         let fileManager = FileManager.default
         do {
             try fileManager.createDirectory(atPath: configuration.stagingDirectory, withIntermediateDirectories: true)
         } catch {
             throw StorageError(.unavailable, "Cannot create the data directory \(configuration.dataDirectory): \(error.localizedDescription)")
         }
-        let objects = try FileObjectStore(root: configuration.dataDirectory + "/objects", sharesLocalPaths: configuration.localObjectPaths)
+        let objects = try openObjects(configuration)
         if let databaseURL = configuration.databaseURL {
             let store = try PostgresStore(url: try PostgresURL(databaseURL), poolSize: configuration.databasePoolSize)
             return Stores(database: store, objects: objects, stagingDirectory: configuration.stagingDirectory) { model, dimensions in
@@ -94,6 +114,28 @@ public enum StoreFactory {
             database: try SQLiteStore(path: configuration.sqlitePath),
             objects: objects,
             stagingDirectory: configuration.stagingDirectory)
+    }
+
+    /// S3 when `S3_BUCKET` is set, else the data directory's `objects/`.
+    private static func openObjects(_ configuration: StoreConfiguration) throws -> any ObjectStore {
+        guard let bucket = configuration.s3Bucket else {
+            return try FileObjectStore(root: configuration.dataDirectory + "/objects", sharesLocalPaths: configuration.localObjectPaths)
+        }
+        var endpoint: URL?
+        if let text = configuration.s3Endpoint {
+            guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw StorageError(.invalid, "S3_ENDPOINT must be an http(s) URL such as http://127.0.0.1:9000 (got \(text)).")
+            }
+            endpoint = url
+        }
+        if let mode = configuration.s3ServerSideEncryption, !["aws:kms", "AES256"].contains(mode) {
+            throw StorageError(.invalid, "S3_SSE must be aws:kms or AES256 (got \(mode)).")
+        }
+        let provider = AWSCredentialsProvider()
+        return S3ObjectStore(
+            configuration: S3Configuration(bucket: bucket, region: configuration.awsRegion, endpoint: endpoint,
+                                           serverSideEncryption: configuration.s3ServerSideEncryption, kmsKeyId: configuration.s3KMSKeyId),
+            credentials: { try await provider.credentials() })
     }
 
     /// Opens and migrates: for one-shot commands and tests.

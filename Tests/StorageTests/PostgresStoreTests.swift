@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import Storage
+import StoreTestSupport
 @testable import StoragePostgres
 import StoreEngines
 import Testing

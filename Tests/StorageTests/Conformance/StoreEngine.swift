@@ -1,9 +1,8 @@
 import StorageSQLite
-@testable import StoragePostgres
+import StoreTestSupport
 import StoreEngines
 import DocuThinkerCore
 import Foundation
-import PostgresNIO
 import Retrieval
 import Storage
 
@@ -27,10 +26,12 @@ struct StoreEngine: Sendable, CustomTestStringConvertible {
 
     /// PostgreSQL (+ pgvector) started by `scripts/services start`, which exports
     /// `DOCUTHINKER_TEST_POSTGRES_URL`; each test gets a new database. The vector index is pgvector's.
-    static let postgres = StoreEngine(name: "PostgreSQL + files", make: {
+    static let postgres = StoreEngine(name: "PostgreSQL + S3", make: {
         let database = try await TestPostgres.newDatabase()
+        let bucket = try await TestS3.newBucket()
         let directory = NSTemporaryDirectory() + "dt-conformance-" + UUID().uuidString
-        return try await StoreFactory.openMigrated(StoreConfiguration(dataDirectory: directory, databaseURL: database, databasePoolSize: 4))
+        return try await StoreFactory.openMigrated(StoreConfiguration(
+            dataDirectory: directory, databaseURL: database, s3Bucket: bucket, databasePoolSize: 4, s3Endpoint: TestS3.endpoint))
     }, vectorIndex: { stores, model, dimensions in
         stores.databaseVectorIndex!(model, dimensions)
     })
@@ -41,36 +42,6 @@ struct StoreEngine: Sendable, CustomTestStringConvertible {
     static let all: [StoreEngine] = TestPostgres.available ? [.sqliteAndFiles, .postgres] : [.sqliteAndFiles]
     /// The engines of the vector index suite (also the in-memory index over PostgreSQL).
     static let vectorIndexes: [StoreEngine] = TestPostgres.available ? [.sqliteAndFiles, .postgres, .postgresMatrix] : [.sqliteAndFiles]
-}
-
-/// The test PostgreSQL server. Without `DOCUTHINKER_TEST_POSTGRES_URL` the PostgreSQL cases are
-/// left out with a message, unless `DOCUTHINKER_REQUIRE_SERVICES=1` (CI, `make test`): then
-/// every suite fails loudly instead of passing on SQLite alone.
-enum TestPostgres {
-    static let url = ProcessInfo.processInfo.environment["DOCUTHINKER_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    static let required = ProcessInfo.processInfo.environment["DOCUTHINKER_REQUIRE_SERVICES"] == "1"
-
-    static let available: Bool = {
-        if url == nil {
-            print("⚠️  DOCUTHINKER_TEST_POSTGRES_URL is not set: the store conformance suites run on SQLite only (start the servers with scripts/services start).")
-        }
-        return url != nil || required
-    }()
-
-    /// The admin connection that creates one database per test.
-    static let admin: PostgresStore? = url.flatMap { try? PostgresStore(url: PostgresURL($0), poolSize: 2) }
-
-    /// A new empty database (pgvector comes from `template1`), as a URL.
-    static func newDatabase() async throws -> String {
-        guard let url, let admin else {
-            throw StorageError(.unavailable, "DOCUTHINKER_REQUIRE_SERVICES=1 but DOCUTHINKER_TEST_POSTGRES_URL is not set: run scripts/services start and eval \"$(scripts/services env)\".")
-        }
-        let name = "dt_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        try await admin.execute("CREATE DATABASE \(unescaped: name)")
-        var components = URLComponents(string: url)!
-        components.path = "/" + name
-        return components.string!
-    }
 }
 
 import Testing
