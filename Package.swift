@@ -136,6 +136,11 @@ let package = Package(
         ),
         .target(name: "StoreEngines", dependencies: ["Storage", "StorageSQLite", "StoragePostgres", "StorageS3", "AWSSupport"], swiftSettings: swiftSettings),
         .target(
+            name: "LibraryTransfer",
+            dependencies: ["Storage", "StoreEngines", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "ServerSupport",
             dependencies: [
                 "DocuThinkerCore",
@@ -210,7 +215,7 @@ let package = Package(
         .executableTarget(
             name: "docuthinker",
             dependencies: [
-                "APIService", "Ingestion", "AIService", "Evaluation", "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Storage", "StoreEngines", "ServerSupport",
+                "APIService", "Ingestion", "AIService", "Evaluation", "LibraryTransfer", "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Storage", "StoreEngines", "ServerSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -263,7 +268,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "StoreEngines", "StorageSQLite", "StoragePostgres", "StorageS3", "AWSSupport", "StoreTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOHTTP1", package: "swift-nio"), "Retrieval", "DocuThinkerCore", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["Storage", "StoreEngines", "StorageSQLite", "StoragePostgres", "StorageS3", "AWSSupport", "StoreTestSupport", "LibraryTransfer", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOHTTP1", package: "swift-nio"), "Retrieval", "DocuThinkerCore", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "PostgresNIO", package: "postgres-nio"),
                            .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings

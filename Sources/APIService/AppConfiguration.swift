@@ -60,6 +60,8 @@ public struct AppConfiguration: Sendable {
     /// `DATABASE_URL`, `S3_BUCKET`: the scale-out stores (see `StoreConfiguration`); unset: SQLite + files.
     public var databaseURL: String?
     public var s3Bucket: String?
+    /// `DATABASE_PASSWORD`: the password when `DATABASE_URL` has none (on ECS, from the RDS secret).
+    public var databasePassword: String?
     /// `DATABASE_POOL_SIZE` (default 10): PostgreSQL connections per process.
     public var databasePoolSize: Int
     /// `DOCUTHINKER_PGVECTOR_EF_SEARCH` (default 100) and `DOCUTHINKER_PGVECTOR_EXACT_LIMIT` (default 20,000):
@@ -116,6 +118,7 @@ public struct AppConfiguration: Sendable {
         databaseURL = reader.string(forKey: "database.url", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
         s3Bucket = reader.string(forKey: "s3.bucket").flatMap { $0.isEmpty ? nil : $0 }
         localObjectPaths = reader.bool(forKey: "docuthinker.objects.local.paths", default: true)
+        databasePassword = reader.string(forKey: "database.password", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
         databasePoolSize = max(1, reader.int(forKey: "database.pool.size", default: 10))
         vectorEfSearch = max(1, reader.int(forKey: "docuthinker.pgvector.ef.search", default: 100))
         vectorExactLimit = max(0, reader.int(forKey: "docuthinker.pgvector.exact.limit", default: 20_000))
@@ -130,7 +133,7 @@ public struct AppConfiguration: Sendable {
     /// The stores to open (one factory opens them for every entry point).
     public var stores: StoreConfiguration {
         StoreConfiguration(dataDirectory: dataDirectory, databaseURL: databaseURL, s3Bucket: s3Bucket, localObjectPaths: localObjectPaths,
-                           databasePoolSize: databasePoolSize, vectorEfSearch: vectorEfSearch, vectorExactLimit: vectorExactLimit,
+                           databasePassword: databasePassword, databasePoolSize: databasePoolSize, vectorEfSearch: vectorEfSearch, vectorExactLimit: vectorExactLimit,
                            s3Endpoint: s3Endpoint, awsRegion: awsRegion, s3ServerSideEncryption: s3ServerSideEncryption, s3KMSKeyId: s3KMSKeyId)
     }
 

@@ -161,6 +161,12 @@ func makeLocalAIBackend(configuration: AppConfiguration, stores: Stores, runsIng
     }
     let analysis = analysisService(offline: offline)
     logger.info("analysis engine", metadata: ["engine": .string(analysis.engine.name), "llm_providers": .string(providers.map(\.name).joined(separator: ","))])
+    if !configuration.llm.placeholderVariables.isEmpty {
+        logger.warning("provider variables hold placeholders and are ignored", metadata: [
+            "variables": .string(configuration.llm.placeholderVariables.joined(separator: ",")),
+            "fix": "set real keys, or remove the variables",
+        ])
+    }
     var chat = ChatService(documents: store, search: search)
     chat.router = llmRouter
     var worker: IngestionWorker?

@@ -30,21 +30,34 @@ public struct LLMConfiguration: Sendable {
     public var prices: [String: (input: Double, output: Double)]
     public var deadline: Duration
     public var firstTokenDeadline: Duration
+    /// Provider variables whose value is a placeholder (`CHANGE-ME`, `<your key>`…), taken as unset:
+    /// a deployment guide's placeholder must not become a provider that answers 401 to everything.
+    public var placeholderVariables: [String] = []
 
     public init(reader: ConfigReader, environment: [String: String] = ProcessInfo.processInfo.environment) {
         order = reader.string(forKey: "docuthinker.llm.providers", default: "openai,anthropic,gemini,bedrock")
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        openAIKey = reader.string(forKey: "openai.api.key", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        var placeholders: [String] = []
+        /// The value, or nil when empty or a placeholder (noted for the start-up warning).
+        func value(_ raw: String?, _ variable: String) -> String? {
+            guard let raw, !raw.isEmpty else { return nil }
+            if Self.isPlaceholder(raw) {
+                placeholders.append(variable)
+                return nil
+            }
+            return raw
+        }
+        openAIKey = value(reader.string(forKey: "openai.api.key", isSecret: true), "OPENAI_API_KEY")
         openAIBaseURL = reader.string(forKey: "openai.base.url").flatMap { $0.isEmpty ? nil : $0 }
         openAIModel = reader.string(forKey: "docuthinker.openai.model", default: "gpt-4o-mini")
-        anthropicKey = reader.string(forKey: "anthropic.api.key", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        anthropicKey = value(reader.string(forKey: "anthropic.api.key", isSecret: true), "ANTHROPIC_API_KEY")
         claudeModel = reader.string(forKey: "docuthinker.claude.model", default: "claude-3-5-sonnet-20241022")
-        var keys = [reader.string(forKey: "google.api.key", isSecret: true)].compactMap { $0 }
+        var keys = [value(reader.string(forKey: "google.api.key", isSecret: true), "GOOGLE_API_KEY")].compactMap { $0 }
         // Numbered keys GOOGLE_AI_API_KEY1…n (read from the environment: their count is open-ended).
-        for n in 1...32 { if let key = environment["GOOGLE_AI_API_KEY\(n)"] { keys.append(key) } }
-        geminiKeys = keys.filter { !$0.isEmpty }
+        for n in 1...32 { if let key = value(environment["GOOGLE_AI_API_KEY\(n)"], "GOOGLE_AI_API_KEY\(n)") { keys.append(key) } }
+        geminiKeys = keys
         geminiModel = reader.string(forKey: "docuthinker.gemini.model", default: "gemini-1.5-pro")
-        bedrockModel = reader.string(forKey: "docuthinker.bedrock.model").flatMap { $0.isEmpty ? nil : $0 }
+        bedrockModel = value(reader.string(forKey: "docuthinker.bedrock.model"), "DOCUTHINKER_BEDROCK_MODEL")
         awsRegion = reader.string(forKey: "aws.region", default: "us-east-1")
         var prices: [String: (Double, Double)] = [
             "gpt-4o-mini": (0.15, 0.60), "claude-3-5-sonnet-20241022": (3, 15), "claude-3-haiku-20240307": (0.25, 1.25),
@@ -58,6 +71,19 @@ public struct LLMConfiguration: Sendable {
         self.prices = prices
         deadline = .milliseconds(max(100, Int(reader.double(forKey: "docuthinker.llm.deadline.seconds", default: 90) * 1000)))
         firstTokenDeadline = .milliseconds(max(100, Int(reader.double(forKey: "docuthinker.llm.first.token.seconds", default: 30) * 1000)))
+        placeholderVariables = placeholders
+    }
+
+    /// Whether a configured value is a placeholder rather than a key: `CHANGE-ME`, `changeme`,
+    /// `REPLACE_ME`, `TODO`, `xxx…`, `your-api-key`, `<…>`, `${…}`.
+    static func isPlaceholder(_ value: String) -> Bool {
+        let normalised = value.trimmingCharacters(in: .whitespaces).lowercased()
+        let bare = normalised.filter { $0.isLetter || $0.isNumber }
+        if ["changeme", "replaceme", "todo", "tbd", "placeholder", "none", "null", "secret", "yourapikey", "yourkey", "apikey"].contains(bare) {
+            return true
+        }
+        if !bare.isEmpty, bare.allSatisfy({ $0 == "x" }) { return true }
+        return (normalised.hasPrefix("<") && normalised.hasSuffix(">")) || (normalised.hasPrefix("${") && normalised.hasSuffix("}"))
     }
 
     /// The router over the configured providers with the configured deadlines (nil: none configured).

@@ -215,5 +215,5 @@ public protocol SchemaMigrating: Sendable {
 }
 
 /// Everything the processes need from the database engine: the repositories, vector storage
-/// for the embedded vector index, and its schema.
-public typealias DatabaseStore = AppStore & VectorStorage & SchemaMigrating
+/// for the embedded vector index, its schema, and whole-library export and import.
+public typealias DatabaseStore = AppStore & VectorStorage & SchemaMigrating & LibraryTransferStore

@@ -26,7 +26,11 @@ public final class PostgresStore: Sendable {
         configuration.options.maximumConnections = max(1, poolSize)
         configuration.options.connectTimeout = .seconds(10)
         configuration.options.additionalStartupParameters = [("application_name", "docuthinker")]
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool's own log: errors only (a failed connection also fails the query that wanted
+        // it, with a message; a first query may race the pool's start, which it only warns about).
+        var poolLogger = logger
+        poolLogger.logLevel = .error
+        let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
         self.client = client
         self.logger = logger
         location = url.redacted

@@ -18,6 +18,8 @@ public struct StoreConfiguration: Sendable, Hashable {
     /// `DOCUTHINKER_OBJECTS_LOCAL_PATHS` (default true): readers of the data directory's files may
     /// open them by path; false makes them stream every file, as they will from S3.
     public var localObjectPaths: Bool
+    /// `DATABASE_PASSWORD`: the password when `DATABASE_URL` has none (on ECS, from the RDS secret).
+    public var databasePassword: String?
     /// `DATABASE_POOL_SIZE` (default 10): PostgreSQL connections per process.
     public var databasePoolSize: Int
     /// `DOCUTHINKER_PGVECTOR_EF_SEARCH` (default 100): HNSW candidate list size per search.
@@ -33,7 +35,7 @@ public struct StoreConfiguration: Sendable, Hashable {
     public var s3KMSKeyId: String?
 
     public init(dataDirectory: String, databaseURL: String? = nil, s3Bucket: String? = nil, localObjectPaths: Bool = true,
-                databasePoolSize: Int = 10, vectorEfSearch: Int = 100, vectorExactLimit: Int = 20_000,
+                databasePassword: String? = nil, databasePoolSize: Int = 10, vectorEfSearch: Int = 100, vectorExactLimit: Int = 20_000,
                 s3Endpoint: String? = nil, awsRegion: String = "us-east-1", s3ServerSideEncryption: String? = nil, s3KMSKeyId: String? = nil) {
         self.s3Endpoint = s3Endpoint
         self.awsRegion = awsRegion
@@ -43,6 +45,7 @@ public struct StoreConfiguration: Sendable, Hashable {
         self.databaseURL = databaseURL
         self.s3Bucket = s3Bucket
         self.localObjectPaths = localObjectPaths
+        self.databasePassword = databasePassword
         self.databasePoolSize = databasePoolSize
         self.vectorEfSearch = vectorEfSearch
         self.vectorExactLimit = vectorExactLimit
@@ -104,7 +107,9 @@ public enum StoreFactory {
         }
         let objects = try openObjects(configuration)
         if let databaseURL = configuration.databaseURL {
-            let store = try PostgresStore(url: try PostgresURL(databaseURL), poolSize: configuration.databasePoolSize)
+            var url = try PostgresURL(databaseURL)
+            if url.password == nil { url.password = configuration.databasePassword }
+            let store = try PostgresStore(url: url, poolSize: configuration.databasePoolSize)
             return Stores(database: store, objects: objects, stagingDirectory: configuration.stagingDirectory) { model, dimensions in
                 PgVectorIndex(store: store, model: model, dimensions: dimensions, efSearch: configuration.vectorEfSearch,
                               exactLimit: configuration.vectorExactLimit)

@@ -1,4 +1,6 @@
+@testable import APIService
 import Configuration
+import LLM
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -112,5 +114,28 @@ struct LLMRouteTests {
                 }
             }
         }
+    }
+}
+
+/// Deployment guides create provider secrets as `CHANGE-ME`; those must not become providers.
+@Suite("LLM configuration placeholders")
+struct LLMPlaceholderTests {
+    @Test func placeholderKeysAreUnsetAndNamed() {
+        let values: [AbsoluteConfigKey: ConfigValue] = [
+            "openai.api.key": .init(.string("CHANGE-ME"), isSecret: true),
+            "anthropic.api.key": .init(.string("<your Anthropic key>"), isSecret: true),
+            "google.api.key": .init(.string("AIzaSyRealLookingKey0123456789"), isSecret: true),
+            "docuthinker.bedrock.model": .init(.string(""), isSecret: false),
+        ]
+        let llm = LLMConfiguration(reader: ConfigReader(provider: InMemoryProvider(values: values)),
+                                   environment: ["GOOGLE_AI_API_KEY1": "xxxxxxxx", "GOOGLE_AI_API_KEY2": "AIzaSySecondRealKey"])
+        #expect(llm.openAIKey == nil && llm.anthropicKey == nil && llm.bedrockModel == nil)
+        #expect(llm.geminiKeys == ["AIzaSyRealLookingKey0123456789", "AIzaSySecondRealKey"])
+        #expect(llm.placeholderVariables == ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_AI_API_KEY1"])
+        #expect(llm.providers().map(\.name) == ["gemini"], "only the real key makes a provider")
+        for placeholder in ["changeme", "Replace_Me", "TODO", "${OPENAI_API_KEY}", "your-api-key"] {
+            #expect(LLMConfiguration.isPlaceholder(placeholder), "\(placeholder)")
+        }
+        for key in ["sk-proj-abc123", "sk-ant-api03-xyz", "AKIAEXAMPLE"] { #expect(!LLMConfiguration.isPlaceholder(key), "\(key)") }
     }
 }
