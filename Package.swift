@@ -207,7 +207,7 @@ let package = Package(
         .target(
             name: "Evaluation",
             dependencies: [
-                "DocuThinkerCore", "Storage", "StoreEngines", "Retrieval", "Embeddings", "TextProcessing", "Extraction", "Ingestion", "AIService",
+                "DocuThinkerCore", "Storage", "StoreEngines", "Retrieval", "Embeddings", "TextProcessing", "Extraction", "Ingestion", "AIService", "StoragePostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

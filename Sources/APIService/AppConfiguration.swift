@@ -64,7 +64,7 @@ public struct AppConfiguration: Sendable {
     public var databasePassword: String?
     /// `DATABASE_POOL_SIZE` (default 10): PostgreSQL connections per process.
     public var databasePoolSize: Int
-    /// `DOCUTHINKER_PGVECTOR_EF_SEARCH` (default 100) and `DOCUTHINKER_PGVECTOR_EXACT_LIMIT` (default 20,000):
+    /// `DOCUTHINKER_PGVECTOR_EF_SEARCH` (default 400) and `DOCUTHINKER_PGVECTOR_EXACT_LIMIT` (default 100,000):
     /// see `StoreConfiguration`.
     public var vectorEfSearch: Int
     public var vectorExactLimit: Int
@@ -120,8 +120,8 @@ public struct AppConfiguration: Sendable {
         localObjectPaths = reader.bool(forKey: "docuthinker.objects.local.paths", default: true)
         databasePassword = reader.string(forKey: "database.password", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
         databasePoolSize = max(1, reader.int(forKey: "database.pool.size", default: 10))
-        vectorEfSearch = max(1, reader.int(forKey: "docuthinker.pgvector.ef.search", default: 100))
-        vectorExactLimit = max(0, reader.int(forKey: "docuthinker.pgvector.exact.limit", default: 20_000))
+        vectorEfSearch = max(1, reader.int(forKey: "docuthinker.pgvector.ef.search", default: 400))
+        vectorExactLimit = max(0, reader.int(forKey: "docuthinker.pgvector.exact.limit", default: 100_000))
         s3Endpoint = reader.string(forKey: "s3.endpoint").flatMap { $0.isEmpty ? nil : $0 }
         awsRegion = reader.string(forKey: "aws.region").flatMap { $0.isEmpty ? nil : $0 } ?? "us-east-1"
         s3ServerSideEncryption = reader.string(forKey: "s3.sse").flatMap { $0.isEmpty ? nil : $0 }
@@ -171,6 +171,7 @@ public struct AppConfiguration: Sendable {
 
     /// Variables whose values never appear in logs.
     public static let secretNames: Set<String> = [
-        "JWT_SECRET", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_API_KEY", "DATABASE_URL", "AI_SERVICE_TOKEN",
+        "JWT_SECRET", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_API_KEY", "DATABASE_URL", "DATABASE_PASSWORD", "AI_SERVICE_TOKEN",
+        "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
     ]
 }

@@ -54,21 +54,20 @@ public struct LibraryExporter: Sendable {
 
     /// The owner's documents, oldest first (the order an import recreates them in).
     private func allDocuments(of owner: String) async throws -> [DocumentRecord] {
-        var all: [DocumentRecord] = []
-        while true {
-            let page = try await stores.database.documents(ownerId: owner, limit: 500, offset: all.count)
-            all += page.items
-            if page.items.isEmpty || all.count >= page.total { break }
-        }
-        return all.reversed()
+        try await Self.everyPage { try await stores.database.documents(ownerId: owner, limit: 500, offset: $0) }
     }
 
     private func allChats(of owner: String) async throws -> [ChatRecord] {
-        var all: [ChatRecord] = []
+        try await Self.everyPage { try await stores.database.chats(ownerId: owner, limit: 500, offset: $0) }
+    }
+
+    /// Every item of a newest-first paged list, oldest first.
+    private static func everyPage<Item>(_ page: (_ offset: Int) async throws -> Page<Item>) async throws -> [Item] {
+        var all: [Item] = []
         while true {
-            let page = try await stores.database.chats(ownerId: owner, limit: 500, offset: all.count)
-            all += page.items
-            if page.items.isEmpty || all.count >= page.total { break }
+            let next = try await page(all.count)
+            all += next.items
+            if next.items.isEmpty || all.count >= next.total { break }
         }
         return all.reversed()
     }
@@ -95,7 +94,7 @@ public struct LibraryExporter: Sendable {
     private func copyObject(key: String, into directory: String) async throws -> Bool {
         let path = directory + "/" + key
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         do {

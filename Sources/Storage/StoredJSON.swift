@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Values the engines keep as JSON text: analysis results, citations, social links, quality
 /// warnings (one encoding for every engine, so an export moves them unchanged).

@@ -18,7 +18,7 @@ public struct PgVectorIndex: VectorIndex {
     public let exactLimit: Int
     private let preparation: IndexPreparation
 
-    public init(store: PostgresStore, model: String, dimensions: Int, efSearch: Int = 100, exactLimit: Int = 20_000) {
+    public init(store: PostgresStore, model: String, dimensions: Int, efSearch: Int = 400, exactLimit: Int = 100_000) {
         self.store = store
         self.model = model
         self.dimensions = dimensions
@@ -60,8 +60,15 @@ public struct PgVectorIndex: VectorIndex {
         try await store.execute("DELETE FROM chunk_vectors WHERE document_id = \(documentId) AND owner_id = \(owner) AND model = \(model)")
     }
 
+    /// How many vectors of this model the owner has: counted again only when the owner's vector
+    /// generation moved (any process's save or delete moves it), so a search costs a key lookup.
     private func ownerVectorCount(_ owner: String) async throws -> Int {
-        try await store.rows("SELECT count(*) FROM chunk_vectors WHERE model = \(model) AND owner_id = \(owner)").first?.get(0) ?? 0
+        let generation = try await store.vectorGeneration(ownerId: owner)
+        if let known = await preparation.count(owner: owner, generation: generation) { return known }
+        let count: Int = try await store.rows("SELECT count(*) FROM chunk_vectors WHERE model = \(model) AND owner_id = \(owner)")
+            .first?.get(0) ?? 0
+        await preparation.remember(count: count, owner: owner, generation: generation)
+        return count
     }
 
     /// The HNSW walk: `ef_search` is set for this transaction only.
@@ -109,9 +116,21 @@ public struct PgVectorIndex: VectorIndex {
     }
 }
 
-/// Whether this process has made sure its model's index exists.
+/// Whether this process has made sure its model's index exists, and the owners' vector counts
+/// by generation.
 private actor IndexPreparation {
     private var prepared = false
+    private var counts: [String: (generation: Int64, count: Int)] = [:]
+
     func needed() -> Bool { !prepared }
     func done() { prepared = true }
+
+    func count(owner: String, generation: Int64) -> Int? {
+        counts[owner].flatMap { $0.generation == generation ? $0.count : nil }
+    }
+
+    func remember(count: Int, owner: String, generation: Int64) {
+        if counts.count > 10_000 { counts.removeAll() }
+        counts[owner] = (generation, count)
+    }
 }

@@ -22,9 +22,9 @@ public struct StoreConfiguration: Sendable, Hashable {
     public var databasePassword: String?
     /// `DATABASE_POOL_SIZE` (default 10): PostgreSQL connections per process.
     public var databasePoolSize: Int
-    /// `DOCUTHINKER_PGVECTOR_EF_SEARCH` (default 100): HNSW candidate list size per search.
+    /// `DOCUTHINKER_PGVECTOR_EF_SEARCH` (default 400): HNSW candidate list size per search.
     public var vectorEfSearch: Int
-    /// `DOCUTHINKER_PGVECTOR_EXACT_LIMIT` (default 20,000): owners with at most this many vectors are searched exactly.
+    /// `DOCUTHINKER_PGVECTOR_EXACT_LIMIT` (default 100,000): owners with at most this many vectors are searched exactly.
     public var vectorExactLimit: Int
 
     /// `S3_ENDPOINT` (an S3-compatible server, path-style), `AWS_REGION` (default us-east-1),
@@ -35,7 +35,7 @@ public struct StoreConfiguration: Sendable, Hashable {
     public var s3KMSKeyId: String?
 
     public init(dataDirectory: String, databaseURL: String? = nil, s3Bucket: String? = nil, localObjectPaths: Bool = true,
-                databasePassword: String? = nil, databasePoolSize: Int = 10, vectorEfSearch: Int = 100, vectorExactLimit: Int = 20_000,
+                databasePassword: String? = nil, databasePoolSize: Int = 10, vectorEfSearch: Int = 400, vectorExactLimit: Int = 100_000,
                 s3Endpoint: String? = nil, awsRegion: String = "us-east-1", s3ServerSideEncryption: String? = nil, s3KMSKeyId: String? = nil) {
         self.s3Endpoint = s3Endpoint
         self.awsRegion = awsRegion

@@ -53,6 +53,8 @@ struct BenchSearchCommand: AsyncParsableCommand {
     @Option(help: "Embedding model directory.") var model = "models/all-MiniLM-L6-v2"
     @Option(help: "Write each size's vectors (float32, row-major) to PREFIX-SIZE.f32 and the query vectors to PREFIX-queries.f32.")
     var vectorsPrefix: String?
+    @Option(help: "Measure PostgreSQL + pgvector (postgres://…) instead of the embedded SQLite store; a user of its own is added to that database.")
+    var databaseURL: String?
 
     func run() async throws {
         let textList = try JSONDecoder().decode([String].self, from: Data(contentsOf: URL(fileURLWithPath: texts)))
@@ -72,9 +74,13 @@ struct BenchSearchCommand: AsyncParsableCommand {
         for size in sizes.split(separator: ",").compactMap({ Int($0) }) {
             let rows = try await SearchBenchmark.run(
                 texts: textList, vectors: vectors, queries: queryList, queryVectors: queryVectors, size: size,
-                vectorsOut: vectorsPrefix.map { "\($0)-\(size).f32" }, embedder: embedder)
+                vectorsOut: vectorsPrefix.map { "\($0)-\(size).f32" }, embedder: embedder, databaseURL: databaseURL)
             for row in rows {
-                print("| \(row.size) | \(row.mode) | " + String(format: "%.2f | %.2f | %.2f |", row.p50, row.p99, row.mean))
+                if row.mode.hasPrefix("ingest") {
+                    print("| \(row.size) | \(row.mode) | | | \(String(format: "%.0f", row.mean)) ms total |")
+                } else {
+                    print("| \(row.size) | \(row.mode) | " + String(format: "%.2f | %.2f | %.2f |", row.p50, row.p99, row.mean))
+                }
             }
         }
     }

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Schema-light check of deploy/compose.yaml (no Docker here): YAML parses (anchors/merge keys
-resolved), the five services exist, every service has a healthcheck, api/ai run the one image with
-the right command/ports/env, depends_on targets exist, volumes are declared, and the env keys match
-deploy/aws/scripts/local-env.sh and the ECS task definitions."""
-import os, re, sys
+resolved), the five services exist (api, ai, postgres, minio, the one-shot minio-bucket), every
+long-running service has a healthcheck, api/ai run the one image with the right command/ports/env,
+share PostgreSQL (pgvector) and MinIO and keep no volume, depends_on targets and conditions are
+valid, volumes are declared; and local-env.sh exports, per service, every variable of that ECS task
+definition. (What the variables are worth, read or not, is deploy/tests/wiring_check.py's job.)"""
+import os, re, subprocess, sys
 import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -15,47 +17,78 @@ def need(cond, msg):
 
 doc = yaml.safe_load(open(os.path.join(DEPLOY, "compose.yaml")))
 svcs = doc.get("services", {})
-need(set(svcs) == {"api", "ai", "postgres", "redis", "chroma"}, f"services: {sorted(svcs)}")
-allowed = {"image", "build", "command", "environment", "env_file", "ports", "volumes", "healthcheck", "depends_on",
+need(set(svcs) == {"api", "ai", "postgres", "minio", "minio-bucket"}, f"services: {sorted(svcs)}")
+allowed = {"image", "build", "command", "environment", "ports", "volumes", "healthcheck", "depends_on",
            "restart", "read_only", "tmpfs"}
+one_shot = {name for name, s in svcs.items() if isinstance(s, dict) and s.get("restart") == "no"}
+need(one_shot == {"minio-bucket"}, f"one-shot services: {sorted(one_shot)}")
+conditions = {"service_started", "service_healthy", "service_completed_successfully"}
 for name, s in svcs.items():
     need(isinstance(s, dict), f"{name}: not a mapping")
     need(not (set(s) - allowed), f"{name}: unknown keys {set(s) - allowed}")
-    need("image" in s, f"{name}: no image")
-    hc = s.get("healthcheck", {})
-    need(isinstance(hc.get("test"), list) and hc["test"][0] in ("CMD", "CMD-SHELL"), f"{name}: healthcheck.test")
-    for dep in (s.get("depends_on") or {}):
+    need("image" in s and ":" in s["image"] and not s["image"].endswith(":latest"), f"{name}: image not pinned")
+    if name not in one_shot:
+        hc = s.get("healthcheck", {})
+        need(isinstance(hc.get("test"), list) and hc["test"][0] in ("CMD", "CMD-SHELL"), f"{name}: healthcheck.test")
+    for dep, spec in (s.get("depends_on") or {}).items():
         need(dep in svcs, f"{name}: depends_on unknown {dep}")
+        need(spec.get("condition") in conditions, f"{name}: depends_on {dep} condition {spec.get('condition')}")
+        if spec.get("condition") == "service_healthy":
+            need("healthcheck" in svcs.get(dep, {}), f"{name}: waits for {dep} to be healthy, which has no healthcheck")
+        if spec.get("condition") == "service_completed_successfully":
+            need(dep in one_shot, f"{name}: waits for {dep} to complete, which is not one-shot")
     for v in s.get("volumes", []):
         vol = v.split(":", 1)[0]
         need(vol in (doc.get("volumes") or {}), f"{name}: undeclared volume {vol}")
 for name, port in (("api", "8080"), ("ai", "8000")):
     s = svcs[name]
+    env = s["environment"]
     need(s["image"] == svcs["api"]["image"], "api and ai must run the same image")
     need(s["command"] == [name], f"{name}: command {s['command']}")
-    need("AI_SERVICE_TOKEN" in s["environment"], f"{name}: AI_SERVICE_TOKEN")
-    need(s["environment"]["PORT"] == port and s["ports"] == [f"{port}:{port}"], f"{name}: port")
+    need("AI_SERVICE_TOKEN" in env, f"{name}: AI_SERVICE_TOKEN")
+    need(env["PORT"] == port and s["ports"] == [f"{port}:{port}"], f"{name}: port")
     need(s["healthcheck"]["test"] == ["CMD", "/usr/local/lib/docuthinker/healthcheck.sh"], f"{name}: healthcheck script")
     need(s["depends_on"]["postgres"]["condition"] == "service_healthy", f"{name}: waits for postgres")
+    need(s["depends_on"]["minio-bucket"]["condition"] == "service_completed_successfully", f"{name}: waits for the bucket")
+    need(not s.get("volumes") and s.get("read_only") is True, f"{name}: must keep no state (read-only, no volume)")
+    need(env.get("DOCUTHINKER_DATA_DIR", "").startswith("/tmp/") and "/tmp" in s.get("tmpfs", []), f"{name}: data dir must be on the /tmp tmpfs")
+    need(env.get("DATABASE_URL", "").startswith("postgres://docuthinker@postgres:5432/docuthinker"), f"{name}: DATABASE_URL")
+    need(env.get("DATABASE_PASSWORD") == svcs["postgres"]["environment"]["POSTGRES_PASSWORD"], f"{name}: DATABASE_PASSWORD != postgres's")
+    need(env.get("S3_ENDPOINT") == "http://minio:9000" and env.get("S3_BUCKET"), f"{name}: S3_ENDPOINT/S3_BUCKET")
+    need(env.get("AWS_ACCESS_KEY_ID") == svcs["minio"]["environment"]["MINIO_ROOT_USER"]
+         and env.get("AWS_SECRET_ACCESS_KEY") == svcs["minio"]["environment"]["MINIO_ROOT_PASSWORD"], f"{name}: MinIO credentials")
+    for secret in ("JWT_SECRET", "AI_SERVICE_TOKEN"):
+        need(re.fullmatch(r"\$\{" + secret + r":\?[^}]+\}", env.get(secret, "")), f"{name}: {secret} must be ${{{secret}:?...}}")
+need(svcs["api"]["environment"].get("AI_SERVICE_URL") == "http://ai:8000", "api: AI_SERVICE_URL must be http://ai:8000")
+need("AI_SERVICE_URL" not in svcs["ai"]["environment"], "ai: AI_SERVICE_URL is the api's")
+need(svcs["ai"]["environment"].get("AIML_PORT") == "8000", "ai: AIML_PORT")
 need(svcs["postgres"]["image"].startswith("pgvector/pgvector:"), "postgres must be the pgvector image")
-local_env = open(os.path.join(DEPLOY, "aws", "scripts", "local-env.sh")).read()
-exported = set(re.findall(r"export ([A-Z_][A-Z0-9_]*)=", local_env))
-api_env = set(svcs["api"]["environment"])
-need(not (api_env - exported), f"compose api env not exported by local-env.sh: {sorted(api_env - exported)}")
+need(svcs["minio"]["image"].startswith("minio/minio:") and svcs["minio-bucket"]["image"].startswith("minio/mc:"), "minio images")
+bucket = svcs["api"]["environment"]["S3_BUCKET"]
+need(svcs["minio-bucket"]["command"][-1] == f"minio/{bucket}", f"minio-bucket must create {bucket}")
+need(svcs["minio-bucket"]["depends_on"]["minio"]["condition"] == "service_healthy", "minio-bucket waits for minio")
 if errors:
     print("compose: FAIL\n  " + "\n  ".join(errors))
     sys.exit(1)
-print(f"compose: OK ({len(svcs)} services, all with health checks)")
+print(f"compose: OK ({len(svcs)} services, long-running ones with health checks; api/ai stateless on PostgreSQL + MinIO)")
 
-# local-env.sh exports every variable the ECS task definitions set (env and secrets).
-import subprocess
-cfn = open(os.path.join(DEPLOY, "aws", "cloudformation", "docuthinker.yaml")).read()
-task_vars = set(re.findall(r"\{Name: ([A-Z_][A-Z0-9_]*), Value", cfn))
-dump = subprocess.run(["bash", "-c", f"source {os.path.join(DEPLOY, 'aws', 'scripts', 'local-env.sh')} && env -0"],
-                      capture_output=True, env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")}, check=True).stdout
-sourced = {kv.split(b"=", 1)[0].decode() for kv in dump.split(b"\0") if kv}
-missing = sorted(task_vars - sourced)
-if missing or len(task_vars) < 20:
-    print(f"local-env: FAIL missing {missing} (task vars: {len(task_vars)})")
-    sys.exit(1)
-print(f"local-env: OK (exports all {len(task_vars)} task-definition variables)")
+
+# local-env.sh exports, for each service, every variable its ECS task definition sets (env and secrets).
+class CfnLoader(yaml.SafeLoader):
+    pass
+CfnLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+cfn = yaml.load(open(os.path.join(DEPLOY, "aws", "cloudformation", "docuthinker.yaml")), Loader=CfnLoader)
+script = os.path.join(DEPLOY, "aws", "scripts", "local-env.sh")
+total = 0
+for logical_id, service in (("ApiTaskDefinition", "api"), ("AiTaskDefinition", "ai")):
+    container = cfn["Resources"][logical_id]["Properties"]["ContainerDefinitions"][0]
+    task_vars = {e["Name"] for e in container["Environment"]} | {e["Name"] for e in container["Secrets"]}
+    dump = subprocess.run(["bash", "-c", f'source "{script}" {service} && env -0'],
+                          capture_output=True, env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")}, check=True).stdout
+    sourced = {kv.split(b"=", 1)[0].decode() for kv in dump.split(b"\0") if kv}
+    missing = sorted(task_vars - sourced)
+    if missing or len(task_vars) < 10:
+        print(f"local-env: FAIL ({service}) missing {missing} (task vars: {len(task_vars)})")
+        sys.exit(1)
+    total += len(task_vars)
+print(f"local-env: OK (exports every task-definition variable: api and ai, {total} in all)")

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """ECS/Fargate container contract tests against the release binary (stdlib only).
 
-What ECS needs from a task, checked against `docuthinker serve` as the task definition runs it:
+What ECS needs from a task, checked against `docuthinker serve` with the container's settings (the task
+definitions run `api` and `ai`, which share the server code; their shared stores need PostgreSQL + S3, which
+the Swift test suites exercise):
   1. listens on $PORT (and $HOST, 0.0.0.0 in the task definition);
   2. answers GET /health with 200 within 2 s of the process start (ALB + container health checks);
   3. on SIGTERM (ECS stop / scale-in / deployment) finishes the in-flight request and exits

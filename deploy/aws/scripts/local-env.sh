@@ -1,41 +1,52 @@
 #!/usr/bin/env bash
-# Source me:  source deploy/aws/scripts/local-env.sh
-# Exports the variables the ECS task definitions set (same names, local values), so that
-# `.build/release/docuthinker api` behaves like the api task locally, and a second shell with
-# DOCUTHINKER_ROLE=ai running `docuthinker ai` behaves like the ai task. Existing values win.
+# Source me:  source deploy/aws/scripts/local-env.sh [api|ai]      (default api)
+# Exports the variables the ECS task definition of that service sets (same names, local values:
+# compose.yaml's PostgreSQL and MinIO published on localhost), so that
+#   .build/release/docuthinker api   behaves like the api task, and in a second shell
+#   source deploy/aws/scripts/local-env.sh ai && .build/release/docuthinker ai   like the ai task.
+# Start the stores first:  docker compose -f deploy/compose.yaml up -d postgres minio minio-bucket
+# Only variables the binary reads are exported (deploy/tests/wiring_check.py). Existing values win.
+_dt_role="${1:-api}"
+case "$_dt_role" in api|ai) ;; *) echo "local-env.sh: role must be api or ai, not $_dt_role" >&2; unset _dt_role; return 1 2>/dev/null || exit 1;; esac
 _dt_default() { local n="$1" v="$2"; if [ -z "${!n+x}" ]; then export "$n=$v"; else export "$n"; fi; }
 
-export DOCUTHINKER_ROLE="${DOCUTHINKER_ROLE:-api}"
-# LLM model names (the seed's defaults).
-export DOCUTHINKER_OPENAI_MODEL="${DOCUTHINKER_OPENAI_MODEL:-gpt-4o-mini}"
-export DOCUTHINKER_CLAUDE_MODEL="${DOCUTHINKER_CLAUDE_MODEL:-claude-3-5-sonnet-20241022}"
-export DOCUTHINKER_GEMINI_MODEL="${DOCUTHINKER_GEMINI_MODEL:-gemini-1.5-pro}"
-# Ports: api on PORT (8080), ai on AIML_PORT (8000); the ai task gets PORT=$AIML_PORT.
-export AIML_PORT="${AIML_PORT:-8000}"
-if [ "$DOCUTHINKER_ROLE" = "ai" ]; then export PORT="${PORT:-$AIML_PORT}"; else export PORT="${PORT:-8080}"; fi
-export HOST="${HOST:-127.0.0.1}"
-export AI_SERVICE_URL="${AI_SERVICE_URL:-http://127.0.0.1:${AIML_PORT}}"
-# Stores (compose.yaml's services on localhost).
-export DATABASE_URL="${DATABASE_URL:-postgres://docuthinker:docuthinker@localhost:5432/docuthinker}"
-export REDIS_URL="${REDIS_URL:-redis://localhost:6379}"
-export DOCUTHINKER_CHROMA_URL="${DOCUTHINKER_CHROMA_URL:-http://localhost:8001}"
-export S3_BUCKET="${S3_BUCKET:-docuthinker-local}"
-export S3_ENDPOINT="${S3_ENDPOINT:-}"
-export AWS_REGION="${AWS_REGION:-us-east-1}"
-export DOCUTHINKER_DATA_DIR="${DOCUTHINKER_DATA_DIR:-./data}"
-export DOCUTHINKER_EMBEDDING_MODEL_DIR="${DOCUTHINKER_EMBEDDING_MODEL_DIR:-./models/all-MiniLM-L6-v2}"
-export LOG_LEVEL="${LOG_LEVEL:-info}"
-# Secrets: in ECS they come from Secrets Manager; locally leave them unset or put them in .env.
-# JWT_SECRET placeholder: >= 32 bytes; replace for anything but local development.
-export JWT_SECRET="${JWT_SECRET:-local-dev-only-jwt-secret-change-me-0123456789}"
-# The api <-> ai shared token (both processes need the same value).
-export AI_SERVICE_TOKEN="${AI_SERVICE_TOKEN:-local-dev-only-ai-service-token-change-me}"
+# Both services.
+_dt_default HOST 127.0.0.1
+_dt_default DOCUTHINKER_DATA_DIR ./data
+_dt_default LOG_LEVEL info
+# Stores: compose.yaml's postgres (pgvector) and MinIO on localhost. On ECS: the RDS endpoint with
+# sslmode=require, DATABASE_PASSWORD from the RDS secret, the documents bucket with SSE-KMS.
+_dt_default DATABASE_URL "postgres://docuthinker@localhost:5432/docuthinker?sslmode=disable"
 _dt_default DATABASE_PASSWORD docuthinker
-_dt_default REDIS_AUTH_TOKEN ""
-_dt_default OPENAI_API_KEY ""
-_dt_default ANTHROPIC_API_KEY ""
-_dt_default GOOGLE_API_KEY ""
-_dt_default DOCUTHINKER_NEO4J_URI "bolt://localhost:7687"
-_dt_default DOCUTHINKER_NEO4J_USER neo4j
-_dt_default DOCUTHINKER_NEO4J_PASSWORD password
+_dt_default S3_BUCKET docuthinker
+_dt_default S3_ENDPOINT http://localhost:9000
+_dt_default S3_SSE ""              # MinIO without a KMS: no server-side encryption header (ECS: aws:kms)
+_dt_default S3_SSE_KMS_KEY_ID ""   # ECS: the stack's KMS key
+_dt_default AWS_REGION us-east-1
+# MinIO's root credentials from compose.yaml (on ECS the task role signs instead).
+_dt_default AWS_ACCESS_KEY_ID docuthinker
+_dt_default AWS_SECRET_ACCESS_KEY docuthinker-minio
+# Secrets: on ECS they come from Secrets Manager. Local development values only (>= 32 bytes).
+_dt_default JWT_SECRET local-dev-only-jwt-secret-change-me-0123456789
+_dt_default AI_SERVICE_TOKEN local-dev-only-ai-service-token-change-me
+
+if [ "$_dt_role" = "api" ]; then
+  # api on PORT (8080), calling the ai service.
+  _dt_default PORT 8080
+  _dt_default AI_SERVICE_URL "http://127.0.0.1:${AIML_PORT:-8000}"
+else
+  # ai on AIML_PORT (8000); PORT too, as in the task definition (the container health check uses it).
+  _dt_default AIML_PORT 8000
+  _dt_default PORT "$AIML_PORT"
+  _dt_default DOCUTHINKER_EMBEDDING_MODEL_DIR ./models/all-MiniLM-L6-v2
+  # LLM model names (the seed's defaults) and providers (empty: the offline engine answers).
+  _dt_default DOCUTHINKER_OPENAI_MODEL gpt-4o-mini
+  _dt_default DOCUTHINKER_CLAUDE_MODEL claude-3-5-sonnet-20241022
+  _dt_default DOCUTHINKER_GEMINI_MODEL gemini-1.5-pro
+  _dt_default DOCUTHINKER_BEDROCK_MODEL ""
+  _dt_default OPENAI_API_KEY ""
+  _dt_default ANTHROPIC_API_KEY ""
+  _dt_default GOOGLE_API_KEY ""
+fi
 unset -f _dt_default
+unset _dt_role

@@ -3,18 +3,22 @@
 Written with CDK's L1 (Cfn*) constructs on purpose: the resources, parameters and properties are
 the same as the hand-written template, so the two can be compared resource by resource
 (tests/test_synth_matches_cfn.py) and both pass the same linters. Ports, health check paths and
-secret names come from the constants below, in one place."""
+secret names come from the constants below, in one place. The task definitions pass only variables the
+binary reads (deploy/tests/wiring_check.py checks both templates); see the comments of the YAML template
+for the wiring (shared PostgreSQL + S3, no task-local state, migrations under an advisory lock at start)."""
 from aws_cdk import (CfnCondition, CfnOutput, CfnParameter, Fn, Stack, Aws, CfnDeletionPolicy, Token,
                      aws_applicationautoscaling as aas, aws_cloudfront as cf, aws_ec2 as ec2,
                      aws_ecs as ecs, aws_elasticache as ec, aws_elasticloadbalancingv2 as elb,
                      aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_rds as rds, aws_s3 as s3,
-                     aws_secretsmanager as sm)
+                     aws_secretsmanager as sm, aws_servicediscovery as sd)
 from constructs import Construct
 
 HEALTH_PATH = "/health"
 API_PORT_DEFAULT = 8080
 AI_PORT_DEFAULT = 8000
-PROVIDER_SECRETS = ["openai", "anthropic", "google", "neo4j", "chroma"]
+# Provider secrets created beforehand (PREFIX/<name>), given to the ai tasks only; name -> variable.
+PROVIDER_SECRETS = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY", "google": "GOOGLE_API_KEY"}
+DATA_DIR = "/tmp/docuthinker"  # upload staging only, on the task's /tmp volume
 IMAGE_HEALTHCHECK = ["CMD", "/usr/local/lib/docuthinker/healthcheck.sh"]
 
 
@@ -27,8 +31,8 @@ class DocuThinkerStack(Stack):
         private = P("PrivateSubnetIds", type="List<AWS::EC2::Subnet::Id>")
         cert = P("CertificateArn", type="String", allowed_pattern="^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/.+$")
         images = {"api": P("ApiImage", type="String"), "ai": P("AiImage", type="String")}
-        commands = {"api": P("ApiCommand", type="CommaDelimitedList", default="serve"),
-                    "ai": P("AiCommand", type="CommaDelimitedList", default="serve")}
+        commands = {"api": P("ApiCommand", type="CommaDelimitedList", default="api"),
+                    "ai": P("AiCommand", type="CommaDelimitedList", default="ai")}
         ports = {"api": P("ApiPort", type="Number", default=API_PORT_DEFAULT, min_value=1024, max_value=65535),
                  "ai": P("AiPort", type="Number", default=AI_PORT_DEFAULT, min_value=1024, max_value=65535)}
         ai_path = P("AiPathPattern", type="String", default="/ai/*")
@@ -48,7 +52,9 @@ class DocuThinkerStack(Stack):
         cache_type = P("CacheNodeType", type="String", default="cache.t4g.micro")
         models = {"DOCUTHINKER_OPENAI_MODEL": P("OpenAIModel", type="String", default="gpt-4o-mini"),
                   "DOCUTHINKER_CLAUDE_MODEL": P("ClaudeModel", type="String", default="claude-3-5-sonnet-20241022"),
-                  "DOCUTHINKER_GEMINI_MODEL": P("GeminiModel", type="String", default="gemini-1.5-pro")}
+                  "DOCUTHINKER_GEMINI_MODEL": P("GeminiModel", type="String", default="gemini-1.5-pro"),
+                  "DOCUTHINKER_BEDROCK_MODEL": P("BedrockModel", type="String", default="",
+                                                 description="Bedrock model or inference profile id; empty leaves Bedrock off.")}
         enable_cf = P("EnableCloudFront", type="String", default="false", allowed_values=["true", "false"])
         cf_aliases = P("CloudFrontAliases", type="CommaDelimitedList", default="")
         cf_cert = P("CloudFrontCertificateArn", type="String", default="",
@@ -85,6 +91,7 @@ class DocuThinkerStack(Stack):
             password_length=64, exclude_punctuation=True), "Rotating the HS256 key invalidates every session; operator-driven.")
         ai_token_secret = stack_secret("AiServiceTokenSecret", "ai-service-token", sm.CfnSecret.GenerateSecretStringProperty(
             password_length=64, exclude_punctuation=True), "The api and ai tasks must switch together; operator-driven rolling deploy.")
+        # Resolved by CloudFormation for the Redis cluster only; no task receives it (REDIS_URL is not read yet).
         redis_secret = stack_secret("RedisSecret", "redis", sm.CfnSecret.GenerateSecretStringProperty(
             secret_string_template="{}", generate_string_key="token", password_length=64, exclude_punctuation=True),
             "ElastiCache AUTH token rotation is a two-step ROTATE/SET procedure done by the operator.")
@@ -214,14 +221,16 @@ class DocuThinkerStack(Stack):
             managed_policy_arns=[f"arn:{part}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"],
             policies=[iam.CfnRole.PolicyProperty(policy_name="read-docuthinker-secrets", policy_document={"Version": "2012-10-17", "Statement": [
                 {"Sid": "NamedSecrets", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
-                 "Resource": [secret_arn(n, "-??????") for n in PROVIDER_SECRETS] + [db_secret.ref, jwt_secret.ref, redis_secret.ref, ai_token_secret.ref]},
+                 "Resource": [secret_arn(n, "-??????") for n in PROVIDER_SECRETS] + [db_secret.ref, jwt_secret.ref, ai_token_secret.ref]},
                 {"Sid": "DecryptStackSecrets", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": key.attr_arn}]})])
-        task_role = iam.CfnRole(self, "TaskRole", description="DocuThinker tasks - Bedrock and the documents bucket",
+        task_role = iam.CfnRole(self, "TaskRole",
+            description="DocuThinker tasks - Bedrock (DOCUTHINKER_BEDROCK_MODEL) and the documents bucket (S3_BUCKET, SSE-KMS)",
             assume_role_policy_document=trust,
             policies=[iam.CfnRole.PolicyProperty(policy_name="bedrock-and-bucket", policy_document={"Version": "2012-10-17", "Statement": [
                 {"Sid": "Bedrock", "Effect": "Allow", "Action": ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
                  "Resource": [f"arn:{part}:bedrock:{region}::foundation-model/*", f"arn:{part}:bedrock:{region}:{account}:inference-profile/*"]},
-                {"Sid": "BucketObjects", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                {"Sid": "BucketObjects", "Effect": "Allow",
+                 "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
                  "Resource": f"{bucket.attr_arn}/*"},
                 {"Sid": "BucketList", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucket.attr_arn},
                 {"Sid": "BucketKey", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": key.attr_arn}]})])
@@ -249,6 +258,7 @@ class DocuThinkerStack(Stack):
         db.cfn_options.update_replace_policy = CfnDeletionPolicy.SNAPSHOT
         sm.CfnSecretTargetAttachment(self, "DatabaseSecretAttachment", secret_id=db_secret.ref, target_id=db.ref,
                                      target_type="AWS::RDS::DBInstance")
+        # Redis: kept for the Redis issue; no task receives REDIS_URL or the token until the binary reads them.
         cache_subnets = ec.CfnSubnetGroup(self, "CacheSubnetGroup", description="DocuThinker Redis private subnets",
                                           subnet_ids=private.value_as_list)
         cache = ec.CfnReplicationGroup(self, "Cache", replication_group_description="DocuThinker Redis", engine="redis",
@@ -264,35 +274,41 @@ class DocuThinkerStack(Stack):
         cluster = ecs.CfnCluster(self, "Cluster", cluster_settings=[ecs.CfnCluster.ClusterSettingsProperty(name="containerInsights", value="enabled")])
         KV = ecs.CfnTaskDefinition.KeyValuePairProperty
         SEC = ecs.CfnTaskDefinition.SecretProperty
+        # api -> ai inside the VPC through Cloud Map (the ALB's certificate does not name the ALB's own DNS name).
+        namespace = sd.CfnPrivateDnsNamespace(self, "ServiceNamespace", name=f"{Aws.STACK_NAME}.internal", vpc=vpc_id.value_as_string,
+                                              description="DocuThinker internal service names (api to ai)")
+        ai_discovery = sd.CfnService(self, "AiDiscoveryService", name="ai", namespace_id=namespace.ref,
+            description="The ai tasks (AI_SERVICE_URL of the api)",
+            dns_config=sd.CfnService.DnsConfigProperty(routing_policy="MULTIVALUE", dns_records=[sd.CfnService.DnsRecordProperty(type="A", ttl=10)]),
+            health_check_custom_config=sd.CfnService.HealthCheckCustomConfigProperty(failure_threshold=1))
+        ai_url = f"http://{ai_discovery.attr_name}.{Aws.STACK_NAME}.internal:{ports['ai'].value_as_string}"
         db_url = f"postgres://docuthinker@{db.attr_endpoint_address}:{db.attr_endpoint_port}/docuthinker?sslmode=require"
-        redis_url = f"rediss://{cache.attr_primary_end_point_address}:{cache.attr_primary_end_point_port}"
+        # The library lives in PostgreSQL + S3 (SSE-KMS with the stack key); DATA_DIR only stages uploads.
+        stores = [("DATABASE_URL", db_url), ("S3_BUCKET", bucket.ref), ("S3_SSE", "aws:kms"), ("S3_SSE_KMS_KEY_ID", key.attr_arn),
+                  ("AWS_REGION", region), ("LOG_LEVEL", "info")]
         services = {}
         for name in ("api", "ai"):
-            env = [("HOST", "0.0.0.0"), ("PORT", ports[name].value_as_string), ("AIML_PORT", ports["ai"].value_as_string)]
+            env = [("HOST", "0.0.0.0"), ("PORT", ports[name].value_as_string)]
             if name == "api":
-                env.append(("AI_SERVICE_URL", f"https://{lb.attr_dns_name}/ai"))
-            env += [("DOCUTHINKER_DATA_DIR", "/var/lib/docuthinker"),
-                    ("DOCUTHINKER_EMBEDDING_MODEL_DIR", "/opt/docuthinker/models/all-MiniLM-L6-v2")]
-            env += [(k, v.value_as_string) for k, v in models.items()]
-            env += [("DATABASE_URL", db_url), ("REDIS_URL", redis_url), ("S3_BUCKET", bucket.ref),
-                    ("S3_ENDPOINT", f"https://s3.{region}.{Aws.URL_SUFFIX}"), ("AWS_REGION", region), ("LOG_LEVEL", "info")]
-            secrets = [("JWT_SECRET", jwt_secret.ref), ("AI_SERVICE_TOKEN", ai_token_secret.ref), ("DATABASE_PASSWORD", f"{db_secret.ref}:password::"),
-                       ("REDIS_AUTH_TOKEN", f"{redis_secret.ref}:token::"), ("OPENAI_API_KEY", secret_arn("openai")),
-                       ("ANTHROPIC_API_KEY", secret_arn("anthropic")), ("GOOGLE_API_KEY", secret_arn("google"))]
-            if name == "ai":
-                secrets += [("DOCUTHINKER_NEO4J_URI", secret_arn("neo4j", ":uri::")), ("DOCUTHINKER_NEO4J_USER", secret_arn("neo4j", ":user::")),
-                            ("DOCUTHINKER_NEO4J_PASSWORD", secret_arn("neo4j", ":password::")), ("DOCUTHINKER_CHROMA_URL", secret_arn("chroma"))]
+                env += [("AI_SERVICE_URL", ai_url), ("DOCUTHINKER_DATA_DIR", DATA_DIR)]
+            else:
+                env += [("AIML_PORT", ports["ai"].value_as_string), ("DOCUTHINKER_DATA_DIR", DATA_DIR),
+                        ("DOCUTHINKER_EMBEDDING_MODEL_DIR", "/opt/docuthinker/models/all-MiniLM-L6-v2")]
+                env += [(k, v.value_as_string) for k, v in models.items()]
+            env += stores
+            secrets = [("JWT_SECRET", jwt_secret.ref), ("AI_SERVICE_TOKEN", ai_token_secret.ref), ("DATABASE_PASSWORD", f"{db_secret.ref}:password::")]
+            if name == "ai":  # the LLM providers are called by the ai service only
+                secrets += [(var, secret_arn(secret)) for secret, var in PROVIDER_SECRETS.items()]
             td = ecs.CfnTaskDefinition(self, f"{name.capitalize()}TaskDefinition", family=f"{Aws.STACK_NAME}-{name}",
                 requires_compatibilities=["FARGATE"], network_mode="awsvpc", cpu=cpus[name].value_as_string, memory=mems[name].value_as_string,
                 execution_role_arn=execution.attr_arn, task_role_arn=task_role.attr_arn,
                 runtime_platform=ecs.CfnTaskDefinition.RuntimePlatformProperty(cpu_architecture="X86_64", operating_system_family="LINUX"),
-                volumes=[ecs.CfnTaskDefinition.VolumeProperty(name="data"), ecs.CfnTaskDefinition.VolumeProperty(name="tmp")],
+                volumes=[ecs.CfnTaskDefinition.VolumeProperty(name="tmp")],
                 container_definitions=[ecs.CfnTaskDefinition.ContainerDefinitionProperty(
                     name=name, image=images[name].value_as_string, essential=True, command=commands[name].value_as_list,
                     user="10001:10001", readonly_root_filesystem=True, privileged=False, stop_timeout=30,
                     port_mappings=[ecs.CfnTaskDefinition.PortMappingProperty(container_port=pnum[name], protocol="tcp")],
-                    mount_points=[ecs.CfnTaskDefinition.MountPointProperty(source_volume="data", container_path="/var/lib/docuthinker"),
-                                  ecs.CfnTaskDefinition.MountPointProperty(source_volume="tmp", container_path="/tmp")],
+                    mount_points=[ecs.CfnTaskDefinition.MountPointProperty(source_volume="tmp", container_path="/tmp")],
                     environment=[KV(name=k, value=v) for k, v in env],
                     secrets=[SEC(name=k, value_from=v) for k, v in secrets],
                     health_check=ecs.CfnTaskDefinition.HealthCheckProperty(command=IMAGE_HEALTHCHECK, interval=15, timeout=5, retries=3, start_period=10),
@@ -304,7 +320,8 @@ class DocuThinkerStack(Stack):
                     deployment_circuit_breaker=ecs.CfnService.DeploymentCircuitBreakerProperty(enable=True, rollback=True)),
                 network_configuration=ecs.CfnService.NetworkConfigurationProperty(awsvpc_configuration=ecs.CfnService.AwsVpcConfigurationProperty(
                     assign_public_ip="DISABLED", subnets=private.value_as_list, security_groups=[(api_sg if name == "api" else ai_sg).ref])),
-                load_balancers=[ecs.CfnService.LoadBalancerProperty(container_name=name, container_port=pnum[name], target_group_arn=tgs[name].ref)])
+                load_balancers=[ecs.CfnService.LoadBalancerProperty(container_name=name, container_port=pnum[name], target_group_arn=tgs[name].ref)],
+                service_registries=[ecs.CfnService.ServiceRegistryProperty(registry_arn=ai_discovery.attr_arn)] if name == "ai" else None)
             svc.add_dependency(https if name == "api" else ai_rule)
             services[name] = svc
             target = aas.CfnScalableTarget(self, f"{name.capitalize()}ScalableTarget", service_namespace="ecs",
@@ -351,7 +368,9 @@ class DocuThinkerStack(Stack):
         CfnOutput(self, "AiTaskFamily", value=f"{Aws.STACK_NAME}-ai")
         CfnOutput(self, "DatabaseEndpoint", value=db.attr_endpoint_address)
         CfnOutput(self, "RedisEndpoint", value=cache.attr_primary_end_point_address)
-        CfnOutput(self, "DocumentsBucketName", value=bucket.ref)
+        CfnOutput(self, "DocumentsBucketName", value=bucket.ref,
+                  description="S3_BUCKET of the tasks (and of docuthinker import when moving a library here).")
+        CfnOutput(self, "AiServiceUrl", value=ai_url, description="AI_SERVICE_URL of the api tasks (inside the VPC only).")
         CfnOutput(self, "DatabaseSecretArn", value=db_secret.ref)
         CfnOutput(self, "JwtSecretArn", value=jwt_secret.ref)
         out = CfnOutput(self, "DistributionDomainName", value=dist.attr_domain_name)

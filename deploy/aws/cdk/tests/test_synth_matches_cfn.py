@@ -105,12 +105,13 @@ def test_secret_arn_patterns(templates):
     for t in templates:
         policy = resources(t)["ExecutionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]
         blob = _stringify(policy["Resource"])
-        for name in ("openai", "anthropic", "google", "neo4j", "chroma"):
+        for name in ("openai", "anthropic", "google"):
             assert re.search(r"secret:\$\{SecretsPrefix\}/" + name + r"-\?\?\?\?\?\?", blob) or \
                 re.search(r'"SecretsPrefix"\}, "/' + name + r'-\?\?\?\?\?\?"', blob), (name, blob)
-        for ref in ("DatabaseSecret", "JwtSecret", "RedisSecret", "AiServiceTokenSecret"):
+        for ref in ("DatabaseSecret", "JwtSecret", "AiServiceTokenSecret"):
             assert {"Ref": ref} in policy["Resource"]
-        assert len(policy["Resource"]) == 9
+        # Exactly the secrets the task definitions pass (no Redis token, no neo4j/chroma: unread by the binary).
+        assert len(policy["Resource"]) == 6
         assert policy["Action"] == "secretsmanager:GetSecretValue"
 
 
@@ -136,6 +137,38 @@ def test_scaling_policies(templates):
         return sorted((k, v["Properties"]["TargetTrackingScalingPolicyConfiguration"]["PredefinedMetricSpecification"]["PredefinedMetricType"])
                       for k, v in resources(t).items() if v["Type"] == "AWS::ApplicationAutoScaling::ScalingPolicy")
     assert pol(cfn) == pol(cdk)
+
+
+def test_no_task_local_state(templates):
+    """The library lives in PostgreSQL + S3: no data volume, DOCUTHINKER_DATA_DIR on the /tmp scratch volume."""
+    for t in templates:
+        r = resources(t)
+        for td in ("ApiTaskDefinition", "AiTaskDefinition"):
+            p = r[td]["Properties"]
+            assert p["Volumes"] == [{"Name": "tmp"}]
+            c = p["ContainerDefinitions"][0]
+            assert c["MountPoints"] == [{"SourceVolume": "tmp", "ContainerPath": "/tmp"}]
+            env = {e["Name"]: e["Value"] for e in c["Environment"]}
+            assert env["DOCUTHINKER_DATA_DIR"].startswith("/tmp/")
+
+
+def test_ai_service_discovery(templates):
+    """The api reaches the ai tasks through Cloud Map inside the VPC (AI_SERVICE_URL)."""
+    for t in templates:
+        r = resources(t)
+        assert r["AiService"]["Properties"]["ServiceRegistries"] == [{"RegistryArn": {"Fn::GetAtt": ["AiDiscoveryService", "Arn"]}}]
+        assert "ServiceRegistries" not in r["ApiService"]["Properties"]
+        assert r["AiDiscoveryService"]["Properties"]["NamespaceId"] == {"Ref": "ServiceNamespace"}
+        assert r["AiDiscoveryService"]["Properties"]["DnsConfig"]["DnsRecords"] == [{"Type": "A", "TTL": 10}]
+
+
+def test_task_role_bucket_and_key(templates):
+    for t in templates:
+        statements = {s["Sid"]: s for s in resources(t)["TaskRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]}
+        assert set(statements["BucketObjects"]["Action"]) == {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"}
+        assert statements["BucketList"]["Action"] == "s3:ListBucket"
+        assert set(statements["BucketKey"]["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey"}
+        assert statements["BucketKey"]["Resource"] == {"Fn::GetAtt": ["DataKey", "Arn"]}
 
 
 def test_outputs(templates):
