@@ -33,18 +33,20 @@ public struct LibraryImporter: Sendable {
             for key in account.apiKeys { try await database.createAPIKey(key) }
             for usage in account.usage { try await database.recordUsage(userId: account.user.id, usage) }
         }
-        var imported = 0
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory + "/documents").filter { $0.hasSuffix(".json") }
-        var documents: [ExportFormat.Document] = []
-        for file in files {
-            guard let data = FileManager.default.contents(atPath: directory + "/documents/" + file) else { continue }
-            documents.append(try decoder.decode(ExportFormat.Document.self, from: data))
+        // Oldest first, as they were made (lists order ties by insertion); one document in memory
+        // at a time (a first pass reads only each file's record to order them).
+        var order: [(createdAt: Date, id: String, file: String)] = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory + "/documents") where file.hasSuffix(".json") {
+            let record = try decoder.decode(RecordOnly.self, from: try Data(contentsOf: URL(fileURLWithPath: directory + "/documents/" + file))).document
+            order.append((record.createdAt, record.id, file))
         }
-        // Oldest first, as they were made (lists order ties by insertion).
-        for exported in documents.sorted(by: { ($0.document.createdAt, $0.document.id) < ($1.document.createdAt, $1.document.id) }) {
-            try await load(exported, objects: directory + "/objects")
+        order.sort { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        var imported = 0
+        for entry in order {
+            let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/documents/" + entry.file))
+            try await load(try decoder.decode(ExportFormat.Document.self, from: data), objects: directory + "/objects")
             imported += 1
-            if imported % 25 == 0 { progress("imported \(imported) of \(documents.count) documents") }
+            if imported % 25 == 0 { progress("imported \(imported) of \(order.count) documents") }
         }
         var chats = 0
         for line in try Self.lines(directory + "/chats.jsonl") {
@@ -92,6 +94,11 @@ public struct LibraryImporter: Sendable {
         }
         if let status = exported.indexStatus { try await database.setIndexStatus(documentId: record.id, status) }
         for analysis in exported.analyses { try await database.saveStoredAnalysis(analysis) }
+    }
+
+    /// The record of a document file, the rest of the file skipped.
+    private struct RecordOnly: Decodable {
+        var document: DocumentRecord
     }
 
     /// The non-empty lines of a JSONL file (none when it is missing).

@@ -29,6 +29,9 @@ public protocol DocumentRepository: Sendable {
     func documentExists(id: String) async throws -> Bool
     /// The caller's documents, newest first.
     func documents(ownerId: String, limit: Int, offset: Int) async throws -> Page<DocumentRecord>
+    /// The ids and titles of the caller's `limit` most recent documents, newest first (what chat
+    /// reads to see whether a question names documents, without loading whole records).
+    func documentTitles(ownerId: String, limit: Int) async throws -> [(id: String, title: String)]
     func content(documentId: String, ownerId: String) async throws -> DocumentContent?
     func chunks(documentId: String, ownerId: String) async throws -> [ChunkRecord]
     /// Renames; returns the updated document or nil when it is not the caller's.

@@ -81,9 +81,21 @@ extension PostgresStore: UserRepository, RefreshTokenRepository, AccountReposito
             """).first.map { try $0.get(0, as: String.self) }
     }
 
+    /// `SELECT 1`, answered within `pingTimeout` or failed as unreachable: readiness checks must
+    /// not wait out the pool's minute of retries when the database is down.
     public func ping() async throws {
-        try await execute("SELECT 1")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.execute("SELECT 1") }
+            group.addTask {
+                try await Task.sleep(for: Self.pingTimeout)
+                throw StorageError(.unavailable, "PostgreSQL (\(self.location)) cannot be reached: no answer within \(Self.pingTimeout).")
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
     }
+
+    static let pingTimeout = Duration.seconds(3)
 }
 
 extension PostgresStore: APIKeyRepository {

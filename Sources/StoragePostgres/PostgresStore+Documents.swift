@@ -163,6 +163,12 @@ extension PostgresStore: DocumentRepository {
         return Page(items: items, total: total)
     }
 
+    public func documentTitles(ownerId: String, limit: Int) async throws -> [(id: String, title: String)] {
+        try await rows("""
+            SELECT id, title FROM documents WHERE owner_id = \(ownerId) ORDER BY created_at DESC, seq DESC LIMIT \(limit)
+            """).map { (id: try $0.get(0), title: try $0.get(1)) }
+    }
+
     public func content(documentId: String, ownerId: String) async throws -> DocumentContent? {
         guard let text = try await rows("""
             SELECT t.text FROM document_texts t JOIN documents d ON d.id = t.document_id

@@ -103,6 +103,9 @@ public final class PostgresStore: Sendable {
             return try await body()
         } catch let error as PSQLError {
             throw Self.storageError(error, location: location)
+        } catch let error where !(error is StorageError) && !(error is CancellationError) {
+            // The pool's own failures, e.g. its circuit breaker after a minute without a connection.
+            throw StorageError(.unavailable, "PostgreSQL (\(location)) cannot be reached: \(error).")
         }
     }
 

@@ -119,6 +119,13 @@ extension SQLiteStore: DocumentRepository {
         }
     }
 
+    public func documentTitles(ownerId: String, limit: Int) async throws -> [(id: String, title: String)] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, title FROM documents WHERE ownerId = ? ORDER BY createdAt DESC, rowid DESC LIMIT ?",
+                             arguments: [ownerId, limit]).map { (id: $0[0], title: $0[1]) }
+        }
+    }
+
     public func content(documentId: String, ownerId: String) async throws -> DocumentContent? {
         try await pool.read { db in
             guard let text = try String.fetchOne(db, sql: """

@@ -23,6 +23,19 @@ struct PostgresStoreTests {
     }
 
     @Test(.enabled(if: TestPostgres.available))
+    func requireMeansTLSOrNoConnection() async throws {
+        // The test server speaks no TLS: `prefer` connects in the clear, `require` must refuse.
+        let url = try #require(TestPostgres.url)
+        var components = try #require(URLComponents(string: url))
+        components.queryItems = [URLQueryItem(name: "sslmode", value: "prefer")]
+        try await PostgresStore(url: PostgresURL(components.string!), poolSize: 1).ping()
+        components.queryItems = [URLQueryItem(name: "sslmode", value: "require")]
+        let store = try PostgresStore(url: PostgresURL(components.string!), poolSize: 1)
+        let error = await #expect(throws: StorageError.self) { try await store.ping() }
+        #expect(error?.code == .unavailable && error?.message.contains("cannot be reached") == true, "\(error?.message ?? "")")
+    }
+
+    @Test(.enabled(if: TestPostgres.available))
     func migrationsApplyOnceEvenFromManyProcessesAtOnce() async throws {
         let url = try await TestPostgres.newDatabase()
         let stores = try (0..<4).map { _ in try PostgresStore(url: PostgresURL(url), poolSize: 2) }

@@ -136,15 +136,9 @@ public struct ChatService: Sendable {
     /// The searched documents the question names by a word of their title (the owner's most
     /// recent `namedDocumentsScanned` documents are considered).
     func namedDocuments(_ question: String, ownerId: String, documentIds: [String]?) async throws -> [String] {
-        var titles: [(id: String, title: String)] = []
         let allowed = documentIds.map(Set.init)
-        var offset = 0
-        while offset < namedDocumentsScanned {
-            let page = try await documents.documents(ownerId: ownerId, limit: 500, offset: offset)
-            titles += page.items.filter { allowed?.contains($0.id) ?? true }.map { ($0.id, $0.title) }
-            offset += page.items.count
-            if page.items.count < 500 { break }
-        }
+        let titles = try await documents.documentTitles(ownerId: ownerId, limit: namedDocumentsScanned)
+            .filter { allowed?.contains($0.id) ?? true }
         return NamedDocuments.named(in: question, titles: titles)
     }
 
