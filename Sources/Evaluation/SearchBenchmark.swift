@@ -32,6 +32,8 @@ public enum SearchBenchmark {
         let owner = "bench-" + UUID().uuidString
         try await store.createUser(UserRecord(id: owner, email: owner + "@example.com", passwordHash: "-", createdAt: .now))
         let index = stores.databaseVectorIndex?("bench", 384) ?? MatrixVectorIndex(storage: store, model: "bench", dimensions: 384)
+        // Ingest as a library under the exact limit does: without the HNSW index (built below, timed).
+        try await (index as? PgVectorIndex)?.dropIndex()
         let ingestStart = ContinuousClock.now
         var generator = SplitMix(seed: 42)
         var written = Data()
@@ -70,6 +72,13 @@ public enum SearchBenchmark {
         _ = try await index.search(owner: owner, query: queryVectors[0], k: 10, documents: nil)  // load
         var rows: [Row] = [Row(size: size, mode: "ingest: \(Int(Double(size) / ingestSeconds)) chunks/s (text, keyword index, vector)",
                                p50: 0, p99: 0, mean: ingestSeconds * 1000)]
+        if let pg = index as? PgVectorIndex {
+            // The HNSW index is built when a library first needs it; here at once, timed, before measuring.
+            let started = ContinuousClock.now
+            try await pg.buildIndex()
+            rows.append(Row(size: size, mode: "HNSW index build (CREATE INDEX CONCURRENTLY over every vector in the database)",
+                            p50: 0, p99: 0, mean: (ContinuousClock.now - started).seconds * 1000))
+        }
         let engine = databaseURL == nil ? "FTS5 BM25" : "PostgreSQL tsvector"
         func measure(_ mode: String, _ body: (Int) async throws -> Void) async rethrows {
             var times: [Double] = []

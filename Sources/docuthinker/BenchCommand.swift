@@ -76,7 +76,7 @@ struct BenchSearchCommand: AsyncParsableCommand {
                 texts: textList, vectors: vectors, queries: queryList, queryVectors: queryVectors, size: size,
                 vectorsOut: vectorsPrefix.map { "\($0)-\(size).f32" }, embedder: embedder, databaseURL: databaseURL)
             for row in rows {
-                if row.mode.hasPrefix("ingest") {
+                if row.mode.hasPrefix("ingest") || row.mode.hasPrefix("HNSW index build") {
                     print("| \(row.size) | \(row.mode) | | | \(String(format: "%.0f", row.mean)) ms total |")
                 } else {
                     print("| \(row.size) | \(row.mode) | " + String(format: "%.2f | %.2f | %.2f |", row.p50, row.p99, row.mean))
