@@ -32,9 +32,7 @@ public actor MatrixVectorIndex: VectorIndex {
 
     /// Stores the vectors; the owner's matrix reloads on its next search (the generation changed).
     public func save(_ vectors: [ChunkVector], documentId: String, owner: String) async throws {
-        if let wrong = vectors.first(where: { $0.vector.count != dimensions }) {
-            throw StorageError(.invalid, "A vector of \(wrong.vector.count) numbers cannot join the \(model) index of \(dimensions) dimensions.")
-        }
+        try requireDimensions(vectors)
         try await storage.saveVectors(vectors, model: model)
     }
 

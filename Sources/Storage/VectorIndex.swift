@@ -73,3 +73,13 @@ public struct StoredVector: Sendable {
         self.vector = vector
     }
 }
+
+extension VectorIndex {
+    /// Refuses (`StorageError.invalid`) a batch holding a vector of another length than the index's,
+    /// before anything of it is stored.
+    public func requireDimensions(_ vectors: [ChunkVector]) throws {
+        if let wrong = vectors.first(where: { $0.vector.count != dimensions }) {
+            throw StorageError(.invalid, "A vector of \(wrong.vector.count) numbers cannot join the \(model) index of \(dimensions) dimensions.")
+        }
+    }
+}

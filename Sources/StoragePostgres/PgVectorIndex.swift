@@ -38,9 +38,7 @@ public struct PgVectorIndex: VectorIndex {
     }
 
     public func save(_ vectors: [ChunkVector], documentId: String, owner: String) async throws {
-        if let wrong = vectors.first(where: { $0.vector.count != dimensions }) {
-            throw StorageError(.invalid, "A vector of \(wrong.vector.count) values cannot join an index of \(dimensions) (\(model)).")
-        }
+        try requireDimensions(vectors)
         try await store.storeVectors(vectors, model: model)
     }
 
