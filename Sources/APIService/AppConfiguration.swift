@@ -57,24 +57,11 @@ public struct AppConfiguration: Sendable {
     public var aiServiceTimeout: Duration
     /// `AIML_PORT` (default 8000): the port `docuthinker ai` listens on.
     public var aiPort: Int
-    /// `DATABASE_URL`, `S3_BUCKET`: the scale-out stores (see `StoreConfiguration`); unset: SQLite + files.
-    public var databaseURL: String?
-    public var s3Bucket: String?
-    /// `DATABASE_PASSWORD`: the password when `DATABASE_URL` has none (on ECS, from the RDS secret).
-    public var databasePassword: String?
-    /// `DATABASE_POOL_SIZE` (default 10): PostgreSQL connections per process.
-    public var databasePoolSize: Int
-    /// `DOCUTHINKER_PGVECTOR_EF_SEARCH` (default 400) and `DOCUTHINKER_PGVECTOR_EXACT_LIMIT` (default 100,000):
-    /// see `StoreConfiguration`.
-    public var vectorEfSearch: Int
-    public var vectorExactLimit: Int
-    /// `S3_ENDPOINT`, `AWS_REGION` (default us-east-1), `S3_SSE`, `S3_SSE_KMS_KEY_ID`: see `StoreConfiguration`.
-    public var s3Endpoint: String?
-    public var awsRegion: String
-    public var s3ServerSideEncryption: String?
-    public var s3KMSKeyId: String?
-    /// `DOCUTHINKER_OBJECTS_LOCAL_PATHS` (default true): see `StoreConfiguration.localObjectPaths`.
-    public var localObjectPaths: Bool
+    /// The stores to open (one factory opens them for every entry point), read here from
+    /// `DOCUTHINKER_DATA_DIR`, `DATABASE_URL`, `DATABASE_PASSWORD`, `DATABASE_POOL_SIZE`, `S3_BUCKET`,
+    /// `S3_ENDPOINT`, `AWS_REGION`, `S3_SSE`, `S3_SSE_KMS_KEY_ID`, `DOCUTHINKER_PGVECTOR_EF_SEARCH`,
+    /// `DOCUTHINKER_PGVECTOR_EXACT_LIMIT` and `DOCUTHINKER_OBJECTS_LOCAL_PATHS` (see `StoreConfiguration`).
+    public var stores: StoreConfiguration
     /// `DOCUTHINKER_INGEST_WORKERS` (default 2): ingestion jobs run at once per process.
     public var ingestWorkers: Int
     /// `DOCUTHINKER_JOB_LEASE_SECONDS` (default 10): how long a job stays with a worker that stopped
@@ -115,26 +102,21 @@ public struct AppConfiguration: Sendable {
         aiServiceTimeout = .seconds(max(1, reader.int(forKey: "ai.service.timeout.seconds", default: 120)))
         aiPort = reader.int(forKey: "aiml.port", default: 8000)
         webDirectory = reader.string(forKey: "docuthinker.web.dir").flatMap { $0.isEmpty ? nil : $0 }
-        databaseURL = reader.string(forKey: "database.url", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
-        s3Bucket = reader.string(forKey: "s3.bucket").flatMap { $0.isEmpty ? nil : $0 }
-        localObjectPaths = reader.bool(forKey: "docuthinker.objects.local.paths", default: true)
-        databasePassword = reader.string(forKey: "database.password", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
-        databasePoolSize = max(1, reader.int(forKey: "database.pool.size", default: 10))
-        vectorEfSearch = max(1, reader.int(forKey: "docuthinker.pgvector.ef.search", default: 400))
-        vectorExactLimit = max(0, reader.int(forKey: "docuthinker.pgvector.exact.limit", default: 100_000))
-        s3Endpoint = reader.string(forKey: "s3.endpoint").flatMap { $0.isEmpty ? nil : $0 }
-        awsRegion = reader.string(forKey: "aws.region").flatMap { $0.isEmpty ? nil : $0 } ?? "us-east-1"
-        s3ServerSideEncryption = reader.string(forKey: "s3.sse").flatMap { $0.isEmpty ? nil : $0 }
-        s3KMSKeyId = reader.string(forKey: "s3.sse.kms.key.id").flatMap { $0.isEmpty ? nil : $0 }
+        /// A string setting, nil when unset or empty.
+        func optional(forKey key: ConfigKey, isSecret: Bool = false) -> String? {
+            reader.string(forKey: key, isSecret: isSecret).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        stores = StoreConfiguration(
+            dataDirectory: dataDirectory, databaseURL: optional(forKey: "database.url", isSecret: true), s3Bucket: optional(forKey: "s3.bucket"),
+            localObjectPaths: reader.bool(forKey: "docuthinker.objects.local.paths", default: true),
+            databasePassword: optional(forKey: "database.password", isSecret: true),
+            databasePoolSize: max(1, reader.int(forKey: "database.pool.size", default: 10)),
+            vectorEfSearch: max(1, reader.int(forKey: "docuthinker.pgvector.ef.search", default: 400)),
+            vectorExactLimit: max(0, reader.int(forKey: "docuthinker.pgvector.exact.limit", default: 100_000)),
+            s3Endpoint: optional(forKey: "s3.endpoint"), awsRegion: optional(forKey: "aws.region") ?? "us-east-1",
+            s3ServerSideEncryption: optional(forKey: "s3.sse"), s3KMSKeyId: optional(forKey: "s3.sse.kms.key.id"))
         ingestWorkers = max(1, reader.int(forKey: "docuthinker.ingest.workers", default: 2))
         jobLeaseSeconds = max(1, reader.int(forKey: "docuthinker.job.lease.seconds", default: 10))
-    }
-
-    /// The stores to open (one factory opens them for every entry point).
-    public var stores: StoreConfiguration {
-        StoreConfiguration(dataDirectory: dataDirectory, databaseURL: databaseURL, s3Bucket: s3Bucket, localObjectPaths: localObjectPaths,
-                           databasePassword: databasePassword, databasePoolSize: databasePoolSize, vectorEfSearch: vectorEfSearch, vectorExactLimit: vectorExactLimit,
-                           s3Endpoint: s3Endpoint, awsRegion: awsRegion, s3ServerSideEncryption: s3ServerSideEncryption, s3KMSKeyId: s3KMSKeyId)
     }
 
     /// Where the model is looked for when `DOCUTHINKER_EMBEDDING_MODEL_DIR` is unset, in order:

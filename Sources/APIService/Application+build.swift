@@ -137,7 +137,7 @@ public func makeIngestor(configuration: AppConfiguration) -> DocumentIngestor {
 /// Access tokens (JWT secret from configuration or the data directory) and API keys.
 func makeAuthenticator(configuration: AppConfiguration, store: any APIKeyRepository, logger: Logger) async throws -> Authenticator {
     let secret = try JWTSecretStore.resolve(configured: configuration.jwtSecret, dataDirectory: configuration.dataDirectory,
-                                            sharedStore: configuration.databaseURL != nil, logger: logger)
+                                            sharedStore: configuration.stores.databaseURL != nil, logger: logger)
     let tokens = await TokenService(
         secret: secret, accessLifetime: configuration.accessTokenLifetime, refreshLifetime: configuration.refreshTokenLifetime)
     return Authenticator(tokens: tokens, keys: store)

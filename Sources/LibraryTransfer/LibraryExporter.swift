@@ -29,9 +29,15 @@ public struct LibraryExporter: Sendable {
         for user in users {
             accounts.append(try ExportFormat.line(ExportFormat.Account(
                 user: user, apiKeys: try await database.apiKeys(userId: user.id).reversed(), usage: try await database.usage(userId: user.id))))
-            let models = try await database.vectorModels(ownerId: user.id)
+            // The owner's vectors are read once per model (not once per document), by document and chunk.
+            var vectors: [String: [String: [Int64: [Float]]]] = [:]
+            for model in try await database.vectorModels(ownerId: user.id) {
+                for stored in try await database.vectors(ownerId: user.id, model: model) {
+                    vectors[model, default: [:]][stored.documentId, default: [:]][stored.chunkId] = stored.vector
+                }
+            }
             for record in try await allDocuments(of: user.id) {
-                let exported = try await document(record, models: models)
+                let exported = try await document(record, vectors: vectors.compactMapValues { $0[record.id] })
                 try ExportFormat.encoder.encode(exported).write(to: URL(fileURLWithPath: directory + "/documents/\(Self.fileName(record.id)).json"))
                 if try await copyObject(key: record.objectKey, into: directory + "/objects") { objectCount += 1 }
                 documentCount += 1
@@ -72,16 +78,11 @@ public struct LibraryExporter: Sendable {
         return all.reversed()
     }
 
-    private func document(_ record: DocumentRecord, models: [String]) async throws -> ExportFormat.Document {
+    /// `vectors`: the document's vectors, by model and chunk id.
+    private func document(_ record: DocumentRecord, vectors: [String: [Int64: [Float]]]) async throws -> ExportFormat.Document {
         let database = stores.database
         let chunkIds = try await database.chunkIds(documentId: record.id)
-        var vectors: [String: [String?]] = [:]
-        for model in models {
-            let stored = try await database.vectors(ownerId: record.ownerId, model: model).filter { $0.documentId == record.id }
-            guard !stored.isEmpty else { continue }
-            let byChunk = Dictionary(stored.map { ($0.chunkId, $0.vector) }, uniquingKeysWith: { first, _ in first })
-            vectors[model] = chunkIds.map { byChunk[$0].map(ExportFormat.base64) }
-        }
+        let vectors = vectors.mapValues { byChunk in chunkIds.map { byChunk[$0].map(ExportFormat.base64) } }
         return ExportFormat.Document(
             document: record, content: try await database.content(documentId: record.id, ownerId: record.ownerId),
             sentences: try await database.sentences(documentId: record.id, ownerId: record.ownerId),
