@@ -89,7 +89,8 @@ let package = Package(
         ),
         .target(
             name: "Retrieval",
-            dependencies: ["DocuThinkerCore", "Embeddings", "COpenBLAS", "Storage", .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: ["DocuThinkerCore", "Embeddings", "COpenBLAS", "Storage", .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -134,7 +135,42 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "StoreEngines", dependencies: ["Storage", "StorageSQLite", "StoragePostgres", "StorageS3", "AWSSupport"], swiftSettings: swiftSettings),
+        // A small RESP client on SwiftNIO (no Redis package is among the mirrored ones).
+        .target(
+            name: "RedisClient",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "StorageRedis",
+            dependencies: [
+                "Storage", "RedisClient",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "StorageChroma",
+            dependencies: [
+                "Storage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "StoreEngines",
+            dependencies: ["Storage", "StorageSQLite", "StoragePostgres", "StorageS3", "StorageRedis", "StorageChroma", "RedisClient", "AWSSupport",
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
         .target(
             name: "LibraryTransfer",
             dependencies: ["Storage", "StoreEngines", .product(name: "NIOCore", package: "swift-nio")],
@@ -187,6 +223,7 @@ let package = Package(
         .target(
             name: "APIService",
             dependencies: [
+                "StorageChroma", "RedisClient",
                 "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Retrieval", "Storage", "StoreEngines",
                 "ServerSupport", "LLM", "AWSSupport", "WebClient", "Ingestion", "AIService",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -208,7 +245,9 @@ let package = Package(
             name: "Evaluation",
             dependencies: [
                 "DocuThinkerCore", "Storage", "StoreEngines", "Retrieval", "Embeddings", "TextProcessing", "Extraction", "Ingestion", "AIService", "StoragePostgres",
+                "StorageRedis", "RedisClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -262,13 +301,15 @@ let package = Package(
         // The test servers (PostgreSQL, S3) every suite that needs them shares.
         .target(
             name: "StoreTestSupport",
-            dependencies: ["Storage", "StoragePostgres", "StorageS3", "AWSSupport"],
+            dependencies: ["Storage", "StoragePostgres", "StorageS3", "AWSSupport", "RedisClient", "StorageChroma",
+                           .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/StoreTestSupport",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "StoreEngines", "StorageSQLite", "StoragePostgres", "StorageS3", "AWSSupport", "StoreTestSupport", "LibraryTransfer", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOHTTP1", package: "swift-nio"), "Retrieval", "DocuThinkerCore", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["Storage", "StoreEngines", "StorageSQLite", "StoragePostgres", "StorageS3", "AWSSupport", "StoreTestSupport", "LibraryTransfer",
+                           "RedisClient", "StorageRedis", "StorageChroma", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOHTTP1", package: "swift-nio"), "Retrieval", "DocuThinkerCore", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "PostgresNIO", package: "postgres-nio"),
                            .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings

@@ -1,4 +1,6 @@
 import StoreEngines
+import StorageChroma
+import RedisClient
 import DocuThinkerCore
 public import Configuration
 public import Embeddings
@@ -62,6 +64,14 @@ public struct AppConfiguration: Sendable {
     /// `S3_ENDPOINT`, `AWS_REGION`, `S3_SSE`, `S3_SSE_KMS_KEY_ID`, `DOCUTHINKER_PGVECTOR_EF_SEARCH`,
     /// `DOCUTHINKER_PGVECTOR_EXACT_LIMIT` and `DOCUTHINKER_OBJECTS_LOCAL_PATHS` (see `StoreConfiguration`).
     public var stores: StoreConfiguration
+    /// `DOCUTHINKER_TRUSTED_PROXY_HOPS` (default 0): how many proxies in front of this process
+    /// append to `X-Forwarded-For` (1 behind the ALB). 0 ignores the header: the client address is
+    /// the connection's peer, so a client cannot choose its own rate-limit bucket.
+    public var trustedProxyHops: Int
+    /// `DOCUTHINKER_RATE_LIMIT_ADDRESS` (default 20), `DOCUTHINKER_RATE_LIMIT_ACCOUNT` (default 10)
+    /// and `DOCUTHINKER_RATE_LIMIT_WINDOW_SECONDS` (default 300): authentication attempts allowed
+    /// per client address and per account in a sliding window.
+    public var rateLimits: RateLimitSettings
     /// `DOCUTHINKER_INGEST_WORKERS` (default 2): ingestion jobs run at once per process.
     public var ingestWorkers: Int
     /// `DOCUTHINKER_JOB_LEASE_SECONDS` (default 10): how long a job stays with a worker that stopped
@@ -115,6 +125,22 @@ public struct AppConfiguration: Sendable {
             vectorExactLimit: max(0, reader.int(forKey: "docuthinker.pgvector.exact.limit", default: 100_000)),
             s3Endpoint: optional(forKey: "s3.endpoint"), awsRegion: optional(forKey: "aws.region") ?? "us-east-1",
             s3ServerSideEncryption: optional(forKey: "s3.sse"), s3KMSKeyId: optional(forKey: "s3.sse.kms.key.id"))
+        stores.chroma = optional(forKey: "docuthinker.chroma.url").map { url in
+            ChromaConfiguration(
+                url: url, token: optional(forKey: "docuthinker.chroma.token", isSecret: true),
+                tenant: optional(forKey: "docuthinker.chroma.tenant") ?? ChromaConfiguration.defaultTenant,
+                database: optional(forKey: "docuthinker.chroma.database") ?? ChromaConfiguration.defaultDatabase,
+                collection: optional(forKey: "docuthinker.chroma.collection") ?? ChromaConfiguration.defaultCollection)
+        }
+        stores.redis = optional(forKey: "redis.url", isSecret: true).map { url in
+            RedisConfiguration(url: url, authToken: optional(forKey: "redis.auth.token", isSecret: true))
+        }
+        trustedProxyHops = max(0, reader.int(forKey: "docuthinker.trusted.proxy.hops", default: 0))
+        rateLimits = RateLimitSettings(
+            perAddress: max(1, reader.int(forKey: "docuthinker.rate.limit.address", default: RateLimitSettings.standard.perAddress)),
+            perAccount: max(1, reader.int(forKey: "docuthinker.rate.limit.account", default: RateLimitSettings.standard.perAccount)),
+            window: .seconds(max(1, reader.int(forKey: "docuthinker.rate.limit.window.seconds",
+                                               default: Int(RateLimitSettings.standard.window.components.seconds)))))
         ingestWorkers = max(1, reader.int(forKey: "docuthinker.ingest.workers", default: 2))
         jobLeaseSeconds = max(1, reader.int(forKey: "docuthinker.job.lease.seconds", default: 10))
     }
@@ -154,6 +180,6 @@ public struct AppConfiguration: Sendable {
     /// Variables whose values never appear in logs.
     public static let secretNames: Set<String> = [
         "JWT_SECRET", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_API_KEY", "DATABASE_URL", "DATABASE_PASSWORD", "AI_SERVICE_TOKEN",
-        "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+        "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "REDIS_URL", "REDIS_AUTH_TOKEN", "DOCUTHINKER_CHROMA_TOKEN",
     ]
 }

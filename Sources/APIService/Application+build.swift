@@ -31,7 +31,7 @@ public struct StartupError: Error, CustomStringConvertible {
 /// function (swift-style habit 1); every dependency is created here and passed down.
 public func buildApplication(configuration: AppConfiguration, role: ServiceRole = .serve, logger: Logger) async throws -> some ApplicationProtocol {
     // Opened here, migrated by the application before it serves (below); the worker waits for that.
-    let stores = try openStores(configuration)
+    let stores = try openStores(configuration, logger: logger)
     let migrations = StoreMigrations(stores: stores)
     if role != .ai {
         // Uploads interrupted by a crash leave staged files only here; they are never referenced.
@@ -70,7 +70,7 @@ public func buildApplication(configuration: AppConfiguration, role: ServiceRole 
         let endpoint = MCPHTTPEndpoint(toolbox: MCPToolbox(documents: store, backend: local), logger: logger) {
             try? await authenticator.userId(authorization: $0)
         }
-        router = buildAIRouter(backend: local, store: store, token: token, metrics: metrics, mcp: endpoint)
+        router = buildAIRouter(backend: local, store: store, dependencies: stores.dependencyChecks(), token: token, metrics: metrics, mcp: endpoint)
     } else {
         let authenticator = try await makeAuthenticator(configuration: configuration, store: store, logger: logger)
         if role == .serve {
@@ -82,7 +82,9 @@ public func buildApplication(configuration: AppConfiguration, role: ServiceRole 
             store: store, objects: stores.objects, authenticator: authenticator, hasher: PasswordHasher(cost: configuration.bcryptCost),
             extractor: DocumentExtractor(limits: configuration.limits),
             receiver: UploadReceiver(temporaryDirectory: stores.stagingDirectory, maxFileBytes: configuration.limits.maxBytes),
-            backend: backend, llm: configuration.llm, metrics: metrics, mcp: mcp)
+            backend: backend, llm: configuration.llm, metrics: metrics, mcp: mcp,
+            limits: AuthRateLimits(limiter: stores.rateLimiter, settings: configuration.rateLimits, trustedProxyHops: configuration.trustedProxyHops),
+            dependencies: stores.dependencyChecks())
         let web: any WebAssetSource = configuration.webDirectory.map { DirectoryWebAssets(root: $0) } ?? EmbeddedWebAssets()
         try WebClientRoutes<AppRequestContext>(source: web, settings: .init(maxUploadBytes: configuration.limits.maxBytes))
             .addRoutes(to: router)
@@ -104,9 +106,9 @@ public func buildApplication(configuration: AppConfiguration, role: ServiceRole 
 }
 
 /// Opens the configured stores; store problems become startup errors.
-public func openStores(_ configuration: AppConfiguration) throws -> Stores {
+public func openStores(_ configuration: AppConfiguration, logger: Logger = Logger(label: "docuthinker.stores")) throws -> Stores {
     do {
-        return try StoreFactory.open(configuration.stores)
+        return try StoreFactory.open(configuration.stores, logger: logger)
     } catch let error as StorageError {
         throw StartupError(description: error.message)
     }
@@ -196,8 +198,10 @@ func makeSearchService(configuration: AppConfiguration, stores: Stores, logger: 
         let embedder = try MiniLMEmbedder(
             directory: URL(fileURLWithPath: configuration.embeddingModelDirectory), batchSize: configuration.embeddingBatchSize,
             threads: configuration.embeddingThreads, precision: configuration.embeddingPrecision)
-        return SearchService(store: store, index: makeVectorIndex(stores: stores, model: embedder.modelID, dimensions: embedder.dimensions),
-                             embedding: ChunkEmbedding(embedder: embedder))
+        var service = SearchService(store: store, index: makeVectorIndex(stores: stores, model: embedder.modelID, dimensions: embedder.dimensions),
+                                    embedding: ChunkEmbedding(embedder: embedder))
+        service.queryCache = stores.cache
+        return service
     } catch {
         logger.warning("semantic search disabled: embedding model not loaded", metadata: [
             "error": "\(error)", "looked_in": .string(configuration.embeddingModelCandidates.joined(separator: ", ")),
@@ -229,16 +233,18 @@ func makeBaseRouter(metrics: RequestMetrics) -> Router<AppRequestContext> {
 func buildRouter(
     store: some AppStore, objects: any ObjectStore, authenticator: Authenticator, hasher: PasswordHasher,
     extractor: DocumentExtractor, receiver: UploadReceiver, backend: any AIBackend,
-    llm: LLMConfiguration, metrics: RequestMetrics, mcp: MCPHTTPEndpoint?
+    llm: LLMConfiguration, metrics: RequestMetrics, mcp: MCPHTTPEndpoint?, limits: AuthRateLimits,
+    dependencies: [(name: String, check: @Sendable () async throws -> Void)] = []
 ) -> Router<AppRequestContext> {
     let router = makeBaseRouter(metrics: metrics)
-    HealthController(store: store, backend: backend).addRoutes(to: router)
+    HealthController(store: store, backend: backend, dependencies: dependencies).addRoutes(to: router)
     mcp?.addRoutes(to: router)
 
-    let auth = AuthController(users: store, tokens: authenticator.tokens, hasher: hasher)
+    let auth = AuthController(users: store, tokens: authenticator.tokens, hasher: hasher, limits: limits)
     let v1 = router.group("v1")
     auth.addPublicRoutes(to: v1)
-    let protected = router.group("v1").add(middleware: AuthMiddleware(authenticator: authenticator))
+    let authMiddleware = AuthMiddleware(authenticator: authenticator, limits: limits)
+    let protected = router.group("v1").add(middleware: authMiddleware)
     auth.addProtectedRoutes(to: protected)
     ProfileController(users: store, documents: store).addRoutes(to: protected)
     CapabilitiesController(backend: backend, maxUploadBytes: extractor.limits.maxBytes).addRoutes(to: protected)
@@ -254,7 +260,7 @@ func buildRouter(
     documents.addRoutes(to: protected)
     AnalysisController(service: backend).addRoutes(to: protected)
     // DocuThinker's original paths, as authenticated aliases.
-    let legacy = router.group("").add(middleware: AuthMiddleware(authenticator: authenticator))
+    let legacy = router.group("").add(middleware: authMiddleware)
     LegacyAnalysisController(service: backend).addRoutes(to: legacy)
     documents.addLegacyRoutes(to: legacy)
     chat.addLegacyRoutes(to: legacy)
@@ -263,10 +269,11 @@ func buildRouter(
 
 /// The routes of `docuthinker ai`: health, metrics, the internal contract (at `/internal/v1` and,
 /// behind the load balancer's path rule, `/ai/internal/v1`) and MCP over streamable HTTP.
-func buildAIRouter(backend: LocalAIBackend, store: some ReadinessCheck, token: String, metrics: RequestMetrics,
+func buildAIRouter(backend: LocalAIBackend, store: some ReadinessCheck,
+                   dependencies: [(name: String, check: @Sendable () async throws -> Void)], token: String, metrics: RequestMetrics,
                    mcp: MCPHTTPEndpoint) -> Router<AppRequestContext> {
     let router = makeBaseRouter(metrics: metrics)
-    HealthController(store: store, backend: backend).addRoutes(to: router)
+    HealthController(store: store, backend: backend, dependencies: dependencies).addRoutes(to: router)
     mcp.addRoutes(to: router)
     mcp.addRoutes(to: router, path: "ai/mcp")
     let controller = AIServiceController(backend: backend)

@@ -37,7 +37,9 @@ extension AuthController {
     @Sendable func changePassword(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await JSONIO.decode(PasswordChange.self, from: request)
         let user = try await users.signedInUser(context)
+        try await limits.checkAccount(user.email, context: context)
         guard try await hasher.verify(body.currentPassword, hash: user.passwordHash) else {
+            await limits.failed(request, context: context, account: user.email)
             throw APIError.validation("The current password is incorrect.", field: "currentPassword")
         }
         try Self.validatePassword(body.newPassword)
@@ -48,6 +50,7 @@ extension AuthController {
 
     /// `POST /v1/auth/password-reset`: 202 whatever the email (no account enumeration).
     @Sendable func requestPasswordReset(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await limits.countAddress(request, context: context)
         let body = try await JSONIO.decode(ResetRequest.self, from: request)
         let email = body.email.trimmingCharacters(in: .whitespaces).lowercased()
         if let user = try await users.user(email: email) {
@@ -59,9 +62,11 @@ extension AuthController {
 
     /// `POST /v1/auth/password-reset/confirm`: a valid token sets the new password once and ends all sessions.
     @Sendable func confirmPasswordReset(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await limits.checkAddress(request, context: context)
         let body = try await JSONIO.decode(ResetConfirmation.self, from: request)
         try Self.validatePassword(body.password)
         guard let userId = try await users.consumePasswordReset(tokenHash: TokenService.hash(refreshToken: body.token), at: .now) else {
+            await limits.failed(request, context: context)
             throw APIError(.badRequest, code: "invalid_reset_token",
                            message: "This reset link is invalid, expired or already used. Ask for a new one.")
         }

@@ -10,6 +10,8 @@ struct AuthController: Sendable {
     let users: any UserRepository & RefreshTokenRepository & AccountRepository
     let tokens: TokenService
     let hasher: PasswordHasher
+    /// Authentication rate limits (per client address and per account).
+    let limits: AuthRateLimits
 
     struct Credentials: Decodable {
         var email: String
@@ -49,6 +51,7 @@ struct AuthController: Sendable {
     }
 
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await limits.checkAddress(request, context: context)
         let body = try await JSONIO.decode(Credentials.self, from: request)
         let email = try Self.validatedEmail(body.email)
         try Self.validatePassword(body.password)
@@ -58,6 +61,7 @@ struct AuthController: Sendable {
         do {
             try await users.createUser(user)
         } catch let error as StorageError where error.code == .conflict {
+            await limits.failed(request, context: context)   // probing which emails exist
             throw APIError(.conflict, code: "email_taken", message: "An account with this email already exists.")
         }
         context.logger.info("user registered", metadata: ["user_id": .string(user.id)])
@@ -65,22 +69,30 @@ struct AuthController: Sendable {
     }
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await limits.checkAddress(request, context: context)
         let body = try await JSONIO.decode(Credentials.self, from: request)
         let email = body.email.trimmingCharacters(in: .whitespaces).lowercased()
+        try await limits.checkAccount(email, context: context)
         let user = try await users.user(email: email)
         guard try await hasher.verify(body.password, hash: user?.passwordHash), let user else {
+            await limits.failed(request, context: context, account: email)
             throw APIError.unauthorized("The email or password is incorrect.", code: "invalid_credentials")
         }
+        await limits.succeeded(account: email)
         return try JSONIO.response(try await issue(for: user))
     }
 
     @Sendable func refresh(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await limits.checkAddress(request, context: context)
         let body = try await JSONIO.decode(RefreshRequest.self, from: request)
         let invalid = APIError.unauthorized("The refresh token is invalid, expired or revoked.", code: "invalid_refresh_token")
         guard let record = try await users.refreshToken(hash: TokenService.hash(refreshToken: body.refreshToken)),
               record.revokedAt == nil, record.expiresAt > .now,
               try await users.revokeRefreshToken(id: record.id, at: .now),
-              let user = try await users.user(id: record.userId) else { throw invalid }
+              let user = try await users.user(id: record.userId) else {
+            await limits.failed(request, context: context)
+            throw invalid
+        }
         return try JSONIO.response(try await issue(for: user))
     }
 

@@ -37,9 +37,20 @@ struct Authenticator: Sendable {
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let authenticator: Authenticator
+    /// Failed API-key uses count against the client address (a key cannot be guessed at speed).
+    var limits: AuthRateLimits?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let userId = try await authenticator.userId(authorization: request.headers[.authorization])
+        let header = request.headers[.authorization]
+        let presentsKey = header?.split(separator: " ", maxSplits: 1).last?.hasPrefix(APIKeyController.keyPrefix) == true
+        if presentsKey, let limits { try await limits.checkAddress(request, context: context) }
+        let userId: String
+        do {
+            userId = try await authenticator.userId(authorization: header)
+        } catch let error as APIError where error.code == "invalid_api_key" {
+            await limits?.failed(request, context: context)
+            throw error
+        }
         var context = context
         context.userId = userId
         context.logger[metadataKey: "user_id"] = .string(userId)

@@ -11,6 +11,9 @@ import Storage
 struct HealthController: Sendable {
     let store: any ReadinessCheck
     let backend: any AIBackend
+    /// Optional shared services (Redis, Chroma): one that does not answer makes the process
+    /// `degraded`, not unavailable — the product keeps answering without it.
+    var dependencies: [(name: String, check: @Sendable () async throws -> Void)] = []
 
     struct Status: Encodable {
         var status: String
@@ -31,11 +34,18 @@ struct HealthController: Sendable {
                 return try JSONIO.response(Status(status: "unavailable", checks: ["database": "unreachable"]),
                                            status: .serviceUnavailable)
             }
-            guard let ai = try? await backend.capabilities() else {
-                return try JSONIO.response(Status(status: "degraded", checks: ["database": "ok", "ai": "unreachable"]))
+            var checks = ["database": "ok"]
+            for dependency in dependencies {
+                checks[dependency.name] = (try? await dependency.check()) == nil ? "unreachable" : "ok"
             }
+            let degraded = checks.values.contains("unreachable")
+            guard let ai = try? await backend.capabilities() else {
+                checks["ai"] = "unreachable"
+                return try JSONIO.response(Status(status: "degraded", checks: checks))
+            }
+            checks["ai"] = "ok"
             return try JSONIO.response(Status(
-                status: "ready", checks: ["database": "ok", "ai": "ok"], llmProviders: ai.llmProviders,
+                status: degraded ? "degraded" : "ready", checks: checks, llmProviders: ai.llmProviders,
                 semanticSearch: ai.semanticSearch, analysisEngine: ai.analysisEngine))
         }
     }

@@ -1,3 +1,5 @@
+import Crypto
+import Embeddings
 public import DocuThinkerCore
 import Foundation
 import NIOPosix
@@ -18,6 +20,11 @@ public struct SearchService: Sendable {
     /// Candidates taken from each side before fusion.
     public var depth = 50
     public var keywordWeight = 0.5
+    /// Where query embeddings are kept (a repeated question is not embedded again): the
+    /// embedding is a function of the model and the text alone, so an entry is never stale.
+    public var queryCache: (any Cache)?
+    /// How long a query embedding stays cached.
+    public var queryCacheTTL: Duration = .seconds(86_400)
 
     public init(store: any SearchRepository, index: (any VectorIndex)?, embedding: ChunkEmbedding?) {
         self.store = store
@@ -32,12 +39,23 @@ public struct SearchService: Sendable {
             return try await store.keywordSearch(ownerId: ownerId, query: query, documentIds: documentIds, limit: limit)
         case .semantic:
             guard index != nil, embedding != nil else { throw Self.unavailable }
-            let hits = try await semantic(ownerId: ownerId, query: query, documentIds: documentIds, limit: limit)
+            let hits: [VectorHit]
+            do {
+                hits = try await semantic(ownerId: ownerId, query: query, documentIds: documentIds, limit: limit)
+            } catch let error as StorageError where error.code == .unavailable {
+                throw DomainError(.unavailable, code: "vector_store_unavailable", message: error.message)
+            }
             return try await details(hits.map { ($0.chunkId, Double($0.score)) }, ownerId: ownerId)
         case .hybrid:
             let keyword = try await store.keywordSearch(ownerId: ownerId, query: query, documentIds: documentIds, limit: depth)
             guard index != nil, embedding != nil else { return Array(keyword.prefix(limit)) }
-            let vector = try await semantic(ownerId: ownerId, query: query, documentIds: documentIds, limit: depth)
+            let vector: [VectorHit]
+            do {
+                vector = try await semantic(ownerId: ownerId, query: query, documentIds: documentIds, limit: depth)
+            } catch let error as StorageError where error.code == .unavailable {
+                // The vector store (Chroma) is down: keyword results still answer.
+                return Array(keyword.prefix(limit))
+            }
             let fused = HybridFusion.fuse(
                 keyword: keyword.map { .init(chunkId: $0.chunkId, score: $0.score) },
                 vector: vector.map { .init(chunkId: $0.chunkId, score: Double($0.score)) }, keywordWeight: keywordWeight)
@@ -53,8 +71,21 @@ public struct SearchService: Sendable {
 
     private func semantic(ownerId: String, query: String, documentIds: [String]?, limit: Int) async throws -> [VectorHit] {
         guard let index else { throw Self.unavailable }
-        let vector = try await embed([query])[0]
+        let vector = try await queryEmbedding(query)
         return try await index.search(owner: ownerId, query: vector, k: limit, documents: documentIds.map(Set.init))
+    }
+
+    /// The query's embedding, from `queryCache` when it holds it.
+    public func queryEmbedding(_ query: String) async throws -> [Float] {
+        guard let queryCache, let embedding else { return try await embed([query])[0] }
+        let digest = SHA256.hash(data: Data(query.utf8)).map { String(format: "%02x", $0) }.joined()
+        let key = "qe:\(embedding.embedder.modelID):\(digest)"
+        if let data = await queryCache.value(forKey: key), data.count == embedding.embedder.dimensions * 4 {
+            return data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        }
+        let vector = try await embed([query])[0]
+        await queryCache.set(vector.withUnsafeBufferPointer { Data(buffer: $0) }, forKey: key, ttl: queryCacheTTL)
+        return vector
     }
 
     private func details(_ ranked: [(Int64, Double)], ownerId: String) async throws -> [ChunkHit] {

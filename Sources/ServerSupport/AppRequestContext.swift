@@ -7,10 +7,13 @@ public struct AppRequestContext: RequestContext {
     /// Set by `AuthMiddleware` once the bearer token has been verified (on the AI service: by
     /// `ServiceTokenMiddleware` from `X-User-Id`).
     public var userId: String?
+    /// The connection's peer address (the load balancer's, behind one; see `ClientAddress`).
+    public var peerAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         userId = nil
+        peerAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// The authenticated user's id; a 401 when the route was reached without one.

@@ -1,8 +1,12 @@
 import Foundation
+public import Logging
 public import Storage
 import StorageSQLite
 import StoragePostgres
 import StorageS3
+public import StorageChroma
+public import StorageRedis
+public import RedisClient
 import AWSSupport
 
 /// Which stores to open, from typed configuration: the embedded engines (SQLite + a local
@@ -33,6 +37,13 @@ public struct StoreConfiguration: Sendable, Hashable {
     public var awsRegion: String
     public var s3ServerSideEncryption: String?
     public var s3KMSKeyId: String?
+    /// `DOCUTHINKER_CHROMA_URL` (http(s)://host:port of a Chroma server): the vector index lives in
+    /// Chroma instead of the database; see `ChromaConfiguration` for the tenant, database,
+    /// collection and token settings read beside it.
+    public var chroma: ChromaConfiguration?
+    /// `REDIS_URL` (redis:// or rediss://) and `REDIS_AUTH_TOKEN`: the shared cache and rate-limit
+    /// counters of every process; unset, both live in each process's memory.
+    public var redis: RedisConfiguration?
 
     public init(dataDirectory: String, databaseURL: String? = nil, s3Bucket: String? = nil, localObjectPaths: Bool = true,
                 databasePassword: String? = nil, databasePoolSize: Int = 10, vectorEfSearch: Int = 400, vectorExactLimit: Int = 100_000,
@@ -65,9 +76,21 @@ public struct Stores: Sendable {
     public let objects: any ObjectStore
     /// Upload staging directory (on local disk whatever the object store).
     public let stagingDirectory: String
-    /// The vector index of an engine that ranks in the database (pgvector), by model and
-    /// dimensions; nil for the embedded engine, whose index ranks in memory (`MatrixVectorIndex`).
+    /// The vector index of an engine that ranks outside this process (Chroma when configured,
+    /// else pgvector with PostgreSQL), by model and dimensions; nil for the embedded engine, whose
+    /// index ranks in memory (`MatrixVectorIndex`).
     public let databaseVectorIndex: (@Sendable (_ model: String, _ dimensions: Int) -> any VectorIndex)?
+    /// The cache every process shares (Redis) or this process's own (`MemoryCache`).
+    public var cache: any Cache
+    /// Whether `cache` is shared by every process (Redis): values that a change in another
+    /// process could make wrong are only cached then.
+    public var sharedCache: Bool
+    /// Authentication attempt counters: Redis's (falling back to local ones while it is down), or local.
+    public var rateLimiter: any RateLimiter
+    /// The Redis client and what its callers last saw, when `REDIS_URL` is set.
+    public var redis: (client: RedisClient, availability: RedisAvailability)?
+    /// The Chroma server, when the vector index lives there.
+    public var chroma: ChromaClient?
 
     public init(database: any DatabaseStore, objects: any ObjectStore, stagingDirectory: String,
                 databaseVectorIndex: (@Sendable (_ model: String, _ dimensions: Int) -> any VectorIndex)? = nil) {
@@ -75,6 +98,38 @@ public struct Stores: Sendable {
         self.objects = objects
         self.stagingDirectory = stagingDirectory
         self.databaseVectorIndex = databaseVectorIndex
+        cache = MemoryCache()
+        sharedCache = false
+        rateLimiter = MemoryRateLimiter()
+    }
+
+    /// The same stores with the vector index in Chroma.
+    func withChroma(_ client: ChromaClient) -> Stores {
+        let database = database
+        var stores = Stores(database: database, objects: objects, stagingDirectory: stagingDirectory) { model, dimensions in
+            ChromaVectorIndex(client: client, chunks: database, model: model, dimensions: dimensions)
+        }
+        stores.chroma = client
+        return stores
+    }
+
+    /// The same stores with the cache and rate limits in Redis (each falling back while it is down).
+    func withRedis(_ client: RedisClient, logger: Logger) -> Stores {
+        var stores = self
+        let availability = RedisAvailability(endpoint: "\(client.endpoint)", logger: logger)
+        stores.redis = (client, availability)
+        stores.cache = RedisCache(client: client, availability: availability)
+        stores.sharedCache = true
+        stores.rateLimiter = FallbackRateLimiter(shared: RedisRateLimiter(client: client), availability: availability)
+        return stores
+    }
+
+    /// The optional shared services (Redis, Chroma) and whether each answers now, for `/health/ready`.
+    public func dependencyChecks() -> [(name: String, check: @Sendable () async throws -> Void)] {
+        var checks: [(name: String, check: @Sendable () async throws -> Void)] = []
+        if let redis { checks.append(("redis", { try await redis.client.ping() })) }
+        if let chroma { checks.append(("chroma", { try await chroma.heartbeat() })) }
+        return checks
     }
 
     /// Which engine holds the data, for logs and `/health`: `sqlite` or `postgresql`.
@@ -98,7 +153,26 @@ public struct Stores: Sendable {
 /// The only code that opens a database or the object store (ARCHITECTURE.md, "one store factory").
 public enum StoreFactory {
     /// Opens the configured stores (without migrating: call `Stores.migrate()` before serving).
-    public static func open(_ configuration: StoreConfiguration) throws -> Stores {
+    /// Redis and Chroma are connected on first use, so a server that is down only degrades the
+    /// features that need it.
+    public static func open(_ configuration: StoreConfiguration, logger: Logger = Logger(label: "docuthinker.stores")) throws -> Stores {
+        var stores = try openDatabase(configuration)
+        if let chroma = configuration.chroma {
+            guard let url = URL(string: chroma.url), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw StorageError(.invalid, "DOCUTHINKER_CHROMA_URL must be an http(s) URL such as http://127.0.0.1:8000 (got \(chroma.url)).")
+            }
+            stores = stores.withChroma(ChromaClient(configuration: chroma))
+        }
+        if let redis = configuration.redis {
+            let endpoint: RedisEndpoint
+            do { endpoint = try RedisEndpoint(redis) } catch { throw StorageError(.invalid, "\(error)") }
+            stores = stores.withRedis(RedisClient(endpoint: endpoint, logger: logger), logger: logger)
+        }
+        return stores
+    }
+
+    /// The database and object store.
+    private static func openDatabase(_ configuration: StoreConfiguration) throws -> Stores {
         let fileManager = FileManager.default
         do {
             try fileManager.createDirectory(atPath: configuration.stagingDirectory, withIntermediateDirectories: true)

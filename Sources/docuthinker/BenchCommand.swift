@@ -85,3 +85,34 @@ struct BenchSearchCommand: AsyncParsableCommand {
         }
     }
 }
+
+/// `docuthinker bench-cache --manuals bench/manuals`: the query cache on a repeated-question workload.
+struct BenchCacheCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-cache", abstract: "Measure the query cache (hit ratio, latency with and without, in process and in Redis).")
+
+    @Option(help: "A question set directory (questions.jsonl, as bench/manuals).") var manuals = "bench/manuals"
+    @Option(help: "Directory holding the files the questions name.") var manualDocuments = "test-data/manuals"
+    @Option(help: "Searches to run (questions drawn Zipf-distributed, so they repeat as people's do).") var requests = 600
+    @Option(help: "Embedding model directory.") var model = "models/all-MiniLM-L6-v2"
+    @Option(help: "Also measure a Redis cache (redis://…; the database is flushed).") var redisURL: String?
+    @Option(help: "Build the library in this PostgreSQL database instead of a temporary SQLite store.") var databaseURL: String?
+
+    func run() async throws {
+        let lines = try String(contentsOfFile: manuals + "/questions.jsonl", encoding: .utf8).split(separator: "\n")
+        let items = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let questions = items.compactMap { $0["question"] as? String }
+        let files = Array(Set(items.compactMap { $0["file"] as? String })).sorted()
+        let configuration = AppConfiguration(reader: try await AppConfiguration.standardReader())
+        let rows = try await CacheBenchmark.run(
+            files: files, documentsDirectory: manualDocuments, questions: questions, requests: requests, modelDirectory: model,
+            ingestor: makeIngestor(configuration: configuration), redisURL: redisURL, databaseURL: databaseURL)
+        print("\(questions.count) distinct questions, \(requests) hybrid searches over \(files.count) manuals")
+        print("| setup | requests | hit ratio | p50 ms | p95 ms | mean ms |")
+        print("|---|--:|--:|--:|--:|--:|")
+        for row in rows {
+            print("| \(row.setup) | \(row.requests) | \(row.hitRatio.map { String(format: "%.1f%%", $0 * 100) } ?? "") | "
+                  + String(format: "%.3f | %.3f | %.3f |", row.p50, row.p95, row.mean))
+        }
+    }
+}

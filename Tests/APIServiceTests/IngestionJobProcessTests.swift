@@ -33,8 +33,9 @@ struct IngestionJobProcessTests {
         try await client.send(.get, "/v1/documents/\(id)", token: token).object
     }
 
-    /// Polls the document until `condition` holds (`limit` at most).
-    private func waitFor(_ id: String, token: String, client: LoopbackE2EClient, limit: Duration = .seconds(120),
+    /// Polls the document until `condition` holds (`limit` at most: five minutes, for a debug build
+    /// embedding a huge upload beside the whole suite on two cores).
+    private func waitFor(_ id: String, token: String, client: LoopbackE2EClient, limit: Duration = .seconds(300),
                          _ condition: ([String: Any]) -> Bool) async throws -> [String: Any] {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {

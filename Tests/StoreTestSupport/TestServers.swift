@@ -1,5 +1,8 @@
 import AWSSupport
 import Foundation
+public import NIOCore
+public import RedisClient
+public import StorageChroma
 import Storage
 import StoragePostgres
 import StorageS3
@@ -62,5 +65,118 @@ public enum TestS3 {
 
     public static func newBucket() async throws -> String {
         try await newStore().configuration.bucket
+    }
+}
+
+/// The test Redis server (`scripts/services start` exports `DOCUTHINKER_TEST_REDIS_URL`).
+public enum TestRedis {
+    public static let url = ProcessInfo.processInfo.environment["DOCUTHINKER_TEST_REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 }
+
+    /// Whether the Redis cases run (always under `DOCUTHINKER_REQUIRE_SERVICES=1`, where a
+    /// missing server then fails them).
+    public static let available: Bool = {
+        if url == nil { print("⚠️  DOCUTHINKER_TEST_REDIS_URL is not set: the Redis cases are skipped (scripts/services start).") }
+        return url != nil || TestPostgres.required
+    }()
+
+    /// A client of the shared test server.
+    public static func client(timeout: TimeAmount = .seconds(2)) throws -> RedisClient {
+        guard let url else {
+            throw StorageError(.unavailable, "DOCUTHINKER_TEST_REDIS_URL is not set: run scripts/services start and eval \"$(scripts/services env)\".")
+        }
+        return RedisClient(endpoint: try RedisEndpoint(RedisConfiguration(url: url)), timeout: timeout)
+    }
+}
+
+/// A `redis-server` of one test's own, which the test may stop and start again (outages).
+public final class PrivateRedisServer: @unchecked Sendable {
+    public let port: Int
+    let arguments: [String]
+    private var process: Process?
+
+    /// Starts `redis-server` (in memory only) on a free port, with `extra` arguments (e.g.
+    /// `--requirepass`).
+    public init(extra: [String] = [], tls: (certificate: String, key: String)? = nil) async throws {
+        let port = Self.freePort()
+        self.port = port
+        let listen = tls.map { ["--port", "0", "--tls-port", String(port), "--tls-cert-file", $0.certificate, "--tls-key-file", $0.key,
+                                "--tls-auth-clients", "no"] } ?? ["--port", String(port)]
+        arguments = listen + ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"] + extra
+        tlsEnabled = tls != nil
+        try await start()
+    }
+
+    let tlsEnabled: Bool
+
+    public var url: String { "\(tlsEnabled ? "rediss" : "redis")://127.0.0.1:\(port)" }
+
+    /// Starts the server again (same port) and waits until it answers.
+    public func start() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        for _ in 0..<100 {
+            if Self.accepts(port) { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw StorageError(.unavailable, "redis-server did not start on port \(port)")
+    }
+
+    /// Stops the server (its data goes: it keeps nothing on disk). SIGKILL: a child of the test
+    /// process inherits its blocked signals, SIGTERM among them.
+    public func stop() {
+        if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process?.waitUntilExit()
+        process = nil
+    }
+
+    deinit { stop() }
+
+    static func accepts(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
+    public static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// The test Chroma server (`scripts/services start` exports `DOCUTHINKER_TEST_CHROMA_URL`);
+/// each test gets a collection of its own.
+public enum TestChroma {
+    public static let url = ProcessInfo.processInfo.environment["DOCUTHINKER_TEST_CHROMA_URL"].flatMap { $0.isEmpty ? nil : $0 }
+
+    public static let available: Bool = {
+        if url == nil { print("⚠️  DOCUTHINKER_TEST_CHROMA_URL is not set: the Chroma cases are skipped (scripts/services start).") }
+        return url != nil || TestPostgres.required
+    }()
+
+    /// Settings for a new collection on the test server.
+    public static func newConfiguration() throws -> ChromaConfiguration {
+        guard let url else {
+            throw StorageError(.unavailable, "DOCUTHINKER_TEST_CHROMA_URL is not set: run scripts/services start and eval \"$(scripts/services env)\".")
+        }
+        return ChromaConfiguration(url: url, collection: "dt-" + UUID().uuidString.lowercased())
     }
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Schema-light check of deploy/compose.yaml (no Docker here): YAML parses (anchors/merge keys
-resolved), the five services exist (api, ai, postgres, minio, the one-shot minio-bucket), every
-long-running service has a healthcheck, api/ai run the one image with the right command/ports/env,
-share PostgreSQL (pgvector) and MinIO and keep no volume, depends_on targets and conditions are
-valid, volumes are declared; and local-env.sh exports, per service, every variable of that ECS task
-definition. (What the variables are worth, read or not, is deploy/tests/wiring_check.py's job.)"""
+resolved), the seven services exist (api, ai, postgres, minio, the one-shot minio-bucket, redis,
+chroma), every long-running service has a healthcheck, api/ai run the one image with the right
+command/ports/env, share PostgreSQL (pgvector), MinIO and Redis and keep no volume, the ai uses Chroma,
+depends_on targets and conditions are valid, volumes are declared; and local-env.sh exports, per
+service, every variable of that ECS task definition (both branches of each Fn::If, so every
+ChromaMode). (What the variables are worth, read or not, is deploy/tests/wiring_check.py's job.)"""
 import os, re, subprocess, sys
 import yaml
 
@@ -17,7 +18,7 @@ def need(cond, msg):
 
 doc = yaml.safe_load(open(os.path.join(DEPLOY, "compose.yaml")))
 svcs = doc.get("services", {})
-need(set(svcs) == {"api", "ai", "postgres", "minio", "minio-bucket"}, f"services: {sorted(svcs)}")
+need(set(svcs) == {"api", "ai", "postgres", "minio", "minio-bucket", "redis", "chroma"}, f"services: {sorted(svcs)}")
 allowed = {"image", "build", "command", "environment", "ports", "volumes", "healthcheck", "depends_on",
            "restart", "read_only", "tmpfs"}
 one_shot = {name for name, s in svcs.items() if isinstance(s, dict) and s.get("restart") == "no"}
@@ -50,6 +51,8 @@ for name, port in (("api", "8080"), ("ai", "8000")):
     need(s["healthcheck"]["test"] == ["CMD", "/usr/local/lib/docuthinker/healthcheck.sh"], f"{name}: healthcheck script")
     need(s["depends_on"]["postgres"]["condition"] == "service_healthy", f"{name}: waits for postgres")
     need(s["depends_on"]["minio-bucket"]["condition"] == "service_completed_successfully", f"{name}: waits for the bucket")
+    need(s["depends_on"].get("redis", {}).get("condition") == "service_healthy", f"{name}: waits for redis")
+    need(env.get("REDIS_URL") == "redis://redis:6379", f"{name}: REDIS_URL must be redis://redis:6379")
     need(not s.get("volumes") and s.get("read_only") is True, f"{name}: must keep no state (read-only, no volume)")
     need(env.get("DOCUTHINKER_DATA_DIR", "").startswith("/tmp/") and "/tmp" in s.get("tmpfs", []), f"{name}: data dir must be on the /tmp tmpfs")
     need(env.get("DATABASE_URL", "").startswith("postgres://docuthinker@postgres:5432/docuthinker"), f"{name}: DATABASE_URL")
@@ -62,6 +65,14 @@ for name, port in (("api", "8080"), ("ai", "8000")):
 need(svcs["api"]["environment"].get("AI_SERVICE_URL") == "http://ai:8000", "api: AI_SERVICE_URL must be http://ai:8000")
 need("AI_SERVICE_URL" not in svcs["ai"]["environment"], "ai: AI_SERVICE_URL is the api's")
 need(svcs["ai"]["environment"].get("AIML_PORT") == "8000", "ai: AIML_PORT")
+need(svcs["ai"]["environment"].get("DOCUTHINKER_CHROMA_URL") == "http://chroma:8000", "ai: DOCUTHINKER_CHROMA_URL must be http://chroma:8000")
+need(svcs["ai"]["depends_on"].get("chroma", {}).get("condition") == "service_healthy", "ai: waits for chroma")
+need(not any(k.startswith("DOCUTHINKER_CHROMA_") for k in svcs["api"]["environment"]), "api: Chroma is the ai side's")
+need(svcs["redis"]["image"].startswith("redis:7.") and not svcs["redis"].get("volumes"), "redis: redis 7 image, cache only (no volume)")
+need(svcs["chroma"]["image"].startswith("chromadb/chroma:1.") and any(v.endswith(":/data") for v in svcs["chroma"].get("volumes", [])),
+     "chroma: chromadb/chroma 1.x with its /data on a volume")
+need("127.0.0.1:8000:8000" not in svcs["chroma"].get("ports", []) and "8000:8000" not in svcs["chroma"].get("ports", []),
+     "chroma: host port 8000 is the ai service's")
 need(svcs["postgres"]["image"].startswith("pgvector/pgvector:"), "postgres must be the pgvector image")
 need(svcs["minio"]["image"].startswith("minio/minio:") and svcs["minio-bucket"]["image"].startswith("minio/mc:"), "minio images")
 bucket = svcs["api"]["environment"]["S3_BUCKET"]
@@ -70,19 +81,31 @@ need(svcs["minio-bucket"]["depends_on"]["minio"]["condition"] == "service_health
 if errors:
     print("compose: FAIL\n  " + "\n  ".join(errors))
     sys.exit(1)
-print(f"compose: OK ({len(svcs)} services, long-running ones with health checks; api/ai stateless on PostgreSQL + MinIO)")
+print(f"compose: OK ({len(svcs)} services, long-running ones with health checks; api/ai stateless on PostgreSQL + MinIO + Redis, ai on Chroma)")
 
 
-# local-env.sh exports, for each service, every variable its ECS task definition sets (env and secrets).
-class CfnLoader(yaml.SafeLoader):
-    pass
-CfnLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+# local-env.sh exports, for each service, every variable its ECS task definition sets (env and secrets),
+# in any shape: the entries behind an Fn::If (the Chroma variables) count with both branches.
+sys.path.insert(0, HERE)
+from wiring_check import CfnLoader  # noqa: E402  (keeps !If & co. as Fn::If mappings)
+
+
+def names(items):
+    out = set()
+    for item in items:
+        if isinstance(item, dict) and "Fn::If" in item:
+            out |= names(item["Fn::If"][1:])
+        elif isinstance(item, dict) and "Name" in item:
+            out.add(item["Name"])
+    return out
+
+
 cfn = yaml.load(open(os.path.join(DEPLOY, "aws", "cloudformation", "docuthinker.yaml")), Loader=CfnLoader)
 script = os.path.join(DEPLOY, "aws", "scripts", "local-env.sh")
 total = 0
 for logical_id, service in (("ApiTaskDefinition", "api"), ("AiTaskDefinition", "ai")):
     container = cfn["Resources"][logical_id]["Properties"]["ContainerDefinitions"][0]
-    task_vars = {e["Name"] for e in container["Environment"]} | {e["Name"] for e in container["Secrets"]}
+    task_vars = names(container["Environment"]) | names(container["Secrets"])
     dump = subprocess.run(["bash", "-c", f'source "{script}" {service} && env -0'],
                           capture_output=True, env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")}, check=True).stdout
     sourced = {kv.split(b"=", 1)[0].decode() for kv in dump.split(b"\0") if kv}

@@ -2,8 +2,11 @@
 """Wiring check: what the deployments pass is what the binary reads, and what it needs is passed.
 
 Sources of "passed": the api and ai task definitions (Environment and Secrets) of the CloudFormation
-template and of the CDK-synthesised template, the api and ai services of deploy/compose.yaml, and
-what deploy/aws/scripts/local-env.sh exports (for `api` and for `ai`).
+template and of the CDK-synthesised template(s), the api and ai services of deploy/compose.yaml, and
+what deploy/aws/scripts/local-env.sh exports (for `api` and for `ai`). Each template is checked in every
+shape CloudFormation can deploy it in (SHAPES: ChromaMode none, ec2, external with a generated or an
+own token secret): conditions are evaluated for those parameter values, resources whose condition is
+false are dropped and each Fn::If is replaced by its chosen branch, as CloudFormation does.
 Source of "read": Sources/**/*.swift, scanned mechanically:
   - swift-configuration keys, `forKey: "database.pool.size"` -> DATABASE_POOL_SIZE (dots become
     underscores, upper-cased: what EnvironmentVariablesProvider looks up);
@@ -17,11 +20,23 @@ Fails, naming the variable and where it is passed, when
       DOCUTHINKER_BEDROCK_MODEL on the ai task, bedrock:InvokeModel in the task role); a secret
       travels as plain Environment; DATABASE_URL carries a password or lacks sslmode=require;
       S3_BUCKET is not the documents bucket or SSE does not match the bucket's KMS key; a task keeps
-      library state on a volume (only task-local scratch volumes, DOCUTHINKER_DATA_DIR on one).
-Then it proves itself: an unread variable and a missing required one, injected into copies of the
-parsed files, must each make it fail.
+      library state on a volume (only task-local scratch volumes, DOCUTHINKER_DATA_DIR on one);
+  (d) Redis: REDIS_URL is not rediss://<Cache primary endpoint>:<port> on api and ai, REDIS_AUTH_TOKEN
+      is not RedisSecret's token key (ECS secrets, readable by the execution role), the cluster lacks
+      transit encryption/AUTH, or it accepts more than the api and ai security groups; the api does
+      not get DOCUTHINKER_TRUSTED_PROXY_HOPS=1 (it is behind the ALB);
+  (e) Chroma, per shape: the api gets a Chroma variable; with none the ai gets one or a Chroma
+      resource exists; with ec2 DOCUTHINKER_CHROMA_URL is not the Cloud Map name of the Chroma host
+      on ChromaPort, or the host is not one instance (IMDSv2, encrypted root) in ChromaSubnetId with
+      an encrypted, retained data volume in ChromaAvailabilityZone and a security group open to the
+      ai tasks only; with external the URL is not ChromaUrl; with ec2/external the token is not
+      DOCUTHINKER_CHROMA_TOKEN from ChromaTokenSecretArn or the generated ChromaTokenSecret;
+  (f) compose: api and ai do not use the redis service, the ai does not use the chroma service.
+Then it proves itself: faults injected into copies of the parsed files (an unread variable, a missing
+required one, a secret moved to plain Environment, a Chroma URL on the api, ...) must each make it fail.
 
-Usage: wiring_check.py CDK_TEMPLATE_JSON   (deploy/check passes the template it synthesised)
+Usage: wiring_check.py CDK_TEMPLATE_JSON [CDK_TEMPLATE_JSON...]
+       (deploy/check passes the templates it synthesised, one per ChromaMode default)
 Python standard library plus PyYAML (the deploy/check venv) to read the YAML files.
 """
 import copy, glob, json, os, re, subprocess, sys
@@ -38,9 +53,24 @@ REQUIRED = {
     "api": {"DATABASE_URL", "S3_BUCKET", "JWT_SECRET", "AI_SERVICE_TOKEN", "AWS_REGION", "AI_SERVICE_URL"},
     "ai": {"DATABASE_URL", "S3_BUCKET", "JWT_SECRET", "AI_SERVICE_TOKEN", "AWS_REGION"},
 }
-REQUIRED_ON_AWS = {"DATABASE_PASSWORD"}  # the URL has no password; ECS injects it from the RDS secret
+# The URLs carry no password: ECS injects DATABASE_PASSWORD from the RDS secret and REDIS_AUTH_TOKEN from
+# the ElastiCache AUTH secret; REDIS_URL is the shared cache and rate limits of every task.
+REQUIRED_ON_AWS = {"DATABASE_PASSWORD", "REDIS_URL", "REDIS_AUTH_TOKEN"}
+REQUIRED_IN_COMPOSE = {"REDIS_URL"}
 # Values that must never sit in a task definition's plain Environment (visible in the console/API).
-SECRET_ONLY = {"JWT_SECRET", "AI_SERVICE_TOKEN", "DATABASE_PASSWORD", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_API_KEY"}
+SECRET_ONLY = {"JWT_SECRET", "AI_SERVICE_TOKEN", "DATABASE_PASSWORD", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_API_KEY",
+               "REDIS_AUTH_TOKEN", "DOCUTHINKER_CHROMA_TOKEN"}
+CHROMA_VARIABLES = {"DOCUTHINKER_CHROMA_URL", "DOCUTHINKER_CHROMA_TOKEN", "DOCUTHINKER_CHROMA_TENANT",
+                    "DOCUTHINKER_CHROMA_DATABASE", "DOCUTHINKER_CHROMA_COLLECTION"}
+# The deployable shapes of the templates: parameter values (the rest keep their defaults).
+OWN_TOKEN_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:docuthinker/own-chroma-token-AbCdEf"
+SHAPES = {
+    "none": {"ChromaMode": "none"},
+    "ec2": {"ChromaMode": "ec2", "ChromaSubnetId": "subnet-0123456789abcdef0", "ChromaAvailabilityZone": "us-east-1a"},
+    "external": {"ChromaMode": "external", "ChromaUrl": "https://chroma.example.com:8443"},
+    "external+own-token": {"ChromaMode": "external", "ChromaUrl": "http://10.0.5.10:8000", "ChromaTokenSecretArn": OWN_TOKEN_ARN,
+                           "ChromaExternalCidr": "10.0.5.10/32"},
+}
 
 
 # ----------------------------------------------------------------------------- what the code reads
@@ -74,7 +104,7 @@ class CfnLoader(yaml.SafeLoader):
 
 
 def _tag(loader, suffix, node):
-    name = "Fn::GetAtt" if suffix == "GetAtt" else ("Ref" if suffix == "Ref" else "Fn::" + suffix)
+    name = "Fn::GetAtt" if suffix == "GetAtt" else (suffix if suffix in ("Ref", "Condition") else "Fn::" + suffix)
     if isinstance(node, yaml.ScalarNode):
         value = loader.construct_scalar(node)
         if suffix == "GetAtt":
@@ -87,6 +117,73 @@ def _tag(loader, suffix, node):
 
 
 CfnLoader.add_multi_constructor("!", _tag)
+
+
+NO_VALUE = object()
+
+
+def resolve(template, values):
+    """The template as CloudFormation deploys it with these parameter values (the others at their
+    defaults): Conditions evaluated, resources and outputs whose condition is false dropped, every
+    Fn::If replaced by its chosen branch and AWS::NoValue removed. Fails on a condition it cannot
+    evaluate (a function it does not know), so a new construct cannot slip through unchecked."""
+    params = {k: str(v.get("Default", "")) for k, v in template.get("Parameters", {}).items()}
+    unknown = set(values) - set(params)
+    if unknown:
+        raise ValueError(f"shape sets unknown parameters {sorted(unknown)}")
+    params.update(values)
+    conditions, memo = template.get("Conditions", {}), {}
+
+    def value(x):
+        if isinstance(x, dict) and set(x) == {"Ref"} and x["Ref"] in params:
+            return params[x["Ref"]]
+        if isinstance(x, (str, int, float)):
+            return str(x)
+        raise ValueError(f"cannot evaluate {x!r} in a condition")
+
+    def holds(expr):
+        if isinstance(expr, dict) and len(expr) == 1:
+            (fn, args), = expr.items()
+            if fn == "Condition":
+                return condition(args)
+            if fn == "Fn::Equals":
+                return value(args[0]) == value(args[1])
+            if fn == "Fn::Not":
+                return not holds(args[0])
+            if fn == "Fn::And":
+                return all(holds(a) for a in args)
+            if fn == "Fn::Or":
+                return any(holds(a) for a in args)
+        raise ValueError(f"cannot evaluate condition {expr!r}")
+
+    def condition(name):
+        if name not in memo:
+            memo[name] = holds(conditions[name])
+        return memo[name]
+
+    def walk(x):
+        if isinstance(x, dict):
+            if set(x) == {"Fn::If"}:
+                name, yes, no = x["Fn::If"]
+                return walk(yes if condition(name) else no)
+            if x == {"Ref": "AWS::NoValue"}:
+                return NO_VALUE
+            out = {}
+            for k, v in x.items():
+                v = walk(v)
+                if v is not NO_VALUE:
+                    out[k] = v
+            return out
+        if isinstance(x, list):
+            return [v for v in (walk(i) for i in x) if v is not NO_VALUE]
+        return x
+
+    out = dict(template)
+    for section in ("Resources", "Outputs"):
+        out[section] = {k: walk(v) for k, v in template.get(section, {}).items()
+                        if "Condition" not in v or condition(v["Condition"])}
+    out["ParameterValues"] = params
+    return out
 
 
 def _pairs(items, value_key):
@@ -154,7 +251,7 @@ def flat(value):
 
 
 # ----------------------------------------------------------------------------- the checks
-def check_passed(label, services, reads, aws):
+def check_passed(label, services, reads, aws, compose=False):
     errors = []
     for service in ("api", "ai"):
         if service not in services:
@@ -166,7 +263,7 @@ def check_passed(label, services, reads, aws):
             if not is_read(name, reads):
                 where = "Secrets" if name in s["secrets"] else "Environment"
                 errors.append(f"{label} {service}: passes {name} ({where}), which no code in Sources/ reads")
-        required = REQUIRED[service] | (REQUIRED_ON_AWS if aws else set())
+        required = REQUIRED[service] | (REQUIRED_ON_AWS if aws else set()) | (REQUIRED_IN_COMPOSE if compose else set())
         for name in sorted(required - passed):
             errors.append(f"{label} {service}: required {name} is not passed")
         for name in sorted(required):
@@ -246,6 +343,116 @@ def check_aws(label, template, services):
     return errors
 
 
+def _secret_resources(resources):
+    """What the execution role may read (secretsmanager:GetSecretValue)."""
+    out = []
+    for policy in resources.get("ExecutionRole", {}).get("Properties", {}).get("Policies", []):
+        for st in policy.get("PolicyDocument", {}).get("Statement", []):
+            actions = st.get("Action")
+            if "secretsmanager:GetSecretValue" in (actions if isinstance(actions, list) else [actions]):
+                res = st.get("Resource")
+                out += res if isinstance(res, list) else [res]
+    return out
+
+
+def _sg_sources(resources, group):
+    props = resources.get(group, {}).get("Properties", {})
+    return sorted(json.dumps(r.get("SourceSecurityGroupId", r.get("CidrIp")), sort_keys=True) for r in props.get("SecurityGroupIngress", []))
+
+
+def check_redis_and_chroma(label, shape, template, services):
+    errors = []
+    resources, params = template.get("Resources", {}), template.get("ParameterValues", {})
+    readable = _secret_resources(resources)
+    # Redis: TLS + AUTH, the token from RedisSecret through ECS secrets, reachable from api and ai only.
+    cache = resources.get("Cache", {}).get("Properties", {})
+    if cache.get("TransitEncryptionEnabled") is not True or "RedisSecret" not in flat(cache.get("AuthToken", "")):
+        errors.append(f"{label}: the Redis cluster lacks transit encryption or the AUTH token from RedisSecret")
+    if _sg_sources(resources, "CacheSecurityGroup") != sorted(json.dumps({"Ref": g}) for g in ("ApiSecurityGroup", "AiSecurityGroup")):
+        errors.append(f"{label}: Redis accepts {_sg_sources(resources, 'CacheSecurityGroup')}, not exactly the api and ai security groups")
+    if {"Ref": "RedisSecret"} not in readable:
+        errors.append(f"{label}: the execution role may not read RedisSecret (REDIS_AUTH_TOKEN)")
+    for service in ("api", "ai"):
+        s = services.get(service)
+        if not s:
+            continue
+        url = flat(s["env"].get("REDIS_URL", ""))
+        if "REDIS_URL" in s["env"] and (not url.startswith("rediss://") or "Cache.PrimaryEndPoint.Address" not in url
+                                        or "Cache.PrimaryEndPoint.Port" not in url or "@" in url):
+            errors.append(f"{label} {service}: REDIS_URL must be rediss://<Cache primary endpoint>:<port> without a password (got {url})")
+        token = flat(s["secrets"].get("REDIS_AUTH_TOKEN", ""))
+        if "REDIS_AUTH_TOKEN" in s["secrets"] and not ("RedisSecret" in token and token.endswith(":token::")):
+            errors.append(f"{label} {service}: REDIS_AUTH_TOKEN must be RedisSecret's token key (<secret>:token::), got {token}")
+    api_env = services.get("api", {}).get("env", {})
+    if api_env.get("DOCUTHINKER_TRUSTED_PROXY_HOPS") != "1":
+        errors.append(f"{label} api: DOCUTHINKER_TRUSTED_PROXY_HOPS must be \"1\" behind the ALB "
+                      f"(got {api_env.get('DOCUTHINKER_TRUSTED_PROXY_HOPS')!r})")
+
+    # Chroma: the ai side only, per shape.
+    api_chroma = sorted(CHROMA_VARIABLES & (set(api_env) | set(services.get("api", {}).get("secrets", {}))))
+    if api_chroma:
+        errors.append(f"{label} api: passes {api_chroma}; Chroma is the ai side's (the api calls ai over HTTP)")
+    ai = services.get("ai", {"env": {}, "secrets": {}})
+    mode = params.get("ChromaMode")
+    chroma_resources = sorted(k for k in resources if k.startswith("Chroma"))
+    url, token = ai["env"].get("DOCUTHINKER_CHROMA_URL"), ai["secrets"].get("DOCUTHINKER_CHROMA_TOKEN")
+    if mode == "none":
+        if "DOCUTHINKER_CHROMA_URL" in ai["env"] or "DOCUTHINKER_CHROMA_TOKEN" in ai["secrets"]:
+            errors.append(f"{label} ai: ChromaMode=none passes a Chroma variable")
+        if chroma_resources:
+            errors.append(f"{label}: ChromaMode=none still creates {chroma_resources}")
+        return errors
+    want_token = {"Ref": "ChromaTokenSecretArn"} if params.get("ChromaTokenSecretArn") else {"Ref": "ChromaTokenSecret"}
+    if token != want_token:
+        errors.append(f"{label} ai: DOCUTHINKER_CHROMA_TOKEN must come from {want_token} through ECS secrets (got {token})")
+    if want_token["Ref"] == "ChromaTokenSecret" and "ChromaTokenSecret" not in resources:
+        errors.append(f"{label}: no ChromaTokenSecret is created although no ChromaTokenSecretArn is given")
+    if want_token not in readable:
+        errors.append(f"{label}: the execution role may not read the Chroma token ({want_token})")
+    if mode == "external":
+        if url != {"Ref": "ChromaUrl"}:
+            errors.append(f"{label} ai: with ChromaMode=external DOCUTHINKER_CHROMA_URL must be ChromaUrl (got {url})")
+        if any(k in resources for k in ("ChromaAutoScalingGroup", "ChromaDataVolume")):
+            errors.append(f"{label}: ChromaMode=external still creates the Chroma host")
+        if params.get("ChromaExternalCidr") and "AiToExternalChromaEgress" not in resources:
+            errors.append(f"{label}: ChromaExternalCidr is set but the ai tasks may not reach it")
+        return errors
+    # ec2: one instance in ChromaSubnetId, IMDSv2, encrypted root; a retained encrypted data volume in
+    # ChromaAvailabilityZone; the proxy reachable from the ai tasks only; the URL its Cloud Map name.
+    flat_url = flat(url or "")
+    if not (flat_url.startswith("http://") and "ChromaDiscoveryService.Name" in flat_url and "ChromaPort" in flat_url):
+        errors.append(f"{label} ai: with ChromaMode=ec2 DOCUTHINKER_CHROMA_URL must be http://<ChromaDiscoveryService>.<namespace>:<ChromaPort> (got {flat_url})")
+    group = resources.get("ChromaAutoScalingGroup", {})
+    gp = group.get("Properties", {})
+    if (str(gp.get("MinSize")), str(gp.get("MaxSize")), str(gp.get("DesiredCapacity"))) != ("1", "1", "1"):
+        errors.append(f"{label}: the Chroma Auto Scaling group is not exactly one instance")
+    if gp.get("VPCZoneIdentifier") != [{"Ref": "ChromaSubnetId"}]:
+        errors.append(f"{label}: the Chroma group is not pinned to ChromaSubnetId (the data volume's AZ)")
+    if "ResourceSignal" not in group.get("CreationPolicy", {}):
+        errors.append(f"{label}: the Chroma group does not wait for the instance's healthy signal")
+    data = resources.get("ChromaLaunchTemplate", {}).get("Properties", {}).get("LaunchTemplateData", {})
+    if data.get("MetadataOptions", {}).get("HttpTokens") != "required":
+        errors.append(f"{label}: the Chroma launch template allows IMDSv1")
+    if not data.get("BlockDeviceMappings") or not all(b.get("Ebs", {}).get("Encrypted") is True for b in data["BlockDeviceMappings"]):
+        errors.append(f"{label}: the Chroma root volume is not encrypted")
+    user_data = flat(data.get("UserData", ""))
+    for needle in ("ChromaDataVolume", "TokenSecretArn", "ChromaDiscoveryService.Id", "attach-volume", "Authorization: Bearer"):
+        if needle not in user_data:
+            errors.append(f"{label}: the Chroma user data does not use {needle}")
+    volume = resources.get("ChromaDataVolume", {})
+    if volume.get("Properties", {}).get("Encrypted") is not True or volume.get("DeletionPolicy") not in ("Retain", "Snapshot") \
+            or volume.get("UpdateReplacePolicy") not in ("Retain", "Snapshot"):
+        errors.append(f"{label}: the Chroma data volume must be encrypted and kept (DeletionPolicy/UpdateReplacePolicy Retain or Snapshot)")
+    if volume.get("Properties", {}).get("AvailabilityZone") != {"Ref": "ChromaAvailabilityZone"}:
+        errors.append(f"{label}: the Chroma data volume is not in ChromaAvailabilityZone")
+    if _sg_sources(resources, "ChromaSecurityGroup") != [json.dumps({"Ref": "AiSecurityGroup"})]:
+        errors.append(f"{label}: the Chroma host accepts {_sg_sources(resources, 'ChromaSecurityGroup')}, not only the ai tasks")
+    role = json.dumps(resources.get("ChromaInstanceRole", {}), sort_keys=True)
+    if json.dumps(want_token, sort_keys=True) not in role:
+        errors.append(f"{label}: the Chroma host may not read the token it must require")
+    return errors
+
+
 def check_compose(services):
     errors = []
     for service, s in services.items():
@@ -267,8 +474,15 @@ def check_compose(services):
         for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
             if name not in env:
                 errors.append(f"{where}: {name} (MinIO's credentials) missing")
+        if str(env.get("REDIS_URL")) != "redis://redis:6379":
+            errors.append(f"{where}: REDIS_URL is not redis://redis:6379 (the redis service)")
     if services.get("api", {}).get("env", {}).get("AI_SERVICE_URL") != "http://ai:8000":
         errors.append("compose api: AI_SERVICE_URL is not http://ai:8000")
+    if services.get("ai", {}).get("env", {}).get("DOCUTHINKER_CHROMA_URL") != "http://chroma:8000":
+        errors.append("compose ai: DOCUTHINKER_CHROMA_URL is not http://chroma:8000 (the chroma service)")
+    api_chroma = sorted(CHROMA_VARIABLES & set(services.get("api", {}).get("env", {})))
+    if api_chroma:
+        errors.append(f"compose api: passes {api_chroma}; Chroma is the ai side's")
     return errors
 
 
@@ -283,79 +497,123 @@ def check_local_env(exports, reads):
 
 def run_all(model, reads):
     errors = []
-    errors += check_passed("CloudFormation", model["cfn_services"], reads, aws=True)
-    errors += check_aws("CloudFormation", model["cfn"], model["cfn_services"])
-    errors += check_passed("CDK", model["cdk_services"], reads, aws=True)
-    errors += check_aws("CDK", model["cdk"], model["cdk_services"])
-    errors += check_passed("compose", model["compose_services"], reads, aws=False)
+    for label, template in model["templates"].items():
+        for shape, values in SHAPES.items():
+            resolved = resolve(template, values)
+            services = task_definitions(resolved)
+            where = f"{label}[{shape}]"
+            errors += check_passed(where, services, reads, aws=True)
+            errors += check_aws(where, resolved, services)
+            errors += check_redis_and_chroma(where, shape, resolved, services)
+    errors += check_passed("compose", model["compose_services"], reads, aws=False, compose=True)
     errors += check_compose(model["compose_services"])
     errors += check_local_env(model["local_env"], reads)
     return errors
 
 
 def self_test(model, reads):
-    """Each injected fault must be reported by name; returns the faults that were not."""
-    missed = []
+    """Each injected fault must be reported by name; returns the faults that were not, and the count."""
+    missed, count = [], [0]
+    cdk = next(k for k in model["templates"] if k.startswith("CDK"))
     def expect(description, mutate, needle):
+        count[0] += 1
         m = copy.deepcopy(model)
         mutate(m)
         if not any(needle in e for e in run_all(m, reads)):
             missed.append(description)
-    def add_env(template_key, service, name):
+    def container(m, label, logical_id):
+        return m["templates"][label]["Resources"][logical_id]["Properties"]["ContainerDefinitions"][0]
+    def add_env(label, logical_id, name, value="x"):
+        return lambda m: container(m, label, logical_id)["Environment"].append({"Name": name, "Value": value})
+    def drop(label, logical_id, key, name):
         def mutate(m):
-            props = m[template_key]["Resources"][m[template_key + "_services"][service]["id"]]["Properties"]
-            props["ContainerDefinitions"][0]["Environment"].append({"Name": name, "Value": "x"})
-            m[template_key + "_services"] = task_definitions(m[template_key])
+            c = container(m, label, logical_id)
+            c[key] = [e for e in c[key] if not (isinstance(e, dict) and e.get("Name") == name)]
         return mutate
-    def drop_secret(template_key, service, name):
+    def move_to_env(label, logical_id, name):
         def mutate(m):
-            c = m[template_key]["Resources"][m[template_key + "_services"][service]["id"]]["Properties"]["ContainerDefinitions"][0]
-            c["Secrets"] = [s for s in c["Secrets"] if s["Name"] != name]
-            m[template_key + "_services"] = task_definitions(m[template_key])
+            drop(label, logical_id, "Secrets", name)(m)
+            add_env(label, logical_id, name)(m)
         return mutate
-    expect("unread REDIS_URL in the CloudFormation api task", add_env("cfn", "api", "REDIS_URL"), "passes REDIS_URL")
-    expect("unread DOCUTHINKER_CHROMA_URL in the CDK ai task", add_env("cdk", "ai", "DOCUTHINKER_CHROMA_URL"), "passes DOCUTHINKER_CHROMA_URL")
-    expect("missing DATABASE_PASSWORD in the CDK ai task", drop_secret("cdk", "ai", "DATABASE_PASSWORD"), "required DATABASE_PASSWORD")
-    expect("missing JWT_SECRET in the CloudFormation api task", drop_secret("cfn", "api", "JWT_SECRET"), "required JWT_SECRET")
+    def set_env(label, logical_id, name, value):
+        def mutate(m):
+            for e in container(m, label, logical_id)["Environment"]:
+                if isinstance(e, dict) and e.get("Name") == name:
+                    e["Value"] = value
+        return mutate
+    expect("unread DOCUTHINKER_NEO4J_URI in the CloudFormation api task", add_env("CloudFormation", "ApiTaskDefinition", "DOCUTHINKER_NEO4J_URI"),
+           "passes DOCUTHINKER_NEO4J_URI")
+    expect("unread DOCUTHINKER_SYNC_VECTOR in the CDK ai task", add_env(cdk, "AiTaskDefinition", "DOCUTHINKER_SYNC_VECTOR"),
+           "passes DOCUTHINKER_SYNC_VECTOR")
+    expect("missing DATABASE_PASSWORD in the CDK ai task", drop(cdk, "AiTaskDefinition", "Secrets", "DATABASE_PASSWORD"), "required DATABASE_PASSWORD")
+    expect("missing JWT_SECRET in the CloudFormation api task", drop("CloudFormation", "ApiTaskDefinition", "Secrets", "JWT_SECRET"),
+           "required JWT_SECRET")
+    expect("missing REDIS_AUTH_TOKEN in the CDK api task", drop(cdk, "ApiTaskDefinition", "Secrets", "REDIS_AUTH_TOKEN"), "required REDIS_AUTH_TOKEN")
+    expect("REDIS_AUTH_TOKEN as plain Environment in the CloudFormation ai task",
+           move_to_env("CloudFormation", "AiTaskDefinition", "REDIS_AUTH_TOKEN"), "REDIS_AUTH_TOKEN is plain Environment")
+    expect("DOCUTHINKER_CHROMA_TOKEN as plain Environment in the CDK ai task",
+           add_env(cdk, "AiTaskDefinition", "DOCUTHINKER_CHROMA_TOKEN"), "DOCUTHINKER_CHROMA_TOKEN is plain Environment")
+    expect("REDIS_URL without TLS in the CDK ai task", set_env(cdk, "AiTaskDefinition", "REDIS_URL", "redis://cache:6379"), "REDIS_URL must be rediss://")
+    expect("DOCUTHINKER_CHROMA_URL on the CloudFormation api task",
+           add_env("CloudFormation", "ApiTaskDefinition", "DOCUTHINKER_CHROMA_URL", "http://chroma:8000"), "Chroma is the ai side's")
+    expect("no DOCUTHINKER_TRUSTED_PROXY_HOPS on the CloudFormation api task",
+           drop("CloudFormation", "ApiTaskDefinition", "Environment", "DOCUTHINKER_TRUSTED_PROXY_HOPS"), "DOCUTHINKER_TRUSTED_PROXY_HOPS must be")
+    def volume_not_kept(m):
+        del m["templates"]["CloudFormation"]["Resources"]["ChromaDataVolume"]["DeletionPolicy"]
+    expect("a Chroma data volume deleted with the stack", volume_not_kept, "data volume must be encrypted and kept")
+    def chroma_open(m):
+        m["templates"][cdk]["Resources"]["ChromaSecurityGroup"]["Properties"]["SecurityGroupIngress"].append(
+            {"IpProtocol": "tcp", "FromPort": 8000, "ToPort": 8000, "CidrIp": "10.0.0.0/8"})
+    expect("the Chroma host open to the VPC", chroma_open, "not only the ai tasks")
     def compose_unread(m):
-        m["compose_services"]["ai"]["env"]["REDIS_URL"] = "redis://redis:6379"
-    expect("unread REDIS_URL in compose ai", compose_unread, "passes REDIS_URL")
+        m["compose_services"]["ai"]["env"]["DOCUTHINKER_NEO4J_URI"] = "bolt://neo4j:7687"
+    expect("unread DOCUTHINKER_NEO4J_URI in compose ai", compose_unread, "passes DOCUTHINKER_NEO4J_URI")
     def compose_missing(m):
         del m["compose_services"]["api"]["env"]["AI_SERVICE_URL"]
     expect("missing AI_SERVICE_URL in compose api", compose_missing, "required AI_SERVICE_URL")
+    def compose_no_chroma(m):
+        del m["compose_services"]["ai"]["env"]["DOCUTHINKER_CHROMA_URL"]
+    expect("compose ai without the chroma service", compose_no_chroma, "DOCUTHINKER_CHROMA_URL is not http://chroma:8000")
     def local_unread(m):
         m["local_env"]["api"] = m["local_env"]["api"] | {"DOCUTHINKER_NEO4J_URI"}
     expect("unread DOCUTHINKER_NEO4J_URI exported by local-env.sh", local_unread, "exports DOCUTHINKER_NEO4J_URI")
     def serve_default(m):
-        m["cfn"]["Parameters"]["ApiCommand"]["Default"] = "serve"
+        m["templates"]["CloudFormation"]["Parameters"]["ApiCommand"]["Default"] = "serve"
     expect("ApiCommand defaulting to serve", serve_default, "ApiCommand defaults")
-    return missed
+    return missed, count[0]
 
 
 def main():
-    if len(sys.argv) != 2 or not os.path.exists(sys.argv[1]):
-        print("usage: wiring_check.py CDK_TEMPLATE_JSON (the synthesised DocuThinker.template.json)")
+    if len(sys.argv) < 2 or not all(os.path.exists(a) for a in sys.argv[1:]):
+        print("usage: wiring_check.py CDK_TEMPLATE_JSON [CDK_TEMPLATE_JSON...] (synthesised DocuThinker.template.json files)")
         return 2
     names, patterns, files = code_reads(os.path.join(ROOT, "Sources"))
     reads = (names, patterns)
     with open(CFN) as f:
-        cfn = yaml.load(f, Loader=CfnLoader)
-    with open(sys.argv[1]) as f:
-        cdk = json.load(f)
+        templates = {"CloudFormation": yaml.load(f, Loader=CfnLoader)}
+    for path in sys.argv[1:]:
+        with open(path) as f:
+            cdk = json.load(f)
+        templates[f"CDK(ChromaMode default {cdk.get('Parameters', {}).get('ChromaMode', {}).get('Default')})"] = cdk
     with open(COMPOSE) as f:
         compose = yaml.safe_load(f)
-    model = {"cfn": cfn, "cfn_services": task_definitions(cfn), "cdk": cdk, "cdk_services": task_definitions(cdk),
-             "compose_services": compose_services(compose), "local_env": {r: local_env_exports(r) for r in ("api", "ai")}}
+    model = {"templates": templates, "compose_services": compose_services(compose),
+             "local_env": {r: local_env_exports(r) for r in ("api", "ai")}}
     print(f"code reads {len(names)} variables + {len(patterns)} pattern(s) ({files} Swift files scanned)")
-    for label, key in (("CloudFormation", "cfn_services"), ("CDK", "cdk_services"), ("compose", "compose_services")):
-        for service in ("api", "ai"):
-            s = model[key].get(service, {"env": {}, "secrets": {}})
-            secrets = f" + secrets {','.join(s['secrets'])}" if s["secrets"] else ""
-            print(f"  {label} {service}: {','.join(s['env'])}{secrets}")
+    for label, template in templates.items():
+        for shape, values in SHAPES.items():
+            services = task_definitions(resolve(template, values))
+            for service in ("api", "ai"):
+                s = services.get(service, {"env": {}, "secrets": {}})
+                secrets = f" + secrets {','.join(s['secrets'])}" if s["secrets"] else ""
+                print(f"  {label}[{shape}] {service}: {','.join(s['env'])}{secrets}")
+    for service in ("api", "ai"):
+        s = model["compose_services"][service]
+        print(f"  compose {service}: {','.join(s['env'])}")
     for role, exported in model["local_env"].items():
         print(f"  local-env.sh {role}: {','.join(sorted(exported))}")
     errors = run_all(model, reads)
-    missed = self_test(model, reads)
+    missed, injected = self_test(model, reads)
     for e in errors:
         print("FAIL " + e)
     for m in missed:
@@ -363,7 +621,8 @@ def main():
     if errors or missed:
         print(f"wiring: FAILED ({len(errors)} problems, {len(missed)} self-test misses)")
         return 1
-    print("wiring: OK (every passed variable is read, every required one is passed; 8 injected faults caught)")
+    print(f"wiring: OK ({len(templates)} templates x {len(SHAPES)} shapes + compose + local-env.sh: every passed variable is read, "
+          f"every required one is passed; {injected} injected faults caught)")
     return 0
 
 

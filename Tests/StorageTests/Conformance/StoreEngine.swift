@@ -39,9 +39,20 @@ struct StoreEngine: Sendable, CustomTestStringConvertible {
     /// PostgreSQL with the in-memory index over its stored vectors (the `VectorStorage` path).
     static let postgresMatrix = StoreEngine(name: "PostgreSQL, in-memory vector index", make: postgres.make, vectorIndex: sqliteAndFiles.vectorIndex)
 
+    /// SQLite with the vector index in Chroma (`scripts/services start`), a new collection per test.
+    static let chroma = StoreEngine(name: "SQLite + Chroma", make: {
+        let directory = NSTemporaryDirectory() + "dt-conformance-" + UUID().uuidString
+        var configuration = StoreConfiguration(dataDirectory: directory)
+        configuration.chroma = try TestChroma.newConfiguration()
+        return try await StoreFactory.openMigrated(configuration)
+    }, vectorIndex: { stores, model, dimensions in
+        stores.databaseVectorIndex!(model, dimensions)
+    })
+
     static let all: [StoreEngine] = TestPostgres.available ? [.sqliteAndFiles, .postgres] : [.sqliteAndFiles]
     /// The engines of the vector index suite (also the in-memory index over PostgreSQL).
-    static let vectorIndexes: [StoreEngine] = TestPostgres.available ? [.sqliteAndFiles, .postgres, .postgresMatrix] : [.sqliteAndFiles]
+    static let vectorIndexes: [StoreEngine] = (TestPostgres.available ? [.sqliteAndFiles, .postgres, .postgresMatrix] : [.sqliteAndFiles])
+        + (TestChroma.available ? [.chroma] : [])
 }
 
 import Testing

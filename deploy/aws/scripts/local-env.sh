@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Source me:  source deploy/aws/scripts/local-env.sh [api|ai]      (default api)
 # Exports the variables the ECS task definition of that service sets (same names, local values:
-# compose.yaml's PostgreSQL and MinIO published on localhost), so that
+# compose.yaml's PostgreSQL, MinIO, Redis and Chroma published on localhost), so that
 #   .build/release/docuthinker api   behaves like the api task, and in a second shell
 #   source deploy/aws/scripts/local-env.sh ai && .build/release/docuthinker ai   like the ai task.
-# Start the stores first:  docker compose -f deploy/compose.yaml up -d postgres minio minio-bucket
+# Start the stores first:  docker compose -f deploy/compose.yaml up -d postgres minio minio-bucket redis chroma
 # Only variables the binary reads are exported (deploy/tests/wiring_check.py). Existing values win.
 _dt_role="${1:-api}"
 case "$_dt_role" in api|ai) ;; *) echo "local-env.sh: role must be api or ai, not $_dt_role" >&2; unset _dt_role; return 1 2>/dev/null || exit 1;; esac
@@ -29,11 +29,17 @@ _dt_default AWS_SECRET_ACCESS_KEY docuthinker-minio
 # Secrets: on ECS they come from Secrets Manager. Local development values only (>= 32 bytes).
 _dt_default JWT_SECRET local-dev-only-jwt-secret-change-me-0123456789
 _dt_default AI_SERVICE_TOKEN local-dev-only-ai-service-token-change-me
+# Shared cache and rate limits: compose's redis (no AUTH locally; on ECS rediss://<ElastiCache> and
+# REDIS_AUTH_TOKEN from Secrets Manager). An empty token means none.
+_dt_default REDIS_URL redis://localhost:6379
+_dt_default REDIS_AUTH_TOKEN ""
 
 if [ "$_dt_role" = "api" ]; then
   # api on PORT (8080), calling the ai service.
   _dt_default PORT 8080
   _dt_default AI_SERVICE_URL "http://127.0.0.1:${AIML_PORT:-8000}"
+  # No proxy in front locally, so X-Forwarded-For is ignored (ECS: 1, the ALB).
+  _dt_default DOCUTHINKER_TRUSTED_PROXY_HOPS 0
 else
   # ai on AIML_PORT (8000); PORT too, as in the task definition (the container health check uses it).
   _dt_default AIML_PORT 8000
@@ -47,6 +53,10 @@ else
   _dt_default OPENAI_API_KEY ""
   _dt_default ANTHROPIC_API_KEY ""
   _dt_default GOOGLE_API_KEY ""
+  # Vectors in compose's chroma (published on 8001; no token locally). On ECS only with ChromaMode
+  # ec2/external; set DOCUTHINKER_CHROMA_URL="" to keep the vectors in PostgreSQL (pgvector) instead.
+  _dt_default DOCUTHINKER_CHROMA_URL http://localhost:8001
+  _dt_default DOCUTHINKER_CHROMA_TOKEN ""
 fi
 unset -f _dt_default
 unset _dt_role

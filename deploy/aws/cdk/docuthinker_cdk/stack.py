@@ -5,9 +5,18 @@ the same as the hand-written template, so the two can be compared resource by re
 (tests/test_synth_matches_cfn.py) and both pass the same linters. Ports, health check paths and
 secret names come from the constants below, in one place. The task definitions pass only variables the
 binary reads (deploy/tests/wiring_check.py checks both templates); see the comments of the YAML template
-for the wiring (shared PostgreSQL + S3, no task-local state, migrations under an advisory lock at start)."""
+for the wiring (shared PostgreSQL + S3 + Redis, no task-local state, migrations under an advisory lock at
+start, the ChromaMode shapes).
+
+`chroma_mode` (none, ec2 or external; app.py reads DOCUTHINKER_CHROMA_MODE) is only the default of the
+ChromaMode parameter: every shape is in the template, selected by CloudFormation conditions as in the
+YAML. deploy/check synthesises the none and ec2 defaults, because checkov scans only the resources whose
+conditions hold for the parameter defaults."""
+import os
 from aws_cdk import (CfnCondition, CfnOutput, CfnParameter, Fn, Stack, Aws, CfnDeletionPolicy, Token,
-                     aws_applicationautoscaling as aas, aws_cloudfront as cf, aws_ec2 as ec2,
+                     CfnCreationPolicy, CfnResourceSignal, CfnUpdatePolicy, CfnAutoScalingRollingUpdate,
+                     CfnRule, CfnRuleAssertion,
+                     aws_applicationautoscaling as aas, aws_autoscaling as asg, aws_cloudfront as cf, aws_ec2 as ec2,
                      aws_ecs as ecs, aws_elasticache as ec, aws_elasticloadbalancingv2 as elb,
                      aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_rds as rds, aws_s3 as s3,
                      aws_secretsmanager as sm, aws_servicediscovery as sd)
@@ -20,11 +29,17 @@ AI_PORT_DEFAULT = 8000
 PROVIDER_SECRETS = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY", "google": "GOOGLE_API_KEY"}
 DATA_DIR = "/tmp/docuthinker"  # upload staging only, on the task's /tmp volume
 IMAGE_HEALTHCHECK = ["CMD", "/usr/local/lib/docuthinker/healthcheck.sh"]
+CHROMA_MODES = ("none", "ec2", "external")
+REDIS_PORT = 6379
+# The Chroma host's user data (an Fn::Sub template), the same file docuthinker.yaml embeds verbatim.
+CHROMA_USER_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "cloudformation", "chroma-user-data.sh")
 
 
 class DocuThinkerStack(Stack):
-    def __init__(self, scope: Construct, cid: str, **kw) -> None:
+    def __init__(self, scope: Construct, cid: str, chroma_mode: str = "none", **kw) -> None:
         super().__init__(scope, cid, **kw)
+        if chroma_mode not in CHROMA_MODES:
+            raise ValueError(f"chroma_mode must be one of {CHROMA_MODES}, not {chroma_mode!r}")
         P = lambda name, **a: CfnParameter(self, name, **a)  # noqa: E731
         vpc_id = P("VpcId", type="AWS::EC2::VPC::Id")
         public = P("PublicSubnetIds", type="List<AWS::EC2::Subnet::Id>")
@@ -46,10 +61,37 @@ class DocuThinkerStack(Stack):
         cpu_target = P("CpuTargetPercent", type="Number", default=70)
         req_target = P("RequestsPerTarget", type="Number", default=1000)
         prefix = P("SecretsPrefix", type="String", default="docuthinker", allowed_pattern="^[A-Za-z0-9/_+=.@-]+$")
-        retention = P("LogRetentionDays", type="Number", default=30)
+        retention = P("LogRetentionDays", type="Number", default="30", allowed_values=[str(d) for d in (
+            1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)])
         db_class = P("DbInstanceClass", type="String", default="db.t4g.medium")
         db_storage = P("DbAllocatedStorage", type="Number", default=20)
         cache_type = P("CacheNodeType", type="String", default="cache.t4g.micro")
+        chroma = {
+            "mode": P("ChromaMode", type="String", default=chroma_mode, allowed_values=list(CHROMA_MODES),
+                      description="Vector index of the ai service: none (pgvector), ec2 (ChromaDB on one EC2 instance), external (ChromaUrl)."),
+            "url": P("ChromaUrl", type="String", default="", allowed_pattern="^(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?)?$",
+                     description="ChromaMode=external only - http(s)://host:port of the Chroma server."),
+            "token_arn": P("ChromaTokenSecretArn", type="String", default="",
+                           allowed_pattern="^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+)?$",
+                           description="Optional full ARN of an existing secret holding the Chroma token; empty generates PREFIX/chroma-token."),
+            "cidr": P("ChromaExternalCidr", type="String", default="", allowed_pattern="^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2})?$",
+                      description="ChromaMode=external only - CIDR of a Chroma server not on HTTPS 443; opens ChromaPort to it."),
+            "port": P("ChromaPort", type="Number", default=8000, min_value=1024, max_value=65535,
+                      description="Port of the Chroma proxy on the ec2 instance (and of the external server with ChromaExternalCidr)."),
+            "subnet": P("ChromaSubnetId", type="String", default="", allowed_pattern="^(subnet-[0-9a-f]{8,17})?$",
+                        description="ChromaMode=ec2 only - one of PrivateSubnetIds, where the Chroma instance runs."),
+            "az": P("ChromaAvailabilityZone", type="String", default="", allowed_pattern="^([a-z]{2}(-[a-z]+)+-[0-9][a-z])?$",
+                    description="ChromaMode=ec2 only - the Availability Zone of ChromaSubnetId (the data volume is created there)."),
+            "instance_type": P("ChromaInstanceType", type="String", default="t3.medium",
+                               description="ChromaMode=ec2 only - instance type of the Chroma host (Nitro)."),
+            "volume_size": P("ChromaVolumeSize", type="Number", default=20, min_value=1, max_value=16384,
+                             description="ChromaMode=ec2 only - GiB of the encrypted gp3 data volume."),
+            "image": P("ChromaImage", type="String", default="chromadb/chroma:1.5.9",
+                       description="ChromaMode=ec2 only - Chroma server image (1.x, data in /data, port 8000)."),
+            "ami": P("ChromaAmiId", type="AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
+                     default="/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+                     description="ChromaMode=ec2 only - Amazon Linux 2023 AMI of the Chroma host."),
+        }
         models = {"DOCUTHINKER_OPENAI_MODEL": P("OpenAIModel", type="String", default="gpt-4o-mini"),
                   "DOCUTHINKER_CLAUDE_MODEL": P("ClaudeModel", type="String", default="claude-3-5-sonnet-20241022"),
                   "DOCUTHINKER_GEMINI_MODEL": P("GeminiModel", type="String", default="gemini-1.5-pro"),
@@ -63,6 +105,24 @@ class DocuThinkerStack(Stack):
         create_cf = CfnCondition(self, "CreateCloudFront", expression=Fn.condition_equals(enable_cf.value_as_string, "true"))
         has_cf_cert = CfnCondition(self, "HasCloudFrontCertificate",
                                    expression=Fn.condition_not(Fn.condition_equals(cf_cert.value_as_string, "")))
+        mode = chroma["mode"].value_as_string
+        chroma_ec2 = CfnCondition(self, "ChromaOnEc2", expression=Fn.condition_equals(mode, "ec2"))
+        chroma_external = CfnCondition(self, "ChromaExternal", expression=Fn.condition_equals(mode, "external"))
+        chroma_enabled = CfnCondition(self, "ChromaEnabled", expression=Fn.condition_not(Fn.condition_equals(mode, "none")))
+        has_token_arn = CfnCondition(self, "HasChromaTokenSecretArn",
+                                     expression=Fn.condition_not(Fn.condition_equals(chroma["token_arn"].value_as_string, "")))
+        create_token = CfnCondition(self, "CreateChromaTokenSecret",
+                                    expression=Fn.condition_and(chroma_enabled, Fn.condition_not(has_token_arn)))
+        open_external = CfnCondition(self, "OpenExternalChromaPort", expression=Fn.condition_and(
+            chroma_external, Fn.condition_not(Fn.condition_equals(chroma["cidr"].value_as_string, ""))))
+        CfnRule(self, "ExternalChromaNeedsUrl", rule_condition=Fn.condition_equals(mode, "external"), assertions=[
+            CfnRuleAssertion(assert_=Fn.condition_not(Fn.condition_equals(chroma["url"].value_as_string, "")),
+                             assert_description="ChromaMode=external needs ChromaUrl (http(s)://host:port of the Chroma server).")])
+        CfnRule(self, "Ec2ChromaNeedsPlacement", rule_condition=Fn.condition_equals(mode, "ec2"), assertions=[
+            CfnRuleAssertion(assert_=Fn.condition_not(Fn.condition_equals(chroma["subnet"].value_as_string, "")),
+                             assert_description="ChromaMode=ec2 needs ChromaSubnetId (one of PrivateSubnetIds)."),
+            CfnRuleAssertion(assert_=Fn.condition_not(Fn.condition_equals(chroma["az"].value_as_string, "")),
+                             assert_description="ChromaMode=ec2 needs ChromaAvailabilityZone (the AZ of ChromaSubnetId).")])
 
         part, region, account = Aws.PARTITION, Aws.REGION, Aws.ACCOUNT_ID
         def secret_arn(name, suffix=""):
@@ -91,10 +151,16 @@ class DocuThinkerStack(Stack):
             password_length=64, exclude_punctuation=True), "Rotating the HS256 key invalidates every session; operator-driven.")
         ai_token_secret = stack_secret("AiServiceTokenSecret", "ai-service-token", sm.CfnSecret.GenerateSecretStringProperty(
             password_length=64, exclude_punctuation=True), "The api and ai tasks must switch together; operator-driven rolling deploy.")
-        # Resolved by CloudFormation for the Redis cluster only; no task receives it (REDIS_URL is not read yet).
+        # The ElastiCache AUTH token: resolved by CloudFormation for the cluster, REDIS_AUTH_TOKEN of the api and ai tasks.
         redis_secret = stack_secret("RedisSecret", "redis", sm.CfnSecret.GenerateSecretStringProperty(
             secret_string_template="{}", generate_string_key="token", password_length=64, exclude_punctuation=True),
             "ElastiCache AUTH token rotation is a two-step ROTATE/SET procedure done by the operator.")
+        # The Chroma token (plain string; DOCUTHINKER_CHROMA_TOKEN, required by the ec2 host's proxy) unless ChromaTokenSecretArn names one.
+        chroma_token_secret = stack_secret("ChromaTokenSecret", "chroma-token", sm.CfnSecret.GenerateSecretStringProperty(
+            password_length=64, exclude_punctuation=True),
+            "The Chroma host reads the token at boot and the ai tasks at start; rotate, then replace the instance and roll the ai service.")
+        chroma_token_secret.cfn_options.condition = create_token
+        chroma_token_arn = Fn.condition_if(has_token_arn.logical_id, chroma["token_arn"].value_as_string, chroma_token_secret.ref)
 
         # Security groups
         def sg(cid, desc, ingress, egress=None):
@@ -123,6 +189,18 @@ class DocuThinkerStack(Stack):
         cache_sg = sg("CacheSecurityGroup", "DocuThinker Redis - from the services only", [
             Ingress(ip_protocol="tcp", from_port=6379, to_port=6379, source_security_group_id=api_sg.ref, description="api to Redis"),
             Ingress(ip_protocol="tcp", from_port=6379, to_port=6379, source_security_group_id=ai_sg.ref, description="ai to Redis")], no_egress)
+        chroma_port = chroma["port"].value_as_number
+        chroma_sg = sg("ChromaSecurityGroup", "DocuThinker Chroma host - from the ai tasks only", [
+            Ingress(ip_protocol="tcp", from_port=chroma_port, to_port=chroma_port, source_security_group_id=ai_sg.ref,
+                    description="ai to the Chroma proxy (DOCUTHINKER_CHROMA_URL)")],
+            [Egress(ip_protocol="tcp", from_port=443, to_port=443, cidr_ip="0.0.0.0/0",
+                    description="HTTPS to package repositories, the image registry and AWS APIs (through NAT)")])
+        chroma_sg.cfn_options.condition = chroma_ec2
+        ec2.CfnSecurityGroupEgress(self, "AiToChromaEgress", group_id=ai_sg.ref, ip_protocol="tcp", from_port=chroma_port, to_port=chroma_port,
+                                   destination_security_group_id=chroma_sg.ref, description="ai to Chroma").cfn_options.condition = chroma_ec2
+        ec2.CfnSecurityGroupEgress(self, "AiToExternalChromaEgress", group_id=ai_sg.ref, ip_protocol="tcp", from_port=chroma_port,
+                                   to_port=chroma_port, cidr_ip=chroma["cidr"].value_as_string,
+                                   description="ai to the external Chroma server").cfn_options.condition = open_external
         for cid, src, port, dst, desc in [
                 ("AlbToApiEgress", alb_sg, pnum["api"], api_sg, "ALB to api targets"),
                 ("AlbToAiEgress", alb_sg, pnum["ai"], ai_sg, "ALB to ai targets"),
@@ -221,7 +299,8 @@ class DocuThinkerStack(Stack):
             managed_policy_arns=[f"arn:{part}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"],
             policies=[iam.CfnRole.PolicyProperty(policy_name="read-docuthinker-secrets", policy_document={"Version": "2012-10-17", "Statement": [
                 {"Sid": "NamedSecrets", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
-                 "Resource": [secret_arn(n, "-??????") for n in PROVIDER_SECRETS] + [db_secret.ref, jwt_secret.ref, ai_token_secret.ref]},
+                 "Resource": [secret_arn(n, "-??????") for n in PROVIDER_SECRETS] + [db_secret.ref, jwt_secret.ref, ai_token_secret.ref,
+                              redis_secret.ref, Fn.condition_if(chroma_enabled.logical_id, chroma_token_arn, Aws.NO_VALUE)]},
                 {"Sid": "DecryptStackSecrets", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": key.attr_arn}]})])
         task_role = iam.CfnRole(self, "TaskRole",
             description="DocuThinker tasks - Bedrock (DOCUTHINKER_BEDROCK_MODEL) and the documents bucket (S3_BUCKET, SSE-KMS)",
@@ -258,7 +337,7 @@ class DocuThinkerStack(Stack):
         db.cfn_options.update_replace_policy = CfnDeletionPolicy.SNAPSHOT
         sm.CfnSecretTargetAttachment(self, "DatabaseSecretAttachment", secret_id=db_secret.ref, target_id=db.ref,
                                      target_type="AWS::RDS::DBInstance")
-        # Redis: kept for the Redis issue; no task receives REDIS_URL or the token until the binary reads them.
+        # Redis: the cache and rate limits every api and ai task shares (rediss:// + REDIS_AUTH_TOKEN).
         cache_subnets = ec.CfnSubnetGroup(self, "CacheSubnetGroup", description="DocuThinker Redis private subnets",
                                           subnet_ids=private.value_as_list)
         cache = ec.CfnReplicationGroup(self, "Cache", replication_group_description="DocuThinker Redis", engine="redis",
@@ -282,21 +361,95 @@ class DocuThinkerStack(Stack):
             dns_config=sd.CfnService.DnsConfigProperty(routing_policy="MULTIVALUE", dns_records=[sd.CfnService.DnsRecordProperty(type="A", ttl=10)]),
             health_check_custom_config=sd.CfnService.HealthCheckCustomConfigProperty(failure_threshold=1))
         ai_url = f"http://{ai_discovery.attr_name}.{Aws.STACK_NAME}.internal:{ports['ai'].value_as_string}"
+
+        # Chroma on EC2 (ChromaMode=ec2): one instance in an Auto Scaling group, its data on a volume that outlives it,
+        # nginx in front requiring the bearer token (Chroma 1.x has no auth of its own), chroma.<stack>.internal in Cloud Map.
+        # See the YAML template and cloudformation/chroma-user-data.sh.
+        chroma_resources = []
+        volume = ec2.CfnVolume(self, "ChromaDataVolume", availability_zone=chroma["az"].value_as_string,
+                               size=chroma["volume_size"].value_as_number, volume_type="gp3", encrypted=True, kms_key_id=key.attr_arn,
+                               tags=[{"key": "Name", "value": f"{Aws.STACK_NAME}-chroma-data"}])
+        volume.cfn_options.deletion_policy = CfnDeletionPolicy.SNAPSHOT
+        volume.cfn_options.update_replace_policy = CfnDeletionPolicy.SNAPSHOT
+        chroma_discovery = sd.CfnService(self, "ChromaDiscoveryService", name="chroma", namespace_id=namespace.ref,
+            description="The Chroma host (DOCUTHINKER_CHROMA_URL of the ai tasks); registered by the instance itself",
+            dns_config=sd.CfnService.DnsConfigProperty(routing_policy="MULTIVALUE", dns_records=[sd.CfnService.DnsRecordProperty(type="A", ttl=10)]))
+        chroma_url = Fn.condition_if(chroma_ec2.logical_id,
+                                     f"http://{chroma_discovery.attr_name}.{Aws.STACK_NAME}.internal:{chroma['port'].value_as_string}",
+                                     chroma["url"].value_as_string)
+        asg_name = f"{Aws.STACK_NAME}-chroma"
+        chroma_role = iam.CfnRole(self, "ChromaInstanceRole",
+            description="DocuThinker Chroma host - attach its data volume, read the Chroma token, register in Cloud Map, report its health",
+            assume_role_policy_document={"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+            managed_policy_arns=[f"arn:{part}:iam::aws:policy/AmazonSSMManagedInstanceCore"],
+            policies=[iam.CfnRole.PolicyProperty(policy_name="docuthinker-chroma-host", policy_document={"Version": "2012-10-17", "Statement": [
+                {"Sid": "AttachTheDataVolume", "Effect": "Allow", "Action": "ec2:AttachVolume",
+                 "Resource": f"arn:{part}:ec2:{region}:{account}:volume/{volume.ref}"},
+                {"Sid": "ToAnInstanceOfTheGroup", "Effect": "Allow", "Action": "ec2:AttachVolume",
+                 "Resource": f"arn:{part}:ec2:{region}:{account}:instance/*",
+                 "Condition": {"StringEquals": {"ec2:ResourceTag/aws:autoscaling:groupName": asg_name}}},
+                {"Sid": "DescribeVolumesAndOperations", "Effect": "Allow", "Action": ["ec2:DescribeVolumes", "servicediscovery:GetOperation"],
+                 "Resource": "*"},
+                {"Sid": "EncryptedVolume", "Effect": "Allow", "Action": "kms:CreateGrant", "Resource": key.attr_arn,
+                 "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}}},
+                {"Sid": "StackKey", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:DescribeKey"], "Resource": key.attr_arn},
+                {"Sid": "ChromaToken", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": chroma_token_arn},
+                {"Sid": "CloudMapInstance", "Effect": "Allow",
+                 "Action": ["servicediscovery:RegisterInstance", "servicediscovery:DeregisterInstance", "servicediscovery:GetInstance"],
+                 "Resource": chroma_discovery.attr_arn},
+                {"Sid": "CloudMapRecords", "Effect": "Allow", "Action": ["route53:GetHostedZone", "route53:ChangeResourceRecordSets"],
+                 "Resource": f"arn:{part}:route53:::hostedzone/{namespace.attr_hosted_zone_id}"},
+                {"Sid": "ReportOwnHealth", "Effect": "Allow", "Action": "autoscaling:SetInstanceHealth",
+                 "Resource": f"arn:{part}:autoscaling:{region}:{account}:autoScalingGroup:*:autoScalingGroupName/{asg_name}"}]})])
+        chroma_profile = iam.CfnInstanceProfile(self, "ChromaInstanceProfile", roles=[chroma_role.ref])
+        LT = ec2.CfnLaunchTemplate
+        with open(CHROMA_USER_DATA) as f:
+            user_data = f.read()
+        chroma_template = LT(self, "ChromaLaunchTemplate", launch_template_data=LT.LaunchTemplateDataProperty(
+            image_id=chroma["ami"].value_as_string, instance_type=chroma["instance_type"].value_as_string,
+            iam_instance_profile=LT.IamInstanceProfileProperty(arn=chroma_profile.attr_arn), security_group_ids=[chroma_sg.ref],
+            ebs_optimized=True, monitoring=LT.MonitoringProperty(enabled=True),
+            metadata_options=LT.MetadataOptionsProperty(http_endpoint="enabled", http_tokens="required", http_put_response_hop_limit=1),
+            block_device_mappings=[LT.BlockDeviceMappingProperty(device_name="/dev/xvda", ebs=LT.EbsProperty(
+                volume_size=16, volume_type="gp3", encrypted=True, delete_on_termination=True))],
+            tag_specifications=[LT.TagSpecificationProperty(resource_type=kind, tags=[{"key": "Name", "value": f"{Aws.STACK_NAME}-{suffix}"}])
+                                for kind, suffix in (("instance", "chroma"), ("volume", "chroma-root"))],
+            user_data=Fn.base64(Fn.sub(user_data, {"TokenSecretArn": Token.as_string(chroma_token_arn)}))))
+        group = asg.CfnAutoScalingGroup(self, "ChromaAutoScalingGroup", auto_scaling_group_name=asg_name,
+            min_size="1", max_size="1", desired_capacity="1", vpc_zone_identifier=[chroma["subnet"].value_as_string],
+            launch_template=asg.CfnAutoScalingGroup.LaunchTemplateSpecificationProperty(
+                launch_template_id=chroma_template.ref, version=chroma_template.attr_latest_version_number),
+            health_check_type="EC2", health_check_grace_period=900,
+            instance_maintenance_policy=asg.CfnAutoScalingGroup.InstanceMaintenancePolicyProperty(
+                min_healthy_percentage=0, max_healthy_percentage=100),
+            tags=[asg.CfnAutoScalingGroup.TagPropertyProperty(key=k, value=v, propagate_at_launch=True)
+                  for k, v in (("Name", f"{Aws.STACK_NAME}-chroma"), ("docuthinker:role", "chroma"))])
+        group.cfn_options.creation_policy = CfnCreationPolicy(resource_signal=CfnResourceSignal(count=1, timeout="PT20M"))
+        group.cfn_options.update_policy = CfnUpdatePolicy(auto_scaling_rolling_update=CfnAutoScalingRollingUpdate(
+            min_instances_in_service=0, max_batch_size=1, wait_on_resource_signals=True, pause_time="PT20M"))
+        chroma_resources += [volume, chroma_discovery, chroma_role, chroma_profile, chroma_template, group]
+        for r in chroma_resources:
+            r.cfn_options.condition = chroma_ec2
         db_url = f"postgres://docuthinker@{db.attr_endpoint_address}:{db.attr_endpoint_port}/docuthinker?sslmode=require"
         # The library lives in PostgreSQL + S3 (SSE-KMS with the stack key); DATA_DIR only stages uploads.
+        # Redis over TLS; the AUTH token travels as REDIS_AUTH_TOKEN (ECS secrets), never in the URL.
+        redis_url = f"rediss://{cache.attr_primary_end_point_address}:{cache.attr_primary_end_point_port}"
         stores = [("DATABASE_URL", db_url), ("S3_BUCKET", bucket.ref), ("S3_SSE", "aws:kms"), ("S3_SSE_KMS_KEY_ID", key.attr_arn),
-                  ("AWS_REGION", region), ("LOG_LEVEL", "info")]
+                  ("REDIS_URL", redis_url), ("AWS_REGION", region), ("LOG_LEVEL", "info")]
         services = {}
         for name in ("api", "ai"):
             env = [("HOST", "0.0.0.0"), ("PORT", ports[name].value_as_string)]
             if name == "api":
-                env += [("AI_SERVICE_URL", ai_url), ("DOCUTHINKER_DATA_DIR", DATA_DIR)]
+                # Behind the ALB, which appends the client's address to X-Forwarded-For (rate limits per address).
+                env += [("AI_SERVICE_URL", ai_url), ("DOCUTHINKER_TRUSTED_PROXY_HOPS", "1"), ("DOCUTHINKER_DATA_DIR", DATA_DIR)]
             else:
                 env += [("AIML_PORT", ports["ai"].value_as_string), ("DOCUTHINKER_DATA_DIR", DATA_DIR),
                         ("DOCUTHINKER_EMBEDDING_MODEL_DIR", "/opt/docuthinker/models/all-MiniLM-L6-v2")]
                 env += [(k, v.value_as_string) for k, v in models.items()]
             env += stores
-            secrets = [("JWT_SECRET", jwt_secret.ref), ("AI_SERVICE_TOKEN", ai_token_secret.ref), ("DATABASE_PASSWORD", f"{db_secret.ref}:password::")]
+            secrets = [("JWT_SECRET", jwt_secret.ref), ("AI_SERVICE_TOKEN", ai_token_secret.ref), ("DATABASE_PASSWORD", f"{db_secret.ref}:password::"),
+                       ("REDIS_AUTH_TOKEN", f"{redis_secret.ref}:token::")]
             if name == "ai":  # the LLM providers are called by the ai service only
                 secrets += [(var, secret_arn(secret)) for secret, var in PROVIDER_SECRETS.items()]
             td = ecs.CfnTaskDefinition(self, f"{name.capitalize()}TaskDefinition", family=f"{Aws.STACK_NAME}-{name}",
@@ -309,8 +462,10 @@ class DocuThinkerStack(Stack):
                     user="10001:10001", readonly_root_filesystem=True, privileged=False, stop_timeout=30,
                     port_mappings=[ecs.CfnTaskDefinition.PortMappingProperty(container_port=pnum[name], protocol="tcp")],
                     mount_points=[ecs.CfnTaskDefinition.MountPointProperty(source_volume="tmp", container_path="/tmp")],
-                    environment=[KV(name=k, value=v) for k, v in env],
-                    secrets=[SEC(name=k, value_from=v) for k, v in secrets],
+                    environment=[KV(name=k, value=v) for k, v in env] + ([Fn.condition_if(chroma_enabled.logical_id,
+                        {"Name": "DOCUTHINKER_CHROMA_URL", "Value": chroma_url}, Aws.NO_VALUE)] if name == "ai" else []),
+                    secrets=[SEC(name=k, value_from=v) for k, v in secrets] + ([Fn.condition_if(chroma_enabled.logical_id,
+                        {"Name": "DOCUTHINKER_CHROMA_TOKEN", "ValueFrom": chroma_token_arn}, Aws.NO_VALUE)] if name == "ai" else []),
                     health_check=ecs.CfnTaskDefinition.HealthCheckProperty(command=IMAGE_HEALTHCHECK, interval=15, timeout=5, retries=3, start_period=10),
                     log_configuration=ecs.CfnTaskDefinition.LogConfigurationProperty(log_driver="awslogs", options={
                         "awslogs-group": groups[name].ref, "awslogs-region": region, "awslogs-stream-prefix": name}))])
@@ -368,6 +523,17 @@ class DocuThinkerStack(Stack):
         CfnOutput(self, "AiTaskFamily", value=f"{Aws.STACK_NAME}-ai")
         CfnOutput(self, "DatabaseEndpoint", value=db.attr_endpoint_address)
         CfnOutput(self, "RedisEndpoint", value=cache.attr_primary_end_point_address)
+        CfnOutput(self, "RedisUrl", value=redis_url,
+                  description="REDIS_URL of the api and ai tasks (TLS; the AUTH token is RedisSecretArn's token key).")
+        CfnOutput(self, "RedisSecretArn", value=redis_secret.ref)
+        for oid, value, cond, desc in (
+                ("ChromaServiceUrl", Fn.condition_if(chroma_ec2.logical_id, f"http://chroma.{Aws.STACK_NAME}.internal:{chroma['port'].value_as_string}",
+                                                     chroma["url"].value_as_string).to_string(), chroma_enabled,
+                 "DOCUTHINKER_CHROMA_URL of the ai tasks."),
+                ("GeneratedChromaTokenSecretArn", chroma_token_secret.ref, create_token,
+                 "The generated Chroma token (DOCUTHINKER_CHROMA_TOKEN; the bearer token the Chroma proxy requires)."),
+                ("ChromaAutoScalingGroupName", group.ref, chroma_ec2, None), ("ChromaDataVolumeId", volume.ref, chroma_ec2, None)):
+            CfnOutput(self, oid, value=value, description=desc).condition = cond
         CfnOutput(self, "DocumentsBucketName", value=bucket.ref,
                   description="S3_BUCKET of the tasks (and of docuthinker import when moving a library here).")
         CfnOutput(self, "AiServiceUrl", value=ai_url, description="AI_SERVICE_URL of the api tasks (inside the VPC only).")

@@ -1,41 +1,31 @@
 """The CDK app synthesises offline and matches deploy/aws/cloudformation/docuthinker.yaml on the key
-resources: types and counts, parameters (with defaults), container/target-group ports, health check
-paths, secret ARN patterns, security-group rules, listeners and scaling policies."""
-import collections, json, os, re, subprocess, sys, tempfile
+resources: types and counts, parameters (with defaults), conditions and rules, the condition of every
+resource and output, container/target-group ports, health check paths, secret ARN patterns,
+security-group rules, listeners and scaling policies, Redis and Chroma wiring.
+
+Each test runs twice: with the CDK app's ChromaMode default none and ec2 (DOCUTHINKER_CHROMA_MODE), each
+compared with the YAML whose ChromaMode default is set the same way. The deployable shapes (conditions
+evaluated for given parameter values) come from deploy/tests/wiring_check.py's resolve()."""
+import collections, copy, json, os, re, subprocess, sys, tempfile
 import pytest
 import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CDK_DIR = os.path.dirname(HERE)
-CFN = os.path.join(CDK_DIR, "..", "cloudformation", "docuthinker.yaml")
+CFN_DIR = os.path.join(CDK_DIR, "..", "cloudformation")
+CFN = os.path.join(CFN_DIR, "docuthinker.yaml")
+USER_DATA = os.path.join(CFN_DIR, "chroma-user-data.sh")
+sys.path.insert(0, os.path.join(CDK_DIR, "..", "..", "tests"))
+from wiring_check import CfnLoader, SHAPES, flat, resolve  # noqa: E402
 
 
-class CfnLoader(yaml.SafeLoader):
-    pass
-
-
-def _tag(loader, suffix, node):
-    name = "Fn::GetAtt" if suffix == "GetAtt" else ("Ref" if suffix == "Ref" else "Fn::" + suffix)
-    if isinstance(node, yaml.ScalarNode):
-        value = loader.construct_scalar(node)
-        if suffix == "GetAtt":
-            value = value.split(".", 1)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)
-    return {name: value}
-
-
-CfnLoader.add_multi_constructor("!", _tag)
-
-
-@pytest.fixture(scope="module")
-def templates():
+@pytest.fixture(scope="module", params=["none", "ec2"])
+def templates(request):
     with open(CFN) as f:
         cfn = yaml.load(f, Loader=CfnLoader)
+    cfn["Parameters"]["ChromaMode"]["Default"] = request.param
     out = tempfile.mkdtemp(prefix="cdk-out-")
-    env = dict(os.environ, CDK_OUTDIR=out)
+    env = dict(os.environ, CDK_OUTDIR=out, DOCUTHINKER_CHROMA_MODE=request.param)
     subprocess.run([sys.executable, "app.py"], cwd=CDK_DIR, env=env, check=True, capture_output=True)
     with open(os.path.join(out, "DocuThinker.template.json")) as f:
         cdk = json.load(f)
@@ -51,6 +41,18 @@ def test_same_logical_ids_and_types(templates):
     assert {k: v["Type"] for k, v in resources(cfn).items()} == {k: v["Type"] for k, v in resources(cdk).items()}
 
 
+def test_same_conditions_rules_and_resource_conditions(templates):
+    cfn, cdk = templates
+    assert cfn["Conditions"] == cdk["Conditions"]
+    assert cfn["Rules"] == cdk["Rules"]
+    for section in ("Resources", "Outputs"):
+        assert {k: v.get("Condition") for k, v in cfn[section].items()} == \
+            {k: v.get("Condition") for k, v in cdk[section].items() if v.get("Type") != "AWS::CDK::Metadata"}, section
+    for k, v in resources(cfn).items():
+        for policy in ("DeletionPolicy", "UpdateReplacePolicy", "CreationPolicy", "UpdatePolicy"):
+            assert v.get(policy) == resources(cdk)[k].get(policy), (k, policy)
+
+
 def test_resource_type_counts(templates):
     cfn, cdk = templates
     count = lambda t: collections.Counter(v["Type"] for v in resources(t).values())  # noqa: E731
@@ -59,6 +61,7 @@ def test_resource_type_counts(templates):
     assert c["AWS::ECS::Service"] == 2 and c["AWS::ECS::TaskDefinition"] == 2 and c["AWS::ElasticLoadBalancingV2::TargetGroup"] == 2
     assert c["AWS::ApplicationAutoScaling::ScalingPolicy"] == 4 and c["AWS::Logs::LogGroup"] == 2
     assert c["AWS::RDS::DBInstance"] == 1 and c["AWS::ElastiCache::ReplicationGroup"] == 1 and c["AWS::S3::Bucket"] == 2
+    assert c["AWS::AutoScaling::AutoScalingGroup"] == 1 and c["AWS::EC2::Volume"] == 1 and c["AWS::EC2::LaunchTemplate"] == 1
 
 
 def test_parameters_and_defaults(templates):
@@ -67,7 +70,10 @@ def test_parameters_and_defaults(templates):
     for name, p in cfn["Parameters"].items():
         assert str(p.get("Default", "")) == str(cdk["Parameters"][name].get("Default", "")), name
         assert p["Type"] == cdk["Parameters"][name]["Type"], name
+        for key in ("AllowedValues", "AllowedPattern", "MinValue", "MaxValue"):
+            assert _stringify(p.get(key)).replace('"', "") == _stringify(cdk["Parameters"][name].get(key)).replace('"', ""), (name, key)
     assert cfn["Parameters"]["ApiPort"]["Default"] == 8080 and cfn["Parameters"]["AiPort"]["Default"] == 8000
+    assert cfn["Parameters"]["ChromaMode"]["AllowedValues"] == ["none", "ec2", "external"]
 
 
 def test_health_checks_and_ports(templates):
@@ -86,15 +92,46 @@ def test_health_checks_and_ports(templates):
         assert r["HttpsListener"]["Properties"]["Protocol"] == "HTTPS" and r["HttpsListener"]["Properties"]["Port"] == 443
 
 
+def _names(items):
+    """Names of an Environment/Secrets list in order; an Fn::If entry as (condition, name)."""
+    out = []
+    for e in items:
+        if "Fn::If" in e:
+            cond, yes, no = e["Fn::If"]
+            out.append((cond, yes.get("Name"), no))
+        else:
+            out.append(e["Name"])
+    return out
+
+
 def _env(t, td):
     c = resources(t)[td]["Properties"]["ContainerDefinitions"][0]
-    return [e["Name"] for e in c["Environment"]], [s["Name"] for s in c["Secrets"]]
+    return _names(c["Environment"]), _names(c["Secrets"])
 
 
 def test_same_environment_and_secret_names(templates):
     cfn, cdk = templates
     for td in ("ApiTaskDefinition", "AiTaskDefinition"):
         assert _env(cfn, td) == _env(cdk, td)
+
+
+def test_same_environment_and_secrets_in_every_shape(templates):
+    """Resolved for every deployable shape, the two templates pass the same names, and the same values
+    wherever the value is not a string built by Fn::Sub (YAML) or Fn::Join (CDK)."""
+    cfn, cdk = templates
+    def values(t, shape):
+        r = resolve(t, SHAPES[shape])["Resources"]
+        out = {}
+        for td in ("ApiTaskDefinition", "AiTaskDefinition"):
+            c = r[td]["Properties"]["ContainerDefinitions"][0]
+            out[td] = [(e["Name"], e.get("Value", e.get("ValueFrom"))) for e in c["Environment"] + c["Secrets"]]
+        return out
+    simple = lambda v: not (isinstance(v, dict) and ({"Fn::Sub", "Fn::Join"} & set(v)))  # noqa: E731
+    for shape in SHAPES:
+        a, b = values(cfn, shape), values(cdk, shape)
+        for td in a:
+            assert [n for n, _ in a[td]] == [n for n, _ in b[td]], (shape, td)
+            assert [(n, v) for n, v in a[td] if simple(v)] == [(n, v) for n, v in b[td] if simple(v)], (shape, td)
 
 
 def _stringify(x):
@@ -108,10 +145,12 @@ def test_secret_arn_patterns(templates):
         for name in ("openai", "anthropic", "google"):
             assert re.search(r"secret:\$\{SecretsPrefix\}/" + name + r"-\?\?\?\?\?\?", blob) or \
                 re.search(r'"SecretsPrefix"\}, "/' + name + r'-\?\?\?\?\?\?"', blob), (name, blob)
-        for ref in ("DatabaseSecret", "JwtSecret", "AiServiceTokenSecret"):
+        for ref in ("DatabaseSecret", "JwtSecret", "AiServiceTokenSecret", "RedisSecret"):
             assert {"Ref": ref} in policy["Resource"]
-        # Exactly the secrets the task definitions pass (no Redis token, no neo4j/chroma: unread by the binary).
-        assert len(policy["Resource"]) == 6
+        # Exactly the secrets the task definitions pass; the Chroma token only with ChromaMode ec2/external.
+        assert len(policy["Resource"]) == 8
+        assert policy["Resource"][-1] == {"Fn::If": ["ChromaEnabled", {"Fn::If": [
+            "HasChromaTokenSecretArn", {"Ref": "ChromaTokenSecretArn"}, {"Ref": "ChromaTokenSecret"}]}, {"Ref": "AWS::NoValue"}]}
         assert policy["Action"] == "secretsmanager:GetSecretValue"
 
 
@@ -123,12 +162,18 @@ def test_security_group_rules(templates):
             if v["Type"] == "AWS::EC2::SecurityGroup":
                 for rule in v["Properties"].get("SecurityGroupIngress", []):
                     out.append((k, "in", _stringify(rule.get("FromPort")), _stringify(rule.get("SourceSecurityGroupId", rule.get("CidrIp")))))
+                for rule in v["Properties"].get("SecurityGroupEgress", []):
+                    out.append((k, "out-inline", _stringify(rule.get("FromPort")), _stringify(rule.get("CidrIp"))))
             if v["Type"] == "AWS::EC2::SecurityGroupEgress":
                 p = v["Properties"]
-                out.append((k, "out", _stringify(p["FromPort"]), _stringify(p["DestinationSecurityGroupId"])))
+                out.append((k, "out", _stringify(p["FromPort"]), _stringify(p.get("DestinationSecurityGroupId", p.get("CidrIp")))))
         return sorted(out)
     assert rules(cfn) == rules(cdk)
-    assert sum(1 for r in rules(cfn) if "0.0.0.0/0" in r[3]) == 2  # only the ALB is open to the internet
+    assert sum(1 for r in rules(cfn) if r[1] == "in" and "0.0.0.0/0" in r[3]) == 2  # only the ALB is open to the internet
+    # The stores and the Chroma host accept the services that use them, nothing else.
+    assert [r[3] for r in rules(cfn) if r[0] == "CacheSecurityGroup" and r[1] == "in"] == \
+        [_stringify({"Ref": "AiSecurityGroup"}), _stringify({"Ref": "ApiSecurityGroup"})]
+    assert [r[3] for r in rules(cfn) if r[0] == "ChromaSecurityGroup" and r[1] == "in"] == [_stringify({"Ref": "AiSecurityGroup"})]
 
 
 def test_scaling_policies(templates):
@@ -148,7 +193,7 @@ def test_no_task_local_state(templates):
             assert p["Volumes"] == [{"Name": "tmp"}]
             c = p["ContainerDefinitions"][0]
             assert c["MountPoints"] == [{"SourceVolume": "tmp", "ContainerPath": "/tmp"}]
-            env = {e["Name"]: e["Value"] for e in c["Environment"]}
+            env = {e["Name"]: e["Value"] for e in c["Environment"] if "Name" in e}
             assert env["DOCUTHINKER_DATA_DIR"].startswith("/tmp/")
 
 
@@ -169,6 +214,69 @@ def test_task_role_bucket_and_key(templates):
         assert statements["BucketList"]["Action"] == "s3:ListBucket"
         assert set(statements["BucketKey"]["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey"}
         assert statements["BucketKey"]["Resource"] == {"Fn::GetAtt": ["DataKey", "Arn"]}
+
+
+def test_redis(templates):
+    """ElastiCache with TLS and AUTH; both services get rediss:// and the token from RedisSecret (ECS secrets)."""
+    for t in templates:
+        r = resources(t)
+        cache = r["Cache"]["Properties"]
+        assert cache["TransitEncryptionEnabled"] is True and cache["AtRestEncryptionEnabled"] is True
+        assert "RedisSecret" in _stringify(cache["AuthToken"])
+        for td in ("ApiTaskDefinition", "AiTaskDefinition"):
+            c = r[td]["Properties"]["ContainerDefinitions"][0]
+            env = {e["Name"]: e["Value"] for e in c["Environment"] if "Name" in e}
+            secrets = {e["Name"]: e["ValueFrom"] for e in c["Secrets"] if "Name" in e}
+            url = flat(env["REDIS_URL"])
+            assert url.startswith("rediss://${Cache.PrimaryEndPoint.Address}:${Cache.PrimaryEndPoint.Port}"), url
+            assert flat(secrets["REDIS_AUTH_TOKEN"]) == "${RedisSecret}:token::"
+        api_env = {e["Name"]: e["Value"] for e in r["ApiTaskDefinition"]["Properties"]["ContainerDefinitions"][0]["Environment"] if "Name" in e}
+        assert api_env["DOCUTHINKER_TRUSTED_PROXY_HOPS"] == "1"
+
+
+def test_chroma_host(templates):
+    """ChromaMode=ec2: one instance in ChromaSubnetId (IMDSv2, encrypted root), a kept encrypted data volume in
+    ChromaAvailabilityZone attached by the user data, which both templates take verbatim from chroma-user-data.sh."""
+    with open(USER_DATA) as f:
+        script = f.read()
+    for t in templates:
+        r = resources(t)
+        group = r["ChromaAutoScalingGroup"]
+        p = group["Properties"]
+        assert (p["MinSize"], p["MaxSize"], p["DesiredCapacity"]) == ("1", "1", "1")
+        assert p["VPCZoneIdentifier"] == [{"Ref": "ChromaSubnetId"}]
+        assert group["CreationPolicy"] == {"ResourceSignal": {"Count": 1, "Timeout": "PT20M"}}
+        data = r["ChromaLaunchTemplate"]["Properties"]["LaunchTemplateData"]
+        assert data["MetadataOptions"]["HttpTokens"] == "required"
+        assert all(b["Ebs"]["Encrypted"] is True for b in data["BlockDeviceMappings"])
+        assert data["UserData"] == {"Fn::Base64": {"Fn::Sub": [script, {"TokenSecretArn": {"Fn::If": [
+            "HasChromaTokenSecretArn", {"Ref": "ChromaTokenSecretArn"}, {"Ref": "ChromaTokenSecret"}]}}]}}
+        volume = r["ChromaDataVolume"]
+        assert volume["Properties"]["Encrypted"] is True and volume["Properties"]["AvailabilityZone"] == {"Ref": "ChromaAvailabilityZone"}
+        assert volume["DeletionPolicy"] == "Snapshot" and volume["UpdateReplacePolicy"] == "Snapshot"
+        assert r["ChromaDiscoveryService"]["Properties"]["Name"] == "chroma"
+        assert r["ChromaDiscoveryService"]["Properties"]["NamespaceId"] == {"Ref": "ServiceNamespace"}
+
+
+def test_chroma_shapes(templates):
+    """none: no Chroma resource or variable; ec2: the Cloud Map name on ChromaPort; external: ChromaUrl."""
+    for t in templates:
+        for shape, values in SHAPES.items():
+            resolved = resolve(copy.deepcopy(t), values)
+            r = resolved["Resources"]
+            ai = r["AiTaskDefinition"]["Properties"]["ContainerDefinitions"][0]
+            url = [e["Value"] for e in ai["Environment"] if e["Name"] == "DOCUTHINKER_CHROMA_URL"]
+            token = [e["ValueFrom"] for e in ai["Secrets"] if e["Name"] == "DOCUTHINKER_CHROMA_TOKEN"]
+            chroma = sorted(k for k in r if k.startswith("Chroma"))
+            if values["ChromaMode"] == "none":
+                assert not url and not token and not chroma, shape
+                continue
+            assert token == [{"Ref": "ChromaTokenSecretArn"} if values.get("ChromaTokenSecretArn") else {"Ref": "ChromaTokenSecret"}], shape
+            if values["ChromaMode"] == "external":
+                assert url == [{"Ref": "ChromaUrl"}] and "ChromaAutoScalingGroup" not in r, shape
+            else:
+                assert "ChromaDiscoveryService" in _stringify(url) and "ChromaPort" in _stringify(url), shape
+                assert {"ChromaAutoScalingGroup", "ChromaDataVolume", "ChromaLaunchTemplate", "ChromaSecurityGroup"} <= set(chroma)
 
 
 def test_outputs(templates):
