@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import StoreTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -75,18 +76,7 @@ final class DocuThinkerProcess: @unchecked Sendable {
     deinit { stop(kill: true) }
 
     /// A port nobody listens on right now (the kernel's choice for port 0).
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    static func freePort() -> Int { PrivateRedisServer.freePort() }
 }
 
 /// `docuthinker ai` and `docuthinker api` on loopback, sharing one data directory.

@@ -148,6 +148,7 @@ public final class PrivateRedisServer: @unchecked Sendable {
         }
     }
 
+    /// A port nobody listens on right now (the kernel's choice for port 0).
     public static func freePort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
