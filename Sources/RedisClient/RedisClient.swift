@@ -62,8 +62,18 @@ public final class RedisClient: Sendable {
 
     /// `pipeline` with binary arguments (values stored as bytes).
     public func pipelineBytes(_ commands: [[[UInt8]]]) async throws -> [RESPValue] {
-        let connection = try await connection()
-        let replies = try await connection.sendBytes(commands)
+        let replies: [RESPValue]
+        do {
+            replies = try await connection().sendBytes(commands)
+        } catch is Unsent {
+            // The connection closed before the commands were written (another call's timeout
+            // closed it, or the server went away): once more, on a live connection.
+            do {
+                replies = try await connection().sendBytes(commands)
+            } catch let unsent as Unsent {
+                throw RedisError.unavailable(unsent.reason)
+            }
+        }
         for reply in replies {
             if case .error(let message) = reply { throw RedisError.server(message) }
         }

@@ -101,8 +101,11 @@ public final class RedisConnection: Sendable {
             for promise in promises { promise.fail(RedisError.unavailable("no reply within \(timeout.nanoseconds / 1_000_000) ms")) }
             channel.close(promise: nil)
         }
+        // Cancelled on the event loop as soon as the last reply is in, not when the waiting task
+        // resumes: a busy process may resume it late, and the replies were on time.
+        EventLoopFuture.andAllComplete(promises.map(\.futureResult), on: loop).whenComplete { _ in deadline.cancel() }
         channel.writeAndFlush(request).whenFailure { error in
-            for promise in promises { promise.fail(RedisError.unavailable("write failed (\(error))")) }
+            for promise in promises { promise.fail(Unsent(reason: "write failed (\(error))")) }
         }
         var replies: [RESPValue] = []
         replies.reserveCapacity(promises.count)
@@ -121,6 +124,12 @@ public final class RedisConnection: Sendable {
         abandoned.store(true, ordering: .relaxed)
         channel.close(promise: nil)
     }
+}
+
+/// Commands that never reached the server (the connection closed before they were written):
+/// the client may send them again on another connection.
+struct Unsent: Error {
+    var reason: String
 }
 
 /// Bytes to write and one promise per command in them.
@@ -142,7 +151,7 @@ final class RedisReplyHandler: ChannelDuplexHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
         guard context.channel.isActive else {
-            for promise in request.promises { promise.fail(RedisError.unavailable("connection closed")) }
+            for promise in request.promises { promise.fail(Unsent(reason: "connection closed")) }
             promise?.fail(ChannelError.ioOnClosedChannel)
             return
         }

@@ -79,8 +79,9 @@ public enum TestRedis {
         return url != nil || TestPostgres.required
     }()
 
-    /// A client of the shared test server.
-    public static func client(timeout: TimeAmount = .seconds(2)) throws -> RedisClient {
+    /// A client of the shared test server. The deadline is generous: on two cores the whole
+    /// suite can stall a process for seconds, and a deadline closes the connection it hits.
+    public static func client(timeout: TimeAmount = .seconds(15)) throws -> RedisClient {
         guard let url else {
             throw StorageError(.unavailable, "DOCUTHINKER_TEST_REDIS_URL is not set: run scripts/services start and eval \"$(scripts/services env)\".")
         }
