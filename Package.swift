@@ -150,7 +150,7 @@ let package = Package(
         .target(
             name: "StorageRedis",
             dependencies: [
-                "Storage", "RedisClient",
+                "Storage", "RedisClient", "DocuThinkerCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,3 +1,4 @@
+import DocuThinkerCore
 import Crypto
 import Foundation
 import Hummingbird
@@ -72,7 +73,7 @@ struct APIKeyController: Sendable {
     }
 
     static func hash(_ key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(key.utf8)).hexString
     }
 
     /// The active key record for a presented key; records its use at most once a minute.

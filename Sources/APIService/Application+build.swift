@@ -234,7 +234,7 @@ func buildRouter(
     store: some AppStore, objects: any ObjectStore, authenticator: Authenticator, hasher: PasswordHasher,
     extractor: DocumentExtractor, receiver: UploadReceiver, backend: any AIBackend,
     llm: LLMConfiguration, metrics: RequestMetrics, mcp: MCPHTTPEndpoint?, limits: AuthRateLimits,
-    dependencies: [(name: String, check: @Sendable () async throws -> Void)] = []
+    dependencies: [DependencyCheck] = []
 ) -> Router<AppRequestContext> {
     let router = makeBaseRouter(metrics: metrics)
     HealthController(store: store, backend: backend, dependencies: dependencies).addRoutes(to: router)
@@ -270,7 +270,7 @@ func buildRouter(
 /// The routes of `docuthinker ai`: health, metrics, the internal contract (at `/internal/v1` and,
 /// behind the load balancer's path rule, `/ai/internal/v1`) and MCP over streamable HTTP.
 func buildAIRouter(backend: LocalAIBackend, store: some ReadinessCheck,
-                   dependencies: [(name: String, check: @Sendable () async throws -> Void)], token: String, metrics: RequestMetrics,
+                   dependencies: [DependencyCheck], token: String, metrics: RequestMetrics,
                    mcp: MCPHTTPEndpoint) -> Router<AppRequestContext> {
     let router = makeBaseRouter(metrics: metrics)
     HealthController(store: store, backend: backend, dependencies: dependencies).addRoutes(to: router)

@@ -1,3 +1,4 @@
+import StoreEngines
 import ServerSupport
 import AIService
 import Foundation
@@ -13,7 +14,7 @@ struct HealthController: Sendable {
     let backend: any AIBackend
     /// Optional shared services (Redis, Chroma): one that does not answer makes the process
     /// `degraded`, not unavailable — the product keeps answering without it.
-    var dependencies: [(name: String, check: @Sendable () async throws -> Void)] = []
+    var dependencies: [DependencyCheck] = []
 
     struct Status: Encodable {
         var status: String

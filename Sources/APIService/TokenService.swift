@@ -58,7 +58,7 @@ public struct TokenService: Sendable {
 
     /// SHA-256 hex of a refresh token.
     public static func hash(refreshToken: String) -> String {
-        SHA256.hash(data: Data(refreshToken.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(refreshToken.utf8)).hexString
     }
 }
 

@@ -1,3 +1,4 @@
+import DocuThinkerCore
 import Crypto
 import Foundation
 import Hummingbird
@@ -69,7 +70,7 @@ struct UploadReceiver: Sendable {
             throw APIError.validation("The multipart field 'file' is missing.", field: "file")
         }
         return ReceivedUpload(path: path, filename: state.filename, title: state.title, size: state.fileBytes,
-                              sha256: state.hasher.finalize().map { String(format: "%02x", $0) }.joined())
+                              sha256: state.hasher.finalize().hexString)
     }
 
     private func tooLarge() -> APIError {

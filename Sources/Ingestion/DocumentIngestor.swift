@@ -44,7 +44,7 @@ public struct DocumentIngestor: Sendable {
 
     /// Processes a file's bytes on the calling thread.
     public func processSynchronously(_ data: Data) throws -> ProcessedDocument {
-        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: data).hexString
         let extraction = try extractor.extract(data)
         let segmented = Self.segment(extraction, segmenter: segmenter, chunker: chunker)
         return ProcessedDocument(

@@ -78,7 +78,7 @@ public struct SearchService: Sendable {
     /// The query's embedding, from `queryCache` when it holds it.
     public func queryEmbedding(_ query: String) async throws -> [Float] {
         guard let queryCache, let embedding else { return try await embed([query])[0] }
-        let digest = SHA256.hash(data: Data(query.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: Data(query.utf8)).hexString
         let key = "qe:\(embedding.embedder.modelID):\(digest)"
         if let data = await queryCache.value(forKey: key), data.count == embedding.embedder.dimensions * 4 {
             return data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }

@@ -38,11 +38,3 @@ public protocol RateLimiter: Sendable {
     /// Forgets the key's attempts (a successful login clears its account's failures).
     func reset(_ key: String) async throws
 }
-
-extension Duration {
-    /// Whole milliseconds (rounded down), for counters and TTLs.
-    public var milliseconds: Int64 {
-        let parts = components
-        return parts.seconds * 1_000 + parts.attoseconds / 1_000_000_000_000_000
-    }
-}

@@ -1,3 +1,4 @@
+import DocuThinkerCore
 public import Foundation
 public import RedisClient
 public import Storage

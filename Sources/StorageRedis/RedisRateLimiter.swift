@@ -1,3 +1,4 @@
+import DocuThinkerCore
 import Crypto
 import Foundation
 public import RedisClient
@@ -34,7 +35,7 @@ public struct RedisRateLimiter: RateLimiter {
         end
         return {1, count, 0}
         """
-    static let scriptSHA = Insecure.SHA1.hash(data: Array(script.utf8)).map { String(format: "%02x", $0) }.joined()
+    static let scriptSHA = Insecure.SHA1.hash(data: Array(script.utf8)).hexString
 
     public func attempt(_ key: String, limit: Int, window: Duration, record: Bool) async throws -> RateLimitDecision {
         let arguments = ["1", Self.prefix + key, String(max(1, window.milliseconds)), String(limit), record ? "1" : "0",

@@ -68,6 +68,19 @@ public struct StoreConfiguration: Sendable, Hashable {
     public var stagingDirectory: String { dataDirectory + "/tmp" }
 }
 
+/// An optional shared service (Redis, Chroma) and how to ask whether it answers now.
+public struct DependencyCheck: Sendable {
+    /// The name `/health/ready` reports it under.
+    public var name: String
+    /// Throws when the service does not answer.
+    public var check: @Sendable () async throws -> Void
+
+    public init(name: String, check: @escaping @Sendable () async throws -> Void) {
+        self.name = name
+        self.check = check
+    }
+}
+
 /// The opened stores every entry point works with.
 public struct Stores: Sendable {
     /// Users, documents, chats, keyword index, vectors, jobs… in one database.
@@ -79,12 +92,9 @@ public struct Stores: Sendable {
     /// The vector index of an engine that ranks outside this process (Chroma when configured,
     /// else pgvector with PostgreSQL), by model and dimensions; nil for the embedded engine, whose
     /// index ranks in memory (`MatrixVectorIndex`).
-    public let databaseVectorIndex: (@Sendable (_ model: String, _ dimensions: Int) -> any VectorIndex)?
+    public var databaseVectorIndex: (@Sendable (_ model: String, _ dimensions: Int) -> any VectorIndex)?
     /// The cache every process shares (Redis) or this process's own (`MemoryCache`).
     public var cache: any Cache
-    /// Whether `cache` is shared by every process (Redis): values that a change in another
-    /// process could make wrong are only cached then.
-    public var sharedCache: Bool
     /// Authentication attempt counters: Redis's (falling back to local ones while it is down), or local.
     public var rateLimiter: any RateLimiter
     /// The Redis client and what its callers last saw, when `REDIS_URL` is set.
@@ -99,14 +109,14 @@ public struct Stores: Sendable {
         self.stagingDirectory = stagingDirectory
         self.databaseVectorIndex = databaseVectorIndex
         cache = MemoryCache()
-        sharedCache = false
         rateLimiter = MemoryRateLimiter()
     }
 
     /// The same stores with the vector index in Chroma.
     func withChroma(_ client: ChromaClient) -> Stores {
+        var stores = self
         let database = database
-        var stores = Stores(database: database, objects: objects, stagingDirectory: stagingDirectory) { model, dimensions in
+        stores.databaseVectorIndex = { model, dimensions in
             ChromaVectorIndex(client: client, chunks: database, model: model, dimensions: dimensions)
         }
         stores.chroma = client
@@ -119,16 +129,15 @@ public struct Stores: Sendable {
         let availability = RedisAvailability(endpoint: "\(client.endpoint)", logger: logger)
         stores.redis = (client, availability)
         stores.cache = RedisCache(client: client, availability: availability)
-        stores.sharedCache = true
         stores.rateLimiter = FallbackRateLimiter(shared: RedisRateLimiter(client: client), availability: availability)
         return stores
     }
 
     /// The optional shared services (Redis, Chroma) and whether each answers now, for `/health/ready`.
-    public func dependencyChecks() -> [(name: String, check: @Sendable () async throws -> Void)] {
-        var checks: [(name: String, check: @Sendable () async throws -> Void)] = []
-        if let redis { checks.append(("redis", { try await redis.client.ping() })) }
-        if let chroma { checks.append(("chroma", { try await chroma.heartbeat() })) }
+    public func dependencyChecks() -> [DependencyCheck] {
+        var checks: [DependencyCheck] = []
+        if let redis { checks.append(DependencyCheck(name: "redis") { try await redis.client.ping() }) }
+        if let chroma { checks.append(DependencyCheck(name: "chroma") { try await chroma.heartbeat() }) }
         return checks
     }
 
