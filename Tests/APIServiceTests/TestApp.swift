@@ -130,15 +130,16 @@ extension TestClientProtocol {
     }
 
     /// Polls `GET /v1/documents/{id}` until its status is not `processing` and its job has ended
-    /// (180 s at most: a debug build beside the whole suite on two cores is slow); returns the document.
-    func waitForDocument(_ id: String, session: Session) async throws -> [String: Any] {
-        for _ in 0..<3600 {
+    /// (180 s by default: a debug build beside the whole suite on two cores is slow); returns the document.
+    func waitForDocument(_ id: String, session: Session, within limit: Duration = .seconds(180)) async throws -> [String: Any] {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
             let document = try await execute(uri: "/v1/documents/\(id)", method: .get, headers: session.auth) { try JSON.object($0) }
             let job = (document["job"] as? [String: Any])?["state"] as? String
             if document["status"] as? String != "processing", job != "queued", job != "running" { return document }
             try await Task.sleep(for: .milliseconds(50))
         }
-        Issue.record("document \(id) still processing after 180 s")
+        Issue.record("document \(id) still processing after \(limit)")
         return [:]
     }
 }
