@@ -77,6 +77,9 @@ public struct AppConfiguration: Sendable {
     /// `DOCUTHINKER_JOB_LEASE_SECONDS` (default 10): how long a job stays with a worker that stopped
     /// renewing its lease (a crashed process) before another worker takes it over.
     public var jobLeaseSeconds: Int
+    /// `DOCUTHINKER_PUBLIC_URL` (default `http://localhost:PORT`): where people open DocuThinker;
+    /// the base of the links it mails (password resets). Never taken from a request's Host header.
+    public var publicURL: String
     /// `DOCUTHINKER_WEB_DIR`: serve the web client's templates and static files from this directory
     /// (e.g. `Sources/WebClient`) on every request instead of the copies compiled into the binary.
     public var webDirectory: String?
@@ -112,6 +115,7 @@ public struct AppConfiguration: Sendable {
         aiServiceTimeout = .seconds(max(1, reader.int(forKey: "ai.service.timeout.seconds", default: 120)))
         aiPort = reader.int(forKey: "aiml.port", default: 8000)
         webDirectory = reader.string(forKey: "docuthinker.web.dir").flatMap { $0.isEmpty ? nil : $0 }
+        publicURL = reader.string(forKey: "docuthinker.public.url").flatMap { $0.isEmpty ? nil : $0 } ?? "http://localhost:\(port)"
         /// A string setting, nil when unset or empty.
         func optional(forKey key: ConfigKey, isSecret: Bool = false) -> String? {
             reader.string(forKey: key, isSecret: isSecret).flatMap { $0.isEmpty ? nil : $0 }

@@ -30,6 +30,12 @@ public struct StartupError: Error, CustomStringConvertible {
 /// Builds a DocuThinker application from configuration. `main` and the tests call this same
 /// function (swift-style habit 1); every dependency is created here and passed down.
 public func buildApplication(configuration: AppConfiguration, role: ServiceRole = .serve, logger: Logger) async throws -> some ApplicationProtocol {
+    try await makeApplication(configuration: configuration, role: role, logger: logger).application
+}
+
+/// The application and the routes its router registered (the API document is checked against them).
+func makeApplication(configuration: AppConfiguration, role: ServiceRole = .serve, logger: Logger) async throws
+    -> (application: Application<RouterResponder<AppRequestContext>>, routes: [Router<AppRequestContext>.RouteDescription]) {
     // Opened here, migrated by the application before it serves (below); the worker waits for that.
     let stores = try openStores(configuration, logger: logger)
     let migrations = StoreMigrations(stores: stores)
@@ -83,12 +89,15 @@ public func buildApplication(configuration: AppConfiguration, role: ServiceRole 
             extractor: DocumentExtractor(limits: configuration.limits),
             receiver: UploadReceiver(temporaryDirectory: stores.stagingDirectory, maxFileBytes: configuration.limits.maxBytes),
             backend: backend, llm: configuration.llm, metrics: metrics, mcp: mcp,
+            mail: AccountMail(mailer: OutboxMailer(outbox: store, logger: logger), publicURL: configuration.publicURL),
             limits: AuthRateLimits(limiter: stores.rateLimiter, settings: configuration.rateLimits, trustedProxyHops: configuration.trustedProxyHops),
             dependencies: stores.dependencyChecks())
         let web: any WebAssetSource = configuration.webDirectory.map { DirectoryWebAssets(root: $0) } ?? EmbeddedWebAssets()
         try WebClientRoutes<AppRequestContext>(source: web, settings: .init(maxUploadBytes: configuration.limits.maxBytes))
             .addRoutes(to: router)
+        try APIDocumentController(document: .shared()).addRoutes(to: router)
     }
+    let routes = router.routes
     let port = role == .ai ? configuration.aiPort : configuration.port
     var app = Application(
         router: router,
@@ -102,7 +111,7 @@ public func buildApplication(configuration: AppConfiguration, role: ServiceRole 
         }
     }
     if let worker = local?.ingestion { app.addServices(worker) }
-    return app
+    return (app, routes)
 }
 
 /// Opens the configured stores; store problems become startup errors.
@@ -233,14 +242,15 @@ func makeBaseRouter(metrics: RequestMetrics) -> Router<AppRequestContext> {
 func buildRouter(
     store: some AppStore, objects: any ObjectStore, authenticator: Authenticator, hasher: PasswordHasher,
     extractor: DocumentExtractor, receiver: UploadReceiver, backend: any AIBackend,
-    llm: LLMConfiguration, metrics: RequestMetrics, mcp: MCPHTTPEndpoint?, limits: AuthRateLimits,
+    llm: LLMConfiguration, metrics: RequestMetrics, mcp: MCPHTTPEndpoint?, mail: AccountMail, limits: AuthRateLimits,
     dependencies: [DependencyCheck] = []
 ) -> Router<AppRequestContext> {
     let router = makeBaseRouter(metrics: metrics)
     HealthController(store: store, backend: backend, dependencies: dependencies).addRoutes(to: router)
     mcp?.addRoutes(to: router)
 
-    let auth = AuthController(users: store, tokens: authenticator.tokens, hasher: hasher, limits: limits)
+    let auth = AuthController(users: store, tokens: authenticator.tokens, hasher: hasher, limits: limits,
+                              resets: PasswordResetLinks(accounts: store, baseURL: mail.publicURL), mailer: mail.mailer)
     let v1 = router.group("v1")
     auth.addPublicRoutes(to: v1)
     let authMiddleware = AuthMiddleware(authenticator: authenticator, limits: limits)
@@ -264,6 +274,12 @@ func buildRouter(
     LegacyAnalysisController(service: backend).addRoutes(to: legacy)
     documents.addLegacyRoutes(to: legacy)
     chat.addLegacyRoutes(to: legacy)
+    let legacyAccounts = LegacyAccountController(auth: auth, users: store)
+    legacyAccounts.addPublicRoutes(to: router)
+    legacyAccounts.addRoutes(to: legacy)
+    let legacyDocuments = LegacyDocumentController(documents: documents, users: store, authenticator: authenticator)
+    legacyDocuments.addRoutes(to: legacy)
+    legacyDocuments.addUploadRoute(to: router)
     return router
 }
 

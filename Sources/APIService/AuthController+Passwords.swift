@@ -8,10 +8,10 @@ import Storage
 
 /// Password change (signed in) and password reset with one-time tokens.
 ///
-/// DocuThinker sends no mail, so a reset link is made by the operator: `docuthinker reset-link
-/// --email …` prints `…/reset-password?token=…` (valid for an hour, usable once). A request made
-/// from the web page is answered the same way whether or not the account exists, and is logged
-/// for the operator with the user id, never a token.
+/// A reset request mails a one-time link (`…/reset-password?token=…`, valid for an hour) through
+/// the configured `Mailer` — by default the outbox table and the log, where the operator of a
+/// self-hosted DocuThinker finds it; `docuthinker reset-link --email …` prints one directly. The
+/// request is answered the same way whether or not the account exists.
 extension AuthController {
     struct PasswordChange: Decodable {
         var currentPassword: String
@@ -27,9 +27,12 @@ extension AuthController {
         var password: String
     }
 
+    static let invalidResetToken = APIError(.badRequest, code: "invalid_reset_token",
+                                            message: "This reset link is invalid, expired or already used. Ask for a new one.")
+
     struct ResetRequested: Encodable {
         var status = "requested"
-        var message = "If an account with this email exists, the administrator of this DocuThinker can create a reset link for it."
+        var message = "If an account with this email exists, a link to reset its password is on its way."
     }
 
     /// `POST /v1/me/password`: checks the current password, stores the new one, ends every other
@@ -53,11 +56,29 @@ extension AuthController {
         try await limits.countAddress(request, context: context)
         let body = try await JSONIO.decode(ResetRequest.self, from: request)
         let email = body.email.trimmingCharacters(in: .whitespaces).lowercased()
-        if let user = try await users.user(email: email) {
-            context.logger.notice("password reset requested; create a link with: docuthinker reset-link --email <the user's email>",
-                                  metadata: ["user_id": .string(user.id)])
-        }
+        try await sendResetLink(email: email, context: context)
         return try JSONIO.response(ResetRequested(), status: .accepted)
+    }
+
+    /// Mails a reset link when an account has this email; counts the request against the account's
+    /// limit so nobody floods a person's mailbox.
+    func sendResetLink(email: String, context: AppRequestContext) async throws {
+        // Counted whether or not the account exists, so a 429 tells nothing about existence.
+        try await limits.countAccount(email, context: context)
+        guard let user = try await users.user(email: email) else { return }
+        try await mailer.send(try await resets.mail(for: user))
+        context.logger.info("password reset link sent", metadata: ["user_id": .string(user.id)])
+    }
+
+    /// Sets a new password with a reset token (once) and ends every session; false when the
+    /// token is invalid, used or expired.
+    func resetPassword(token: String, to password: String, context: AppRequestContext) async throws -> Bool {
+        guard let userId = try await users.consumePasswordReset(tokenHash: TokenService.hash(refreshToken: token), at: .now) else {
+            return false
+        }
+        try await users.updatePassword(userId: userId, passwordHash: try await hasher.hash(password), at: .now)
+        context.logger.info("password reset", metadata: ["user_id": .string(userId)])
+        return true
     }
 
     /// `POST /v1/auth/password-reset/confirm`: a valid token sets the new password once and ends all sessions.
@@ -65,13 +86,10 @@ extension AuthController {
         try await limits.checkAddress(request, context: context)
         let body = try await JSONIO.decode(ResetConfirmation.self, from: request)
         try Self.validatePassword(body.password)
-        guard let userId = try await users.consumePasswordReset(tokenHash: TokenService.hash(refreshToken: body.token), at: .now) else {
+        guard try await resetPassword(token: body.token, to: body.password, context: context) else {
             await limits.failed(request, context: context)
-            throw APIError(.badRequest, code: "invalid_reset_token",
-                           message: "This reset link is invalid, expired or already used. Ask for a new one.")
+            throw Self.invalidResetToken
         }
-        try await users.updatePassword(userId: userId, passwordHash: try await hasher.hash(body.password), at: .now)
-        context.logger.info("password reset", metadata: ["user_id": .string(userId)])
         return Response(status: .noContent)
     }
 }
@@ -83,10 +101,5 @@ public func makePasswordResetLink(email: String, baseURL: String, configuration:
     guard let user = try await store.user(email: email.trimmingCharacters(in: .whitespaces).lowercased()) else {
         throw StartupError(description: "No account has the email \(email).")
     }
-    let token = TokenService.makeRefreshToken()
-    try await store.savePasswordReset(PasswordResetRecord(
-        id: UUID().uuidString.lowercased(), userId: user.id, tokenHash: token.hash,
-        expiresAt: Date.now.addingTimeInterval(lifetime.seconds), createdAt: .now))
-    let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-    return base + "/reset-password?token=" + token.token
+    return try await PasswordResetLinks(accounts: store, baseURL: baseURL, lifetime: lifetime).link(for: user)
 }

@@ -12,6 +12,9 @@ struct AuthController: Sendable {
     let hasher: PasswordHasher
     /// Authentication rate limits (per client address and per account).
     let limits: AuthRateLimits
+    /// Reset links and the mailer that delivers them.
+    let resets: PasswordResetLinks
+    let mailer: any Mailer
 
     struct Credentials: Decodable {
         var email: String
@@ -51,8 +54,19 @@ struct AuthController: Sendable {
     }
 
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await limits.checkAddress(request, context: context)
         let body = try await JSONIO.decode(Credentials.self, from: request)
+        let user = try await createAccount(body, request: request, context: context)
+        return try JSONIO.response(try await issue(for: user), status: .created)
+    }
+
+    @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await JSONIO.decode(Credentials.self, from: request)
+        return try JSONIO.response(try await issue(for: try await authenticate(body, request: request, context: context)))
+    }
+
+    /// Validates and stores a new account (both register routes).
+    func createAccount(_ body: Credentials, request: Request, context: AppRequestContext) async throws -> UserRecord {
+        try await limits.checkAddress(request, context: context)
         let email = try Self.validatedEmail(body.email)
         try Self.validatePassword(body.password)
         let user = UserRecord(
@@ -65,12 +79,13 @@ struct AuthController: Sendable {
             throw APIError(.conflict, code: "email_taken", message: "An account with this email already exists.")
         }
         context.logger.info("user registered", metadata: ["user_id": .string(user.id)])
-        return try JSONIO.response(try await issue(for: user), status: .created)
+        return user
     }
 
-    @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
+    /// The account whose password this is (both login routes); failures count against the
+    /// address and the account.
+    func authenticate(_ body: Credentials, request: Request, context: AppRequestContext) async throws -> UserRecord {
         try await limits.checkAddress(request, context: context)
-        let body = try await JSONIO.decode(Credentials.self, from: request)
         let email = body.email.trimmingCharacters(in: .whitespaces).lowercased()
         try await limits.checkAccount(email, context: context)
         let user = try await users.user(email: email)
@@ -79,7 +94,7 @@ struct AuthController: Sendable {
             throw APIError.unauthorized("The email or password is incorrect.", code: "invalid_credentials")
         }
         await limits.succeeded(account: email)
-        return try JSONIO.response(try await issue(for: user))
+        return user
     }
 
     @Sendable func refresh(_ request: Request, context: AppRequestContext) async throws -> Response {

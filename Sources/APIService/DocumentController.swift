@@ -111,7 +111,7 @@ struct DocumentController: Sendable {
     }
 
     /// Stores the upload and its job; a file refused on inspection becomes its HTTP error.
-    private func accept(_ upload: ReceivedUpload, owner: String, allowDuplicate: Bool = false,
+    func accept(_ upload: ReceivedUpload, owner: String, allowDuplicate: Bool = false,
                         context: AppRequestContext) async throws -> DocumentService.Accepted {
         do {
             return try await service.accept(upload, owner: owner, allowDuplicate: allowDuplicate, logger: context.logger)

@@ -48,6 +48,32 @@ public struct TokenService: Sendable {
         return claims.sub.value
     }
 
+    /// The claims of a direct-upload token (`POST /document-upload-url`).
+    struct UploadClaims: JWTPayload {
+        var sub: SubjectClaim
+        var exp: ExpirationClaim
+        var path: String
+        var typ: String
+
+        func verify(using algorithm: some JWTAlgorithm) async throws {
+            try exp.verifyNotExpired()
+            guard typ == "upload" else { throw JWTError.claimVerificationFailure(failedClaim: nil, reason: "not an upload token") }
+        }
+    }
+
+    /// A signed token that lets its holder upload one file for `userId` at `path` until it expires
+    /// (an access token cannot be used as one, nor the other way round).
+    public func issueUploadToken(userId: String, path: String, lifetime: Duration = .seconds(900), now: Date = .now) async throws -> String {
+        try await keys.sign(UploadClaims(sub: .init(value: userId), exp: .init(value: now.addingTimeInterval(lifetime.seconds)),
+                                         path: path, typ: "upload"))
+    }
+
+    /// The user and path of a valid, unexpired upload token, or nil.
+    public func verifyUploadToken(_ token: String, now: Date = .now) async -> (userId: String, path: String)? {
+        guard let claims = try? await keys.verify(token, as: UploadClaims.self), claims.exp.value > now else { return nil }
+        return (claims.sub.value, claims.path)
+    }
+
     /// A new random refresh token (256 bits, base64url) and the hash under which it is stored.
     public static func makeRefreshToken() -> (token: String, hash: String) {
         let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }

@@ -110,7 +110,7 @@ private final class MultipartState {
     func header(name: String, value: String) {
         guard name.lowercased() == "content-disposition" else { return }
         partName = UploadReceiver.parameter("name", in: value)
-        if partName == "file", !sawFile {
+        if partName == "file" || partName == "File", !sawFile {   // `File`: the original client's spelling
             sawFile = true
             writingFile = true
             filename = UploadReceiver.parameter("filename", in: value).map {

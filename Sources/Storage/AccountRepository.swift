@@ -19,12 +19,40 @@ public struct PasswordResetRecord: Codable, Hashable, Sendable {
     }
 }
 
+/// A message the product sends a person (a password-reset link), kept in the outbox table: the
+/// default mailer's delivery, and the record of what was sent whatever the mailer.
+public struct MailRecord: Codable, Hashable, Sendable {
+    public var id: String
+    public var recipient: String
+    public var subject: String
+    public var body: String
+    public var createdAt: Date
+
+    public init(id: String, recipient: String, subject: String, body: String, createdAt: Date) {
+        self.id = id
+        self.recipient = recipient
+        self.subject = subject
+        self.body = body
+        self.createdAt = createdAt
+    }
+}
+
+/// The outbox: mail the product sent, newest first per recipient.
+public protocol OutboxRepository: Sendable {
+    func enqueueMail(_ mail: MailRecord) async throws
+    /// The most recent messages to this address (case-insensitive), newest first.
+    func mails(recipient: String, limit: Int) async throws -> [MailRecord]
+}
+
 /// What a person changes about their own account: profile preferences, password, resets.
 public protocol AccountRepository: Sendable {
     /// Saves the theme and social links; returns the updated user, or nil when it does not exist.
     func updateProfile(userId: String, theme: String, socialLinks: [String: String]) async throws -> UserRecord?
     /// Replaces the password hash and revokes every refresh token of the user (all sessions end).
     func updatePassword(userId: String, passwordHash: String, at date: Date) async throws
+    /// Changes the sign-in email; returns the updated user, or nil when it does not exist. Throws
+    /// `StorageError(.conflict)` when another account has this email (compared ignoring case).
+    func updateEmail(userId: String, email: String) async throws -> UserRecord?
     func savePasswordReset(_ reset: PasswordResetRecord) async throws
     /// Marks the unused, unexpired reset with this hash used and returns its user id; nil when
     /// the token is unknown, used or expired. Atomic: a token works once.

@@ -89,7 +89,7 @@ public protocol ReadinessCheck: Sendable {
 
 /// Everything the API needs from its database.
 public typealias AppStore = UserRepository & RefreshTokenRepository & AccountRepository & DocumentRepository & AnalysisRepository & SearchRepository
-    & ChatRepository & UsageRepository & APIKeyRepository & JobRepository & ReadinessCheck
+    & ChatRepository & UsageRepository & APIKeyRepository & JobRepository & OutboxRepository & ReadinessCheck
 
 /// A typed storage failure.
 public struct StorageError: Error, Hashable, Sendable {

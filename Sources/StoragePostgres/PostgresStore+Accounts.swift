@@ -3,7 +3,7 @@ public import Foundation
 import PostgresNIO
 public import Storage
 
-extension PostgresStore: UserRepository, RefreshTokenRepository, AccountRepository, ReadinessCheck {
+extension PostgresStore: UserRepository, RefreshTokenRepository, AccountRepository, OutboxRepository, ReadinessCheck {
     static let userColumns = "id, email, password_hash, created_at, theme, social_links::text"
 
     static func user(_ row: PostgresRandomAccessRow) throws -> UserRecord {
@@ -63,6 +63,32 @@ extension PostgresStore: UserRepository, RefreshTokenRepository, AccountReposito
             try await connection.execute("UPDATE users SET password_hash = \(passwordHash) WHERE id = \(userId)", logger: logger)
             try await connection.execute(
                 "UPDATE refresh_tokens SET revoked_at = \(date) WHERE user_id = \(userId) AND revoked_at IS NULL", logger: logger)
+        }
+    }
+
+    public func updateEmail(userId: String, email: String) async throws -> UserRecord? {
+        do {
+            return try await rows("""
+                UPDATE users SET email = \(email) WHERE id = \(userId) RETURNING \(unescaped: Self.userColumns)
+                """).first.map(Self.user)
+        } catch let error as StorageError where error.code == .conflict {
+            throw StorageError(.conflict, "An account with this email already exists.")
+        }
+    }
+
+    public func enqueueMail(_ mail: MailRecord) async throws {
+        try await execute("""
+            INSERT INTO outbox (id, recipient, subject, body, created_at)
+            VALUES (\(mail.id), \(mail.recipient), \(mail.subject), \(mail.body), \(mail.createdAt))
+            """)
+    }
+
+    public func mails(recipient: String, limit: Int) async throws -> [MailRecord] {
+        try await rows("""
+            SELECT id, recipient, subject, body, created_at FROM outbox WHERE lower(recipient) = lower(\(recipient))
+            ORDER BY created_at DESC, seq DESC LIMIT \(limit)
+            """).map {
+            MailRecord(id: try $0.get(0), recipient: try $0.get(1), subject: try $0.get(2), body: try $0.get(3), createdAt: try $0.get(4))
         }
     }
 

@@ -275,6 +275,17 @@ extension PostgresStore: SchemaMigrating {
             "CREATE INDEX jobs_state ON jobs (state, created_at)",
             "CREATE INDEX jobs_owner_served ON jobs (owner_id, served_at)",
         ]),
+        Migration(name: "v2-outbox", statements: [
+            """
+            CREATE TABLE outbox (
+                id text PRIMARY KEY,
+                seq bigint GENERATED ALWAYS AS IDENTITY,
+                recipient text NOT NULL, subject text NOT NULL, body text NOT NULL,
+                created_at timestamptz NOT NULL
+            )
+            """,
+            "CREATE INDEX outbox_recipient ON outbox (lower(recipient), created_at)",
+        ]),
     ]
 }
 

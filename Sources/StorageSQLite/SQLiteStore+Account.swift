@@ -20,6 +20,17 @@ extension SQLiteStore: AccountRepository {
         }
     }
 
+    public func updateEmail(userId: String, email: String) async throws -> UserRecord? {
+        do {
+            return try await pool.write { db in
+                try db.execute(sql: "UPDATE users SET email = ? WHERE id = ?", arguments: [email, userId])
+                return try UserRecord.fetchOne(db, key: userId)
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw StorageError(.conflict, "An account with this email already exists.")
+        }
+    }
+
     public func savePasswordReset(_ reset: PasswordResetRecord) async throws {
         try await pool.write { db in try reset.insert(db) }
     }
@@ -33,6 +44,23 @@ extension SQLiteStore: AccountRepository {
             return reset.userId
         }
     }
+}
+
+extension SQLiteStore: OutboxRepository {
+    public func enqueueMail(_ mail: MailRecord) async throws {
+        try await pool.write { db in try mail.insert(db) }
+    }
+
+    public func mails(recipient: String, limit: Int) async throws -> [MailRecord] {
+        try await pool.read { db in
+            try MailRecord.fetchAll(db, sql: "SELECT * FROM outbox WHERE recipient = ? COLLATE NOCASE ORDER BY createdAt DESC, rowid DESC LIMIT ?",
+                                    arguments: [recipient, limit])
+        }
+    }
+}
+
+extension MailRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "outbox"
 }
 
 extension PasswordResetRecord: FetchableRecord, PersistableRecord {

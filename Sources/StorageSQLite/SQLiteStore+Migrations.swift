@@ -271,6 +271,19 @@ extension SQLiteStore {
                 CREATE INDEX documents_owner_sha256 ON documents(ownerId, sha256);
                 """)
         }
+        migrator.registerMigration("v10-outbox") { db in
+            // Mail the product sent (password-reset links): the default mailer's delivery.
+            try db.execute(sql: """
+                CREATE TABLE outbox (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    recipient TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    createdAt DATETIME NOT NULL
+                );
+                CREATE INDEX outbox_recipient ON outbox(recipient COLLATE NOCASE, createdAt);
+                """)
+        }
         return migrator
     }
 }

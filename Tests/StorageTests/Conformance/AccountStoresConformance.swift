@@ -25,6 +25,31 @@ struct AccountStoresConformance {
     }
 
     @Test(arguments: StoreEngine.all)
+    func emailsChangeOnlyToFreeAddressesAndTheOutboxKeepsMail(engine: StoreEngine) async throws {
+        let store = try await engine.make().database
+        let ada = Make.user("ada@example.com"), bob = Make.user("bob@example.com")
+        try await store.createUser(ada)
+        try await store.createUser(bob)
+        await #expect(throws: StorageError(.conflict, "An account with this email already exists.")) {
+            _ = try await store.updateEmail(userId: ada.id, email: "BOB@example.com")
+        }
+        #expect(try await store.updateEmail(userId: ada.id, email: "ada@new.example")?.email == "ada@new.example")
+        #expect(try await store.user(email: "ada@example.com") == nil)
+        #expect(try await store.user(email: "Ada@New.example")?.id == ada.id)
+        #expect(try await store.updateEmail(userId: "missing", email: "x@example.com") == nil)
+
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        for (index, recipient) in ["ada@new.example", "bob@example.com", "ADA@new.example"].enumerated() {
+            try await store.enqueueMail(MailRecord(id: "m\(index)", recipient: recipient, subject: "s\(index)", body: "line 1\nline \"2\"",
+                                                   createdAt: now + Double(index)))
+        }
+        let mails = try await store.mails(recipient: "ada@NEW.example", limit: 10)
+        #expect(mails.map(\.id) == ["m2", "m0"], "newest first, the address compared ignoring case")
+        #expect(mails.last?.body == "line 1\nline \"2\"")
+        #expect(try await store.mails(recipient: "ada@new.example", limit: 1).map(\.id) == ["m2"])
+    }
+
+    @Test(arguments: StoreEngine.all)
     func refreshTokensAndResetLinksWorkOnce(engine: StoreEngine) async throws {
         let store = try await engine.make().database
         let ada = Make.user("ada@example.com")
