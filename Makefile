@@ -2,11 +2,12 @@
 #   make run    installs missing system packages, builds (release), serves on :8080 (embedded SQLite, offline)
 #   make test   same set-up plus the real test documents and the test servers (scripts/services: PostgreSQL
 #               with pgvector, moto's S3), then the whole test suite — the store conformance suites on
-#               every engine —, the browser tests (headless Chromium, scripts/browser-tests) and the deploy checks
+#               every engine —, the browser tests (headless Chromium, scripts/browser-tests), schemathesis against
+#               the served OpenAPI document (scripts/api-conformance) and the deploy checks
 SWIFT ?= swift
 PORT ?= 8080
 
-.PHONY: run test build bootstrap test-data services services-stop browser-tests bench-extract clean
+.PHONY: run test build bootstrap test-data services services-stop browser-tests api-conformance bench-extract clean
 
 bootstrap:
 	@scripts/bootstrap
@@ -35,10 +36,14 @@ test: bootstrap test-data services
 	# suites that time uploads and ingestion they would only slow those down.
 	DOCUTHINKER_REQUIRE_TEST_DATA=1 $(SWIFT) test --skip-build --filter "RealManualAnalysisTests|RealDocumentSentenceTests"
 	scripts/browser-tests
+	scripts/api-conformance
 	bash deploy/check
 
 browser-tests: bootstrap
 	scripts/browser-tests
+
+api-conformance: bootstrap
+	scripts/api-conformance
 
 bench-extract: bootstrap test-data
 	bench/extract

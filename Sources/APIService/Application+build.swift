@@ -73,14 +73,16 @@ func makeApplication(configuration: AppConfiguration, role: ServiceRole = .serve
             throw StartupError(description: "docuthinker ai needs AI_SERVICE_TOKEN (the same value the api uses).")
         }
         let authenticator = try await makeAuthenticator(configuration: configuration, store: store, logger: logger)
-        let endpoint = MCPHTTPEndpoint(toolbox: MCPToolbox(documents: store, backend: local), logger: logger) {
+        let endpoint = MCPHTTPEndpoint(toolbox: MCPToolbox(documents: store, backend: local), logger: logger,
+                                       allowedOrigins: MCPHTTPEndpoint.origins(publicURL: configuration.publicURL)) {
             try? await authenticator.userId(authorization: $0)
         }
         router = buildAIRouter(backend: local, store: store, dependencies: stores.dependencyChecks(), token: token, metrics: metrics, mcp: endpoint)
     } else {
         let authenticator = try await makeAuthenticator(configuration: configuration, store: store, logger: logger)
         if role == .serve {
-            mcp = MCPHTTPEndpoint(toolbox: MCPToolbox(documents: store, backend: backend), logger: logger) {
+            mcp = MCPHTTPEndpoint(toolbox: MCPToolbox(documents: store, backend: backend), logger: logger,
+                                  allowedOrigins: MCPHTTPEndpoint.origins(publicURL: configuration.publicURL)) {
                 try? await authenticator.userId(authorization: $0)
             }
         }

@@ -8,8 +8,8 @@ import Storage
 
 /// How many authentication failures are allowed in a sliding window.
 public struct RateLimitSettings: Sendable, Hashable {
-    /// Per client address: failed logins, refreshes, reset confirmations and API-key uses, plus
-    /// every registration and reset request.
+    /// Per client address: failed logins, refreshes, reset confirmations, API-key uses and
+    /// registrations of a taken email, plus every reset request.
     public var perAddress: Int
     /// Per account (email): failed logins and reset requests, from any address. Higher than the
     /// address limit, so one address guessing cannot lock an account's owner out elsewhere.

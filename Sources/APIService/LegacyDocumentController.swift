@@ -156,7 +156,7 @@ struct LegacyDocumentController: Sendable {
         return try JSONIO.response(Renamed(title: record.title))
     }
 
-    /// A URL the browser posts one file to (`POST /document-file?token=…`, multipart field `file`)
+    /// A URL the browser posts a file to (`POST /document-file?token=…`, multipart field `file`)
     /// within 15 minutes, without sending its bearer token along.
     @Sendable func uploadURL(_ request: Request, context: AppRequestContext) async throws -> Response {
         struct Input: Decodable { var userId: String?; var fileName: String? }

@@ -61,8 +61,8 @@ public struct TokenService: Sendable {
         }
     }
 
-    /// A signed token that lets its holder upload one file for `userId` at `path` until it expires
-    /// (an access token cannot be used as one, nor the other way round).
+    /// A signed token that lets its holder upload files for `userId` (named `path`) until it
+    /// expires, 15 minutes by default; an access token cannot be used as one, nor the other way round.
     public func issueUploadToken(userId: String, path: String, lifetime: Duration = .seconds(900), now: Date = .now) async throws -> String {
         try await keys.sign(UploadClaims(sub: .init(value: userId), exp: .init(value: now.addingTimeInterval(lifetime.seconds)),
                                          path: path, typ: "upload"))

@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -110,7 +111,7 @@ struct MCPTests {
     }
 
     @Test func streamableHTTPWithTheSDKClient() async throws {
-        let app = try TestApp()
+        let app = try TestApp(overrides: ["docuthinker.public.url": .init(.string("https://docs.example.org"), isSecret: false)])
         try await app.testLive { client, port in
             let library = try await Self.makeLibrary(RouterE2EClient(client: client))
             func connect(_ key: String) async throws -> Client {
@@ -155,6 +156,21 @@ struct MCPTests {
             let anonymous = try await client.executeRequest(uri: "/mcp", method: .post, headers: [.contentType: "application/json"],
                                                             body: ByteBuffer(string: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#))
             #expect(anonymous.status == .unauthorized)
+
+            // A browser page of another origin is refused (DNS rebinding); the loopback and the
+            // public URL's origins are not (the MCP library alone allowed only loopback origins).
+            let listTools = ByteBuffer(string: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#)
+            var headers: HTTPFields = [.contentType: "application/json", .accept: "application/json", .authorization: "Bearer \(library.adaKey)",
+                                       HTTPField.Name("MCP-Protocol-Version")!: "2025-06-18"]
+            let proxied = try await client.executeRequest(uri: "/mcp", method: .post, headers: headers, body: listTools)
+            #expect(proxied.status == .ok, "\(String(buffer: proxied.body))")
+            #expect(String(buffer: proxied.body).contains("list_documents"))
+            headers[.origin] = "https://evil.example"
+            #expect(try await client.executeRequest(uri: "/mcp", method: .post, headers: headers, body: listTools).status == .forbidden)
+            for origin in ["http://localhost:\(port)", "https://docs.example.org"] {
+                headers[.origin] = origin
+                #expect(try await client.executeRequest(uri: "/mcp", method: .post, headers: headers, body: listTools).status == .ok, "\(origin)")
+            }
             await ada.disconnect()
             await bob.disconnect()
         }

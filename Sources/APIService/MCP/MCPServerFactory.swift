@@ -38,8 +38,29 @@ enum MCPServerFactory {
 struct MCPHTTPEndpoint: Sendable {
     let toolbox: MCPToolbox
     let logger: Logger
+    /// Browser origins allowed to call (any `http://localhost:*` and the public URL's origin).
+    /// Requests without `Origin` (every non-browser client) pass; a DNS-rebinding page cannot
+    /// send the bearer token each request needs. The MCP library's own check, which accepts only
+    /// loopback origins and hosts, is replaced by this one so the web client's own origin works.
+    var allowedOrigins: [String] = []
     /// Maps an `Authorization` header to a user id (nil: not authenticated).
     let authenticate: @Sendable (String?) async -> String?
+
+    /// The origins of `publicURL` and of the loopback addresses.
+    static func origins(publicURL: String) -> [String] {
+        var origins = ["http://localhost", "http://127.0.0.1", "http://[::1]"]
+        if let url = URL(string: publicURL), let scheme = url.scheme, let host = url.host {
+            origins.append("\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? ""))
+        }
+        return origins
+    }
+
+    /// True when `origin` is one of `allowedOrigins` (loopback origins on any port).
+    func allows(origin: String) -> Bool {
+        allowedOrigins.contains { allowed in
+            origin == allowed || (["http://localhost", "http://127.0.0.1", "http://[::1]"].contains(allowed) && origin.hasPrefix(allowed + ":"))
+        }
+    }
 
     func addRoutes(to router: Router<AppRequestContext>, path: RouterPath = "mcp") {
         for method in [HTTPTypes.HTTPRequest.Method.post, .get, .delete] {
@@ -51,10 +72,17 @@ struct MCPHTTPEndpoint: Sendable {
         guard let user = await authenticate(request.headers[.authorization]) else {
             throw APIError.unauthorized("Send 'Authorization: Bearer <API key>' (create one at /v1/me/api-keys).", code: "invalid_api_key")
         }
+        if let origin = request.headers[.origin], !allows(origin: origin) {
+            throw APIError(.forbidden, code: "origin_not_allowed", message: "Requests from \(origin) are not allowed.")
+        }
         let body = try await request.body.collect(upTo: 4 * 1024 * 1024)
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
-        let transport = StatelessHTTPServerTransport(logger: logger)
+        let transport = StatelessHTTPServerTransport(
+            validationPipeline: StandardValidationPipeline(validators: [
+                OriginValidator.disabled, AcceptHeaderValidator(mode: .jsonOnly), ContentTypeValidator(), ProtocolVersionValidator(),
+            ]),
+            logger: logger)
         let server = await MCPServerFactory.make(toolbox: toolbox) { user }
         try await server.start(transport: transport)
         let answer = await transport.handleRequest(MCP.HTTPRequest(
