@@ -13,7 +13,7 @@ let webResources: [Resource] = [
     "layout", "landing", "library", "upload", "document", "chat", "profile", "reset", "notfound",
 ].map { .embedInCode("templates/\($0).mustache") } + [
     "app.css", "theme.js", "app.js", "landing.js", "library.js", "upload.js", "document.js", "source_view.js",
-    "chat_panel.js", "chat.js", "profile.js", "charts.js", "logo.svg",
+    "chat_panel.js", "chat.js", "profile.js", "charts.js", "graphql.js", "logo.svg",
 ].map { .embedInCode("static/\($0)") }
 
 let package = Package(
@@ -45,6 +45,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/GraphQLSwift/Graphiti.git", from: "3.1.0"),
+        .package(url: "https://github.com/GraphQLSwift/GraphQL.git", from: "4.3.0"),
     ],
     targets: [
         .target(name: "DocuThinkerCore", swiftSettings: swiftSettings),
@@ -240,6 +242,8 @@ let package = Package(
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Graphiti", package: "Graphiti"),
+                .product(name: "GraphQL", package: "GraphQL"),
             ],
             resources: [.embedInCode("OpenAPI/openapi.yaml")],
             swiftSettings: swiftSettings

@@ -1,4 +1,5 @@
 public import Analysis
+import DocuThinkerCore
 public import Foundation
 public import Retrieval
 public import Storage
@@ -23,6 +24,10 @@ public protocol AIBackend: Sendable {
     /// An analysis of the caller's document, cached per kind and parameters.
     func analysis(documentId: String, ownerId: String, kind: AnalysisKind, parameters: AnalysisParameters,
                   refresh: Bool) async throws -> AnalysisOutcome
+    /// Analyses of one kind for many of the caller's documents (the stored ones in one query);
+    /// documents that are not the caller's or not ready are left out.
+    func analyses(documentIds: [String], ownerId: String, kind: AnalysisKind, parameters: AnalysisParameters) async throws
+        -> [String: AnalysisOutcome]
     /// An analysis of raw text (not stored).
     func analysis(text: String, kind: AnalysisKind, parameters: AnalysisParameters, ownerId: String) async throws -> AnalysisResult
     /// Keyword, semantic or hybrid search over the caller's chunks (a request the edge validated).
@@ -37,6 +42,31 @@ public protocol AIBackend: Sendable {
 }
 
 extension AIBackend {
+    /// One call per document, eight at a time (what a backend without a batch call does).
+    public func analyses(documentIds: [String], ownerId: String, kind: AnalysisKind, parameters: AnalysisParameters) async throws
+        -> [String: AnalysisOutcome] {
+        try await withThrowingTaskGroup(of: (String, AnalysisOutcome?).self) { group in
+            var out: [String: AnalysisOutcome] = [:]
+            var pending = documentIds[...]
+            func next() {
+                guard let id = pending.popFirst() else { return }
+                group.addTask {
+                    do {
+                        return (id, try await analysis(documentId: id, ownerId: ownerId, kind: kind, parameters: parameters))
+                    } catch let error as DomainError where error.kind == .notFound || error.kind == .conflict || error.kind == .unprocessable {
+                        return (id, nil)
+                    }
+                }
+            }
+            for _ in 0..<8 { next() }
+            while let (id, outcome) = try await group.next() {
+                out[id] = outcome
+                next()
+            }
+            return out
+        }
+    }
+
     /// An analysis of the caller's document, from the cache when there is one.
     public func analysis(documentId: String, ownerId: String, kind: AnalysisKind, parameters: AnalysisParameters) async throws -> AnalysisOutcome {
         try await analysis(documentId: documentId, ownerId: ownerId, kind: kind, parameters: parameters, refresh: false)

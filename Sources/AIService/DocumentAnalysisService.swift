@@ -54,6 +54,25 @@ public struct DocumentAnalysisService: Sendable {
         return Outcome(result: result, cached: false, createdAt: now)
     }
 
+    /// The analyses of many of the caller's documents: the stored ones in one query, the others
+    /// computed one by one. Documents that are not the caller's, or whose text is not ready, are
+    /// left out of the answer.
+    public func analyses(documentIds: [String], ownerId: String, kind: AnalysisKind, parameters: AnalysisParameters) async throws
+        -> [String: Outcome] {
+        let key = AnalysisBatchKey(documentIds: documentIds, kind: kind.rawValue, parameters: parameters.cacheKey(for: kind),
+                                   engine: engine.name, engineVersion: engine.version)
+        var out = try await documents.analyses(key, ownerId: ownerId, as: AnalysisResult.self)
+            .mapValues { Outcome(result: $0.result, cached: true, createdAt: $0.createdAt) }
+        for id in documentIds where out[id] == nil {
+            do {
+                out[id] = try await analysis(documentId: id, ownerId: ownerId, kind: kind, parameters: parameters)
+            } catch let error as DomainError where error.kind == .notFound || error.kind == .conflict || error.kind == .unprocessable {
+                continue
+            }
+        }
+        return out
+    }
+
     /// Analyses raw text (not stored); citations point into that text under the id `inline`.
     public func analysis(text: String, kind: AnalysisKind, parameters: AnalysisParameters, ownerId: String) async throws -> AnalysisResult {
         let result = try await run(kind, parameters: parameters, on: AnalysisDocument(id: "inline", text: text))

@@ -56,6 +56,11 @@ public struct LocalAIBackend: AIBackend {
         try await analyses.analysis(documentId: documentId, ownerId: ownerId, kind: kind, parameters: parameters, refresh: refresh)
     }
 
+    public func analyses(documentIds: [String], ownerId: String, kind: AnalysisKind, parameters: AnalysisParameters) async throws
+        -> [String: AnalysisOutcome] {
+        try await analyses.analyses(documentIds: documentIds, ownerId: ownerId, kind: kind, parameters: parameters)
+    }
+
     public func analysis(text: String, kind: AnalysisKind, parameters: AnalysisParameters, ownerId: String) async throws -> AnalysisResult {
         try await analyses.analysis(text: text, kind: kind, parameters: parameters, ownerId: ownerId)
     }

@@ -273,7 +273,7 @@ func buildRouter(
     AnalysisController(service: backend).addRoutes(to: protected)
     // DocuThinker's original paths, as authenticated aliases.
     let legacy = router.group("").add(middleware: authMiddleware)
-    LegacyAnalysisController(service: backend).addRoutes(to: legacy)
+    LegacyAnalysisController(service: backend).addRoutes(to: legacy)   // also GraphQL's, below
     documents.addLegacyRoutes(to: legacy)
     chat.addLegacyRoutes(to: legacy)
     let legacyAccounts = LegacyAccountController(auth: auth, users: store)
@@ -282,6 +282,10 @@ func buildRouter(
     let legacyDocuments = LegacyDocumentController(documents: documents, users: store, authenticator: authenticator)
     legacyDocuments.addRoutes(to: legacy)
     legacyDocuments.addUploadRoute(to: router)
+    let legacyAnalyses = LegacyAnalysisController(service: backend)
+    let graphQL = GraphQLServices(users: store, documents: store, backend: backend, documentService: documents.service, chats: chat,
+                                  auth: auth, legacyAnalyses: legacyAnalyses, documentController: documents)
+    GraphQLController(api: DocuThinkerGraphQL.shared, services: graphQL, authenticator: authenticator).addRoutes(to: router)
     return router
 }
 

@@ -91,16 +91,47 @@ struct ChatController: Sendable {
         if request.headers[.contentType] != nil, request.headers[.contentLength] != "0" {
             body = try await JSONIO.decode(CreateRequest.self, from: request)
         }
-        let ids = Array(Set(body.documentIds ?? [])).sorted()
+        let record = try await createChat(owner: owner, documentIds: body.documentIds, title: body.title)
+        return try JSONIO.response(ChatDTO(record), status: .created, headers: [.location: "/v1/chats/\(record.id)"])
+    }
+
+    /// A new chat over some of the caller's documents (all of them when `documentIds` is empty).
+    func createChat(owner: String, documentIds: [String]?, title: String?) async throws -> ChatRecord {
+        let ids = Array(Set(documentIds ?? [])).sorted()
         for id in ids where try await documents.document(id: id, ownerId: owner) == nil {
             throw APIError.notFound("No such document: \(id).")
         }
-        let title = (body.title?.trimmingCharacters(in: .whitespacesAndNewlines)).flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
+        let title = (title?.trimmingCharacters(in: .whitespacesAndNewlines)).flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
             ?? (ids.isEmpty ? "Library chat" : "Chat about \(ids.count) document\(ids.count == 1 ? "" : "s")")
         let now = Date.now
         let record = ChatRecord(id: UUID().uuidString.lowercased(), ownerId: owner, title: title, documentIds: ids, createdAt: now, updatedAt: now)
         try await chats.createChat(record)
-        return try JSONIO.response(ChatDTO(record), status: .created, headers: [.location: "/v1/chats/\(record.id)"])
+        return record
+    }
+
+    /// A question in a chat: validated, answered from the chat's documents and stored with its answer.
+    func send(_ content: String, in chat: ChatRecord, owner: String) async throws -> ChatService.Answer {
+        let question = try Self.validQuestion(content)
+        let answer = try await service.answer(question: try await query(question, in: chat), ownerId: owner, documentIds: Self.scope(of: chat))
+        try await record(question: question, answer: answer, chatId: chat.id, ownerId: owner)
+        return answer
+    }
+
+    static func validQuestion(_ content: String) throws -> String {
+        let question = content.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !question.isEmpty, question.count <= 4_000 else {
+            throw APIError.validation("'content' must have 1 to 4,000 characters.", field: "content")
+        }
+        return question
+    }
+
+    /// A document deleted after the chat was created simply drops out of its scope.
+    static func scope(of chat: ChatRecord) -> [String]? { chat.documentIds.isEmpty ? nil : chat.documentIds }
+
+    /// A follow-up ("and how do I switch it back?") is searched with the previous question's words.
+    private func query(_ question: String, in chat: ChatRecord) async throws -> String {
+        let previous = try await chats.messages(chatId: chat.id).last { $0.role == .user }?.content
+        return FollowUpQuestion.resolve(question, previous: previous)
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -125,35 +156,33 @@ struct ChatController: Sendable {
         let owner = try context.requireUser()
         let chat = try await owned(context)
         let body = try await JSONIO.decode(MessageRequest.self, from: request)
-        let question = body.content.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !question.isEmpty, question.count <= 4_000 else {
-            throw APIError.validation("'content' must have 1 to 4,000 characters.", field: "content")
-        }
-        // A document deleted after the chat was created simply drops out of its scope.
-        let scope: [String]? = chat.documentIds.isEmpty ? nil : chat.documentIds
-        // A follow-up ("and how do I switch it back?") is searched with the previous question's words.
-        let previous = try await chats.messages(chatId: chat.id).last { $0.role == .user }?.content
-        let query = FollowUpQuestion.resolve(question, previous: previous)
         if request.uri.queryParameters.get("stream") == "true" || request.headers[.accept]?.contains("text/event-stream") == true {
+            let question = try Self.validQuestion(body.content)
             // Tokens reach the client as the model writes them; the answer is stored when it is whole.
-            let events = try await service.answerStream(question: query, ownerId: owner, documentIds: scope)
+            let events = try await service.answerStream(question: try await query(question, in: chat), ownerId: owner,
+                                                        documentIds: Self.scope(of: chat))
             let chatId = chat.id
             return AnswerEventStream.response(events, encoder: JSONIO.encoder) { answer in
                 try await record(question: question, answer: answer, chatId: chatId, ownerId: owner)
                 return AnswerDTO(answer, chatId: chatId)
             }
         }
-        let answer = try await service.answer(question: query, ownerId: owner, documentIds: scope)
-        try await record(question: question, answer: answer, chatId: chat.id, ownerId: owner)
-        return try JSONIO.response(AnswerDTO(answer, chatId: chat.id))
+        return try JSONIO.response(AnswerDTO(try await send(body.content, in: chat, owner: owner), chatId: chat.id))
     }
 
     /// DocuThinker's `POST /chat`: `{message, documentId | originalText, sessionId?}` → `{response, sessionId}`.
     @Sendable func legacyChat(_ request: Request, context: AppRequestContext) async throws -> Response {
-        struct Input: Decodable { var message: String?; var documentId: String?; var originalText: String?; var sessionId: String? }
         struct Output: Encodable { var response: String; var sessionId: String; var found: Bool; var citations: [Citation] }
         let owner = try context.requireUser()
-        let input = try await JSONIO.decode(Input.self, from: request, limit: 10 * 1024 * 1024)
+        let input = try await JSONIO.decode(LegacyChatInput.self, from: request, limit: 10 * 1024 * 1024)
+        let (answer, chat) = try await legacyChat(input, owner: owner)
+        return try JSONIO.response(Output(response: answer.text, sessionId: chat.id, found: answer.found, citations: answer.citations))
+    }
+
+    struct LegacyChatInput: Decodable { var message: String?; var documentId: String?; var originalText: String?; var sessionId: String? }
+
+    /// The original's chat: a session (a stored chat) about one document or about text sent along.
+    func legacyChat(_ input: LegacyChatInput, owner: String) async throws -> (answer: ChatService.Answer, chat: ChatRecord) {
         guard let message = input.message?.trimmingCharacters(in: .whitespacesAndNewlines), !message.isEmpty,
               input.documentId != nil || !(input.originalText ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw APIError.badRequest("Both message and originalText (or documentId) are required.", code: "validation_failed")
@@ -175,7 +204,7 @@ struct ChatController: Sendable {
             answer = try await service.answer(question: message, inlineText: input.originalText ?? "")
         }
         try await record(question: message, answer: answer, chatId: chat.id, ownerId: owner)
-        return try JSONIO.response(Output(response: answer.text, sessionId: chat.id, found: answer.found, citations: answer.citations))
+        return (answer, chat)
     }
 
     private func record(question: String, answer: ChatService.Answer, chatId: String, ownerId: String) async throws {

@@ -89,8 +89,17 @@ struct DocumentController: Sendable {
         }
         let owner = try context.requireUser()
         let input = try await JSONIO.decode(Input.self, from: request, limit: receiver.maxFileBytes)
-        guard let title = input.title?.trimmingCharacters(in: .whitespacesAndNewlines), !title.isEmpty,
-              let text = input.text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        let (record, summary) = try await summarize(title: input.title, text: input.text, owner: owner, context: context)
+        return try JSONIO.response(Output(
+            id: record.id, summary: summary, originalText: input.text ?? "", originalHtml: input.html ?? "",
+            fileType: record.format.mimeType, fileUrl: "/v1/documents/\(record.id)/file"))
+    }
+
+    /// Stores text as one of the caller's documents, waits for its job and answers its summary
+    /// (the original's `/upload` and GraphQL `summarizeDocument`).
+    func summarize(title: String?, text: String?, owner: String, context: AppRequestContext) async throws -> (DocumentRecord, String) {
+        guard let title = title?.trimmingCharacters(in: .whitespacesAndNewlines), !title.isEmpty,
+              let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw APIError.badRequest("Missing title or text in request body.", code: "validation_failed")
         }
         let path = receiver.temporaryDirectory + "/upload-" + UUID().uuidString
@@ -104,10 +113,7 @@ struct DocumentController: Sendable {
             throw APIError(.unprocessableContent, code: record.error ?? "processing_failed", message: record.errorMessage ?? "The text could not be processed.")
         }
         let summary = try await backend.analysis(documentId: record.id, ownerId: owner, kind: .summary, parameters: .init())
-        return try JSONIO.response(Output(
-            id: record.id, summary: summary.result.summary ?? "", originalText: text, originalHtml: input.html ?? "",
-            fileType: record.format.mimeType,
-            fileUrl: "/v1/documents/\(record.id)/file"))
+        return (record, summary.result.summary ?? "")
     }
 
     /// Stores the upload and its job; a file refused on inspection becomes its HTTP error.

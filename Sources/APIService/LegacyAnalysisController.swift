@@ -68,7 +68,11 @@ struct LegacyAnalysisController: Sendable {
 
     private func run(_ kind: AnalysisKind, _ request: Request, _ context: AppRequestContext) async throws -> AnalysisResult {
         let owner = try context.requireUser()
-        let input = try await JSONIO.decode(Input.self, from: request, limit: 10 * 1024 * 1024)
+        return try await run(kind, input: try await JSONIO.decode(Input.self, from: request, limit: 10 * 1024 * 1024), owner: owner)
+    }
+
+    /// One of the original's analyses of raw text or of the caller's document (REST and GraphQL).
+    func run(_ kind: AnalysisKind, input: Input, owner: String) async throws -> AnalysisResult {
         var parameters = AnalysisParameters(language: input.language, style: input.style)
         // Without a language model these cannot run at all: say so before asking for parameters.
         if let reason = kind.needsLLMBecause, try await service.capabilities().llmProviders.isEmpty {

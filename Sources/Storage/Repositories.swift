@@ -70,12 +70,34 @@ public struct AnalysisKey: Hashable, Sendable {
     }
 }
 
+/// The documents and the kind, parameters and engine of a batch read of analyses.
+public struct AnalysisBatchKey: Hashable, Sendable {
+    public var documentIds: [String]
+    public var kind: String
+    public var parameters: String
+    public var engine: String
+    public var engineVersion: String
+
+    public init(documentIds: [String], kind: String, parameters: String, engine: String, engineVersion: String) {
+        self.documentIds = documentIds
+        self.kind = kind
+        self.parameters = parameters
+        self.engine = engine
+        self.engineVersion = engineVersion
+    }
+}
+
 /// Cached analysis results, deleted with their document. The engine chooses how to hold a result
 /// (SQLite keeps its JSON, a server engine may use a JSON column type); callers see their own type.
 public protocol AnalysisRepository: Sendable {
     /// The stored result and when it was made, or nil. A stored value that no longer decodes as
     /// `Result` (its shape changed between versions) counts as absent, so it is computed again.
     func analysis<Result: Decodable>(_ key: AnalysisKey, as type: Result.Type) async throws -> (result: Result, createdAt: Date)?
+    /// The stored results of one kind, parameters and engine for many documents of `ownerId`, in
+    /// one query (a list of documents with their summaries is not one query per document); by
+    /// document id, absent where nothing is stored or the document is not the owner's.
+    func analyses<Result: Decodable>(_ key: AnalysisBatchKey, ownerId: String, as type: Result.Type) async throws
+        -> [String: (result: Result, createdAt: Date)]
     /// Stores (or replaces) a result.
     func saveAnalysis<Result: Encodable & Sendable>(_ key: AnalysisKey, result: Result, at date: Date) async throws
     /// How many results are stored for a document (all kinds).

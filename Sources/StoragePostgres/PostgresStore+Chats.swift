@@ -66,6 +66,20 @@ extension PostgresStore: AnalysisRepository {
         return (result, try row.get(1))
     }
 
+    public func analyses<Result: Decodable>(_ key: AnalysisBatchKey, ownerId: String, as type: Result.Type) async throws
+        -> [String: (result: Result, createdAt: Date)] {
+        guard !key.documentIds.isEmpty else { return [:] }
+        var out: [String: (result: Result, createdAt: Date)] = [:]
+        for row in try await rows("""
+            SELECT a.document_id, a.result, a.created_at FROM analyses a JOIN documents d ON d.id = a.document_id
+            WHERE d.owner_id = \(ownerId) AND a.document_id = ANY(\(key.documentIds)) AND a.kind = \(key.kind)
+                AND a.parameters = \(key.parameters) AND a.engine = \(key.engine) AND a.engine_version = \(key.engineVersion)
+            """) {
+            if let result = StoredJSON.value(Result.self, from: try row.get(1)) { out[try row.get(0)] = (result, try row.get(2)) }
+        }
+        return out
+    }
+
     public func saveAnalysis<Result: Encodable & Sendable>(_ key: AnalysisKey, result: Result, at date: Date) async throws {
         let json = try StoredJSON.text(result)
         // The document may have been deleted meanwhile: then there is nothing to cache.

@@ -16,6 +16,27 @@ extension SQLiteStore: AnalysisRepository {
         return (result, stored.createdAt)
     }
 
+    public func analyses<Result: Decodable>(_ key: AnalysisBatchKey, ownerId: String, as type: Result.Type) async throws
+        -> [String: (result: Result, createdAt: Date)] {
+        var out: [String: (result: Result, createdAt: Date)] = [:]
+        // SQLite binds at most 32,766 values per statement: 500 ids at a time.
+        for start in stride(from: 0, to: key.documentIds.count, by: 500) {
+            let ids = Array(key.documentIds[start..<min(start + 500, key.documentIds.count)])
+            let rows = try await pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT a.documentId, a.result, a.createdAt FROM analyses a JOIN documents d ON d.id = a.documentId
+                    WHERE d.ownerId = ? AND a.documentId IN (\(ids.map { _ in "?" }.joined(separator: ",")))
+                        AND a.kind = ? AND a.parameters = ? AND a.engine = ? AND a.engineVersion = ?
+                    """, arguments: StatementArguments([ownerId] + ids + [key.kind, key.parameters, key.engine, key.engineVersion]))
+                    .map { (id: $0[0] as String, json: $0[1] as String, createdAt: $0[2] as Date) }
+            }
+            for row in rows {
+                if let result = StoredJSON.value(Result.self, from: row.json) { out[row.id] = (result, row.createdAt) }
+            }
+        }
+        return out
+    }
+
     public func saveAnalysis<Result: Encodable & Sendable>(_ key: AnalysisKey, result: Result, at date: Date) async throws {
         let json = try StoredJSON.text(result)
         try await pool.write { db in

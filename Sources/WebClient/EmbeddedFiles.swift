@@ -14,6 +14,7 @@ enum EmbeddedFiles {
         "chat.js": PackageResources.chat_js,
         "profile.js": PackageResources.profile_js,
         "charts.js": PackageResources.charts_js,
+        "graphql.js": PackageResources.graphql_js,
         "logo.svg": PackageResources.logo_svg,
     ]
 
