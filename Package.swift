@@ -13,7 +13,7 @@ let webResources: [Resource] = [
     "layout", "landing", "library", "upload", "document", "chat", "profile", "reset", "notfound",
 ].map { .embedInCode("templates/\($0).mustache") } + [
     "app.css", "theme.js", "app.js", "landing.js", "library.js", "upload.js", "document.js", "source_view.js",
-    "chat_panel.js", "chat.js", "profile.js", "charts.js", "graphql.js", "logo.svg",
+    "chat_panel.js", "chat.js", "profile.js", "charts.js", "graphql.js", "passkeys.js", "logo.svg",
 ].map { .embedInCode("static/\($0)") }
 
 let package = Package(
@@ -190,6 +190,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "WebAuthn",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "WebClient",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -228,7 +233,7 @@ let package = Package(
             dependencies: [
                 "StorageChroma", "RedisClient",
                 "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Retrieval", "Storage", "StoreEngines",
-                "ServerSupport", "LLM", "AWSSupport", "WebClient", "Ingestion", "AIService",
+                "ServerSupport", "LLM", "AWSSupport", "WebClient", "Ingestion", "AIService", "WebAuthn",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -324,7 +329,8 @@ let package = Package(
         .testTarget(
             name: "APIServiceTests",
             dependencies: [
-                "APIService", "AIService", "Ingestion", "Storage", "StoreEngines", "StorageSQLite", "StoreTestSupport", "StorageS3", .product(name: "GRDB", package: "GRDB.swift"), "ServerSupport", "Analysis", "DocuThinkerCore", "LLM", "TextProcessing",
+                "APIService", "AIService", "Ingestion", "Storage", "StoreEngines", "StorageSQLite", "StoreTestSupport", "StorageS3", "WebAuthn", .product(name: "GRDB", package: "GRDB.swift"), "ServerSupport", "Analysis", "DocuThinkerCore", "LLM", "TextProcessing",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -23,6 +23,13 @@ public enum AIContract {
         var refresh: Bool
     }
 
+    /// `POST analyses/batch`: one kind of analysis for many of the caller's documents.
+    struct BatchAnalysisRequest: Codable, Sendable {
+        var documentIds: [String]
+        var kind: AnalysisKind
+        var parameters: AnalysisParameters
+    }
+
     /// `POST analyses`: analysis of text sent with the request.
     struct TextAnalysisRequest: Codable, Sendable {
         var text: String

@@ -39,6 +39,12 @@ public struct AIServiceController: Sendable {
                 documentId: try context.parameters.require("id"), ownerId: try Self.user(context), kind: kind,
                 parameters: body.parameters, refresh: body.refresh))
         }
+        group.post("analyses/batch") { request, context in
+            let body = try await Self.decode(AIContract.BatchAnalysisRequest.self, request)
+            guard body.documentIds.count <= 500 else { throw APIError.validation("At most 500 documents per batch.", field: "documentIds") }
+            return try Self.json(try await backend.analyses(documentIds: body.documentIds, ownerId: try Self.user(context),
+                                                            kind: body.kind, parameters: body.parameters))
+        }
         group.post("analyses") { request, context in
             let body = try await Self.decode(AIContract.TextAnalysisRequest.self, request)
             return try Self.json(try await backend.analysis(text: body.text, kind: body.kind, parameters: body.parameters,

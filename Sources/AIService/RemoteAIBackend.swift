@@ -57,6 +57,20 @@ public struct RemoteAIBackend: AIBackend {
                        body: AIContract.AnalysisRequest(parameters: parameters, refresh: refresh), idempotent: !refresh)
     }
 
+    /// One request per 500 documents (the AI side reads the stored ones in one query).
+    public func analyses(documentIds: [String], ownerId: String, kind: AnalysisKind, parameters: AnalysisParameters) async throws
+        -> [String: AnalysisOutcome] {
+        var out: [String: AnalysisOutcome] = [:]
+        for start in stride(from: 0, to: documentIds.count, by: 500) {
+            let part: [String: AnalysisOutcome] = try await call(
+                .POST, "analyses/batch", owner: ownerId,
+                body: AIContract.BatchAnalysisRequest(documentIds: Array(documentIds[start..<min(start + 500, documentIds.count)]),
+                                                      kind: kind, parameters: parameters), idempotent: true)
+            out.merge(part) { $1 }
+        }
+        return out
+    }
+
     public func analysis(text: String, kind: AnalysisKind, parameters: AnalysisParameters, ownerId: String) async throws -> AnalysisResult {
         // Not retried: with a language model configured each call is billed to the user.
         try await call(.POST, "analyses", owner: ownerId,

@@ -80,6 +80,11 @@ public struct AppConfiguration: Sendable {
     /// `DOCUTHINKER_PUBLIC_URL` (default `http://localhost:PORT`): where people open DocuThinker;
     /// the base of the links it mails (password resets). Never taken from a request's Host header.
     public var publicURL: String
+    /// `DOCUTHINKER_WEBAUTHN_RP_ID` (default: the public URL's host): the site passkeys belong to.
+    public var webAuthnRelyingPartyId: String
+    /// `DOCUTHINKER_WEBAUTHN_ORIGINS` (comma-separated; default: the public URL's origin): where a
+    /// passkey ceremony may come from.
+    public var webAuthnOrigins: [String]
     /// `DOCUTHINKER_WEB_DIR`: serve the web client's templates and static files from this directory
     /// (e.g. `Sources/WebClient`) on every request instead of the copies compiled into the binary.
     public var webDirectory: String?
@@ -116,6 +121,14 @@ public struct AppConfiguration: Sendable {
         aiPort = reader.int(forKey: "aiml.port", default: 8000)
         webDirectory = reader.string(forKey: "docuthinker.web.dir").flatMap { $0.isEmpty ? nil : $0 }
         publicURL = reader.string(forKey: "docuthinker.public.url").flatMap { $0.isEmpty ? nil : $0 } ?? "http://localhost:\(port)"
+        let publicOrigin = URL(string: publicURL).flatMap { url in
+            url.scheme.flatMap { scheme in url.host.map { "\(scheme)://\($0)" + (url.port.map { ":\($0)" } ?? "") } }
+        } ?? "http://localhost:\(port)"
+        webAuthnRelyingPartyId = reader.string(forKey: "docuthinker.webauthn.rp.id").flatMap { $0.isEmpty ? nil : $0 }
+            ?? URL(string: publicURL)?.host ?? "localhost"
+        webAuthnOrigins = reader.string(forKey: "docuthinker.webauthn.origins").map {
+            $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }.flatMap { $0.isEmpty ? nil : $0 } ?? [publicOrigin]
         /// A string setting, nil when unset or empty.
         func optional(forKey key: ConfigKey, isSecret: Bool = false) -> String? {
             reader.string(forKey: key, isSecret: isSecret).flatMap { $0.isEmpty ? nil : $0 }

@@ -14,6 +14,7 @@ import Prometheus
 import ServerSupport
 import Storage
 import TextProcessing
+import WebAuthn
 import WebClient
 
 /// Which process this is: `serve` (everything in one), `api` (the public API; the AI side in
@@ -91,7 +92,9 @@ func makeApplication(configuration: AppConfiguration, role: ServiceRole = .serve
             extractor: DocumentExtractor(limits: configuration.limits),
             receiver: UploadReceiver(temporaryDirectory: stores.stagingDirectory, maxFileBytes: configuration.limits.maxBytes),
             backend: backend, llm: configuration.llm, metrics: metrics, mcp: mcp,
-            mail: AccountMail(mailer: OutboxMailer(outbox: store, logger: logger), publicURL: configuration.publicURL),
+            mail: AccountMail(mailer: OutboxMailer(outbox: store, logger: logger), publicURL: configuration.publicURL,
+                              relyingParty: RelyingParty(id: configuration.webAuthnRelyingPartyId, name: "DocuThinker",
+                                                         origins: configuration.webAuthnOrigins)),
             limits: AuthRateLimits(limiter: stores.rateLimiter, settings: configuration.rateLimits, trustedProxyHops: configuration.trustedProxyHops),
             dependencies: stores.dependencyChecks())
         let web: any WebAssetSource = configuration.webDirectory.map { DirectoryWebAssets(root: $0) } ?? EmbeddedWebAssets()
@@ -282,6 +285,9 @@ func buildRouter(
     let legacyDocuments = LegacyDocumentController(documents: documents, users: store, authenticator: authenticator)
     legacyDocuments.addRoutes(to: legacy)
     legacyDocuments.addUploadRoute(to: router)
+    let passkeys = PasskeyController(users: store, auth: auth, party: mail.relyingParty)
+    passkeys.addPublicRoutes(to: router)
+    passkeys.addRoutes(to: legacy)
     let legacyAnalyses = LegacyAnalysisController(service: backend)
     let graphQL = GraphQLServices(users: store, documents: store, backend: backend, documentService: documents.service, chats: chat,
                                   auth: auth, legacyAnalyses: legacyAnalyses, documentController: documents)

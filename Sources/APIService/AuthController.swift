@@ -40,6 +40,17 @@ struct AuthController: Sendable {
         var user: UserDTO
     }
 
+    /// The token pair with the original's fields beside it (`customToken`, `userId`…) in one object.
+    struct TokensWith<Fields: Encodable>: Encodable {
+        var fields: Fields
+        var tokens: TokenResponse
+
+        func encode(to encoder: any Encoder) throws {
+            try tokens.encode(to: encoder)
+            try fields.encode(to: encoder)
+        }
+    }
+
     func addPublicRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("auth/register", use: register)
         group.post("auth/login", use: login)

@@ -80,20 +80,10 @@ struct LegacyAccountController: Sendable {
             var message = "Custom token generated"
             var customToken: String
             var userId: String
-            var tokens: AuthController.TokenResponse
-
-            enum Keys: String, CodingKey { case message, customToken, userId }
-            func encode(to encoder: any Encoder) throws {
-                try tokens.encode(to: encoder)
-                var container = encoder.container(keyedBy: Keys.self)
-                try container.encode(message, forKey: .message)
-                try container.encode(customToken, forKey: .customToken)
-                try container.encode(userId, forKey: .userId)
-            }
         }
         let body = try await JSONIO.decode(AuthController.Credentials.self, from: request)
         let tokens = try await auth.issue(for: try await auth.authenticate(body, request: request, context: context))
-        return try JSONIO.response(LoggedIn(customToken: tokens.accessToken, userId: tokens.user.id, tokens: tokens))
+        return try JSONIO.response(AuthController.TokensWith(fields: LoggedIn(customToken: tokens.accessToken, userId: tokens.user.id), tokens: tokens))
     }
 
     /// `{email}` mails a reset link (202, the same answer whether or not the account exists);

@@ -11,7 +11,8 @@ import ServerSupport
 struct LegacyAnalysisController: Sendable {
     let service: any AIBackend
 
-    struct Input: Decodable {
+    /// Raw text or one of the caller's documents, and the parameters some analyses take (REST body and GraphQL arguments).
+    struct Input: Codable, Sendable {
         var documentText: String?
         var documentId: String?
         var language: String?

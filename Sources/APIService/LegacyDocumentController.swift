@@ -56,6 +56,16 @@ struct LegacyDocumentController: Sendable {
         var fileType: String
         var status: String
         var createdAt: Date
+
+        init(record: DocumentRecord, summary: String) {
+            id = record.id
+            title = record.title
+            self.summary = summary
+            filePath = "/v1/documents/\(record.id)/file"
+            fileType = record.format.mimeType
+            status = record.status.rawValue
+            createdAt = record.createdAt
+        }
     }
 
     /// The signed-in caller's id when the path's (or body's) `userId` is theirs; else 404.
@@ -76,9 +86,9 @@ struct LegacyDocumentController: Sendable {
     }
 
     private func legacy(_ record: DocumentRecord, message: String? = nil) async -> LegacyDocument {
-        LegacyDocument(message: message, id: record.id, title: record.title, summary: await summary(of: record),
-                       filePath: "/v1/documents/\(record.id)/file", fileType: record.format.mimeType,
-                       status: record.status.rawValue, createdAt: record.createdAt)
+        var document = LegacyDocument(record: record, summary: await summary(of: record))
+        document.message = message
+        return document
     }
 
     /// Every document of the caller, oldest first (as the original).
@@ -90,9 +100,13 @@ struct LegacyDocumentController: Sendable {
             records += page.items
             if page.items.isEmpty || records.count >= page.total { break }
         }
-        var out: [LegacyDocument] = []
-        for record in records.sorted(by: { $0.createdAt < $1.createdAt }) { out.append(await legacy(record)) }
-        return try JSONIO.response(out)
+        // The summaries made at ingestion, read in one batch rather than one query per document.
+        let ready = records.filter { $0.status == .ready }.map(\.id)
+        let summaries = ready.isEmpty ? [:] : try await documents.backend.analyses(
+            documentIds: ready, ownerId: owner, kind: .summary, parameters: .init())
+        return try JSONIO.response(records.sorted(by: { $0.createdAt < $1.createdAt }).map {
+            LegacyDocument(record: $0, summary: summaries[$0.id]?.result.summary ?? "")
+        })
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -2,6 +2,7 @@ import DocuThinkerCore
 import Foundation
 import Logging
 import Storage
+import WebAuthn
 
 /// Sends a person a message (today: a password-reset link). Small on purpose, so an SMTP or SES
 /// mailer can replace the default without touching the routes.
@@ -25,6 +26,8 @@ struct OutboxMailer: Mailer {
 struct AccountMail: Sendable {
     var mailer: any Mailer
     var publicURL: String
+    /// The passkeys' relying party (its id and the origins ceremonies may come from).
+    var relyingParty: RelyingParty
 }
 
 /// One-time password-reset links: the token is stored as its SHA-256, valid for `lifetime`, and

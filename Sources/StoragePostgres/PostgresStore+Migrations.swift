@@ -286,6 +286,23 @@ extension PostgresStore: SchemaMigrating {
             """,
             "CREATE INDEX outbox_recipient ON outbox (lower(recipient), created_at)",
         ]),
+        Migration(name: "v3-passkeys", statements: [
+            """
+            CREATE TABLE passkeys (
+                id text PRIMARY KEY,
+                user_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                name text NOT NULL, public_key bytea NOT NULL, sign_count bigint NOT NULL,
+                transports text[] NOT NULL, device_type text NOT NULL, backed_up boolean NOT NULL,
+                created_at timestamptz NOT NULL, last_used_at timestamptz
+            )
+            """,
+            "CREATE INDEX passkeys_user ON passkeys (user_id, created_at)",
+            """
+            CREATE TABLE webauthn_challenges (
+                id text PRIMARY KEY, purpose text NOT NULL, user_id text, challenge bytea NOT NULL, expires_at timestamptz NOT NULL
+            )
+            """,
+        ]),
     ]
 }
 

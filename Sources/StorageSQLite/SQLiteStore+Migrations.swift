@@ -284,6 +284,31 @@ extension SQLiteStore {
                 CREATE INDEX outbox_recipient ON outbox(recipient COLLATE NOCASE, createdAt);
                 """)
         }
+        migrator.registerMigration("v11-passkeys") { db in
+            // WebAuthn credentials and the challenges of their ceremonies (one use, five minutes).
+            try db.execute(sql: """
+                CREATE TABLE passkeys (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    userId TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    publicKey BLOB NOT NULL,
+                    signCount INTEGER NOT NULL,
+                    transports TEXT NOT NULL,
+                    deviceType TEXT NOT NULL,
+                    backedUp INTEGER NOT NULL,
+                    createdAt DATETIME NOT NULL,
+                    lastUsedAt DATETIME
+                );
+                CREATE INDEX passkeys_user ON passkeys(userId, createdAt);
+                CREATE TABLE webauthn_challenges (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    purpose TEXT NOT NULL,
+                    userId TEXT,
+                    challenge BLOB NOT NULL,
+                    expiresAt DATETIME NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -15,6 +15,7 @@ enum EmbeddedFiles {
         "profile.js": PackageResources.profile_js,
         "charts.js": PackageResources.charts_js,
         "graphql.js": PackageResources.graphql_js,
+        "passkeys.js": PackageResources.passkeys_js,
         "logo.svg": PackageResources.logo_svg,
     ]
 

@@ -46,6 +46,12 @@ struct APIDocumentTests {
             #expect((upload["responses"] as? [String: Any])?["201"] != nil, "status keys are strings in JSON")
             #expect(((json["components"] as? [String: Any])?["schemas"] as? [String: Any])?["Error"] != nil)
 
+            for (old, new) in [("/api-docs", "/docs"), ("/swagger.json", "/openapi.json")] {
+                try await client.execute(uri: old, method: .get) { response in
+                    #expect(response.status == .movedPermanently)
+                    #expect(response.headers[.location] == new)
+                }
+            }
             try await client.execute(uri: "/docs", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("script-src 'none'") == true)

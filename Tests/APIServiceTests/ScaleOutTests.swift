@@ -93,6 +93,11 @@ struct ScaleOutTests {
         let summaryTwo = try await two.send(.get, "/v1/documents/\(id)/analyses/summary", token: token)
         let textOne = try summaryOne.object["summary"] as? String, textTwo = try summaryTwo.object["summary"] as? String
         #expect(summaryOne.status == .ok && textOne != nil && textOne == textTwo, "the analysis is shared")
+        // GraphQL through the api whose AI side is the other process: the list's summaries cross in one batch call.
+        let graph = try await two.send(.post, "/graphql", token: token, json: ["query": "{ documents { id summary } }"])
+        let listedByGraph = (try graph.object["data"] as? [String: Any])?["documents"] as? [[String: Any]]
+        #expect(listedByGraph?.first?["id"] as? String == id && listedByGraph?.first?["summary"] as? String == textTwo,
+                "GraphQL: \(String(buffer: graph.body))")
 
         // Chat on one, history on the other.
         let chat = try #require(try await one.send(.post, "/v1/chats", token: token, json: [:]).object["id"] as? String)

@@ -32,13 +32,14 @@ MAX_UPLOAD_BYTES = 3_000_000
 class Server:
     """A `docuthinker serve` on a free loopback port over a temporary data directory."""
 
-    def __init__(self):
+    def __init__(self, host_name="127.0.0.1"):
         self.data = tempfile.mkdtemp(prefix="dt-browser-")
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, DOCUTHINKER_DATA_DIR=self.data, PORT=str(self.port), HOST="127.0.0.1",
+        # Passkeys need a site name: `localhost` is one (the browser treats it as secure), an IP is not.
+        self.url = f"http://{host_name}:{self.port}"
+        env = dict(os.environ, DOCUTHINKER_DATA_DIR=self.data, PORT=str(self.port), HOST="127.0.0.1", DOCUTHINKER_PUBLIC_URL=self.url,
                    DOCUTHINKER_BCRYPT_COST="4", LOG_LEVEL="warning", DOCUTHINKER_MAX_UPLOAD_BYTES=str(MAX_UPLOAD_BYTES),
                    DOCUTHINKER_EMBEDDING_MODEL_DIR=str(ROOT / "models" / "all-MiniLM-L6-v2"))
         for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "GOOGLE_API_KEY", "DOCUTHINKER_BEDROCK_MODEL"):
@@ -114,6 +115,16 @@ def server():
     if not BINARY.exists():
         pytest.fail(f"{BINARY} is missing: build it first (swift build)")
     instance = Server()
+    yield instance
+    instance.stop()
+
+
+@pytest.fixture(scope="session")
+def localhost_server():
+    """A server opened as http://localhost:PORT, where WebAuthn works (relying party `localhost`)."""
+    if not BINARY.exists():
+        pytest.fail(f"{BINARY} is missing: build it first (swift build)")
+    instance = Server(host_name="localhost")
     yield instance
     instance.stop()
 

@@ -1,6 +1,8 @@
 """Real user flows of the web client in headless Chromium, against a real server."""
 import json
+import os
 import re
+import sqlite3
 import subprocess
 import time
 import unicodedata
@@ -254,11 +256,19 @@ def test_wrong_password_and_password_reset(driver, server):
 
     driver.find_element(By.ID, "show-forgot").click()
     driver.find_element(By.CSS_SELECTOR, "#panel-forgot button[type=submit]").click()
-    assert "administrator" in visible(driver, "#panel-forgot .form-success").text
+    assert "a link to reset its password is on its way" in visible(driver, "#panel-forgot .form-success").text
 
+    # The default mailer keeps the message in the outbox table (and writes it to the log).
+    with sqlite3.connect(os.path.join(server.data, "docuthinker.sqlite")) as database:
+        bodies = [row[0] for row in database.execute("SELECT body FROM outbox WHERE recipient = ?", (account["email"],))]
+    assert len(bodies) == 1
+    mailed = re.search(r"(\S+/reset-password\?token=\S+)", bodies[0]).group(1)
+    assert mailed.startswith(server.url + "/reset-password?token=")
+    # The operator's command makes one too.
     link = subprocess.run([str(BINARY), "reset-link", "--email", account["email"], "--data-dir", server.data, "--base-url", server.url],
                           capture_output=True, text=True, check=True).stdout.strip()
-    assert link.startswith(server.url + "/reset-password?token=")
+    assert link.startswith(server.url + "/reset-password?token=") and link != mailed
+    link = mailed
     driver.get(link)
     visible(driver, "#reset-password").send_keys("a brand new secret")
     driver.find_element(By.ID, "reset-confirm").send_keys("a brand new secret", Keys.ENTER)
@@ -326,3 +336,41 @@ def test_an_expired_access_token_is_renewed_for_api_calls_uploads_and_chat(drive
                           json.dumps({"accessToken": "expired", "refreshToken": "revoked", "user": account["tokens"]["user"]}))
     driver.get(server.url + "/app/profile")
     wait(driver).until(lambda d: "/?next=%2Fapp%2Fprofile" in d.current_url)
+
+
+def test_a_passkey_added_on_the_profile_signs_in_on_the_landing_page(driver, localhost_server):
+    """Chromium's virtual authenticator (a platform authenticator with resident keys) does what a
+    phone or laptop does: the profile registers a passkey, the landing page signs in with it."""
+    from selenium.webdriver.common.virtual_authenticator import Protocol, Transport, VirtualAuthenticatorOptions
+
+    server = localhost_server
+    account = server.register()
+    authenticator = VirtualAuthenticatorOptions()
+    authenticator.protocol = Protocol.CTAP2
+    authenticator.transport = Transport.INTERNAL
+    authenticator.has_resident_key = True
+    authenticator.has_user_verification = True
+    authenticator.is_user_verified = True
+    driver.get(server.url + "/")
+    driver.add_virtual_authenticator(authenticator)
+    sign_in(driver, server, account)
+    driver.get(server.url + "/app/profile")
+    wait(driver).until(lambda d: d.find_element(By.ID, "profile-email").text == account["email"])
+    wait(driver).until(lambda d: "No passkeys." in d.find_element(By.ID, "passkey-list").text)
+    driver.find_element(By.ID, "passkey-name").send_keys("Test laptop")
+    driver.find_element(By.CSS_SELECTOR, "#passkey-form button[type=submit]").click()
+    wait(driver).until(lambda d: "Test laptop" in d.find_element(By.ID, "passkey-list").text)
+    listed = server.request("GET", f"/passkeys/{account['tokens']['user']['id']}", token=account["tokens"]["accessToken"])["passkeys"]
+    assert [passkey["name"] for passkey in listed] == ["Test laptop"]
+    assert len(driver.get_credentials()) == 1, "the credential lives in the authenticator"
+
+    # Signed out, the landing page signs in with the passkey alone (no email, no password).
+    driver.execute_script("localStorage.clear()")
+    driver.get(server.url + "/")
+    visible(driver, "#passkey-login").click()
+    wait(driver).until(lambda d: d.current_url.endswith("/app"))
+    session = json.loads(driver.execute_script("return localStorage.getItem('docuthinker.session')"))
+    assert session["user"]["email"] == account["email"]
+    used = server.request("GET", f"/passkeys/{account['tokens']['user']['id']}", token=account["tokens"]["accessToken"])["passkeys"]
+    assert used[0]["lastUsedAt"], "the sign-in is recorded"
+    assert not severe_console_errors(driver)

@@ -142,16 +142,6 @@ struct CredentialsArguments: Codable, Sendable {
     var password: String
 }
 
-/// The original's text analyses: raw text, or one of the caller's documents.
-struct TextAnalysisArguments: Codable, Sendable {
-    var documentText: String?
-    var documentId: String?
-    var language: String?
-    var style: String?
-    var summary: String?
-    var refinementInstructions: String?
-}
-
 struct LegacyChatArguments: Codable, Sendable {
     var message: String
     var originalText: String?

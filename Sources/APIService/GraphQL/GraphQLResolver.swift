@@ -126,7 +126,7 @@ struct GraphQLResolver: Sendable {
     }
 
     /// `analyzeSentiment(documentText)`: a Query in the original.
-    func analyzeSentiment(context: GraphQLContext, arguments: TextAnalysisArguments) async throws -> GSentiment? {
+    func analyzeSentiment(context: GraphQLContext, arguments: LegacyAnalysisController.Input) async throws -> GSentiment? {
         let result = try await legacy(.sentiment, context: context, arguments: arguments)
         let sentiment = result.sentiment
         return GSentiment(score: sentiment?.score ?? 0, label: sentiment?.label ?? "neutral", description: sentiment?.description ?? "")
@@ -271,38 +271,35 @@ struct GraphQLResolver: Sendable {
 
     // The original's text analyses, answering the Markdown text its clients show.
 
-    func generateKeyIdeas(context: GraphQLContext, arguments: TextAnalysisArguments) async throws -> String? {
+    func generateKeyIdeas(context: GraphQLContext, arguments: LegacyAnalysisController.Input) async throws -> String? {
         LegacyAnalysisController.markdownList(try await legacy(.keyIdeas, context: context, arguments: arguments), bold: true)
     }
 
-    func generateDiscussionPoints(context: GraphQLContext, arguments: TextAnalysisArguments) async throws -> String? {
+    func generateDiscussionPoints(context: GraphQLContext, arguments: LegacyAnalysisController.Input) async throws -> String? {
         LegacyAnalysisController.markdownList(try await legacy(.discussionPoints, context: context, arguments: arguments))
     }
 
-    func generateBulletSummary(context: GraphQLContext, arguments: TextAnalysisArguments) async throws -> String? {
+    func generateBulletSummary(context: GraphQLContext, arguments: LegacyAnalysisController.Input) async throws -> String? {
         try await legacy(.bulletSummary, context: context, arguments: arguments).summary ?? ""
     }
 
-    func summaryInLanguage(context: GraphQLContext, arguments: TextAnalysisArguments) async throws -> String? {
+    func summaryInLanguage(context: GraphQLContext, arguments: LegacyAnalysisController.Input) async throws -> String? {
         try await legacy(.summaryInLanguage, context: context, arguments: arguments).summary ?? ""
     }
 
-    func rewriteContent(context: GraphQLContext, arguments: TextAnalysisArguments) async throws -> String? {
+    func rewriteContent(context: GraphQLContext, arguments: LegacyAnalysisController.Input) async throws -> String? {
         try await legacy(.rewrite, context: context, arguments: arguments).summary ?? ""
     }
 
-    func actionableRecommendations(context: GraphQLContext, arguments: TextAnalysisArguments) async throws -> String? {
+    func actionableRecommendations(context: GraphQLContext, arguments: LegacyAnalysisController.Input) async throws -> String? {
         LegacyAnalysisController.markdownList(try await legacy(.recommendations, context: context, arguments: arguments))
     }
 
-    func refineSummary(context: GraphQLContext, arguments: TextAnalysisArguments) async throws -> String? {
+    func refineSummary(context: GraphQLContext, arguments: LegacyAnalysisController.Input) async throws -> String? {
         try await legacy(.refineSummary, context: context, arguments: arguments).summary ?? ""
     }
 
-    private func legacy(_ kind: AnalysisKind, context: GraphQLContext, arguments: TextAnalysisArguments) async throws -> AnalysisResult {
-        let input = LegacyAnalysisController.Input(
-            documentText: arguments.documentText, documentId: arguments.documentId, language: arguments.language, style: arguments.style,
-            summary: arguments.summary, refinementInstructions: arguments.refinementInstructions)
-        return try await context.services.legacyAnalyses.run(kind, input: input, owner: try context.owner())
+    private func legacy(_ kind: AnalysisKind, context: GraphQLContext, arguments: LegacyAnalysisController.Input) async throws -> AnalysisResult {
+        try await context.services.legacyAnalyses.run(kind, input: arguments, owner: try context.owner())
     }
 }

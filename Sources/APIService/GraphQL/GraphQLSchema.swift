@@ -8,6 +8,14 @@ struct DocuThinkerGraphQL: API, Sendable {
     let resolver = GraphQLResolver()
     let schema: Schema<GraphQLResolver, GraphQLContext>
 
+    /// The arguments of the original's text analyses: raw text or a document, and their parameters.
+    static func textAnalysisArguments() -> [ArgumentComponent<LegacyAnalysisController.Input>] {
+        [
+            Argument("documentText", at: \.documentText), Argument("documentId", at: \.documentId), Argument("language", at: \.language),
+            Argument("style", at: \.style), Argument("summary", at: \.summary), Argument("refinementInstructions", at: \.refinementInstructions),
+        ]
+    }
+
     /// Built once per process (the schema is the same for every router).
     static let shared: DocuThinkerGraphQL = {
         do { return try DocuThinkerGraphQL() } catch { fatalError("The GraphQL schema is invalid: \(error)") }
@@ -215,10 +223,7 @@ struct DocuThinkerGraphQL: API, Sendable {
                     Argument("userId", at: \.userId)
                     Argument("searchTerm", at: \.searchTerm)
                 }
-                Field("analyzeSentiment", at: GraphQLResolver.analyzeSentiment) {
-                    Argument("documentText", at: \.documentText)
-                    Argument("documentId", at: \.documentId)
-                }
+                Field("analyzeSentiment", at: GraphQLResolver.analyzeSentiment, Self.textAnalysisArguments)
             }
 
             Mutation {
@@ -295,62 +300,13 @@ struct DocuThinkerGraphQL: API, Sendable {
                     Argument("text", at: \.text)
                     Argument("html", at: \.html)
                 }
-                Field("generateKeyIdeas", at: GraphQLResolver.generateKeyIdeas) {
-                    Argument("documentText", at: \.documentText)
-                    Argument("documentId", at: \.documentId)
-                    Argument("language", at: \.language)
-                    Argument("style", at: \.style)
-                    Argument("summary", at: \.summary)
-                    Argument("refinementInstructions", at: \.refinementInstructions)
-                }
-                Field("generateDiscussionPoints", at: GraphQLResolver.generateDiscussionPoints) {
-                    Argument("documentText", at: \.documentText)
-                    Argument("documentId", at: \.documentId)
-                    Argument("language", at: \.language)
-                    Argument("style", at: \.style)
-                    Argument("summary", at: \.summary)
-                    Argument("refinementInstructions", at: \.refinementInstructions)
-                }
-                Field("generateBulletSummary", at: GraphQLResolver.generateBulletSummary) {
-                    Argument("documentText", at: \.documentText)
-                    Argument("documentId", at: \.documentId)
-                    Argument("language", at: \.language)
-                    Argument("style", at: \.style)
-                    Argument("summary", at: \.summary)
-                    Argument("refinementInstructions", at: \.refinementInstructions)
-                }
-                Field("summaryInLanguage", at: GraphQLResolver.summaryInLanguage) {
-                    Argument("documentText", at: \.documentText)
-                    Argument("documentId", at: \.documentId)
-                    Argument("language", at: \.language)
-                    Argument("style", at: \.style)
-                    Argument("summary", at: \.summary)
-                    Argument("refinementInstructions", at: \.refinementInstructions)
-                }
-                Field("rewriteContent", at: GraphQLResolver.rewriteContent) {
-                    Argument("documentText", at: \.documentText)
-                    Argument("documentId", at: \.documentId)
-                    Argument("language", at: \.language)
-                    Argument("style", at: \.style)
-                    Argument("summary", at: \.summary)
-                    Argument("refinementInstructions", at: \.refinementInstructions)
-                }
-                Field("actionableRecommendations", at: GraphQLResolver.actionableRecommendations) {
-                    Argument("documentText", at: \.documentText)
-                    Argument("documentId", at: \.documentId)
-                    Argument("language", at: \.language)
-                    Argument("style", at: \.style)
-                    Argument("summary", at: \.summary)
-                    Argument("refinementInstructions", at: \.refinementInstructions)
-                }
-                Field("refineSummary", at: GraphQLResolver.refineSummary) {
-                    Argument("documentText", at: \.documentText)
-                    Argument("documentId", at: \.documentId)
-                    Argument("language", at: \.language)
-                    Argument("style", at: \.style)
-                    Argument("summary", at: \.summary)
-                    Argument("refinementInstructions", at: \.refinementInstructions)
-                }
+                Field("generateKeyIdeas", at: GraphQLResolver.generateKeyIdeas, Self.textAnalysisArguments)
+                Field("generateDiscussionPoints", at: GraphQLResolver.generateDiscussionPoints, Self.textAnalysisArguments)
+                Field("generateBulletSummary", at: GraphQLResolver.generateBulletSummary, Self.textAnalysisArguments)
+                Field("summaryInLanguage", at: GraphQLResolver.summaryInLanguage, Self.textAnalysisArguments)
+                Field("rewriteContent", at: GraphQLResolver.rewriteContent, Self.textAnalysisArguments)
+                Field("actionableRecommendations", at: GraphQLResolver.actionableRecommendations, Self.textAnalysisArguments)
+                Field("refineSummary", at: GraphQLResolver.refineSummary, Self.textAnalysisArguments)
             }
         }
     }

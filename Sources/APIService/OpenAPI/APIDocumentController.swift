@@ -16,6 +16,9 @@ struct APIDocumentController: Sendable {
         let yaml = document.yaml, json = document.json, html = document.html
         router.get("openapi.yaml") { _, _ in Self.response(yaml, type: "application/yaml; charset=utf-8") }
         router.get("openapi.json") { _, _ in Self.response(json, type: "application/json; charset=utf-8") }
+        // DocuThinker's original paths of its Swagger page and document.
+        router.get("api-docs") { _, _ in Response(status: .movedPermanently, headers: [.location: "/docs"]) }
+        router.get("swagger.json") { _, _ in Response(status: .movedPermanently, headers: [.location: "/openapi.json"]) }
         router.get("docs") { _, _ in
             var response = Self.response(html, type: "text/html; charset=utf-8")
             response.headers[HTTPField.Name("Content-Security-Policy")!] = Self.contentSecurityPolicy

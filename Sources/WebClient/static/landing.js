@@ -1,5 +1,6 @@
-// Landing page: log in, create an account, ask for a password reset; and the reset-password page.
+// Landing page: log in (password or passkey), create an account, ask for a password reset; and the reset-password page.
 import { api, session, formError, busy, toast, tabList } from "./app.js";
+import { passkeysSupported, usePasskey, passkeyProblem } from "./passkeys.js";
 
 function nextPage() {
   const next = new URLSearchParams(location.search).get("next");
@@ -46,6 +47,23 @@ function initAuthForms() {
         location.assign(nextPage());
       } catch (error) {
         formError(login, error.status === 401 ? "The email or password is incorrect." : error.message);
+      }
+    });
+  });
+  // A passkey: the browser offers the discoverable credentials it has for this site (or the
+  // typed email's, when one is filled in).
+  const passkey = document.getElementById("passkey-login");
+  passkey.hidden = !passkeysSupported();
+  passkey.addEventListener("click", async () => {
+    formError(login, null);
+    await busy(passkey, async () => {
+      try {
+        const email = login.email.value.trim();
+        const { flowId, options } = await post("/passkey/authenticate/options", email ? { email } : {});
+        session.set(await post("/passkey/authenticate/verify", { flowId, response: await usePasskey(options) }));
+        location.assign(nextPage());
+      } catch (error) {
+        formError(login, error.status === 401 ? "This passkey is not registered for an account here." : passkeyProblem(error));
       }
     });
   });

@@ -1,5 +1,6 @@
-// Profile: account facts, theme saved per user, social links, password change and API keys.
+// Profile: account facts, theme saved per user, social links, password change, passkeys and API keys.
 import { api, requireSession, session, applyTheme, el, toast, formError, busy, formatDate, copyText, confirmAction } from "./app.js";
+import { passkeysSupported, createPasskey, passkeyProblem } from "./passkeys.js";
 
 requireSession();
 
@@ -93,6 +94,46 @@ document.getElementById("key-form").addEventListener("submit", async (event) => 
     } catch (error) { toast(error.message, "error"); }
   });
 });
+
+async function loadPasskeys() {
+  const userId = session.get().user.id;
+  const { passkeys } = await api(`/passkeys/${encodeURIComponent(userId)}`);
+  document.getElementById("passkey-list").replaceChildren(...(passkeys.length ? passkeys.map((passkey) => el("li", { class: "key-row" },
+    el("span", {}, el("strong", {}, passkey.name), passkey.deviceType === "multiDevice" ? " (synced)" : ""),
+    el("span", { class: "muted small" }, "added " + formatDate(passkey.createdAt) + (passkey.lastUsedAt ? " · last used " + formatDate(passkey.lastUsedAt) : " · never used")),
+    el("button", { type: "button", class: "button subtle small", "aria-label": `Rename passkey ${passkey.name}`, onclick: async () => {
+      const name = prompt("A new name for this passkey", passkey.name);
+      if (name === null || !name.trim()) return;
+      try { await api(`/passkeys/${encodeURIComponent(userId)}/${encodeURIComponent(passkey.id)}`, { method: "PATCH", json: { name } }); loadPasskeys(); }
+      catch (error) { toast(error.message, "error"); }
+    } }, "Rename"),
+    el("button", { type: "button", class: "button danger subtle small", "aria-label": `Remove passkey ${passkey.name}`, onclick: async () => {
+      if (!(await confirmAction(`“${passkey.name}” will no longer sign you in.`, { title: "Remove this passkey?", confirmLabel: "Remove" }))) return;
+      try { await api(`/passkeys/${encodeURIComponent(userId)}/${encodeURIComponent(passkey.id)}`, { method: "DELETE" }); loadPasskeys(); }
+      catch (error) { toast(error.message, "error"); }
+    } }, "Remove"))) : [el("li", { class: "muted small" }, "No passkeys.")]));
+}
+
+document.getElementById("passkey-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  await busy(form.querySelector("button"), async () => {
+    try {
+      const { flowId, options } = await api("/passkey/register/options", { method: "POST", json: {} });
+      const response = await createPasskey(options);
+      await api("/passkey/register/verify", { method: "POST", json: { flowId, response, name: form.elements.namedItem("name").value.trim() || undefined } });
+      form.reset();
+      toast("Passkey added. You can sign in with it now.");
+      loadPasskeys();
+    } catch (error) { toast(passkeyProblem(error), "error"); }
+  });
+});
+
+if (!passkeysSupported()) {
+  document.getElementById("passkey-form").hidden = true;
+  document.getElementById("passkey-unsupported").hidden = false;
+}
+loadPasskeys().catch((error) => toast(error.message, "error"));
 
 api("/v1/me").then((profile) => { applyTheme(profile.theme); showProfile(profile); })
   .catch((error) => { document.getElementById("profile-email").textContent = error.message; });

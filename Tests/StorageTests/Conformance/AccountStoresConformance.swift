@@ -50,6 +50,44 @@ struct AccountStoresConformance {
     }
 
     @Test(arguments: StoreEngine.all)
+    func passkeysAreTheirOwnersAndCountersMoveOnce(engine: StoreEngine) async throws {
+        let store = try await engine.make().database
+        let ada = Make.user("ada@example.com"), bob = Make.user("bob@example.com")
+        try await store.createUser(ada)
+        try await store.createUser(bob)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let key = Data((0..<65).map { UInt8($0) })
+        let first = PasskeyRecord(id: "cred-1", userId: ada.id, name: "Phone", publicKey: key, signCount: 3, transports: ["internal", "hybrid"],
+                                  deviceType: "multiDevice", backedUp: true, createdAt: start)
+        var second = first
+        second.id = "cred-2"
+        second.createdAt = start + 60
+        second.transports = []
+        try await store.savePasskey(first)
+        try await store.savePasskey(second)
+        var stolen = first
+        stolen.userId = bob.id
+        await #expect(throws: StorageError(.conflict, "This passkey is already registered.")) { try await store.savePasskey(stolen) }
+        #expect(try await store.passkey(id: "cred-1") == first)
+        #expect(try await store.passkeys(userId: ada.id).map(\.id) == ["cred-2", "cred-1"], "newest first")
+        #expect(try await store.passkeys(userId: bob.id).isEmpty)
+        #expect(try await store.renamePasskey(id: "cred-1", userId: bob.id, name: "Mine") == nil)
+        #expect(try await store.renamePasskey(id: "cred-1", userId: ada.id, name: "Laptop")?.name == "Laptop")
+        #expect(try await store.recordPasskeyUse(id: "cred-1", expected: 3, signCount: 4, at: start + 120))
+        #expect(try await store.recordPasskeyUse(id: "cred-1", expected: 3, signCount: 5, at: start + 130) == false, "the counter moved already")
+        #expect(try await store.passkey(id: "cred-1")?.signCount == 4)
+        #expect(try await store.passkey(id: "cred-1")?.lastUsedAt == start + 120)
+        #expect(try await store.deletePasskey(id: "cred-1", userId: bob.id) == false)
+        #expect(try await store.deletePasskey(id: "cred-1", userId: ada.id))
+        #expect(try await store.passkey(id: "cred-1") == nil)
+
+        let challenge = WebAuthnChallengeRecord(id: "flow-1", purpose: "registration", userId: ada.id, challenge: Data([1, 2, 3]), expiresAt: start + 300)
+        try await store.saveChallenge(challenge)
+        #expect(try await store.takeChallenge(id: "flow-1") == challenge)
+        #expect(try await store.takeChallenge(id: "flow-1") == nil, "once")
+    }
+
+    @Test(arguments: StoreEngine.all)
     func refreshTokensAndResetLinksWorkOnce(engine: StoreEngine) async throws {
         let store = try await engine.make().database
         let ada = Make.user("ada@example.com")
@@ -101,6 +139,34 @@ struct AccountStoresConformance {
         #expect(try await store.analysisCount(documentId: document.id) == 1)
         _ = try await store.deleteDocument(id: document.id, ownerId: ada.id)
         #expect(try await store.analysisCount(documentId: document.id) == 0)
+    }
+
+    @Test(arguments: StoreEngine.all)
+    func analysesOfManyDocumentsAreReadInOneCallForTheirOwnerOnly(engine: StoreEngine) async throws {
+        let store = try await engine.make().database
+        let (ada, first) = try await Make.library(store, email: "ada@example.com", chunkTexts: ["x"])
+        let second = Make.document(owner: ada.id)
+        try await store.insertDocument(second, content: Make.content, chunks: Make.chunks(["y"]))
+        let (_, bobs) = try await Make.library(store, email: "bob@example.com", chunkTexts: ["z"])
+        struct Result: Codable, Equatable { var text: String }
+        for (document, text) in [(first, "one"), (second, "two"), (bobs, "bob's")] {
+            try await store.saveAnalysis(AnalysisKey(documentId: document.id, kind: "summary", parameters: "s=3", engine: "offline", engineVersion: "1"),
+                                         result: Result(text: text), at: .now)
+        }
+        try await store.saveAnalysis(AnalysisKey(documentId: second.id, kind: "summary", parameters: "s=5", engine: "offline", engineVersion: "1"),
+                                     result: Result(text: "longer"), at: .now)
+        let key = AnalysisBatchKey(documentIds: [first.id, second.id, bobs.id, "missing"], kind: "summary", parameters: "s=3",
+                                   engine: "offline", engineVersion: "1")
+        let found = try await store.analyses(key, ownerId: ada.id, as: Result.self)
+        #expect(found.mapValues(\.result) == [first.id: Result(text: "one"), second.id: Result(text: "two")], "Bob's is not Ada's to read")
+        var newer = key
+        newer.engineVersion = "2"
+        #expect(try await store.analyses(newer, ownerId: ada.id, as: Result.self).isEmpty)
+        var many = key
+        many.documentIds = (0..<1_200).map { "absent-\($0)" } + [second.id]
+        #expect(try await store.analyses(many, ownerId: ada.id, as: Result.self).keys.sorted() == [second.id], "more ids than one statement binds")
+        #expect(try await store.analyses(AnalysisBatchKey(documentIds: [], kind: "summary", parameters: "s=3", engine: "offline", engineVersion: "1"),
+                                         ownerId: ada.id, as: Result.self).isEmpty)
     }
 
     @Test(arguments: StoreEngine.all)
