@@ -77,7 +77,21 @@ struct DocumentController: Sendable {
     /// DocuThinker's `POST /upload`: `{title, text}` → `{message, summary, originalText, …}`, stored
     /// for the caller. Its answer carries the summary, so it waits for the document's job.
     @Sendable func legacyUpload(_ request: Request, context: AppRequestContext) async throws -> Response {
-        struct Input: Decodable { var title: String?; var text: String?; var html: String? }
+        struct Input: Decodable {
+            var title: String?, text: String?, html: String?
+            /// The original's `userId` (a string, or an array whose first element counts): the caller's or 404.
+            var userId: String?
+
+            enum Keys: String, CodingKey { case title, text, html, userId }
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: Keys.self)
+                title = try container.decodeIfPresent(String.self, forKey: .title)
+                text = try container.decodeIfPresent(String.self, forKey: .text)
+                html = try container.decodeIfPresent(String.self, forKey: .html)
+                userId = (try? container.decodeIfPresent(String.self, forKey: .userId))
+                    ?? (try? container.decodeIfPresent([String].self, forKey: .userId))?.first
+            }
+        }
         struct Output: Encodable {
             var message = "Document summarized"
             var id: String
@@ -89,6 +103,7 @@ struct DocumentController: Sendable {
         }
         let owner = try context.requireUser()
         let input = try await JSONIO.decode(Input.self, from: request, limit: receiver.maxFileBytes)
+        guard input.userId == nil || input.userId == owner else { throw LegacyAccountController.userNotFound }
         let (record, summary) = try await summarize(title: input.title, text: input.text, owner: owner, context: context)
         return try JSONIO.response(Output(
             id: record.id, summary: summary, originalText: input.text ?? "", originalHtml: input.html ?? "",

@@ -181,8 +181,12 @@ struct AnalysisRouteTests {
             try await client.execute(uri: "/generate-key-ideas", method: .post, headers: JSON.headers, body: JSON.body(["documentText": text])) { response in
                 #expect(response.status == .unauthorized)
             }
+            try await client.execute(uri: "/upload", method: .post, headers: headers,
+                                     body: JSON.body(["title": "Not mine", "text": text, "userId": ["someone-else"]])) { response in
+                #expect(response.status == .notFound, "the original's userId must be the caller's")
+            }
             let id: String = try await client.execute(uri: "/upload", method: .post, headers: headers,
-                                                      body: JSON.body(["title": "Library news", "text": text])) { response in
+                                                      body: JSON.body(["title": "Library news", "text": text, "userId": session.id])) { response in
                 #expect(response.status == .ok)
                 let object = try JSON.object(response)
                 #expect(object["message"] as? String == "Document summarized")
