@@ -13,7 +13,7 @@ public struct RelyingParty: Sendable {
     public var origins: [String]
 
     public init(id: String, name: String, origins: [String]) {
-        self.id = id
+        self.id = id.lowercased()
         self.name = name
         self.origins = origins
     }
@@ -80,7 +80,8 @@ public struct RelyingParty: Sendable {
         guard let sent = Base64URL.decode(client.challenge), sent == challenge else {
             throw WebAuthnError.invalid("The response answers another challenge.")
         }
-        guard origins.contains(client.origin) else { throw WebAuthnError.invalid("The origin \(client.origin) is not allowed.") }
+        // Host names compare without case (browsers send them in lower case).
+        guard origins.contains(where: { $0.lowercased() == client.origin.lowercased() }) else { throw WebAuthnError.invalid("The origin \(client.origin) is not allowed.") }
         guard client.crossOrigin != true else { throw WebAuthnError.invalid("Cross-origin ceremonies are not accepted.") }
     }
 

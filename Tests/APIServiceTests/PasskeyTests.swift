@@ -213,6 +213,19 @@ struct WebAuthnParsingTests {
         #expect(Base64URL.decode("not base64!") == nil)
     }
 
+    @Test func hostNamesCompareWithoutCase() throws {
+        var authenticator = SoftwareAuthenticator()
+        authenticator.rpId = "docs.example.org"
+        authenticator.origin = "https://docs.example.org"
+        let party = RelyingParty(id: "Docs.Example.org", name: "DocuThinker", origins: ["https://Docs.Example.org"])
+        let challenge: [UInt8] = Array(repeating: 3, count: 32)
+        let response = try #require(authenticator.register(challenge: Base64URL.encode(challenge))["response"] as? [String: Any])
+        let registration = try party.verifyRegistration(
+            clientDataJSON: try #require(Base64URL.decode(response["clientDataJSON"] as? String ?? "")),
+            attestationObject: try #require(Base64URL.decode(response["attestationObject"] as? String ?? "")), challenge: challenge)
+        #expect(registration.credentialId == authenticator.credentialId)
+    }
+
     @Test func onlyNoneAttestationIsAccepted() throws {
         let authenticator = SoftwareAuthenticator()
         let party = RelyingParty(id: "localhost", name: "DocuThinker", origins: ["http://localhost:8080"])

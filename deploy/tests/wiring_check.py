@@ -20,7 +20,9 @@ Fails, naming the variable and where it is passed, when
       DOCUTHINKER_BEDROCK_MODEL on the ai task, bedrock:InvokeModel in the task role); a secret
       travels as plain Environment; DATABASE_URL carries a password or lacks sslmode=require;
       S3_BUCKET is not the documents bucket or SSE does not match the bucket's KMS key; a task keeps
-      library state on a volume (only task-local scratch volumes, DOCUTHINKER_DATA_DIR on one);
+      library state on a volume (only task-local scratch volumes, DOCUTHINKER_DATA_DIR on one); api or ai
+      lacks DOCUTHINKER_PUBLIC_URL (Ref PublicUrl or an https:// name: reset links, /mcp's browser
+      origin, the WebAuthn relying party);
   (d) Redis: REDIS_URL is not rediss://<Cache primary endpoint>:<port> on api and ai, REDIS_AUTH_TOKEN
       is not RedisSecret's token key (ECS secrets, readable by the execution role), the cluster lacks
       transit encryption/AUTH, or it accepts more than the api and ai security groups; the api does
@@ -334,6 +336,14 @@ def check_aws(label, template, services):
             errors.append(f"{where}: DOCUTHINKER_DATA_DIR {data_dir!r} is not on a writable scratch mount ({sorted(mounts)})")
         if "/var/lib/docuthinker" in mounts:
             errors.append(f"{where}: a volume is mounted on the image's data directory /var/lib/docuthinker")
+        # Reset links, /mcp's browser origin (the ai serves /ai/mcp through the ALB) and the WebAuthn RP:
+        # without it the binary assumes http://localhost:PORT.
+        public = env.get("DOCUTHINKER_PUBLIC_URL")
+        if public is None:
+            errors.append(f"{where}: DOCUTHINKER_PUBLIC_URL must be passed (PublicUrl or the derived https:// name), "
+                          f"else reset links and passkeys use http://localhost")
+        elif public != {"Ref": "PublicUrl"} and not flat(public).startswith("https://"):
+            errors.append(f"{where}: DOCUTHINKER_PUBLIC_URL must be Ref PublicUrl or an https:// name of the stack (got {flat(public)})")
     api_url = flat(services.get("api", {}).get("env", {}).get("AI_SERVICE_URL", ""))
     if "AiDiscoveryService" not in api_url or "AiPort" not in api_url:
         errors.append(f"{label} api: AI_SERVICE_URL ({api_url}) does not point at the ai service (AiDiscoveryService, AiPort)")
@@ -556,6 +566,8 @@ def self_test(model, reads):
     expect("REDIS_URL without TLS in the CDK ai task", set_env(cdk, "AiTaskDefinition", "REDIS_URL", "redis://cache:6379"), "REDIS_URL must be rediss://")
     expect("DOCUTHINKER_CHROMA_URL on the CloudFormation api task",
            add_env("CloudFormation", "ApiTaskDefinition", "DOCUTHINKER_CHROMA_URL", "http://chroma:8000"), "Chroma is the ai side's")
+    expect("no DOCUTHINKER_PUBLIC_URL on the CDK ai task", drop(cdk, "AiTaskDefinition", "Environment", "DOCUTHINKER_PUBLIC_URL"),
+           "DOCUTHINKER_PUBLIC_URL must be passed")
     expect("no DOCUTHINKER_TRUSTED_PROXY_HOPS on the CloudFormation api task",
            drop("CloudFormation", "ApiTaskDefinition", "Environment", "DOCUTHINKER_TRUSTED_PROXY_HOPS"), "DOCUTHINKER_TRUSTED_PROXY_HOPS must be")
     def volume_not_kept(m):

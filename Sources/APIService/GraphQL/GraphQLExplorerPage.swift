@@ -38,7 +38,7 @@ struct GraphQLExplorerPage: Sendable {
             <textarea id="graphql-query" name="query" rows="14" spellcheck="false">\(Self.escape(example))</textarea>
             <label for="graphql-variables">Variables (JSON)</label>
             <textarea id="graphql-variables" name="variables" rows="3" spellcheck="false">{}</textarea>
-            <button type="submit">Run</button>
+            <button type="submit" class="button primary">Run</button>
             </form>
             <h2>Answer</h2>
             <pre id="graphql-result" aria-live="polite"></pre>

@@ -57,7 +57,8 @@ struct MCPHTTPEndpoint: Sendable {
 
     /// True when `origin` is one of `allowedOrigins` (loopback origins on any port).
     func allows(origin: String) -> Bool {
-        allowedOrigins.contains { allowed in
+        let origin = origin.lowercased()
+        return allowedOrigins.map { $0.lowercased() }.contains { allowed in
             origin == allowed || (["http://localhost", "http://127.0.0.1", "http://[::1]"].contains(allowed) && origin.hasPrefix(allowed + ":"))
         }
     }

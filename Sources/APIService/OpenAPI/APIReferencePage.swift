@@ -1,4 +1,5 @@
 import Foundation
+import Ink
 
 /// `/docs`: the API document as one HTML page, made on the server from the document itself, so
 /// it works offline and under the web client's Content-Security-Policy (no script, no CDN).
@@ -98,9 +99,9 @@ struct APIReferencePage {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// A description's Markdown as HTML (the document is ours, compiled in: no user text reaches it).
     static func paragraphs(_ text: String) -> String {
-        text.components(separatedBy: "\n\n").filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
-            .map { "<p>\(escape($0))</p>" }.joined()
+        MarkdownParser().html(from: text)
     }
 
     static func escape(_ text: String) -> String {

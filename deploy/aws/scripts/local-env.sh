@@ -40,10 +40,15 @@ if [ "$_dt_role" = "api" ]; then
   _dt_default AI_SERVICE_URL "http://127.0.0.1:${AIML_PORT:-8000}"
   # No proxy in front locally, so X-Forwarded-For is ignored (ECS: 1, the ALB).
   _dt_default DOCUTHINKER_TRUSTED_PROXY_HOPS 0
+  # Where people open DocuThinker: this api (reset links, /mcp's browser origin, WebAuthn RP ID
+  # localhost). ECS: PublicUrl or the derived https:// name (CloudFront, OriginDomainName or the ALB).
+  _dt_default DOCUTHINKER_PUBLIC_URL "http://localhost:$PORT"
 else
   # ai on AIML_PORT (8000); PORT too, as in the task definition (the container health check uses it).
   _dt_default AIML_PORT 8000
   _dt_default PORT "$AIML_PORT"
+  # Where people open DocuThinker: the api (default port 8080), as on ECS; /mcp accepts that origin.
+  _dt_default DOCUTHINKER_PUBLIC_URL http://localhost:8080
   _dt_default DOCUTHINKER_EMBEDDING_MODEL_DIR ./models/all-MiniLM-L6-v2
   # LLM model names (the seed's defaults) and providers (empty: the offline engine answers).
   _dt_default DOCUTHINKER_OPENAI_MODEL gpt-4o-mini

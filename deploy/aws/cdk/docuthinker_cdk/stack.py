@@ -15,7 +15,7 @@ conditions hold for the parameter defaults."""
 import os
 from aws_cdk import (CfnCondition, CfnOutput, CfnParameter, Fn, Stack, Aws, CfnDeletionPolicy, Token,
                      CfnCreationPolicy, CfnResourceSignal, CfnUpdatePolicy, CfnAutoScalingRollingUpdate,
-                     CfnRule, CfnRuleAssertion,
+                     CfnRule, CfnRuleAssertion, Validations, Acknowledgment,
                      aws_applicationautoscaling as aas, aws_autoscaling as asg, aws_cloudfront as cf, aws_ec2 as ec2,
                      aws_ecs as ecs, aws_elasticache as ec, aws_elasticloadbalancingv2 as elb,
                      aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_rds as rds, aws_s3 as s3,
@@ -102,6 +102,13 @@ class DocuThinkerStack(Stack):
         cf_cert = P("CloudFrontCertificateArn", type="String", default="",
                     allowed_pattern="^(arn:aws[a-zA-Z-]*:acm:us-east-1:[0-9]{12}:certificate/.+)?$")
         origin = P("OriginDomainName", type="String", default="")
+        public_url = P("PublicUrl", type="String", default="", allowed_pattern="^(https?://[a-z0-9.-]+(:[0-9]{1,5})?)?$",
+                       description="Where people open DocuThinker, scheme://host[:port] in lower case without a path (e.g. "
+                                   "https://docs.example.org): DOCUTHINKER_PUBLIC_URL of the api and ai tasks - the base of mailed "
+                                   "password-reset links, the browser origin /mcp accepts, and the WebAuthn relying party (RP ID its host, "
+                                   "origin its origin). Empty derives it - with EnableCloudFront https://<first CloudFrontAliases entry> "
+                                   "(with CloudFrontCertificateArn) or https://<distribution domain>; else https://<OriginDomainName> if set; "
+                                   "else https://<ALB DNS name>.")
         create_cf = CfnCondition(self, "CreateCloudFront", expression=Fn.condition_equals(enable_cf.value_as_string, "true"))
         has_cf_cert = CfnCondition(self, "HasCloudFrontCertificate",
                                    expression=Fn.condition_not(Fn.condition_equals(cf_cert.value_as_string, "")))
@@ -115,6 +122,8 @@ class DocuThinkerStack(Stack):
                                     expression=Fn.condition_and(chroma_enabled, Fn.condition_not(has_token_arn)))
         open_external = CfnCondition(self, "OpenExternalChromaPort", expression=Fn.condition_and(
             chroma_external, Fn.condition_not(Fn.condition_equals(chroma["cidr"].value_as_string, ""))))
+        has_public_url = CfnCondition(self, "HasPublicUrl", expression=Fn.condition_not(Fn.condition_equals(public_url.value_as_string, "")))
+        has_origin = CfnCondition(self, "HasOriginDomainName", expression=Fn.condition_not(Fn.condition_equals(origin.value_as_string, "")))
         CfnRule(self, "ExternalChromaNeedsUrl", rule_condition=Fn.condition_equals(mode, "external"), assertions=[
             CfnRuleAssertion(assert_=Fn.condition_not(Fn.condition_equals(chroma["url"].value_as_string, "")),
                              assert_description="ChromaMode=external needs ChromaUrl (http(s)://host:port of the Chroma server).")])
@@ -431,6 +440,34 @@ class DocuThinkerStack(Stack):
         chroma_resources += [volume, chroma_discovery, chroma_role, chroma_profile, chroma_template, group]
         for r in chroma_resources:
             r.cfn_options.condition = chroma_ec2
+        # Optional CloudFront
+        D = cf.CfnDistribution
+        dist = D(self, "Distribution", distribution_config=D.DistributionConfigProperty(enabled=True, comment="DocuThinker API through CloudFront",
+            aliases=Token.as_list(Fn.condition_if(has_cf_cert.logical_id, cf_aliases.value_as_list, Aws.NO_VALUE)), http_version="http2and3",
+            price_class="PriceClass_100",
+            origins=[D.OriginProperty(id="alb", domain_name=origin.value_as_string, custom_origin_config=D.CustomOriginConfigProperty(
+                origin_protocol_policy="https-only", origin_ssl_protocols=["TLSv1.2"]))],
+            default_cache_behavior=D.DefaultCacheBehaviorProperty(target_origin_id="alb", viewer_protocol_policy="redirect-to-https",
+                allowed_methods=["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"], cached_methods=["GET", "HEAD"], compress=True,
+                cache_policy_id="4135ea2d-6df8-44a3-9df3-4b5a84be39ad", origin_request_policy_id="216adef6-5c7f-47e4-b989-5492eafa07d3"),
+            viewer_certificate=D.ViewerCertificateProperty(
+                acm_certificate_arn=Fn.condition_if(has_cf_cert.logical_id, cf_cert.value_as_string, Aws.NO_VALUE).to_string(),
+                cloud_front_default_certificate=Fn.condition_if(has_cf_cert.logical_id, Aws.NO_VALUE, True),
+                ssl_support_method=Fn.condition_if(has_cf_cert.logical_id, "sni-only", Aws.NO_VALUE).to_string(),
+                minimum_protocol_version="TLSv1.2_2021")))
+        dist.cfn_options.condition = create_cf
+        dist.add_metadata("checkov", {"skip": [{"id": i, "comment": c} for i, c in [
+            ("CKV_AWS_68", "WAF optional (cost)."), ("CKV2_AWS_47", "No WAF by default; Swift backend, not Java."),
+            ("CKV_AWS_86", "ALB and service logs cover requests."), ("CKV_AWS_310", "Single origin; DR out of scope."),
+            ("CKV_AWS_305", "API, no root object."), ("CKV2_AWS_32", "API sets its own headers.")]]})
+
+        # DOCUTHINKER_PUBLIC_URL of api and ai (reset links, /mcp's browser origin, WebAuthn RP ID and origin):
+        # PublicUrl, else the CloudFront viewer name (first alias, or the distribution's domain), else
+        # OriginDomainName, else the ALB's DNS name (the HTTPS listener).
+        site_url = Fn.condition_if(has_public_url.logical_id, public_url.value_as_string, Fn.condition_if(
+            create_cf.logical_id,
+            Fn.condition_if(has_cf_cert.logical_id, f"https://{Fn.select(0, cf_aliases.value_as_list)}", f"https://{dist.attr_domain_name}"),
+            Fn.condition_if(has_origin.logical_id, f"https://{origin.value_as_string}", f"https://{lb.attr_dns_name}"))).to_string()
         db_url = f"postgres://docuthinker@{db.attr_endpoint_address}:{db.attr_endpoint_port}/docuthinker?sslmode=require"
         # The library lives in PostgreSQL + S3 (SSE-KMS with the stack key); DATA_DIR only stages uploads.
         # Redis over TLS; the AUTH token travels as REDIS_AUTH_TOKEN (ECS secrets), never in the URL.
@@ -442,9 +479,10 @@ class DocuThinkerStack(Stack):
             env = [("HOST", "0.0.0.0"), ("PORT", ports[name].value_as_string)]
             if name == "api":
                 # Behind the ALB, which appends the client's address to X-Forwarded-For (rate limits per address).
-                env += [("AI_SERVICE_URL", ai_url), ("DOCUTHINKER_TRUSTED_PROXY_HOPS", "1"), ("DOCUTHINKER_DATA_DIR", DATA_DIR)]
-            else:
-                env += [("AIML_PORT", ports["ai"].value_as_string), ("DOCUTHINKER_DATA_DIR", DATA_DIR),
+                env += [("AI_SERVICE_URL", ai_url), ("DOCUTHINKER_TRUSTED_PROXY_HOPS", "1"), ("DOCUTHINKER_PUBLIC_URL", site_url),
+                        ("DOCUTHINKER_DATA_DIR", DATA_DIR)]
+            else:  # the ai serves /mcp to browsers too (AiPathPattern: /ai/mcp through the ALB)
+                env += [("AIML_PORT", ports["ai"].value_as_string), ("DOCUTHINKER_PUBLIC_URL", site_url), ("DOCUTHINKER_DATA_DIR", DATA_DIR),
                         ("DOCUTHINKER_EMBEDDING_MODEL_DIR", "/opt/docuthinker/models/all-MiniLM-L6-v2")]
                 env += [(k, v.value_as_string) for k, v in models.items()]
             env += stores
@@ -492,27 +530,6 @@ class DocuThinkerStack(Stack):
                         predefined_metric_specification=aas.CfnScalingPolicy.PredefinedMetricSpecificationProperty(
                             predefined_metric_type=metric, resource_label=label)))
 
-        # Optional CloudFront
-        D = cf.CfnDistribution
-        dist = D(self, "Distribution", distribution_config=D.DistributionConfigProperty(enabled=True, comment="DocuThinker API through CloudFront",
-            aliases=Token.as_list(Fn.condition_if(has_cf_cert.logical_id, cf_aliases.value_as_list, Aws.NO_VALUE)), http_version="http2and3",
-            price_class="PriceClass_100",
-            origins=[D.OriginProperty(id="alb", domain_name=origin.value_as_string, custom_origin_config=D.CustomOriginConfigProperty(
-                origin_protocol_policy="https-only", origin_ssl_protocols=["TLSv1.2"]))],
-            default_cache_behavior=D.DefaultCacheBehaviorProperty(target_origin_id="alb", viewer_protocol_policy="redirect-to-https",
-                allowed_methods=["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"], cached_methods=["GET", "HEAD"], compress=True,
-                cache_policy_id="4135ea2d-6df8-44a3-9df3-4b5a84be39ad", origin_request_policy_id="216adef6-5c7f-47e4-b989-5492eafa07d3"),
-            viewer_certificate=D.ViewerCertificateProperty(
-                acm_certificate_arn=Fn.condition_if(has_cf_cert.logical_id, cf_cert.value_as_string, Aws.NO_VALUE).to_string(),
-                cloud_front_default_certificate=Fn.condition_if(has_cf_cert.logical_id, Aws.NO_VALUE, True),
-                ssl_support_method=Fn.condition_if(has_cf_cert.logical_id, "sni-only", Aws.NO_VALUE).to_string(),
-                minimum_protocol_version="TLSv1.2_2021")))
-        dist.cfn_options.condition = create_cf
-        dist.add_metadata("checkov", {"skip": [{"id": i, "comment": c} for i, c in [
-            ("CKV_AWS_68", "WAF optional (cost)."), ("CKV2_AWS_47", "No WAF by default; Swift backend, not Java."),
-            ("CKV_AWS_86", "ALB and service logs cover requests."), ("CKV_AWS_310", "Single origin; DR out of scope."),
-            ("CKV_AWS_305", "API, no root object."), ("CKV2_AWS_32", "API sets its own headers.")]]})
-
         # Outputs
         CfnOutput(self, "LoadBalancerDns", value=lb.attr_dns_name, description="Point your API domain (CNAME/alias) here.")
         CfnOutput(self, "ApiHealthUrl", value=f"https://{lb.attr_dns_name}{HEALTH_PATH}")
@@ -541,3 +558,10 @@ class DocuThinkerStack(Stack):
         CfnOutput(self, "JwtSecretArn", value=jwt_secret.ref)
         out = CfnOutput(self, "DistributionDomainName", value=dist.attr_domain_name)
         out.condition = create_cf
+        CfnOutput(self, "DocuThinkerUrl", value=site_url,
+                  description="DOCUTHINKER_PUBLIC_URL of the api and ai tasks (PublicUrl, or derived when that is empty); point people here.")
+        # The synth-time validator reports this output's Distribution.DomainName although it sits under Fn::If
+        # CreateCloudFront (the Distribution's condition); it reports outputs on the stack, so it is acknowledged
+        # here. cfn-lint (deploy/check) still runs W1001 on the synthesised template and follows the condition.
+        Validations.of(self).acknowledge(Acknowledgment(id="CloudFormation-Validate::W1001",
+            reason="DocuThinkerUrl uses Distribution.DomainName only under Fn::If CreateCloudFront, the Distribution's own condition."))

@@ -234,6 +234,29 @@ def test_redis(templates):
         assert api_env["DOCUTHINKER_TRUSTED_PROXY_HOPS"] == "1"
 
 
+def test_public_url(templates):
+    """api and ai get DOCUTHINKER_PUBLIC_URL (reset links, /mcp's browser origin, WebAuthn RP ID and origin):
+    PublicUrl when set, else https://<first CloudFront alias | distribution domain | OriginDomainName | ALB DNS name>."""
+    cases = [({}, "LoadBalancer.DNSName"),
+             ({"OriginDomainName": "alb.example.org"}, "${OriginDomainName}"),
+             ({"EnableCloudFront": "true", "OriginDomainName": "alb.example.org"}, "Distribution.DomainName"),
+             ({"EnableCloudFront": "true", "OriginDomainName": "alb.example.org", "CloudFrontAliases": "docs.example.org",
+               "CloudFrontCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc"}, "CloudFrontAliases"),
+             ({"PublicUrl": "https://docs.example.org", "EnableCloudFront": "true", "OriginDomainName": "alb.example.org"}, None)]
+    for t in templates:
+        assert t["Parameters"]["PublicUrl"]["Default"] == "" and t["Parameters"]["PublicUrl"]["Type"] == "String"
+        for values, needle in cases:
+            r = resolve(copy.deepcopy(t), dict(values, ChromaMode="none"))["Resources"]
+            for td in ("ApiTaskDefinition", "AiTaskDefinition"):
+                env = {e["Name"]: e["Value"] for e in r[td]["Properties"]["ContainerDefinitions"][0]["Environment"] if "Name" in e}
+                assert "DOCUTHINKER_PUBLIC_URL" in env, (td, values)
+                url = env["DOCUTHINKER_PUBLIC_URL"]
+                if needle is None:
+                    assert url == {"Ref": "PublicUrl"}, (td, values, url)
+                else:
+                    assert flat(url).startswith("https://") and needle in _stringify(url) + flat(url), (td, values, url)
+
+
 def test_chroma_host(templates):
     """ChromaMode=ec2: one instance in ChromaSubnetId (IMDSv2, encrypted root), a kept encrypted data volume in
     ChromaAvailabilityZone attached by the user data, which both templates take verbatim from chroma-user-data.sh."""
