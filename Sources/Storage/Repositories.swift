@@ -111,7 +111,7 @@ public protocol ReadinessCheck: Sendable {
 
 /// Everything the API needs from its database.
 public typealias AppStore = UserRepository & RefreshTokenRepository & AccountRepository & DocumentRepository & AnalysisRepository & SearchRepository
-    & ChatRepository & UsageRepository & APIKeyRepository & JobRepository & OutboxRepository & PasskeyRepository & ReadinessCheck
+    & ChatRepository & UsageRepository & APIKeyRepository & JobRepository & OutboxRepository & PasskeyRepository & GraphStore & ReadinessCheck
 
 /// A typed storage failure.
 public struct StorageError: Error, Hashable, Sendable {

@@ -303,6 +303,27 @@ extension PostgresStore: SchemaMigrating {
             )
             """,
         ]),
+        Migration(name: "v4-graph", statements: [
+            """
+            CREATE TABLE graph_entities (
+                document_id text NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                owner_id text NOT NULL, key text NOT NULL, name text NOT NULL, type text NOT NULL,
+                aliases jsonb NOT NULL, mentions jsonb NOT NULL, mention_count bigint NOT NULL,
+                PRIMARY KEY (document_id, key)
+            )
+            """,
+            "CREATE INDEX graph_entities_owner_key ON graph_entities (owner_id, key)",
+            """
+            CREATE TABLE graph_relations (
+                document_id text NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                owner_id text NOT NULL, source text NOT NULL, target text NOT NULL, label text NOT NULL,
+                weight bigint NOT NULL, mentions jsonb NOT NULL,
+                PRIMARY KEY (document_id, source, target, label)
+            )
+            """,
+            "CREATE INDEX graph_relations_owner_source ON graph_relations (owner_id, source)",
+            "CREATE INDEX graph_relations_owner_target ON graph_relations (owner_id, target)",
+        ]),
     ]
 }
 

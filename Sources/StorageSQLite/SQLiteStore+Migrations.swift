@@ -309,6 +309,35 @@ extension SQLiteStore {
                 );
                 """)
         }
+        migrator.registerMigration("v12-graph") { db in
+            // The knowledge graph as each document's contributions (deleted with the document).
+            try db.execute(sql: """
+                CREATE TABLE graph_entities (
+                    documentId TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                    ownerId TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    aliases TEXT NOT NULL,
+                    mentions TEXT NOT NULL,
+                    mentionCount INTEGER NOT NULL,
+                    PRIMARY KEY (documentId, key)
+                );
+                CREATE INDEX graph_entities_owner_key ON graph_entities(ownerId, key);
+                CREATE TABLE graph_relations (
+                    documentId TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                    ownerId TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    label TEXT NOT NULL,
+                    weight INTEGER NOT NULL,
+                    mentions TEXT NOT NULL,
+                    PRIMARY KEY (documentId, source, target, label)
+                );
+                CREATE INDEX graph_relations_owner_source ON graph_relations(ownerId, source);
+                CREATE INDEX graph_relations_owner_target ON graph_relations(ownerId, target);
+                """)
+        }
         return migrator
     }
 }
