@@ -10,10 +10,10 @@ let swiftSettings: [SwiftSetting] = [
 
 /// The web client's templates and static files, compiled into the binary (see WebClient/EmbeddedFiles.swift).
 let webResources: [Resource] = [
-    "layout", "landing", "library", "upload", "document", "chat", "profile", "reset", "notfound",
+    "layout", "landing", "library", "upload", "document", "chat", "profile", "reset", "notfound", "entity",
 ].map { .embedInCode("templates/\($0).mustache") } + [
     "app.css", "theme.js", "app.js", "landing.js", "library.js", "upload.js", "document.js", "source_view.js",
-    "chat_panel.js", "chat.js", "profile.js", "charts.js", "graphql.js", "passkeys.js", "logo.svg",
+    "chat_panel.js", "chat.js", "profile.js", "charts.js", "graphql.js", "passkeys.js", "logo.svg", "graph_view.js", "entity.js",
 ].map { .embedInCode("static/\($0)") }
 
 let package = Package(
@@ -151,6 +151,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "StorageCypher",
+            dependencies: ["Storage", "RedisClient", "DocuThinkerCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "StorageRedis",
             dependencies: [
                 "Storage", "RedisClient", "DocuThinkerCore",
@@ -171,7 +176,7 @@ let package = Package(
         ),
         .target(
             name: "StoreEngines",
-            dependencies: ["Storage", "StorageSQLite", "StoragePostgres", "StorageS3", "StorageRedis", "StorageChroma", "RedisClient", "AWSSupport",
+            dependencies: ["Storage", "StorageSQLite", "StoragePostgres", "StorageS3", "StorageRedis", "StorageChroma", "StorageCypher", "RedisClient", "AWSSupport", .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .target(
@@ -204,6 +209,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "KnowledgeGraph",
+            dependencies: ["DocuThinkerCore", "TextProcessing", "Analysis", "Storage"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Ingestion",
             dependencies: [
                 "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Retrieval", "Storage",
@@ -218,7 +228,9 @@ let package = Package(
             name: "AIService",
             dependencies: [
                 "DocuThinkerCore", "TextProcessing", "Analysis", "Retrieval", "Storage", "LLM", "Embeddings", "Ingestion", "ServerSupport",
+                "KnowledgeGraph",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -233,7 +245,7 @@ let package = Package(
             dependencies: [
                 "StorageChroma", "RedisClient",
                 "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Retrieval", "Storage", "StoreEngines",
-                "ServerSupport", "LLM", "AWSSupport", "WebClient", "Ingestion", "AIService", "WebAuthn",
+                "ServerSupport", "LLM", "AWSSupport", "WebClient", "Ingestion", "AIService", "WebAuthn", "KnowledgeGraph",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -267,7 +279,7 @@ let package = Package(
         .executableTarget(
             name: "docuthinker",
             dependencies: [
-                "APIService", "Ingestion", "AIService", "Evaluation", "LibraryTransfer", "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Storage", "StoreEngines", "ServerSupport",
+                "APIService", "Ingestion", "AIService", "Evaluation", "KnowledgeGraph", "LibraryTransfer", "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Storage", "StoreEngines", "ServerSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -287,9 +299,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "AWSSupportTests", dependencies: ["AWSSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "KnowledgeGraphTests", dependencies: ["KnowledgeGraph", "Analysis", "Storage", "DocuThinkerCore", "TextProcessing"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "Extraction", "TextProcessing", "DocuThinkerCore"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "AIServiceTests", dependencies: ["AIService", "Analysis", "Ingestion", "Extraction", "Storage", "StoreEngines", "DocuThinkerCore", "Evaluation"],
+        .testTarget(name: "AIServiceTests", dependencies: ["AIService", "Analysis", "Ingestion", "Extraction", "Storage", "StoreEngines", "DocuThinkerCore", "Evaluation", "KnowledgeGraph", .product(name: "Logging", package: "swift-log")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "DocuThinkerCoreTests", dependencies: ["DocuThinkerCore"], swiftSettings: swiftSettings),
         .testTarget(
@@ -314,7 +328,7 @@ let package = Package(
         // The test servers (PostgreSQL, S3) every suite that needs them shares.
         .target(
             name: "StoreTestSupport",
-            dependencies: ["Storage", "StoragePostgres", "StorageS3", "AWSSupport", "RedisClient", "StorageChroma",
+            dependencies: ["Storage", "StoragePostgres", "StorageS3", "AWSSupport", "RedisClient", "StorageChroma", "StoreEngines",
                            .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/StoreTestSupport",
             swiftSettings: swiftSettings
@@ -322,7 +336,7 @@ let package = Package(
         .testTarget(
             name: "StorageTests",
             dependencies: ["Storage", "StoreEngines", "StorageSQLite", "StoragePostgres", "StorageS3", "AWSSupport", "StoreTestSupport", "LibraryTransfer",
-                           "RedisClient", "StorageRedis", "StorageChroma", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOHTTP1", package: "swift-nio"), "Retrieval", "DocuThinkerCore", .product(name: "GRDB", package: "GRDB.swift"),
+                           "RedisClient", "StorageRedis", "StorageChroma", "StorageCypher", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOHTTP1", package: "swift-nio"), "Retrieval", "DocuThinkerCore", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "PostgresNIO", package: "postgres-nio"),
                            .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
@@ -330,7 +344,7 @@ let package = Package(
         .testTarget(
             name: "APIServiceTests",
             dependencies: [
-                "APIService", "AIService", "Ingestion", "Storage", "StoreEngines", "StorageSQLite", "StoreTestSupport", "StorageS3", "WebAuthn", .product(name: "GRDB", package: "GRDB.swift"), "ServerSupport", "Analysis", "DocuThinkerCore", "LLM", "TextProcessing",
+                "APIService", "AIService", "Ingestion", "Storage", "StoreEngines", "StorageSQLite", "StoreTestSupport", "StorageS3", "WebAuthn", .product(name: "GRDB", package: "GRDB.swift"), "ServerSupport", "Analysis", "DocuThinkerCore", "LLM", "TextProcessing", "RedisClient",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),

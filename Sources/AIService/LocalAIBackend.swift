@@ -14,6 +14,11 @@ public struct LocalAIBackend: AIBackend {
     public let chat: ChatService
     /// The ingestion workers of this process (nil where none run, e.g. `docuthinker mcp`).
     public let ingestion: IngestionWorker?
+    /// Brings stored knowledge graphs to the extractor's version (with the ingestion workers).
+    public var graphRebuild: GraphRebuildService?
+    /// The knowledge graph's store, told of deleted documents (an external graph database keeps
+    /// their contributions otherwise).
+    public var graph: (any GraphStore)?
     let store: any SearchRepository & DocumentRepository
     let providerNames: [String]
 
@@ -43,6 +48,7 @@ public struct LocalAIBackend: AIBackend {
         guard try await store.documentExists(id: documentId) == false else { return }
         ingestion?.cancel(documentId: documentId)
         try await searcher.index?.remove(documentId: documentId, owner: ownerId)
+        try await graph?.forgetDocument(documentId: documentId, ownerId: ownerId)
     }
 
     public func indexStatus(documentId: String, ownerId: String) async throws -> IndexStatus {

@@ -41,6 +41,9 @@ public struct AppConfiguration: Sendable {
     public var embeddingModelDirectory: String
     /// Where the model was looked for (named in the message when it is missing).
     public var embeddingModelCandidates: [String]
+    /// The offline entity extractor's gazetteers (`DOCUTHINKER_GAZETTEER_DIR`; by default
+    /// `gazetteers` beside the embedding model's directory, where `scripts/fetch-gazetteers` puts them).
+    public var gazetteerDirectory: String
     /// `DOCUTHINKER_EMBEDDING_BATCH_SIZE` (8) and `DOCUTHINKER_EMBEDDING_THREADS` (0 = one per core).
     public var embeddingBatchSize: Int
     public var embeddingThreads: Int
@@ -110,6 +113,8 @@ public struct AppConfiguration: Sendable {
         let configuredModel = reader.string(forKey: "docuthinker.embedding.model.dir").flatMap { $0.isEmpty ? nil : $0 }
         embeddingModelCandidates = configuredModel.map { [$0] } ?? Self.defaultModelDirectories()
         embeddingModelDirectory = embeddingModelCandidates.first(where: Self.holdsModel) ?? embeddingModelCandidates[0]
+        gazetteerDirectory = reader.string(forKey: "docuthinker.gazetteer.dir").flatMap { $0.isEmpty ? nil : $0 }
+            ?? URL(fileURLWithPath: embeddingModelDirectory).deletingLastPathComponent().appendingPathComponent("gazetteers").path
         embeddingBatchSize = max(1, reader.int(forKey: "docuthinker.embedding.batch.size", default: 8))
         embeddingThreads = max(0, reader.int(forKey: "docuthinker.embedding.threads", default: 0))
         embeddingPrecision = MiniLMEmbedder.Precision(rawValue: reader.string(forKey: "docuthinker.embedding.precision", default: "auto")) ?? .auto
@@ -151,6 +156,12 @@ public struct AppConfiguration: Sendable {
         }
         stores.redis = optional(forKey: "redis.url", isSecret: true).map { url in
             RedisConfiguration(url: url, authToken: optional(forKey: "redis.auth.token", isSecret: true))
+        }
+        // The knowledge graph in FalkorDB when its URL is set, unless DOCUTHINKER_SYNC_GRAPH says no.
+        let syncGraph = optional(forKey: "docuthinker.sync.graph").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? true
+        if syncGraph, let url = optional(forKey: "docuthinker.falkordb.url", isSecret: true) {
+            stores.falkorDB = RedisConfiguration(url: url, authToken: optional(forKey: "docuthinker.falkordb.password", isSecret: true))
+            stores.falkorGraph = optional(forKey: "docuthinker.falkordb.graph") ?? "docuthinker"
         }
         trustedProxyHops = max(0, reader.int(forKey: "docuthinker.trusted.proxy.hops", default: 0))
         rateLimits = RateLimitSettings(
@@ -198,5 +209,6 @@ public struct AppConfiguration: Sendable {
     public static let secretNames: Set<String> = [
         "JWT_SECRET", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_API_KEY", "DATABASE_URL", "DATABASE_PASSWORD", "AI_SERVICE_TOKEN",
         "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "REDIS_URL", "REDIS_AUTH_TOKEN", "DOCUTHINKER_CHROMA_TOKEN",
+        "DOCUTHINKER_FALKORDB_URL", "DOCUTHINKER_FALKORDB_PASSWORD",
     ]
 }

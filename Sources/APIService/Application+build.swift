@@ -1,3 +1,4 @@
+import KnowledgeGraph
 import StoreEngines
 import DocuThinkerCore
 import Ingestion
@@ -74,7 +75,7 @@ func makeApplication(configuration: AppConfiguration, role: ServiceRole = .serve
             throw StartupError(description: "docuthinker ai needs AI_SERVICE_TOKEN (the same value the api uses).")
         }
         let authenticator = try await makeAuthenticator(configuration: configuration, store: store, logger: logger)
-        let endpoint = MCPHTTPEndpoint(toolbox: MCPToolbox(documents: store, backend: local), logger: logger,
+        let endpoint = MCPHTTPEndpoint(toolbox: MCPToolbox(documents: store, graph: stores.graph, backend: local), logger: logger,
                                        allowedOrigins: MCPHTTPEndpoint.origins(publicURL: configuration.publicURL)) {
             try? await authenticator.userId(authorization: $0)
         }
@@ -82,13 +83,13 @@ func makeApplication(configuration: AppConfiguration, role: ServiceRole = .serve
     } else {
         let authenticator = try await makeAuthenticator(configuration: configuration, store: store, logger: logger)
         if role == .serve {
-            mcp = MCPHTTPEndpoint(toolbox: MCPToolbox(documents: store, backend: backend), logger: logger,
+            mcp = MCPHTTPEndpoint(toolbox: MCPToolbox(documents: store, graph: stores.graph, backend: backend), logger: logger,
                                   allowedOrigins: MCPHTTPEndpoint.origins(publicURL: configuration.publicURL)) {
                 try? await authenticator.userId(authorization: $0)
             }
         }
         router = buildRouter(
-            store: store, objects: stores.objects, authenticator: authenticator, hasher: PasswordHasher(cost: configuration.bcryptCost),
+            store: store, graph: stores.graph, objects: stores.objects, authenticator: authenticator, hasher: PasswordHasher(cost: configuration.bcryptCost),
             extractor: DocumentExtractor(limits: configuration.limits),
             receiver: UploadReceiver(temporaryDirectory: stores.stagingDirectory, maxFileBytes: configuration.limits.maxBytes),
             backend: backend, llm: configuration.llm, metrics: metrics, mcp: mcp,
@@ -116,6 +117,7 @@ func makeApplication(configuration: AppConfiguration, role: ServiceRole = .serve
         }
     }
     if let worker = local?.ingestion { app.addServices(worker) }
+    if let rebuild = local?.graphRebuild { app.addServices(rebuild) }
     return (app, routes)
 }
 
@@ -186,23 +188,42 @@ func makeLocalAIBackend(configuration: AppConfiguration, stores: Stores, runsIng
     var chat = ChatService(documents: store, search: search)
     chat.router = llmRouter
     var worker: IngestionWorker?
+    var graphRebuild: GraphRebuildService?
     if runsIngestion {
         // The job's analyses run on the ingestion executor's low-priority threads, like its other work.
         let executor = IngestionExecutor()
         var jobOffline = offline
         jobOffline.runner = { work in try await executor.run(work) }
         let jobAnalysis = analysisService(offline: jobOffline)
-        let pipeline = IngestionPipeline(
+        var pipeline = IngestionPipeline(
             documents: store, jobs: store, search: search, objects: stores.objects, ingestor: makeIngestor(configuration: configuration),
             analyses: jobAnalysis, executor: executor, logger: logger)
+        let graph = GraphBuilder(documents: jobAnalysis, store: stores.graph, extractor: EntityExtractor(gazetteer: loadGazetteer(configuration, logger: logger)),
+                                 executor: executor)
+        pipeline.graph = graph
+        graphRebuild = GraphRebuildService(builder: graph, store: stores.graph, logger: logger, startsAfter: migrated)
         var settings = IngestionWorker.Settings()
         settings.slots = configuration.ingestWorkers
         settings.lease = .seconds(configuration.jobLeaseSeconds)
         worker = IngestionWorker(jobs: store, documents: store, pipeline: pipeline, settings: settings, logger: logger,
                                  startsAfter: migrated)
     }
-    return LocalAIBackend(analyses: analysis, searcher: search, chat: chat, ingestion: worker, store: store,
-                          providerNames: providers.map(\.name))
+    var backend = LocalAIBackend(analyses: analysis, searcher: search, chat: chat, ingestion: worker, store: store,
+                                 providerNames: providers.map(\.name))
+    backend.graphRebuild = graphRebuild
+    backend.graph = stores.graph
+    return backend
+}
+
+/// The entity extractor's gazetteers; without them the built-in lists serve (and the log says so).
+func loadGazetteer(_ configuration: AppConfiguration, logger: Logger) -> Gazetteer {
+    let loaded = Gazetteer.load(directory: configuration.gazetteerDirectory)
+    if let problem = loaded.problem {
+        logger.warning("knowledge graph: gazetteers missing", metadata: [
+            "problem": .string(problem), "fix": "run scripts/bootstrap (or scripts/fetch-gazetteers), or set DOCUTHINKER_GAZETTEER_DIR",
+        ])
+    }
+    return loaded.gazetteer
 }
 
 /// The search service; without the embedding model, keyword search still works (and the log says why).
@@ -245,7 +266,7 @@ func makeBaseRouter(metrics: RequestMetrics) -> Router<AppRequestContext> {
 
 /// The routes and middleware of the public API (`serve` and `api`).
 func buildRouter(
-    store: some AppStore, objects: any ObjectStore, authenticator: Authenticator, hasher: PasswordHasher,
+    store: some AppStore, graph: any GraphStore, objects: any ObjectStore, authenticator: Authenticator, hasher: PasswordHasher,
     extractor: DocumentExtractor, receiver: UploadReceiver, backend: any AIBackend,
     llm: LLMConfiguration, metrics: RequestMetrics, mcp: MCPHTTPEndpoint?, mail: AccountMail, limits: AuthRateLimits,
     dependencies: [DependencyCheck] = []
@@ -274,6 +295,7 @@ func buildRouter(
     chat.addRoutes(to: protected)
     documents.addRoutes(to: protected)
     AnalysisController(service: backend).addRoutes(to: protected)
+    GraphController(reader: GraphReader(graph: graph, documents: store)).addRoutes(to: protected)
     // DocuThinker's original paths, as authenticated aliases.
     let legacy = router.group("").add(middleware: authMiddleware)
     LegacyAnalysisController(service: backend).addRoutes(to: legacy)   // also GraphQL's, below
@@ -290,7 +312,8 @@ func buildRouter(
     passkeys.addRoutes(to: legacy)
     let legacyAnalyses = LegacyAnalysisController(service: backend)
     let graphQL = GraphQLServices(users: store, documents: store, backend: backend, documentService: documents.service, chats: chat,
-                                  auth: auth, legacyAnalyses: legacyAnalyses, documentController: documents)
+                                  auth: auth, legacyAnalyses: legacyAnalyses, documentController: documents,
+                                  graph: GraphReader(graph: graph, documents: store))
     GraphQLController(api: DocuThinkerGraphQL.shared, services: graphQL, authenticator: authenticator).addRoutes(to: router)
     return router
 }

@@ -15,9 +15,15 @@ public protocol IngestionAnalyses: Sendable {
     func analyse(documentId: String, ownerId: String, kind: AnalysisKind) async throws
 }
 
+/// Builds a document's knowledge graph at the end of its ingestion (the AI side's graph builder).
+public protocol IngestionGraph: Sendable {
+    /// Extracts and stores the owner's document's entities and relations (replacing earlier ones).
+    func buildGraph(documentId: String, ownerId: String) async throws
+}
+
 /// The stages of ingesting one stored document — extract (text, pages, sentences, chunks) →
 /// keyword index → embeddings (then the document is `ready`: searchable in every mode) →
-/// analyses (summary, key ideas). Each stage is idempotent and the job records the stage it is
+/// analyses (summary, key ideas) and the knowledge graph. Each stage is idempotent and the job records the stage it is
 /// in, so a job taken over after a crash continues where it stopped without duplicates.
 public struct IngestionPipeline: Sendable {
     let documents: any DocumentRepository
@@ -26,6 +32,8 @@ public struct IngestionPipeline: Sendable {
     let objects: any ObjectStore
     let ingestor: DocumentIngestor
     let analyses: any IngestionAnalyses
+    /// Builds the knowledge graph after the analyses (none: no graph).
+    public var graph: (any IngestionGraph)?
     /// The low-priority threads every stage computes on.
     public let executor: IngestionExecutor
     let logger: Logger
@@ -83,6 +91,8 @@ public struct IngestionPipeline: Sendable {
                 try await advance(to: .analyse)
             case .analyse:
                 await analyse(job, control: control)
+                try control.check()
+                await buildGraph(job)
                 try control.check()
                 try await advance(to: .done)
             case .done:
@@ -185,6 +195,17 @@ public struct IngestionPipeline: Sendable {
         }
         guard let vectors = embedding.finish(prepared) else { throw CancellationError() }
         return vectors
+    }
+
+    /// The document's knowledge graph; a failure is logged (the background rebuild tries again)
+    /// and never fails the job.
+    private func buildGraph(_ job: JobRecord) async {
+        guard let graph else { return }
+        do {
+            try await graph.buildGraph(documentId: job.documentId, ownerId: job.ownerId)
+        } catch {
+            logger.warning("knowledge graph not built", metadata: ["document_id": .string(job.documentId), "error": "\(error)"])
+        }
     }
 
     /// The ingestion analyses, cached for the document's first view; one failing never fails the job.

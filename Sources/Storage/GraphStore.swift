@@ -87,8 +87,19 @@ public struct LibraryRelation: Codable, Hashable, Sendable {
 /// it added (shared entities keep the other documents' mentions and weight) and saving a
 /// document's graph again replaces its contributions (re-indexing is idempotent).
 public protocol GraphStore: Sendable {
-    /// Replaces the document's contributions; nothing when the document is not the owner's.
-    func saveGraph(_ graph: DocumentGraph, documentId: String, ownerId: String) async throws
+    /// Replaces the document's contributions and records the extraction `version` that made
+    /// them; nothing when the document is not the owner's (or no longer exists).
+    func saveGraph(_ graph: DocumentGraph, documentId: String, ownerId: String, version: Int) async throws
+    /// Removes the document's contributions and its version (an external graph database is told of
+    /// a deleted document this way; the embedded tables also lose them with the document row).
+    func forgetDocument(documentId: String, ownerId: String) async throws
+    /// The extraction version of the document's stored graph; nil when none was built.
+    func graphVersion(documentId: String, ownerId: String) async throws -> Int?
+    /// Ready documents (any owner's) whose graph is missing or of another version, oldest first:
+    /// the background rebuild's work list.
+    func documentsNeedingGraph(version: Int, limit: Int) async throws -> [DocumentReference]
+    /// How many of the owner's ready documents have a graph of `version`, and how many are ready.
+    func graphProgress(ownerId: String, version: Int) async throws -> (current: Int, ready: Int)
     /// The document's contributions; nil when it has none or is not the owner's.
     func documentGraph(documentId: String, ownerId: String) async throws -> DocumentGraph?
     /// The owner's entities whose name or key starts with `prefix` (ignoring case), most
@@ -96,6 +107,17 @@ public protocol GraphStore: Sendable {
     func entities(ownerId: String, prefix: String, limit: Int) async throws -> [EntitySummary]
     /// One entity's contributions by document, and its relations across the library.
     func entity(key: String, ownerId: String) async throws -> (contributions: [String: EntityContribution], relations: [LibraryRelation])?
+}
+
+/// A document named by its id and owner.
+public struct DocumentReference: Hashable, Sendable {
+    public var documentId: String
+    public var ownerId: String
+
+    public init(documentId: String, ownerId: String) {
+        self.documentId = documentId
+        self.ownerId = ownerId
+    }
 }
 
 /// What both engines' graph queries share.

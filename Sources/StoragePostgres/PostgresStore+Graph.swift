@@ -4,7 +4,7 @@ import PostgresNIO
 public import Storage
 
 extension PostgresStore: GraphStore {
-    public func saveGraph(_ graph: DocumentGraph, documentId: String, ownerId: String) async throws {
+    public func saveGraph(_ graph: DocumentGraph, documentId: String, ownerId: String, version: Int) async throws {
         let entities = try graph.entities.map { ($0, try StoredJSON.text($0.aliases), try StoredJSON.text($0.mentions)) }
         let relations = try graph.relations.map { ($0, try StoredJSON.text($0.mentions)) }
         try await transaction { connection in
@@ -26,7 +26,40 @@ extension PostgresStore: GraphStore {
                     VALUES (\(documentId), \(ownerId), \(relation.source), \(relation.target), \(relation.label), \(relation.weight), \(mentions)::jsonb)
                     """, logger: logger)
             }
+            try await connection.query("""
+                INSERT INTO graph_builds (document_id, owner_id, version, built_at) VALUES (\(documentId), \(ownerId), \(version), \(Date.now))
+                ON CONFLICT (document_id) DO UPDATE SET version = excluded.version, built_at = excluded.built_at
+                """, logger: logger)
         }
+    }
+
+    public func forgetDocument(documentId: String, ownerId: String) async throws {
+        try await transaction { connection in
+            try await connection.query("DELETE FROM graph_entities WHERE document_id = \(documentId) AND owner_id = \(ownerId)", logger: logger)
+            try await connection.query("DELETE FROM graph_relations WHERE document_id = \(documentId) AND owner_id = \(ownerId)", logger: logger)
+            try await connection.query("DELETE FROM graph_builds WHERE document_id = \(documentId) AND owner_id = \(ownerId)", logger: logger)
+        }
+    }
+
+    public func graphVersion(documentId: String, ownerId: String) async throws -> Int? {
+        try await rows("SELECT version FROM graph_builds WHERE document_id = \(documentId) AND owner_id = \(ownerId)")
+            .first.map { Int(try $0.get(0) as Int64) }
+    }
+
+    public func documentsNeedingGraph(version: Int, limit: Int) async throws -> [DocumentReference] {
+        try await rows("""
+            SELECT d.id, d.owner_id FROM documents d LEFT JOIN graph_builds g ON g.document_id = d.id
+            WHERE d.status = 'ready' AND (g.version IS NULL OR g.version <> \(version)) ORDER BY d.created_at, d.id LIMIT \(limit)
+            """).map { DocumentReference(documentId: try $0.get(0), ownerId: try $0.get(1)) }
+    }
+
+    public func graphProgress(ownerId: String, version: Int) async throws -> (current: Int, ready: Int) {
+        let row = try await rows("""
+            SELECT COUNT(*), COALESCE(SUM(CASE WHEN g.version = \(version) THEN 1 ELSE 0 END), 0)
+            FROM documents d LEFT JOIN graph_builds g ON g.document_id = d.id WHERE d.owner_id = \(ownerId) AND d.status = 'ready'
+            """).first
+        guard let row else { return (0, 0) }
+        return (Int(try row.get(1) as Int64), Int(try row.get(0) as Int64))
     }
 
     public func documentGraph(documentId: String, ownerId: String) async throws -> DocumentGraph? {

@@ -324,6 +324,14 @@ extension PostgresStore: SchemaMigrating {
             "CREATE INDEX graph_relations_owner_source ON graph_relations (owner_id, source)",
             "CREATE INDEX graph_relations_owner_target ON graph_relations (owner_id, target)",
         ]),
+        Migration(name: "v5-graph-builds", statements: [
+            """
+            CREATE TABLE graph_builds (
+                document_id text PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+                owner_id text NOT NULL, version bigint NOT NULL, built_at timestamptz NOT NULL
+            )
+            """,
+        ]),
     ]
 }
 

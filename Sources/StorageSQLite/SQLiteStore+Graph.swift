@@ -4,7 +4,7 @@ import GRDB
 public import Storage
 
 extension SQLiteStore: GraphStore {
-    public func saveGraph(_ graph: DocumentGraph, documentId: String, ownerId: String) async throws {
+    public func saveGraph(_ graph: DocumentGraph, documentId: String, ownerId: String, version: Int) async throws {
         let entities = try graph.entities.map { ($0, try StoredJSON.text($0.aliases), try StoredJSON.text($0.mentions)) }
         let relations = try graph.relations.map { ($0, try StoredJSON.text($0.mentions)) }
         try await pool.write { db in
@@ -23,6 +23,43 @@ extension SQLiteStore: GraphStore {
                     INSERT INTO graph_relations (documentId, ownerId, source, target, label, weight, mentions) VALUES (?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [documentId, ownerId, relation.source, relation.target, relation.label, relation.weight, mentions])
             }
+            try db.execute(sql: """
+                INSERT INTO graph_builds (documentId, ownerId, version, builtAt) VALUES (?, ?, ?, ?)
+                ON CONFLICT (documentId) DO UPDATE SET version = excluded.version, builtAt = excluded.builtAt
+                """, arguments: [documentId, ownerId, version, Date.now])
+        }
+    }
+
+    public func forgetDocument(documentId: String, ownerId: String) async throws {
+        try await pool.write { db in
+            for table in ["graph_entities", "graph_relations", "graph_builds"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE documentId = ? AND ownerId = ?", arguments: [documentId, ownerId])
+            }
+        }
+    }
+
+    public func graphVersion(documentId: String, ownerId: String) async throws -> Int? {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT version FROM graph_builds WHERE documentId = ? AND ownerId = ?", arguments: [documentId, ownerId])
+        }
+    }
+
+    public func documentsNeedingGraph(version: Int, limit: Int) async throws -> [DocumentReference] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT d.id, d.ownerId FROM documents d LEFT JOIN graph_builds g ON g.documentId = d.id
+                WHERE d.status = 'ready' AND (g.version IS NULL OR g.version <> ?) ORDER BY d.createdAt, d.id LIMIT ?
+                """, arguments: [version, limit]).map { DocumentReference(documentId: $0[0], ownerId: $0[1]) }
+        }
+    }
+
+    public func graphProgress(ownerId: String, version: Int) async throws -> (current: Int, ready: Int) {
+        try await pool.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT COUNT(*), COALESCE(SUM(CASE WHEN g.version = ? THEN 1 ELSE 0 END), 0)
+                FROM documents d LEFT JOIN graph_builds g ON g.documentId = d.id WHERE d.ownerId = ? AND d.status = 'ready'
+                """, arguments: [version, ownerId])
+            return (row?[1] ?? 0, row?[0] ?? 0)
         }
     }
 

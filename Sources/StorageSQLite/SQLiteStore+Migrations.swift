@@ -338,6 +338,17 @@ extension SQLiteStore {
                 CREATE INDEX graph_relations_owner_target ON graph_relations(ownerId, target);
                 """)
         }
+        migrator.registerMigration("v13-graph-builds") { db in
+            // Which extraction version built each document's graph (older ones are rebuilt).
+            try db.execute(sql: """
+                CREATE TABLE graph_builds (
+                    documentId TEXT PRIMARY KEY NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                    ownerId TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    builtAt DATETIME NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -8,6 +8,8 @@ public import StorageChroma
 public import StorageRedis
 public import RedisClient
 import AWSSupport
+import NIOCore
+public import StorageCypher
 
 /// Which stores to open, from typed configuration: the embedded engines (SQLite + a local
 /// directory) by default; `DATABASE_URL` selects PostgreSQL (+ pgvector); `S3_BUCKET` names the
@@ -44,6 +46,11 @@ public struct StoreConfiguration: Sendable, Hashable {
     /// `REDIS_URL` (redis:// or rediss://) and `REDIS_AUTH_TOKEN`: the shared cache and rate-limit
     /// counters of every process; unset, both live in each process's memory.
     public var redis: RedisConfiguration?
+    /// `DOCUTHINKER_FALKORDB_URL` (redis:// or rediss:// of a FalkorDB server) and
+    /// `DOCUTHINKER_FALKORDB_GRAPH` (default `docuthinker`): the knowledge graph lives there
+    /// instead of the database's tables (unless `DOCUTHINKER_SYNC_GRAPH=false`).
+    public var falkorDB: RedisConfiguration?
+    public var falkorGraph = "docuthinker"
 
     public init(dataDirectory: String, databaseURL: String? = nil, s3Bucket: String? = nil, localObjectPaths: Bool = true,
                 databasePassword: String? = nil, databasePoolSize: Int = 10, vectorEfSearch: Int = 400, vectorExactLimit: Int = 100_000,
@@ -101,6 +108,10 @@ public struct Stores: Sendable {
     public var redis: (client: RedisClient, availability: RedisAvailability)?
     /// The Chroma server, when the vector index lives there.
     public var chroma: ChromaClient?
+    /// Where the knowledge graph lives: the database's own tables, or an openCypher database.
+    public var graph: any GraphStore
+    /// The openCypher graph store, when the graph lives outside the database.
+    public var cypherGraph: OpenCypherGraphStore?
 
     public init(database: any DatabaseStore, objects: any ObjectStore, stagingDirectory: String,
                 databaseVectorIndex: (@Sendable (_ model: String, _ dimensions: Int) -> any VectorIndex)? = nil) {
@@ -110,6 +121,16 @@ public struct Stores: Sendable {
         self.databaseVectorIndex = databaseVectorIndex
         cache = MemoryCache()
         rateLimiter = MemoryRateLimiter()
+        graph = database
+    }
+
+    /// The same stores with the knowledge graph in FalkorDB (versions kept beside the documents).
+    func withFalkorDB(_ client: RedisClient, graph name: String) -> Stores {
+        var stores = self
+        let store = OpenCypherGraphStore(transport: FalkorTransport(client: client, graph: name), ledger: database)
+        stores.graph = store
+        stores.cypherGraph = store
+        return stores
     }
 
     /// The same stores with the vector index in Chroma.
@@ -138,6 +159,7 @@ public struct Stores: Sendable {
         var checks: [DependencyCheck] = []
         if let redis { checks.append(DependencyCheck(name: "redis") { try await redis.client.ping() }) }
         if let chroma { checks.append(DependencyCheck(name: "chroma") { try await chroma.heartbeat() }) }
+        if let cypherGraph { checks.append(DependencyCheck(name: "graph") { try await cypherGraph.transport.ping() }) }
         return checks
     }
 
@@ -156,6 +178,8 @@ public struct Stores: Sendable {
     public func migrate() async throws {
         try await database.migrate()
         if let remote = objects as? any ReadinessCheck { try await remote.ping() }
+        // The graph database's indexes; a server that is down now only degrades the graph (readiness says so).
+        try? await cypherGraph?.prepare()
     }
 }
 
@@ -176,6 +200,12 @@ public enum StoreFactory {
             let endpoint: RedisEndpoint
             do { endpoint = try RedisEndpoint(redis) } catch { throw StorageError(.invalid, "\(error)") }
             stores = stores.withRedis(RedisClient(endpoint: endpoint, logger: logger), logger: logger)
+        }
+        if let falkor = configuration.falkorDB {
+            let endpoint: RedisEndpoint
+            do { endpoint = try RedisEndpoint(falkor) } catch { throw StorageError(.invalid, "DOCUTHINKER_FALKORDB_URL: \(error)") }
+            // A document's graph is written in one transaction: allow it time.
+            stores = stores.withFalkorDB(RedisClient(endpoint: endpoint, timeout: .seconds(30), logger: logger), graph: configuration.falkorGraph)
         }
         return stores
     }

@@ -17,6 +17,8 @@ enum EmbeddedFiles {
         "graphql.js": PackageResources.graphql_js,
         "passkeys.js": PackageResources.passkeys_js,
         "logo.svg": PackageResources.logo_svg,
+        "graph_view.js": PackageResources.graph_view_js,
+        "entity.js": PackageResources.entity_js,
     ]
 
     static let templates: [String: [UInt8]] = [
@@ -29,5 +31,6 @@ enum EmbeddedFiles {
         "profile": PackageResources.profile_mustache,
         "reset": PackageResources.reset_mustache,
         "notfound": PackageResources.notfound_mustache,
+        "entity": PackageResources.entity_mustache,
     ]
 }

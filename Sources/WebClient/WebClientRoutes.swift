@@ -16,7 +16,7 @@ public struct WebClientSettings: Sendable {
 /// modules, which call the `/v1` API with the signed-in user's bearer token. Pages carry no user
 /// data, so they need no cookie; every piece of data is fetched through the authenticated API.
 /// Paths follow the Contract details: `/`, `/app`, `/app/upload`, `/app/documents/{id}`,
-/// `/app/chat`, `/app/profile`.
+/// `/app/chat`, `/app/profile`; and `/app/entities/{id}` (an entity across the library).
 public struct WebClientRoutes<Context: RequestContext>: Sendable {
     let source: any WebAssetSource
     let settings: WebClientSettings
@@ -64,6 +64,10 @@ public struct WebClientRoutes<Context: RequestContext>: Sendable {
         if page == .document {
             guard let id = parameters.get("id"), WebPage.isDocumentID(id) else { return try render(.notFound, status: .notFound) }
             values["documentId"] = id
+        }
+        if page == .entity {
+            guard let raw = parameters.get("id"), let id = WebPage.entityID(raw) else { return try render(.notFound, status: .notFound) }
+            values["entityId"] = id
         }
         if page == .landing, let tab = query.get("tab"), tab == "register" { values["registerFirst"] = true }
         let library = try self.library ?? Self.makeLibrary(source)

@@ -1,9 +1,11 @@
+import Foundation
+
 /// The pages of the web client: where each is served, its template, title and script.
 enum WebPage: String, CaseIterable, Sendable {
-    case landing, library, upload, document, chat, profile, reset, notFound
+    case landing, library, upload, document, entity, chat, profile, reset, notFound
 
     /// Every page with a route of its own (the not-found page answers unknown `/app/…` paths).
-    static let all: [WebPage] = [.landing, .library, .upload, .document, .chat, .profile, .reset]
+    static let all: [WebPage] = [.landing, .library, .upload, .document, .entity, .chat, .profile, .reset]
 
     var path: String {
         switch self {
@@ -11,6 +13,7 @@ enum WebPage: String, CaseIterable, Sendable {
         case .library: "app"
         case .upload: "app/upload"
         case .document: "app/documents/:id"
+        case .entity: "app/entities/:id"
         case .chat: "app/chat"
         case .profile: "app/profile"
         case .reset: "reset-password"
@@ -31,6 +34,7 @@ enum WebPage: String, CaseIterable, Sendable {
         case .library: "Library · DocuThinker"
         case .upload: "Upload · DocuThinker"
         case .document: "Document · DocuThinker"
+        case .entity: "Entity · DocuThinker"
         case .chat: "Chat · DocuThinker"
         case .profile: "Profile · DocuThinker"
         case .reset: "Reset your password · DocuThinker"
@@ -59,9 +63,17 @@ enum WebPage: String, CaseIterable, Sendable {
     var values: [String: Any] {
         var values: [String: Any] = ["title": title, "page": rawValue, "isApp": isApp]
         if let script { values["script"] = script }
-        let current = self == .document ? "library" : rawValue
+        let current = self == .document || self == .entity ? "library" : rawValue
         values["nav_" + current] = true
         return values
+    }
+
+    /// Entity ids are `type:normalised name` (percent-decoded here): a known type, at most 300 characters.
+    static func entityID(_ raw: String) -> String? {
+        guard let id = raw.removingPercentEncoding, id.count <= 300, let colon = id.firstIndex(of: ":"),
+              ["person", "organisation", "place", "date", "concept"].contains(String(id[..<colon])), id.index(after: colon) < id.endIndex
+        else { return nil }
+        return id
     }
 
     /// Document ids are lowercase UUIDs; anything else gets the not-found page.

@@ -6,6 +6,6 @@ struct DocuThinker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "docuthinker",
         abstract: "DocuThinker: self-hostable document intelligence.",
-        subcommands: [ServeCommand.self, APICommand.self, AICommand.self, MCPCommand.self, IngestCommand.self, BenchBareServerCommand.self, ExtractCommand.self, AnalyzeCommand.self, EvaluateCommand.self, BenchEmbedCommand.self, BenchSearchCommand.self, BenchCacheCommand.self, MigrateCommand.self, ExportCommand.self, ImportCommand.self, ResetLinkCommand.self]
+        subcommands: [ServeCommand.self, APICommand.self, AICommand.self, MCPCommand.self, IngestCommand.self, BenchBareServerCommand.self, ExtractCommand.self, AnalyzeCommand.self, EvaluateCommand.self, BenchEmbedCommand.self, BenchSearchCommand.self, BenchCacheCommand.self, EvaluateGraphCommand.self, BenchGraphCommand.self, MigrateCommand.self, ExportCommand.self, ImportCommand.self, ResetLinkCommand.self]
     )
 }

@@ -63,6 +63,15 @@ extension E2EClient {
         }
         Issue.record("indexing of \(id) did not finish in 300 s")
     }
+
+    /// Polls the document's knowledge graph until it is built (five minutes at most, as above).
+    func waitForGraph(_ id: String, token: String) async throws {
+        for _ in 0..<3_000 {
+            if try await send(.get, "/v1/documents/\(id)/graph", token: token).object["status"] as? String == "ready" { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("the graph of \(id) was not built in 300 s")
+    }
 }
 
 /// The in-process router of `serve` (Hummingbird's `.router` test client).

@@ -30,6 +30,9 @@ struct MCPTests {
         let bobDocument = try #require(try await client.upload(fixture: "sample.docx", token: bob.token).object["id"] as? String)
         try await client.waitUntilIndexed(adaDocument, token: ada.token)
         try await client.waitUntilIndexed(bobDocument, token: bob.token)
+        // The graph is the ingestion job's last step: wait for it over REST, as a client would.
+        try await client.waitForGraph(adaDocument, token: ada.token)
+        try await client.waitForGraph(bobDocument, token: bob.token)
         func key(_ token: String) async throws -> String {
             try #require(try await client.send(.post, "/v1/me/api-keys", token: token, json: ["name": "mcp"]).object["key"] as? String)
         }
@@ -47,10 +50,33 @@ struct MCPTests {
         return (object, text, result.isError ?? false)
     }
 
+    /// The knowledge-graph tools: each user sees only the entities of their own documents.
+    static func checkGraphTools(ada: Client, bob: Client, library: Library) async throws {
+        func names(_ client: Client) async throws -> [String: [String: Any]] {
+            let entities = try await call(client, "entities", ["limit": 100]).object["entities"] as? [[String: Any]] ?? []
+            return Dictionary(entities.map { ($0["name"] as! String, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        let adas = try await names(ada), bobs = try await names(bob)
+        let smith = try #require(adas["Smith"], "Ada's entities: \(adas.keys.sorted())")
+        #expect(smith["type"] as? String == "person", "Dr. Smith")
+        #expect(bobs["Smith"] == nil && adas["Europe"] == nil && bobs["Europe"]?["type"] as? String == "place", "owners apart")
+        let id = try #require(smith["id"] as? String)
+        let entity = try await call(ada, "entity", ["id": .string(id)])
+        #expect(!entity.isError, "\(entity.text)")
+        let documents = entity.object["documents"] as? [[String: Any]] ?? []
+        #expect(documents.map { $0["documentId"] as? String } == [library.adaDocument])
+        #expect((documents.first?["mentions"] as? [[String: Any]])?.first?["quote"] as? String == "Smith")
+        let stolen = try await call(bob, "entity", ["id": .string(id)])
+        #expect(stolen.isError && !stolen.text.contains(library.adaDocument), "another user's entity is not found")
+        let found = try await call(ada, "entities", ["query": "smtih"]).object["entities"] as? [[String: Any]] ?? []
+        #expect(found.contains { $0["id"] as? String == id }, "a misspelt name still finds the entity")
+    }
+
     /// What every transport must get right: the tools, their results, and the user scoping.
     static func checkTools(ada: Client, bob: Client, library: Library) async throws {
         let names = Set(try await ada.listTools().tools.map(\.name))
-        #expect(names.isSuperset(of: ["list_documents", "search", "ask", "summarize", "key_ideas", "get_document_text"]))
+        #expect(names.isSuperset(of: ["list_documents", "search", "ask", "summarize", "key_ideas", "get_document_text", "entities", "entity"]))
+        try await checkGraphTools(ada: ada, bob: bob, library: library)
 
         let adaList = try await call(ada, "list_documents").object["documents"] as? [[String: Any]] ?? []
         #expect(adaList.map { $0["id"] as? String } == [library.adaDocument])

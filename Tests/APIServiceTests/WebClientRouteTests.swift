@@ -18,6 +18,9 @@ struct WebClientRouteTests {
                 ("/app/upload", "upload.js", "id=\"dropzone\""), ("/app/documents/\(documentId)", "document.js", "data-document-id=\"\(documentId)\""),
                 ("/app/chat", "chat.js", "id=\"library-chat\""), ("/app/profile", "profile.js", "id=\"theme-form\""),
                 ("/reset-password?token=x", "landing.js", "id=\"reset-form\""),
+                ("/app/entities/person%3Aada%20lovelace", "entity.js", "data-entity-id=\"person:ada lovelace\""),
+                // Escaped by the template: an id is data, never markup.
+                ("/app/entities/concept%3A%3Cb%3E%22x", "entity.js", "data-entity-id=\"concept:&lt;b&gt;&quot;x\""),
             ]
             for (path, script, marker) in pages {
                 try await client.execute(uri: path, method: .get) { response in
@@ -39,12 +42,13 @@ struct WebClientRouteTests {
 
     @Test func unknownAppPagesAndBadIdsGetTheNotFoundPage() async throws {
         try await TestApp().test { client in
-            for path in ["/app/nowhere", "/app/documents/not-an-id", "/app/documents/%3Cscript%3E", "/app/a/b/c"] {
+            for path in ["/app/nowhere", "/app/documents/not-an-id", "/app/documents/%3Cscript%3E", "/app/a/b/c",
+                         "/app/entities/no-type", "/app/entities/robot%3Abender"] {
                 try await client.execute(uri: path, method: .get) { response in
                     #expect(response.status == .notFound, "\(path)")
                     let html = String(buffer: response.body)
                     #expect(html.contains("This page wandered off"))
-                    #expect(!html.contains("<script>") && !html.contains("data-document-id"))
+                    #expect(!html.contains("<script>") && !html.contains("data-document-id") && !html.contains("data-entity-id"))
                 }
             }
         }

@@ -374,3 +374,88 @@ def test_a_passkey_added_on_the_profile_signs_in_on_the_landing_page(driver, loc
     used = server.request("GET", f"/passkeys/{account['tokens']['user']['id']}", token=account["tokens"]["accessToken"])["passkeys"]
     assert used[0]["lastUsedAt"], "the sign-in is recorded"
     assert not severe_console_errors(driver)
+
+
+NEWS = """Merkel Meets Macron in Berlin
+
+German Chancellor Angela Merkel met President Emmanuel Macron in Berlin on Monday. Merkel said the European Union would publish its plan in March 2024.
+
+The World Health Organization (WHO) welcomed the talks. Officials at the WHO said Macron visited Geneva afterwards.
+"""
+
+
+def entity_name(driver):
+    """The entity page's heading, read by script (the page may be replaced while waiting)."""
+    return driver.execute_script("return document.getElementById('entity-name')?.textContent || ''")
+
+
+def wait_for_graph(server, token, document_id, timeout=120):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if server.request("GET", f"/v1/documents/{document_id}/graph", token=token)["status"] == "ready":
+            return
+        time.sleep(0.3)
+    raise AssertionError("the graph was not built")
+
+
+def test_the_graph_view_shows_mentions_in_the_source_and_leads_to_entity_pages(driver, server, tmp_path):
+    account = server.register()
+    token = account["tokens"]["accessToken"]
+    path = tmp_path / "talks.txt"
+    path.write_text(NEWS)
+    document = server.upload(token, path)
+    wait_for_graph(server, token, document["id"])
+    sign_in(driver, server, account)
+    driver.get(server.url + f"/app/documents/{document['id']}")
+    visible(driver, '.analysis[data-kind="summary"] .insight')
+    visible(driver, "#tab-graph").click()
+    nodes = wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#document-graph .graph-node"))
+    labels = [node.get_attribute("aria-label") for node in nodes]
+    assert any(label.startswith("Angela Merkel, person, 3 mentions") for label in labels), labels
+    assert not any(label.startswith(("Officials", "German ")) for label in labels), labels
+    # Drawn apart: no two nodes on the same spot.
+    spots = {node.get_attribute("transform") for node in nodes}
+    assert len(spots) == len(nodes)
+
+    # Keyboard: focus Merkel's node and press Enter; the detail lists her mentions.
+    merkel = next(node for node in nodes if node.get_attribute("aria-label").startswith("Angela Merkel"))
+    driver.execute_script("arguments[0].focus()", merkel)
+    merkel.send_keys(Keys.ENTER)
+    detail = visible(driver, "#graph-detail h3")
+    assert detail.text.startswith("Angela Merkel")
+    chips = driver.find_elements(By.CSS_SELECTOR, "#graph-detail .mention-chip")
+    assert len(chips) == 3
+    quotes = [flat(item.text) for item in driver.find_elements(By.CSS_SELECTOR, "#graph-detail .graph-mentions li span")]
+    assert set(quotes) == {"Merkel", "Angela Merkel"}
+    chips[1].click()
+    mark = visible(driver, "mark.cite-highlight")
+    assert flat(mark.text) == "Angela Merkel"
+    # A related entity is one click away.
+    related = [button.text for button in driver.find_elements(By.CSS_SELECTOR, "#graph-detail .graph-relations button")]
+    assert "Emmanuel Macron" in related, related
+
+    # The type legend hides and shows a type (scrolled into view: the highlight moved the page).
+    legend = driver.find_element(By.ID, "graph-type-date")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", legend)
+    legend.click()
+    wait(driver).until(lambda d: not any(n.get_attribute("aria-label").startswith("Monday") for n in d.find_elements(By.CSS_SELECTOR, ".graph-node")))
+
+    # Across the library: the entity page quotes each mention and links back into the document.
+    across = visible(driver, '#graph-detail a[href^="/app/entities/"]')
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", across)
+    across.click()
+    wait(driver).until(lambda d: "Angela Merkel" in entity_name(d))
+    mentions = driver.find_elements(By.CSS_SELECTOR, "#entity-documents .graph-mentions li")
+    assert len(mentions) == 3
+    neighbour = next(link for link in driver.find_elements(By.CSS_SELECTOR, "#entity-neighbours a") if link.text == "Emmanuel Macron")
+    neighbour.click()
+    wait(driver).until(lambda d: "Emmanuel Macron" in entity_name(d))
+    # The search box finds another entity, misspelt.
+    box = driver.find_element(By.ID, "entity-query")
+    box.send_keys("Merkl", Keys.ENTER)
+    wait(driver).until(lambda d: "Angela Merkel" in entity_name(d))
+    first = driver.find_element(By.CSS_SELECTOR, "#entity-documents .graph-mentions a")
+    first.click()
+    wait(driver).until(lambda d: f"/app/documents/{document['id']}" in d.current_url)
+    assert flat(visible(driver, "mark.cite-highlight").text) == "Merkel"
+    assert not [entry for entry in severe_console_errors(driver)]

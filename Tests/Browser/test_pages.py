@@ -2,7 +2,9 @@
 axe-core for serious accessibility problems (contrast, labels, names, ARIA), for sideways scrolling
 and for script errors."""
 import json
+import time
 import pathlib
+import urllib.parse
 
 import axe_core_python
 import pytest
@@ -23,6 +25,10 @@ def library(server):
     pdf = server.upload(token, FIXTURES / "sample.pdf")
     server.upload(token, FIXTURES / "sample.docx")
     server.wait_indexed(token, pdf["id"])
+    deadline = time.time() + 120
+    while server.request("GET", f"/v1/documents/{pdf['id']}/graph", token=token)["status"] != "ready":
+        assert time.time() < deadline, "the graph was not built"
+        time.sleep(0.3)
     chat = server.request("POST", "/v1/chats", {"title": "Water measurements"}, token=token)
     server.request("POST", f"/v1/chats/{chat['id']}/messages", {"content": "How much water did Dr. Smith measure?"}, token=token)
     return {"account": account, "pdf": pdf, "chat": chat}
@@ -63,8 +69,16 @@ def prepare(driver, server, library, page):
                     box = visible(driver, "#document-chat textarea")
                     box.send_keys("What did the survey find?", Keys.ENTER)
                     wait(driver, 60).until(lambda d: d.find_element(By.CSS_SELECTOR, ".bubble.assistant:not(.streaming)"))
+                elif tab == "graph":
+                    visible(driver, "#document-graph .graph-node").click()
+                    visible(driver, "#graph-detail h3")
                 elif tab != "transform":
                     wait(driver, 60).until(lambda d: d.find_element(By.CSS_SELECTOR, f"#panel-{tab} .result-header"))
+        elif page == "entity":
+            token = library["account"]["tokens"]["accessToken"]
+            entity = server.request("GET", "/v1/graph/entities?q=smith", token=token)["entities"][0]
+            driver.get(server.url + "/app/entities/" + urllib.parse.quote(entity["id"], safe=""))
+            visible(driver, "#entity-documents .graph-mentions li")
         elif page == "chat":
             driver.get(server.url + f"/app/chat?c={library['chat']['id']}")
             visible(driver, ".bubble.assistant .footnote")
@@ -76,7 +90,7 @@ def prepare(driver, server, library, page):
 
 
 PAGES = ["landing", "reset", "notfound", "library", "upload", "document", "document-sentiment", "document-analytics",
-         "document-transform", "document-chat", "chat", "profile"]
+         "document-transform", "document-chat", "document-graph", "entity", "chat", "profile"]
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])

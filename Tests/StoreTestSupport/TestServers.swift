@@ -6,6 +6,7 @@ public import StorageChroma
 import Storage
 import StoragePostgres
 import StorageS3
+public import StoreEngines
 
 /// The test PostgreSQL server. Without `DOCUTHINKER_TEST_POSTGRES_URL` the PostgreSQL cases are
 /// left out with a message, unless `DOCUTHINKER_REQUIRE_SERVICES=1` (CI, `make test`): then
@@ -180,5 +181,25 @@ public enum TestChroma {
             throw StorageError(.unavailable, "DOCUTHINKER_TEST_CHROMA_URL is not set: run scripts/services start and eval \"$(scripts/services env)\".")
         }
         return ChromaConfiguration(url: url, collection: "dt-" + UUID().uuidString.lowercased())
+    }
+}
+
+/// The test FalkorDB server (`scripts/services start` exports `DOCUTHINKER_TEST_FALKORDB_URL`);
+/// each test gets a graph of its own.
+public enum TestFalkorDB {
+    public static let url = ProcessInfo.processInfo.environment["DOCUTHINKER_TEST_FALKORDB_URL"].flatMap { $0.isEmpty ? nil : $0 }
+
+    public static let available: Bool = {
+        if url == nil { print("⚠️  DOCUTHINKER_TEST_FALKORDB_URL is not set: the FalkorDB cases are skipped (scripts/services start).") }
+        return url != nil || TestPostgres.required
+    }()
+
+    /// Store settings that put the graph in a new FalkorDB graph on the test server.
+    public static func configure(_ configuration: inout StoreConfiguration) throws {
+        guard let url else {
+            throw StorageError(.unavailable, "DOCUTHINKER_TEST_FALKORDB_URL is not set: run scripts/services start and eval \"$(scripts/services env)\".")
+        }
+        configuration.falkorDB = RedisConfiguration(url: url)
+        configuration.falkorGraph = "dt-" + UUID().uuidString.lowercased()
     }
 }

@@ -5,7 +5,8 @@
 #               .build-deploy-cache/ (git-ignored); extracted fresh into a temporary root each run.
 #  2. build     stage-swift-runtime.sh on the existing release binary (the build stage's last step;
 #               `swift build` itself is not re-run here).
-#  3. model     scripts/fetch-model into the root (the model stage; pip's cache makes reruns fast).
+#  3. model     scripts/fetch-model and scripts/fetch-gazetteers into the root (the model stage;
+#               pip's cache makes reruns fast).
 #  4. runtime   COPY of the staged files + runtime-setup.sh executed *inside* the root with chroot
 #               (the runtime stage's RUN: apt-get install of exactly RUNTIME_PACKAGES, ldconfig, user).
 #  5. checks    ldd inside the root resolves every library (none "not found", Swift libs from
@@ -55,6 +56,7 @@ tar -C "$ROOT" -xf "$BASE_TAR"
 "$HERE/stage-swift-runtime.sh" "$BIN" "$STAGE/build"
 # -- model stage ----------------------------------------------------------------------------------
 DOCUTHINKER_EMBEDDING_MODEL_DIR="$STAGE/model/opt/docuthinker/models/all-MiniLM-L6-v2" "$REPO/scripts/fetch-model" >/dev/null
+DOCUTHINKER_GAZETTEER_DIR="$STAGE/model/opt/docuthinker/models/gazetteers" "$REPO/scripts/fetch-gazetteers" >/dev/null
 # -- runtime stage: COPY --from=build, COPY --from=model, COPY scripts, RUN runtime-setup.sh --------
 cp -a "$STAGE/build/." "$ROOT/"
 cp -a "$STAGE/model/." "$ROOT/"
@@ -114,6 +116,10 @@ log "HEALTHCHECK script: healthy"
 # The embedding model loads from the image path (the server logs it, or the index endpoint would say unavailable).
 if grep -qiE 'embedding.*(unavailable|not found|missing)' "$STAGE/server.log"; then
   grep -iE 'embedding' "$STAGE/server.log" >&2; fail "embedding model not loaded"
+fi
+# The entity extractor's gazetteers load from the image path (the server warns when they are missing).
+if grep -q 'gazetteers missing' "$STAGE/server.log"; then
+  grep 'gazetteers' "$STAGE/server.log" >&2; fail "gazetteers not found in the image"
 fi
 [[ -z "$(find "$ROOT/var/lib/docuthinker" -maxdepth 1 -name jwt-secret)" ]] || fail "jwt-secret written despite JWT_SECRET"
 [[ "$(stat -c %u "$ROOT/var/lib/docuthinker/docuthinker.sqlite")" == "10001" ]] || fail "database not owned by the non-root user"

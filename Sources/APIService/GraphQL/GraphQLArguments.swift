@@ -13,6 +13,12 @@ struct IDArguments: Codable, Sendable {
     var id: String
 }
 
+/// `entities(q, limit)`: the knowledge graph's entity search.
+struct EntitiesArguments: Codable, Sendable {
+    var q: String?
+    var limit: Int?
+}
+
 /// The original's `(userId)` argument: absent or the caller's.
 struct UserArguments: Codable, Sendable {
     var userId: String?

@@ -53,6 +53,8 @@ struct GraphQLServices: Sendable {
     let auth: AuthController
     let legacyAnalyses: LegacyAnalysisController
     let documentController: DocumentController
+    /// The knowledge graph, read as the REST routes read it.
+    let graph: GraphReader
 }
 
 /// Loads what many fields of one request ask for once. The documents a list resolved are

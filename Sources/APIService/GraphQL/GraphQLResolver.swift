@@ -115,6 +115,23 @@ struct GraphQLResolver: Sendable {
         }
     }
 
+    /// `entities(q, limit)`: the caller's entities by name prefix, then close misspellings.
+    func entities(context: GraphQLContext, arguments: EntitiesArguments) async throws -> [GraphReader.EntityListItem]? {
+        let owner = try context.owner()
+        let limit = try GraphController.limit(arguments.limit.map(String.init))
+        return try await context.services.graph.entities(query: arguments.q ?? "", limit: limit, ownerId: owner)
+    }
+
+    /// `entity(id)`: one entity across the caller's library; null when there is none.
+    func entity(context: GraphQLContext, arguments: IDArguments) async throws -> GraphReader.EntityBody? {
+        let owner = try context.owner()
+        do {
+            return try await context.services.graph.entity(id: arguments.id, ownerId: owner)
+        } catch let error as DomainError where error.code == GraphReader.notFound.code {
+            return nil
+        }
+    }
+
     func chats(context: GraphQLContext, arguments: PageArguments) async throws -> [GChat]? {
         let limit = arguments.limit ?? 100, offset = arguments.offset ?? 0
         guard (1...200).contains(limit), offset >= 0 else { throw APIError.validation("'limit' must be in 1...200.", field: "limit") }

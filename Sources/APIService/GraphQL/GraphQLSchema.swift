@@ -1,7 +1,7 @@
 import Graphiti
 
-/// The schema of `/graphql`: the REST resources (`me`, `documents`, `document`, `search`, `chats`,
-/// `chat`; mutations `renameDocument`, `deleteDocument`, `deleteAllDocuments`, `analyze`,
+/// The schema of `/graphql`: the REST resources (`me`, `documents`, `document` with its `graph`,
+/// `search`, `chats`, `chat`, `entities`, `entity`; mutations `renameDocument`, `deleteDocument`, `deleteAllDocuments`, `analyze`,
 /// `createChat`, `sendMessage`, `updateTheme`, `updateSocialMedia`, `updateEmail`,
 /// `changePassword`) and DocuThinker's original operation names beside them.
 struct DocuThinkerGraphQL: API, Sendable {
@@ -104,6 +104,65 @@ struct DocuThinkerGraphQL: API, Sendable {
                     Argument("summary", at: \.summary)
                 }
                 Field("chunks", at: GDocument.chunks)
+                Field("graph", at: GDocument.graph).description("The document's knowledge graph; null while it is processing.")
+            }
+            Type(GraphReader.Span.self, as: "GraphSpan") {
+                Field("start", at: \.start)
+                Field("end", at: \.end)
+                Field("page", at: \.page)
+                Field("quote", at: \.quote).description("The text at the span (entity pages).")
+            }
+            Type(GraphReader.Node.self, as: "GraphNode") {
+                Field("id", at: \.id)
+                Field("name", at: \.name)
+                Field("type", at: \.type).description("person, organisation, place, date or concept.")
+                Field("aliases", at: \.aliases).description("Every surface form seen in the document.")
+                Field("mentions", at: \.mentions)
+            }
+            Type(GraphReader.Edge.self, as: "GraphEdge") {
+                Field("source", at: \.source)
+                Field("target", at: \.target)
+                Field("label", at: \.label)
+                Field("weight", at: \.weight)
+                Field("mentions", at: \.mentions)
+            }
+            Type(GraphReader.DocumentGraphBody.self, as: "DocumentGraph") {
+                Field("documentId", at: \.documentId)
+                Field("status", at: \.status).description("ready, stale (an older extractor built it) or pending.")
+                Field("version", at: \.version)
+                Field("nodes", at: \.nodes)
+                Field("edges", at: \.edges)
+            }
+            Type(GraphReader.EntityListItem.self, as: "GraphEntitySummary") {
+                Field("id", at: \.id)
+                Field("name", at: \.name)
+                Field("type", at: \.type)
+                Field("documentCount", at: \.documentCount)
+                Field("mentionCount", at: \.mentionCount)
+            }
+            Type(GraphReader.EntityDocument.self, as: "GraphEntityDocument") {
+                Field("documentId", at: \.documentId)
+                Field("title", at: \.title)
+                Field("name", at: \.name)
+                Field("aliases", at: \.aliases)
+                Field("mentionCount", at: \.mentionCount)
+                Field("mentions", at: \.mentions)
+            }
+            Type(GraphReader.Neighbour.self, as: "GraphNeighbour") {
+                Field("id", at: \.id)
+                Field("name", at: \.name)
+                Field("type", at: \.type)
+                Field("label", at: \.label)
+                Field("weight", at: \.weight)
+                Field("direction", at: \.direction).description("out: this entity is the source; in: the target.")
+            }
+            Type(GraphReader.EntityBody.self, as: "GraphEntity") {
+                Field("id", at: \.id)
+                Field("name", at: \.name)
+                Field("type", at: \.type)
+                Field("aliases", at: \.aliases)
+                Field("documents", at: \.documents)
+                Field("neighbours", at: \.neighbours)
             }
             Type(GUser.self, as: "User") {
                 Field("id", at: \.id)
@@ -201,6 +260,13 @@ struct DocuThinkerGraphQL: API, Sendable {
                     Argument("offset", at: \.offset)
                 }
                 Field("chat", at: GraphQLResolver.chat) {
+                    Argument("id", at: \.id)
+                }
+                Field("entities", at: GraphQLResolver.entities) {
+                    Argument("q", at: \.q)
+                    Argument("limit", at: \.limit)
+                }
+                Field("entity", at: GraphQLResolver.entity) {
                     Argument("id", at: \.id)
                 }
                 // DocuThinker's original queries.

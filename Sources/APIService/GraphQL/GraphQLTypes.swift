@@ -121,6 +121,12 @@ struct GDocument: Sendable {
         try await context.loader.content(documentId: record.id, owner: record.ownerId)?.text
     }
 
+    /// The knowledge graph; null while the document is processing (or failed).
+    func graph(context: GraphQLContext, arguments: NoArguments) async throws -> GraphReader.DocumentGraphBody? {
+        guard record.status == .ready else { return nil }
+        return try await context.services.graph.documentGraph(id: record.id, ownerId: record.ownerId)
+    }
+
     func pages(context: GraphQLContext, arguments: NoArguments) async throws -> [GPage] {
         try await context.loader.content(documentId: record.id, owner: record.ownerId)?.pages
             .map { GPage(number: $0.number, start: $0.start, end: $0.end) } ?? []

@@ -22,7 +22,7 @@ public func runMCPStdio(configuration: AppConfiguration, apiKey: String, logger:
         backend = makeLocalAIBackend(configuration: configuration, stores: stores, runsIngestion: false, logger: logger)
     }
     let user = key.userId
-    let server = await MCPServerFactory.make(toolbox: MCPToolbox(documents: store, backend: backend)) { user }
+    let server = await MCPServerFactory.make(toolbox: MCPToolbox(documents: store, graph: stores.graph, backend: backend)) { user }
     logger.info("MCP server on stdio", metadata: ["user_id": .string(user), "key": .string(key.prefix)])
     try await server.start(transport: StdioTransport(logger: logger))
     await server.waitUntilCompleted()

@@ -13,7 +13,10 @@ import Storage
 /// to stdio (`docuthinker mcp`) or to streamable HTTP (`POST /mcp` in `ai` and `serve`).
 struct MCPToolbox: Sendable {
     let documents: any DocumentRepository
+    let graph: any GraphStore
     let backend: any AIBackend
+
+    var graphReader: GraphReader { GraphReader(graph: graph, documents: documents) }
 
     static let resourceScheme = "docuthinker://documents/"
 
@@ -56,6 +59,15 @@ struct MCPToolbox: Sendable {
                                       "start": .object(["type": "integer", "minimum": 0]),
                                       "max_characters": .object(["type": "integer", "minimum": 1, "maximum": 200_000])],
                                      required: ["document_id"]), annotations: readOnly),
+            Tool(name: "entities", description: "People, organisations, places, dates and other named things in the user's documents, "
+                 + "found by the start of their name (close misspellings too), most mentioned first; ids for the entity tool.",
+                 inputSchema: schema(["query": .object(["type": "string", "description": "The start of a name; empty lists the most mentioned."]),
+                                      "limit": .object(["type": "integer", "minimum": 1, "maximum": 100])], required: []),
+                 annotations: readOnly),
+            Tool(name: "entity", description: "One entity of the knowledge graph: the documents that name it, quoted mentions "
+                 + "(page, code-point offsets) and related entities with the words that relate them.",
+                 inputSchema: schema(["id": .object(["type": "string", "description": "An entity id from the entities tool."])], required: ["id"]),
+                 annotations: readOnly),
         ]
     }
 
@@ -72,6 +84,9 @@ struct MCPToolbox: Sendable {
             case "summarize": try await analysis(.summary, arguments, ownerId: ownerId)
             case "key_ideas": try await analysis(.keyIdeas, arguments, ownerId: ownerId)
             case "get_document_text": try await text(arguments, ownerId: ownerId)
+            case "entities": EntityList(entities: try await graphReader.entities(
+                query: arguments["query"]?.stringValue ?? "", limit: Self.integer(arguments["limit"]) ?? 20, ownerId: ownerId))
+            case "entity": try await graphReader.entity(id: try Self.string(arguments, "id"), ownerId: ownerId)
             default: throw ToolError(message: "Unknown tool '\(name)'.")
             }
             let data = try JSONIO.encoder.encode(value)
@@ -141,6 +156,7 @@ struct MCPToolbox: Sendable {
     /// Tool results are JSON objects (MCP's `structuredContent`), so lists are wrapped.
     struct DocumentList: Codable, Sendable { var documents: [DocumentSummary] }
     struct SearchResults: Codable, Sendable { var results: [SearchController.Result] }
+    struct EntityList: Codable, Sendable { var entities: [GraphReader.EntityListItem] }
 
     private func listDocuments(_ arguments: [String: Value], ownerId: String) async throws -> DocumentList {
         let limit = Self.integer(arguments["limit"]) ?? 50

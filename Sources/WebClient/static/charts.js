@@ -1,7 +1,8 @@
 // Small SVG charts: a half-circle gauge and horizontal bars. Colours come from CSS variables.
 const NS = "http://www.w3.org/2000/svg";
 
-function svg(tag, attributes = {}, ...children) {
+/** An SVG element with attributes and children. */
+export function svg(tag, attributes = {}, ...children) {
   const node = document.createElementNS(NS, tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
   node.append(...children);

@@ -3,6 +3,7 @@ import { api, requireSession, syncProfile, el, toast, confirmAction, copyText, b
 import { SourceView } from "./source_view.js";
 import { ChatPanel } from "./chat_panel.js";
 import { gauge, bars, shares } from "./charts.js";
+import { GraphView } from "./graph_view.js";
 
 requireSession();
 syncProfile().catch(() => {});
@@ -139,11 +140,22 @@ async function loadAnalysis(kind, { refresh = false } = {}) {
 }
 
 let chat = null;
+let graph = null;
 
 /** Loads a tab's analysis the first time it is shown, and opens the chat on its first visit. */
 function showTab(tab) {
   const kind = tab.dataset.kind;
   if (kind && !loaded.has(kind)) loadAnalysis(kind);
+  if (tab.id === "tab-graph" && !graph) {
+    graph = new GraphView(document.getElementById("document-graph"), {
+      documentId: id, quote: (start, end) => source.quote(start, end),
+      onMention: (mention) => source.highlight(mention.start, mention.end, { quote: mention.quote }),
+    });
+    graph.load().catch((error) => {
+      graph = null;
+      document.getElementById("document-graph").replaceChildren(el("p", { class: "form-error" }, error.message));
+    });
+  }
   if (tab.id === "tab-chat" && !chat) {
     chat = new ChatPanel(document.getElementById("document-chat"), {
       documentIds: [id], onCite: showCitation,

@@ -17,6 +17,7 @@ export class SourceView {
   load({ text, pages }) {
     const units = toUnitIndex(text);
     this.units = units;
+    this.text = text;
     const list = pages.length ? pages : [{ number: 1, start: 0, end: units.length - 1 }];
     this.pages = list.map((page) => {
       const body = el("div", { class: "page-text" }, text.slice(units.at(page.start), units.at(page.end)));
@@ -30,6 +31,11 @@ export class SourceView {
       this.pageSelect.hidden = this.pages.length < 2;
       this.pageSelect.onchange = () => this.scrollToPage(Number(this.pageSelect.value));
     }
+  }
+
+  /** The text between two code-point offsets (empty before the text is loaded). */
+  quote(start, end) {
+    return this.units ? this.text.slice(this.units.at(start), this.units.at(end)) : "";
   }
 
   scrollToPage(number) {

@@ -49,6 +49,17 @@ struct StoreEngine: Sendable, CustomTestStringConvertible {
         stores.databaseVectorIndex!(model, dimensions)
     })
 
+    /// SQLite with the knowledge graph in FalkorDB (`scripts/services start`), a new graph per test.
+    static let falkorDB = StoreEngine(name: "SQLite + FalkorDB graph", make: {
+        let directory = NSTemporaryDirectory() + "dt-conformance-" + UUID().uuidString
+        var configuration = StoreConfiguration(dataDirectory: directory)
+        try TestFalkorDB.configure(&configuration)
+        return try await StoreFactory.openMigrated(configuration)
+    }, vectorIndex: sqliteAndFiles.vectorIndex)
+
+    /// The engines of the knowledge-graph suite: each database's tables, and FalkorDB.
+    static let graphs: [StoreEngine] = all + (TestFalkorDB.available ? [.falkorDB] : [])
+
     static let all: [StoreEngine] = TestPostgres.available ? [.sqliteAndFiles, .postgres] : [.sqliteAndFiles]
     /// The engines of the vector index suite (also the in-memory index over PostgreSQL).
     static let vectorIndexes: [StoreEngine] = (TestPostgres.available ? [.sqliteAndFiles, .postgres, .postgresMatrix] : [.sqliteAndFiles])
