@@ -139,6 +139,9 @@ enum BuiltInLists {
         ["federal reserve", "fed", "the fed"],
     ]
 
+    /// Every form in `placeAliases`, for membership tests.
+    static let placeAliasForms: Set<String> = Set(placeAliases.joined())
+
     /// Well-known places the gazetteer may lack or spell differently.
     static let places: Set<String> = [
         "united states", "u.s.", "us", "usa", "america", "united kingdom", "u.k.", "uk", "britain", "great britain",

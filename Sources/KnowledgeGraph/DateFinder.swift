@@ -1,3 +1,5 @@
+import DocuThinkerCore
+
 /// Calendar expressions in a sentence's tokens: "3 March 2024", "March 3, 2024", "June 2025",
 /// "Monday", a year in a context that makes it one ("in 2023", "the 2022 season").
 enum DateFinder {
@@ -21,6 +23,18 @@ enum DateFinder {
         "in", "since", "until", "till", "by", "early", "late", "mid", "last", "next", "this", "from", "through", "of",
         "during", "before", "after", "between", "and", "to", "each", "every",
     ]
+
+    /// The sentence's date mentions, and which tokens they use (no name may take those).
+    static func mentions(in tokens: [NameToken], sentence: Int, page: Int, text: ScalarText) -> (mentions: [Mention], used: [Bool]) {
+        var used = Array(repeating: false, count: tokens.count)
+        let mentions = find(tokens).map { range in
+            for k in range { used[k] = true }
+            let first = tokens[range.lowerBound], last = tokens[range.upperBound - 1]
+            return Mention(surface: text.slice(first.start, last.end), tokens: Array(tokens[range]), start: first.start,
+                           end: last.end, page: page, sentence: sentence, type: .date, strength: 3, atStart: first.atStart)
+        }
+        return (mentions, used)
+    }
 
     /// Index ranges of the date expressions among `tokens`.
     static func find(_ tokens: [NameToken]) -> [Range<Int>] {

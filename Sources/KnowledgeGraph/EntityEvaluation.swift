@@ -67,7 +67,6 @@ public enum EntityEvaluation {
     static func score(_ graph: DocumentGraph, against document: Document, into report: inout Report) {
         let gold = document.entities.map { entity in Set(([entity.name] + entity.aliases).map(EntityResolver.normalise)) }
         var matchedName = Array(repeating: false, count: gold.count)
-        var matchedTyped = Array(repeating: false, count: gold.count)
         var falsePositives: [String] = []
         for entity in graph.entities {
             let forms = Set(([entity.name] + entity.aliases).map(EntityResolver.normalise))
@@ -76,7 +75,6 @@ public enum EntityEvaluation {
                 matchedName[k] = true
                 report.names.truePositives += 1
                 if document.entities[k].type == type {
-                    matchedTyped[k] = true
                     report.typed.truePositives += 1
                     report.byType[type, default: Score()].truePositives += 1
                 } else {
@@ -94,6 +92,5 @@ public enum EntityEvaluation {
         report.typed.gold += gold.count
         let misses = document.entities.indices.filter { !matchedName[$0] }.map { "\(document.entities[$0].name) [\(document.entities[$0].type)]" }
         report.errors.append((document.id, falsePositives, misses))
-        _ = matchedTyped
     }
 }

@@ -44,7 +44,7 @@ public struct EntityExtractor: Sendable {
         let known = Dictionary(resolver.resolve(mentions).flatMap { group in group.aliases.map { (EntityResolver.normalise($0), group) } },
                                uniquingKeysWith: { a, _ in a })
         for (k, tokens) in tokenised.enumerated() where headline[k] {
-            mentions += headlineMentions(tokens, known: known, finder: finder, sentence: k, page: read[k].span.page, text: text)
+            mentions += headlineMentions(tokens, known: known, sentence: k, page: read[k].span.page, text: text)
         }
         let groups = resolver.resolve(mentions.sorted { $0.start < $1.start })
         return graph(groups, sentences: read, tokenised: tokenised, headline: headline)
@@ -62,18 +62,13 @@ public struct EntityExtractor: Sendable {
         return content.count >= 4 && Double(capitals) >= 0.8 * Double(content.count) && last != "." && words.count <= 20
     }
 
-    private func headlineMentions(_ tokens: [NameToken], known: [String: EntityResolver.Group], finder: MentionFinder, sentence: Int,
+    private func headlineMentions(_ tokens: [NameToken], known: [String: EntityResolver.Group], sentence: Int,
                                   page: Int, text: ScalarText) -> [Mention] {
-        var result: [Mention] = []
-        for range in DateFinder.find(tokens) {
-            let first = tokens[range.lowerBound], last = tokens[range.upperBound - 1]
-            result.append(Mention(surface: text.slice(first.start, last.end), tokens: Array(tokens[range]), start: first.start,
-                                  end: last.end, page: page, sentence: sentence, type: .date, strength: 3, atStart: false))
-        }
-        let dated = Set(result.flatMap { mention in tokens.indices.filter { tokens[$0].start >= mention.start && tokens[$0].end <= mention.end } })
+        let dates = DateFinder.mentions(in: tokens, sentence: sentence, page: page, text: text)
+        var result = dates.mentions
         var i = 0
         while i < tokens.count {
-            guard tokens[i].isWord, !dated.contains(i) else { i += 1; continue }
+            guard tokens[i].isWord, !dates.used[i] else { i += 1; continue }
             var matched = false
             for length in stride(from: min(6, tokens.count - i), through: 1, by: -1) {
                 let slice = Array(tokens[i..<(i + length)])

@@ -12,14 +12,9 @@ struct MentionFinder {
 
     /// The mentions of one sentence.
     func mentions(in tokens: [NameToken], sentence: Int, page: Int, text: ScalarText) -> [Mention] {
-        var result: [Mention] = []
-        var used = Array(repeating: false, count: tokens.count)
-        for range in DateFinder.find(tokens) {
-            for k in range { used[k] = true }
-            let first = tokens[range.lowerBound], last = tokens[range.upperBound - 1]
-            result.append(Mention(surface: text.slice(first.start, last.end), tokens: Array(tokens[range]), start: first.start,
-                                  end: last.end, page: page, sentence: sentence, type: .date, strength: 3, atStart: first.atStart))
-        }
+        let dates = DateFinder.mentions(in: tokens, sentence: sentence, page: page, text: text)
+        let used = dates.used
+        var result = dates.mentions
         var i = 0
         while i < tokens.count {
             guard !used[i], tokens[i].canBeName else { i += 1; continue }
@@ -184,7 +179,7 @@ struct MentionFinder {
     }
 
     func placeKind(_ lower: String) -> String? {
-        if BuiltInLists.places.contains(lower) || BuiltInLists.placeAliases.contains(where: { $0.contains(lower) }) { return "region" }
+        if BuiltInLists.places.contains(lower) || BuiltInLists.placeAliasForms.contains(lower) { return "region" }
         return gazetteer.place(lower)?.kind
     }
 
