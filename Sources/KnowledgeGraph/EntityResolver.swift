@@ -100,7 +100,8 @@ struct EntityResolver {
                 || (group.type == .concept && words.count <= 3 && groups[String(words.last!)].map { $0.type == .concept || $0.type == .person } == true)
         }
         for key in order {
-            guard let group = groups[key], !key.contains(" "), group.type != .date,
+            // One letter is an initial or a variable ("R", "X"), never a surname.
+            guard let group = groups[key], !key.contains(" "), key.count >= 2, group.type != .date,
                   !group.mentions.contains(where: { $0.strength == 3 && $0.type != .person }) else { continue }
             let matches = people.filter { person in
                 guard groups[person] != nil else { return false }

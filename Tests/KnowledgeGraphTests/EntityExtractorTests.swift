@@ -100,6 +100,16 @@ struct EntityExtractorTests {
         #expect(acquired?.source == apple.key && acquired?.target == byName["Beats"]?.key, "the verb between two names labels the edge")
     }
 
+    @Test func aOneLetterNameIsNeverTakenForASurname() throws {
+        // Seen in the R manual: "Allan R." (a line break before "Wilks") swallowed all 282 mentions of R.
+        let text = "The S language came from Allan R.\nWilks at Bell Laboratories. "
+            + (1...12).map { "Many people draw plot number \($0) in R every day." }.joined(separator: " ")
+        let (graph, _) = Self.graph(text)
+        let r = try #require(graph.entities.first { $0.name == "R" }, "\(graph.entities.map(\.name))")
+        #expect(r.mentions.count == 12)
+        #expect(!graph.entities.contains { $0.name.hasPrefix("Allan") && $0.aliases.contains("R") })
+    }
+
     @Test func documentReferencesAndCodeWordsAreNotNames() throws {
         let text = """
             See Section 4 for details. The function returns TRUE when the value is true. Use Appendix F \
