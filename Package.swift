@@ -152,7 +152,8 @@ let package = Package(
         ),
         .target(
             name: "StorageCypher",
-            dependencies: ["Storage", "RedisClient", "DocuThinkerCore"],
+            dependencies: ["Storage", "RedisClient", "DocuThinkerCore", "AWSSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -243,7 +244,7 @@ let package = Package(
         .target(
             name: "APIService",
             dependencies: [
-                "StorageChroma", "RedisClient",
+                "StorageChroma", "StorageCypher", "RedisClient",
                 "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Retrieval", "Storage", "StoreEngines",
                 "ServerSupport", "LLM", "AWSSupport", "WebClient", "Ingestion", "AIService", "WebAuthn", "KnowledgeGraph",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -270,6 +271,7 @@ let package = Package(
             name: "Evaluation",
             dependencies: [
                 "DocuThinkerCore", "Storage", "StoreEngines", "Retrieval", "Embeddings", "TextProcessing", "Extraction", "Ingestion", "AIService", "StoragePostgres",
+                "KnowledgeGraph",
                 "StorageRedis", "RedisClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -328,8 +330,9 @@ let package = Package(
         // The test servers (PostgreSQL, S3) every suite that needs them shares.
         .target(
             name: "StoreTestSupport",
-            dependencies: ["Storage", "StoragePostgres", "StorageS3", "AWSSupport", "RedisClient", "StorageChroma", "StoreEngines",
-                           .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["Storage", "StoragePostgres", "StorageS3", "AWSSupport", "RedisClient", "StorageChroma", "StorageCypher", "StoreEngines",
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HTTPTypes", package: "swift-http-types")],
             path: "Tests/StoreTestSupport",
             swiftSettings: swiftSettings
         ),

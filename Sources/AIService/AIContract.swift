@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import HTTPTypes
+import Storage
 import Retrieval
 
 /// The wire contract between `docuthinker api` and `docuthinker ai`, shared by both sides.
@@ -52,6 +53,23 @@ public enum AIContract {
         var text: String?
     }
 
+    /// `GET graph/documents/{id}`: the document's stored graph and the extraction version that built it.
+    struct StoredGraph: Codable, Sendable {
+        var version: Int?
+        var graph: DocumentGraph?
+    }
+
+    /// `GET graph/entity?key=`: one entity's contributions by document and its relations (null when unknown).
+    struct EntityGraph: Codable, Sendable {
+        var contributions: [String: EntityContribution]
+        var relations: [LibraryRelation]
+    }
+
+    /// `GET graph/progress?version=`.
+    struct GraphProgress: Codable, Sendable {
+        var current: Int
+        var ready: Int
+    }
 
     /// Dates travel as seconds since 1970 (exact, no parsing ambiguity).
     static let encoder: JSONEncoder = {

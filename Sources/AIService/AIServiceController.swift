@@ -7,6 +7,7 @@ public import Hummingbird
 import Logging
 import NIOCore
 import Retrieval
+import Storage
 public import ServerSupport
 
 /// The routes of `docuthinker ai` (see `AIContract`): the AI side of the API, on the local backend.
@@ -66,6 +67,37 @@ public struct AIServiceController: Sendable {
                 return AnswerEventStream.response(events, encoder: AIContract.encoder) { $0 }
             }
             return try Self.json(try await backend.answer(question: body.question, ownerId: try Self.user(context), documentIds: body.documentIds))
+        }
+        addGraphRoutes(to: group)
+    }
+
+    /// The knowledge graph's reads, for an `api` whose graph lives where only the AI side reaches
+    /// (Neptune, Neo4j, FalkorDB): the same `GraphStore` calls, scoped to the caller.
+    func addGraphRoutes(to group: RouterGroup<AppRequestContext>) {
+        let backend = backend
+        @Sendable func graph() throws -> any GraphStore {
+            guard let graph = backend.graph else { throw APIError(.serviceUnavailable, code: "graph_unavailable", message: "This AI service keeps no knowledge graph.") }
+            return graph
+        }
+        group.get("graph/documents/:id") { _, context in
+            let id = try context.parameters.require("id"), owner = try Self.user(context), store = try graph()
+            return try Self.json(AIContract.StoredGraph(version: try await store.graphVersion(documentId: id, ownerId: owner),
+                                                        graph: try await store.documentGraph(documentId: id, ownerId: owner)))
+        }
+        group.get("graph/entities") { request, context in
+            let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 20, 1), 5_000)
+            return try Self.json(try await graph().entities(ownerId: try Self.user(context), prefix: request.uri.queryParameters.get("prefix") ?? "",
+                                                            limit: limit))
+        }
+        group.get("graph/entity") { request, context in
+            guard let key = request.uri.queryParameters.get("key") else { throw APIError.validation("key is required.", field: "key") }
+            let found = try await graph().entity(key: key, ownerId: try Self.user(context))
+            return try Self.json(found.map { AIContract.EntityGraph(contributions: $0.contributions, relations: $0.relations) })
+        }
+        group.get("graph/progress") { request, context in
+            let version = request.uri.queryParameters.get("version", as: Int.self) ?? 0
+            let progress = try await graph().graphProgress(ownerId: try Self.user(context), version: version)
+            return try Self.json(AIContract.GraphProgress(current: progress.current, ready: progress.ready))
         }
     }
 

@@ -119,11 +119,11 @@ public struct RemoteAIBackend: AIBackend {
 
     private struct Empty: Codable {}
 
-    private func call<Response: Decodable>(_ method: HTTPMethod, _ path: String, owner: String?, idempotent: Bool) async throws -> Response {
+    func call<Response: Decodable>(_ method: HTTPMethod, _ path: String, owner: String?, idempotent: Bool) async throws -> Response {
         try await call(method, path, owner: owner, body: Optional<Empty>.none, idempotent: idempotent)
     }
 
-    private func call<Body: Encodable, Response: Decodable>(
+    func call<Body: Encodable, Response: Decodable>(
         _ method: HTTPMethod, _ path: String, owner: String?, body: Body?, idempotent: Bool
     ) async throws -> Response {
         var request = request(method, path, owner: owner)

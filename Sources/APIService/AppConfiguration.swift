@@ -1,5 +1,6 @@
 import StoreEngines
 import StorageChroma
+import StorageCypher
 import RedisClient
 import DocuThinkerCore
 public import Configuration
@@ -157,11 +158,20 @@ public struct AppConfiguration: Sendable {
         stores.redis = optional(forKey: "redis.url", isSecret: true).map { url in
             RedisConfiguration(url: url, authToken: optional(forKey: "redis.auth.token", isSecret: true))
         }
-        // The knowledge graph in FalkorDB when its URL is set, unless DOCUTHINKER_SYNC_GRAPH says no.
+        // The knowledge graph in FalkorDB, Neo4j or Neptune when one is set, unless DOCUTHINKER_SYNC_GRAPH says no.
         let syncGraph = optional(forKey: "docuthinker.sync.graph").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? true
         if syncGraph, let url = optional(forKey: "docuthinker.falkordb.url", isSecret: true) {
             stores.falkorDB = RedisConfiguration(url: url, authToken: optional(forKey: "docuthinker.falkordb.password", isSecret: true))
             stores.falkorGraph = optional(forKey: "docuthinker.falkordb.graph") ?? "docuthinker"
+        }
+        if syncGraph, let uri = optional(forKey: "docuthinker.neo4j.uri") {
+            stores.neo4j = Neo4jConfiguration(
+                uri: uri, user: optional(forKey: "docuthinker.neo4j.user") ?? "neo4j", password: optional(forKey: "docuthinker.neo4j.password", isSecret: true),
+                database: optional(forKey: "docuthinker.neo4j.database") ?? "neo4j")
+        }
+        if syncGraph, let endpoint = optional(forKey: "docuthinker.neptune.endpoint") {
+            stores.neptuneEndpoint = endpoint
+            stores.neptuneIAMAuthentication = reader.bool(forKey: "docuthinker.neptune.iam.auth", default: true)
         }
         trustedProxyHops = max(0, reader.int(forKey: "docuthinker.trusted.proxy.hops", default: 0))
         rateLimits = RateLimitSettings(
@@ -209,6 +219,6 @@ public struct AppConfiguration: Sendable {
     public static let secretNames: Set<String> = [
         "JWT_SECRET", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_API_KEY", "DATABASE_URL", "DATABASE_PASSWORD", "AI_SERVICE_TOKEN",
         "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "REDIS_URL", "REDIS_AUTH_TOKEN", "DOCUTHINKER_CHROMA_TOKEN",
-        "DOCUTHINKER_FALKORDB_URL", "DOCUTHINKER_FALKORDB_PASSWORD",
+        "DOCUTHINKER_FALKORDB_URL", "DOCUTHINKER_FALKORDB_PASSWORD", "DOCUTHINKER_NEO4J_PASSWORD",
     ]
 }

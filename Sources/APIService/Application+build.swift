@@ -54,12 +54,16 @@ func makeApplication(configuration: AppConfiguration, role: ServiceRole = .serve
     // The AI side runs here unless this is an `api` pointed at a separate AI service.
     var local: LocalAIBackend?
     let backend: any AIBackend
+    // The knowledge graph: the stores' own, or read through the AI service (which alone reaches a graph database).
+    var graph = stores.graph
     if role == .api, let url = configuration.aiServiceURL {
         guard let token = configuration.aiServiceToken else {
             throw StartupError(description: "AI_SERVICE_URL is set but AI_SERVICE_TOKEN is not: set the same token for api and ai.")
         }
         logger.info("AI service over HTTP", metadata: ["url": .string(url)])
-        backend = RemoteAIBackend(baseURL: url, token: token, timeout: configuration.aiServiceTimeout, logger: logger)
+        let remote = RemoteAIBackend(baseURL: url, token: token, timeout: configuration.aiServiceTimeout, logger: logger)
+        backend = remote
+        graph = RemoteGraphStore(backend: remote)
     } else {
         let made = makeLocalAIBackend(configuration: configuration, stores: stores, runsIngestion: true, logger: logger) {
             try await migrations.waitUntilCompleted()
@@ -83,13 +87,13 @@ func makeApplication(configuration: AppConfiguration, role: ServiceRole = .serve
     } else {
         let authenticator = try await makeAuthenticator(configuration: configuration, store: store, logger: logger)
         if role == .serve {
-            mcp = MCPHTTPEndpoint(toolbox: MCPToolbox(documents: store, graph: stores.graph, backend: backend), logger: logger,
+            mcp = MCPHTTPEndpoint(toolbox: MCPToolbox(documents: store, graph: graph, backend: backend), logger: logger,
                                   allowedOrigins: MCPHTTPEndpoint.origins(publicURL: configuration.publicURL)) {
                 try? await authenticator.userId(authorization: $0)
             }
         }
         router = buildRouter(
-            store: store, graph: stores.graph, objects: stores.objects, authenticator: authenticator, hasher: PasswordHasher(cost: configuration.bcryptCost),
+            store: store, graph: graph, objects: stores.objects, authenticator: authenticator, hasher: PasswordHasher(cost: configuration.bcryptCost),
             extractor: DocumentExtractor(limits: configuration.limits),
             receiver: UploadReceiver(temporaryDirectory: stores.stagingDirectory, maxFileBytes: configuration.limits.maxBytes),
             backend: backend, llm: configuration.llm, metrics: metrics, mcp: mcp,

@@ -62,16 +62,40 @@ public enum CypherValue: Sendable, Hashable {
         return result + "'"
     }
 
-    /// The value as JSON (for databases that take parameters as a JSON object: Neo4j, Neptune).
-    public var json: Any {
+}
+
+/// JSON as openCypher values: Neo4j's Query API and Neptune take parameters as a JSON object and
+/// answer rows of JSON values (plain JSON: numbers, strings, lists, maps; no type tags).
+extension CypherValue: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .int(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .double(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([CypherValue].self) {
+            self = .list(value)
+        } else {
+            self = .map(try container.decode([String: CypherValue].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
         switch self {
-        case .null: NSNull()
-        case .bool(let value): value
-        case .int(let value): value
-        case .double(let value): value
-        case .string(let text): text
-        case .list(let values): values.map(\.json)
-        case .map(let entries): entries.mapValues(\.json)
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        case .double(let value): if value.isFinite { try container.encode(value) } else { try container.encodeNil() }
+        case .string(let text): try container.encode(text)
+        case .list(let values): try container.encode(values)
+        case .map(let entries): try container.encode(entries)
         }
     }
 }
@@ -85,6 +109,36 @@ public struct CypherStatement: Sendable {
         self.text = text
         self.parameters = parameters
     }
+
+    /// The names of the columns the last `RETURN` clause gives (its `AS` names, else the
+    /// expressions as written), in order; empty without RETURN. A database that answers rows as
+    /// objects keyed by column (Neptune) is read back in this order.
+    public var columns: [String] {
+        guard let range = text.range(of: "RETURN ", options: .backwards) else { return [] }
+        var clause = Substring(text[range.upperBound...])
+        for end in [" ORDER BY ", " SKIP ", " LIMIT "] {
+            if let cut = clause.range(of: end) { clause = clause[..<cut.lowerBound] }
+        }
+        var items: [String] = [], current = "", depth = 0
+        for character in clause {
+            switch character {
+            case "(", "[", "{": depth += 1
+            case ")", "]", "}": depth -= 1
+            case "," where depth == 0:
+                items.append(current)
+                current = ""
+                continue
+            default: break
+            }
+            current.append(character)
+        }
+        items.append(current)
+        return items.map { item in
+            let trimmed = item.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let alias = trimmed.range(of: " AS ", options: [.backwards, .caseInsensitive]) else { return trimmed }
+            return trimmed[alias.upperBound...].trimmingCharacters(in: .whitespaces)
+        }
+    }
 }
 
 /// How statements reach an openCypher database (FalkorDB over RESP; Neo4j's HTTP Query API and
@@ -95,8 +149,18 @@ public protocol CypherTransport: Sendable {
     func run(_ statements: [CypherStatement]) async throws -> [[[CypherValue]]]
     /// Whether the database answers (readiness).
     func ping() async throws
+    /// The statements that create the indexes the store's queries use; an index that exists
+    /// already either raises no error or one whose message says "already indexed".
+    var indexStatements: [String] { get }
     /// A short description for logs, never with credentials.
     var description: String { get }
+}
+
+extension CypherTransport {
+    /// FalkorDB's syntax (which has no `IF NOT EXISTS`).
+    public var indexStatements: [String] {
+        ["CREATE INDEX FOR (e:Entity) ON (e.owner, e.key)", "CREATE INDEX FOR (d:Doc) ON (d.owner, d.id)"]
+    }
 }
 
 /// A failure the database reported, or a reply the transport could not read.

@@ -29,7 +29,7 @@ public struct OpenCypherGraphStore: GraphStore {
 
     /// Creates the indexes the queries use (an index that exists already is fine).
     public func prepare() async throws {
-        for statement in ["CREATE INDEX FOR (e:Entity) ON (e.owner, e.key)", "CREATE INDEX FOR (d:Doc) ON (d.owner, d.id)"] {
+        for statement in transport.indexStatements {
             do {
                 _ = try await transport.run([CypherStatement(statement)])
             } catch let error as CypherError where error.message.contains("already indexed") {
@@ -102,11 +102,12 @@ public struct OpenCypherGraphStore: GraphStore {
         let parameters: [String: CypherValue] = ["o": .string(ownerId), "d": .string(documentId)]
         let results = try await transport.run([
             CypherStatement("""
-                MATCH (:Doc {owner: $o, id: $d})-[m:MENTIONS]->(e:Entity) RETURN e.key, m.name, e.type, m.aliases, m.mentions ORDER BY e.key
+                MATCH (:Doc {owner: $o, id: $d})-[m:MENTIONS]->(e:Entity) RETURN e.key AS key, m.name AS name, e.type AS type, m.aliases AS aliases, m.mentions AS mentions ORDER BY key
                 """, parameters),
             CypherStatement("""
-                MATCH (a:Entity {owner: $o})-[r:REL {doc: $d}]->(b:Entity) RETURN a.key, b.key, r.label, r.weight, r.mentions \
-                ORDER BY a.key, b.key, r.label
+                MATCH (a:Entity {owner: $o})-[r:REL {doc: $d}]->(b:Entity) \
+                RETURN a.key AS source, b.key AS target, r.label AS label, r.weight AS weight, r.mentions AS mentions \
+                ORDER BY source, target, label
                 """, parameters),
         ])
         let entities = results[0].map(Self.entity)
@@ -129,7 +130,7 @@ public struct OpenCypherGraphStore: GraphStore {
             MATCH (d:Doc {owner: $o})-[m:MENTIONS]->(e:Entity) WHERE toLower(m.name) STARTS WITH $p OR e.key STARTS WITH $p \
             WITH e, m ORDER BY m.count DESC, d.id \
             WITH e, collect(m.name) AS names, count(m) AS documents, sum(m.count) AS mentions \
-            RETURN e.key, names[0], e.type, documents, mentions ORDER BY mentions DESC, e.key LIMIT $limit
+            RETURN e.key AS key, names[0] AS name, e.type AS type, documents, mentions ORDER BY mentions DESC, key LIMIT $limit
             """, ["o": .string(ownerId), "p": .string(prefix.lowercased()), "limit": .int(Int64(limit))])])[0]
         return rows.map {
             EntitySummary(key: $0[0].string ?? "", name: $0[1].string ?? "", type: $0[2].string ?? "concept",
@@ -141,7 +142,7 @@ public struct OpenCypherGraphStore: GraphStore {
         let parameters: [String: CypherValue] = ["o": .string(ownerId), "k": .string(key)]
         let results = try await transport.run([
             CypherStatement("""
-                MATCH (d:Doc {owner: $o})-[m:MENTIONS]->(e:Entity {owner: $o, key: $k}) RETURN e.key, m.name, e.type, m.aliases, m.mentions, d.id
+                MATCH (d:Doc {owner: $o})-[m:MENTIONS]->(e:Entity {owner: $o, key: $k}) RETURN e.key AS key, m.name AS name, e.type AS type, m.aliases AS aliases, m.mentions AS mentions, d.id AS document
                 """, parameters),
             CypherStatement("""
                 MATCH (a:Entity {owner: $o})-[r:REL]->(b:Entity {owner: $o}) WHERE a.key = $k OR b.key = $k \

@@ -51,6 +51,13 @@ public struct StoreConfiguration: Sendable, Hashable {
     /// instead of the database's tables (unless `DOCUTHINKER_SYNC_GRAPH=false`).
     public var falkorDB: RedisConfiguration?
     public var falkorGraph = "docuthinker"
+    /// `DOCUTHINKER_NEO4J_URI` (the HTTP Query API's address), `_USER`, `_PASSWORD`, `_DATABASE`:
+    /// the knowledge graph in Neo4j (Aura or a server, 5.19+).
+    public var neo4j: Neo4jConfiguration?
+    /// `DOCUTHINKER_NEPTUNE_ENDPOINT` (https://…:8182): the knowledge graph in Amazon Neptune,
+    /// requests signed for `AWS_REGION` unless `DOCUTHINKER_NEPTUNE_IAM_AUTH=false`.
+    public var neptuneEndpoint: String?
+    public var neptuneIAMAuthentication = true
 
     public init(dataDirectory: String, databaseURL: String? = nil, s3Bucket: String? = nil, localObjectPaths: Bool = true,
                 databasePassword: String? = nil, databasePoolSize: Int = 10, vectorEfSearch: Int = 400, vectorExactLimit: Int = 100_000,
@@ -124,10 +131,10 @@ public struct Stores: Sendable {
         graph = database
     }
 
-    /// The same stores with the knowledge graph in FalkorDB (versions kept beside the documents).
-    func withFalkorDB(_ client: RedisClient, graph name: String) -> Stores {
+    /// The same stores with the knowledge graph in an openCypher database (versions kept beside the documents).
+    public func withGraphDatabase(_ transport: any CypherTransport) -> Stores {
         var stores = self
-        let store = OpenCypherGraphStore(transport: FalkorTransport(client: client, graph: name), ledger: database)
+        let store = OpenCypherGraphStore(transport: transport, ledger: database)
         stores.graph = store
         stores.cypherGraph = store
         return stores
@@ -201,13 +208,34 @@ public enum StoreFactory {
             do { endpoint = try RedisEndpoint(redis) } catch { throw StorageError(.invalid, "\(error)") }
             stores = stores.withRedis(RedisClient(endpoint: endpoint, logger: logger), logger: logger)
         }
-        if let falkor = configuration.falkorDB {
-            let endpoint: RedisEndpoint
-            do { endpoint = try RedisEndpoint(falkor) } catch { throw StorageError(.invalid, "DOCUTHINKER_FALKORDB_URL: \(error)") }
-            // A document's graph is written in one transaction: allow it time.
-            stores = stores.withFalkorDB(RedisClient(endpoint: endpoint, timeout: .seconds(30), logger: logger), graph: configuration.falkorGraph)
+        if let transport = try graphTransport(configuration, logger: logger) {
+            stores = stores.withGraphDatabase(transport)
         }
         return stores
+    }
+
+    /// The openCypher database the knowledge graph lives in, if one is configured (at most one may be).
+    static func graphTransport(_ configuration: StoreConfiguration, logger: Logger) throws -> (any CypherTransport)? {
+        let chosen = [configuration.falkorDB.map { _ in "DOCUTHINKER_FALKORDB_URL" }, configuration.neo4j.map { _ in "DOCUTHINKER_NEO4J_URI" },
+                      configuration.neptuneEndpoint.map { _ in "DOCUTHINKER_NEPTUNE_ENDPOINT" }].compactMap { $0 }
+        guard chosen.count <= 1 else {
+            throw StorageError(.invalid, "The knowledge graph can live in one graph database; \(chosen.joined(separator: " and ")) are both set: unset one.")
+        }
+        do {
+            if let falkor = configuration.falkorDB {
+                let endpoint: RedisEndpoint
+                do { endpoint = try RedisEndpoint(falkor) } catch { throw StorageError(.invalid, "DOCUTHINKER_FALKORDB_URL: \(error)") }
+                // A document's graph is written in one transaction: allow it time.
+                return FalkorTransport(client: RedisClient(endpoint: endpoint, timeout: .seconds(30), logger: logger), graph: configuration.falkorGraph)
+            }
+            if let neo4j = configuration.neo4j { return try Neo4jTransport(configuration: neo4j) }
+            if let endpoint = configuration.neptuneEndpoint {
+                return try NeptuneTransport(endpoint: endpoint, region: configuration.awsRegion, iamAuthentication: configuration.neptuneIAMAuthentication)
+            }
+        } catch let error as CypherError {
+            throw StorageError(.invalid, error.message)
+        }
+        return nil
     }
 
     /// The database and object store.

@@ -1,3 +1,5 @@
+import StoreTestSupport
+import RedisClient
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -163,5 +165,51 @@ struct EndToEndTests {
         let summary = try await api.send(.get, "/v1/documents/\(second)/analyses/summary", token: ada.token)
         #expect(summary.status == .ok)
         #expect(try await api.send(.get, "/health/ready").object["status"] as? String == "ready")
+    }
+
+    /// The deployment's shape for a graph database: only the `ai` process knows it (here FalkorDB;
+    /// on AWS Neptune or Neo4j), and the `api` reads graphs through the AI service. A delete
+    /// through the api empties the graph database.
+    @Test(.enabled(if: TestFalkorDB.available)) func theGraphDatabaseIsTheAIServicesAndTheAPIReadsThroughIt() async throws {
+        let url = try #require(TestFalkorDB.url, "DOCUTHINKER_TEST_FALKORDB_URL is not set: run scripts/services start")
+        let name = "dt-" + UUID().uuidString.lowercased()
+        let redis = RedisClient(endpoint: try RedisEndpoint(RedisConfiguration(url: url)), timeout: .seconds(15))
+        defer { redis.shutdown() }
+        func entitiesInFalkorDB() async throws -> Int {
+            let reply = try await redis.command("GRAPH.QUERY", name, "MATCH (e:Entity) RETURN count(e)")
+            return Int(reply.array?[1].array?.first?.array?.first?.int ?? -1)
+        }
+        let stack = try TwoProcessStack()
+        stack.aiEnvironment = ["DOCUTHINKER_FALKORDB_URL": url, "DOCUTHINKER_FALKORDB_GRAPH": name]
+        defer { stack.stop() }
+        try await stack.start()
+        let api = stack.apiClient
+        let ada = try await api.signUp("ada@example.com"), bob = try await api.signUp("bob@example.com")
+        let id = try #require(try await api.upload(fixture: "sample.pdf", token: ada.token).object["id"] as? String)
+        try await api.waitForGraph(id, token: ada.token)
+
+        let graph = try await api.send(.get, "/v1/documents/\(id)/graph", token: ada.token).object
+        let nodes = try #require(graph["nodes"] as? [[String: Any]])
+        #expect(!nodes.isEmpty, "the api read the graph the ai built")
+        #expect(try await entitiesInFalkorDB() >= nodes.count, "the graph lives in FalkorDB")
+        let first = try #require(nodes.first?["name"] as? String)
+        let found = try await api.send(.get, "/v1/graph/entities?q=\(first.prefix(4).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")",
+                                       token: ada.token).object["entities"] as? [[String: Any]]
+        #expect(found?.contains { $0["name"] as? String == first } == true, "entity search through the AI service")
+        let entityId = try #require(nodes.first?["id"] as? String)
+        let encoded = try #require(entityId.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+        let entity = try await api.send(.get, "/v1/graph/entities/\(encoded)", token: ada.token)
+        let documents = try entity.object["documents"] as? [[String: Any]]
+        #expect(entity.status == .ok && documents?.first?["documentId"] as? String == id)
+        let status = try await api.send(.get, "/v1/graph/status", token: ada.token).object
+        #expect(status["current"] as? Int == 1)
+        // Owners apart across the wire.
+        #expect(try await api.send(.get, "/v1/documents/\(id)/graph", token: bob.token).status == .notFound)
+        #expect(try await api.send(.get, "/v1/graph/entities/\(encoded)", token: bob.token).status == .notFound)
+        #expect((try await api.send(.get, "/v1/graph/entities?q=", token: bob.token).object["entities"] as? [[String: Any]])?.isEmpty == true)
+
+        #expect(try await api.send(.delete, "/v1/documents/\(id)", token: ada.token).status == .noContent)
+        for _ in 0..<100 where try await entitiesInFalkorDB() > 0 { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(try await entitiesInFalkorDB() == 0, "the delete reached the graph database through the AI service")
     }
 }

@@ -87,6 +87,8 @@ final class TwoProcessStack: @unchecked Sendable {
     let aiPort = DocuThinkerProcess.freePort()
     private(set) var ai: DocuThinkerProcess?
     private(set) var api: DocuThinkerProcess?
+    /// Variables only the `ai` process gets (as the deployment passes the graph database's).
+    var aiEnvironment: [String: String] = [:]
 
     init() throws {
         dataDirectory = NSTemporaryDirectory() + "dt-e2e-" + UUID().uuidString
@@ -98,7 +100,7 @@ final class TwoProcessStack: @unchecked Sendable {
 
     func startAI() async throws {
         let process = try DocuThinkerProcess(["ai", "--port", String(aiPort)], environment: DocuThinkerProcess.environment(
-            dataDirectory: dataDirectory, extra: ["AI_SERVICE_TOKEN": Self.token]), directory: dataDirectory)
+            dataDirectory: dataDirectory, extra: aiEnvironment.merging(["AI_SERVICE_TOKEN": Self.token]) { $1 }), directory: dataDirectory)
         ai = process
         try await process.waitUntilHealthy(port: aiPort)
     }

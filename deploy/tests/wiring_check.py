@@ -33,7 +33,15 @@ Fails, naming the variable and where it is passed, when
       an encrypted, retained data volume in ChromaAvailabilityZone and a security group open to the
       ai tasks only; with external the URL is not ChromaUrl; with ec2/external the token is not
       DOCUTHINKER_CHROMA_TOKEN from ChromaTokenSecretArn or the generated ChromaTokenSecret;
-  (f) compose: api and ai do not use the redis service, the ai does not use the chroma service.
+  (f) compose: api and ai do not use the redis service, the ai does not use the chroma service;
+  (g) knowledge graph, per shape (GraphMode database, neptune, aura): the api gets a graph variable (it
+      reads the graph through the ai service); with database the ai gets one or a Neptune resource
+      exists; with neptune DOCUTHINKER_NEPTUNE_ENDPOINT is not https://<NeptuneCluster endpoint>:<port>,
+      the cluster lacks IAM authentication, encryption with the stack key, audit logs or a kept
+      snapshot, its security group accepts more than the ai tasks, or the task role may not query it
+      (neptune-db actions on the cluster's resource id); with aura DOCUTHINKER_NEO4J_URI is not
+      Neo4jUri or DOCUTHINKER_NEO4J_PASSWORD is not Neo4jPasswordSecretArn through ECS secrets that the
+      execution role may read.
 Then it proves itself: faults injected into copies of the parsed files (an unread variable, a missing
 required one, a secret moved to plain Environment, a Chroma URL on the api, ...) must each make it fail.
 
@@ -61,17 +69,24 @@ REQUIRED_ON_AWS = {"DATABASE_PASSWORD", "REDIS_URL", "REDIS_AUTH_TOKEN"}
 REQUIRED_IN_COMPOSE = {"REDIS_URL"}
 # Values that must never sit in a task definition's plain Environment (visible in the console/API).
 SECRET_ONLY = {"JWT_SECRET", "AI_SERVICE_TOKEN", "DATABASE_PASSWORD", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_API_KEY",
-               "REDIS_AUTH_TOKEN", "DOCUTHINKER_CHROMA_TOKEN"}
+               "REDIS_AUTH_TOKEN", "DOCUTHINKER_CHROMA_TOKEN", "DOCUTHINKER_NEO4J_PASSWORD"}
 CHROMA_VARIABLES = {"DOCUTHINKER_CHROMA_URL", "DOCUTHINKER_CHROMA_TOKEN", "DOCUTHINKER_CHROMA_TENANT",
                     "DOCUTHINKER_CHROMA_DATABASE", "DOCUTHINKER_CHROMA_COLLECTION"}
+GRAPH_VARIABLES = {"DOCUTHINKER_NEPTUNE_ENDPOINT", "DOCUTHINKER_NEO4J_URI", "DOCUTHINKER_NEO4J_USER", "DOCUTHINKER_NEO4J_PASSWORD",
+                   "DOCUTHINKER_NEO4J_DATABASE", "DOCUTHINKER_FALKORDB_URL", "DOCUTHINKER_FALKORDB_PASSWORD", "DOCUTHINKER_FALKORDB_GRAPH"}
+NEO4J_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:docuthinker/neo4j-AbCdEf"
 # The deployable shapes of the templates: parameter values (the rest keep their defaults).
 OWN_TOKEN_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:docuthinker/own-chroma-token-AbCdEf"
 SHAPES = {
-    "none": {"ChromaMode": "none"},
-    "ec2": {"ChromaMode": "ec2", "ChromaSubnetId": "subnet-0123456789abcdef0", "ChromaAvailabilityZone": "us-east-1a"},
-    "external": {"ChromaMode": "external", "ChromaUrl": "https://chroma.example.com:8443"},
+    "none": {"ChromaMode": "none", "GraphMode": "database"},
+    "ec2": {"ChromaMode": "ec2", "ChromaSubnetId": "subnet-0123456789abcdef0", "ChromaAvailabilityZone": "us-east-1a", "GraphMode": "database"},
+    "external": {"ChromaMode": "external", "ChromaUrl": "https://chroma.example.com:8443", "GraphMode": "database"},
     "external+own-token": {"ChromaMode": "external", "ChromaUrl": "http://10.0.5.10:8000", "ChromaTokenSecretArn": OWN_TOKEN_ARN,
-                           "ChromaExternalCidr": "10.0.5.10/32"},
+                           "ChromaExternalCidr": "10.0.5.10/32", "GraphMode": "database"},
+    "neptune": {"ChromaMode": "none", "GraphMode": "neptune"},
+    "aura": {"ChromaMode": "none", "GraphMode": "aura", "Neo4jUri": "https://abc123.databases.neo4j.io", "Neo4jPasswordSecretArn": NEO4J_SECRET_ARN},
+    "ec2+neptune": {"ChromaMode": "ec2", "ChromaSubnetId": "subnet-0123456789abcdef0", "ChromaAvailabilityZone": "us-east-1a",
+                    "GraphMode": "neptune"},
 }
 
 
@@ -463,6 +478,50 @@ def check_redis_and_chroma(label, shape, template, services):
     return errors
 
 
+def check_graph(label, template, services):
+    errors = []
+    resources, params = template.get("Resources", {}), template.get("ParameterValues", {})
+    api = services.get("api", {"env": {}, "secrets": {}})
+    api_graph = sorted(GRAPH_VARIABLES & (set(api["env"]) | set(api["secrets"])))
+    if api_graph:
+        errors.append(f"{label} api: passes {api_graph}; the graph database is the ai side's (the api reads graphs through the ai service)")
+    ai = services.get("ai", {"env": {}, "secrets": {}})
+    passed = GRAPH_VARIABLES & (set(ai["env"]) | set(ai["secrets"]))
+    neptune = sorted(k for k in resources if k.startswith("Neptune"))
+    mode = params.get("GraphMode")
+    if mode != "neptune" and neptune:
+        errors.append(f"{label}: GraphMode={mode} still creates {neptune}")
+    if mode == "database":
+        if passed:
+            errors.append(f"{label} ai: GraphMode=database passes {sorted(passed)}")
+        return errors
+    if mode == "aura":
+        if ai["env"].get("DOCUTHINKER_NEO4J_URI") != {"Ref": "Neo4jUri"} or ai["env"].get("DOCUTHINKER_NEO4J_USER") != {"Ref": "Neo4jUser"}:
+            errors.append(f"{label} ai: with GraphMode=aura DOCUTHINKER_NEO4J_URI/_USER must be Neo4jUri/Neo4jUser")
+        if ai["secrets"].get("DOCUTHINKER_NEO4J_PASSWORD") != {"Ref": "Neo4jPasswordSecretArn"}:
+            errors.append(f"{label} ai: DOCUTHINKER_NEO4J_PASSWORD must come from Neo4jPasswordSecretArn through ECS secrets")
+        if {"Ref": "Neo4jPasswordSecretArn"} not in _secret_resources(resources):
+            errors.append(f"{label}: the execution role may not read Neo4jPasswordSecretArn (DOCUTHINKER_NEO4J_PASSWORD)")
+        return errors
+    url = flat(ai["env"].get("DOCUTHINKER_NEPTUNE_ENDPOINT", ""))
+    if url != "https://${NeptuneCluster.Endpoint}:${NeptuneCluster.Port}":
+        errors.append(f"{label} ai: with GraphMode=neptune DOCUTHINKER_NEPTUNE_ENDPOINT must be https://<NeptuneCluster endpoint>:<port> (got {url})")
+    cluster = resources.get("NeptuneCluster", {})
+    props = cluster.get("Properties", {})
+    if props.get("IamAuthEnabled") is not True or props.get("StorageEncrypted") is not True \
+            or "DataKey" not in flat(props.get("KmsKeyId", "")) or "audit" not in props.get("EnableCloudwatchLogsExports", []):
+        errors.append(f"{label}: the Neptune cluster needs IAM authentication, encryption with the stack key and audit logs")
+    if cluster.get("DeletionPolicy") not in ("Retain", "Snapshot") or cluster.get("UpdateReplacePolicy") not in ("Retain", "Snapshot"):
+        errors.append(f"{label}: the Neptune cluster must be kept (DeletionPolicy/UpdateReplacePolicy Snapshot)")
+    if _sg_sources(resources, "NeptuneSecurityGroup") != [json.dumps({"Ref": "AiSecurityGroup"})]:
+        errors.append(f"{label}: Neptune accepts {_sg_sources(resources, 'NeptuneSecurityGroup')}, not only the ai tasks")
+    grants = [st for policy in resources.get("TaskRole", {}).get("Properties", {}).get("Policies", [])
+              for st in policy.get("PolicyDocument", {}).get("Statement", []) if "neptune-db:WriteDataViaQuery" in st.get("Action", [])]
+    if not any(flat(st.get("Resource", "")).endswith(":${NeptuneCluster.ClusterResourceId}/*") for st in grants):
+        errors.append(f"{label}: the task role may not query the stack's Neptune cluster (neptune-db actions on its resource id)")
+    return errors
+
+
 def check_compose(services):
     errors = []
     for service, s in services.items():
@@ -515,6 +574,7 @@ def run_all(model, reads):
             errors += check_passed(where, services, reads, aws=True)
             errors += check_aws(where, resolved, services)
             errors += check_redis_and_chroma(where, shape, resolved, services)
+            errors += check_graph(where, resolved, services)
     errors += check_passed("compose", model["compose_services"], reads, aws=False, compose=True)
     errors += check_compose(model["compose_services"])
     errors += check_local_env(model["local_env"], reads)
@@ -551,8 +611,19 @@ def self_test(model, reads):
                 if isinstance(e, dict) and e.get("Name") == name:
                     e["Value"] = value
         return mutate
-    expect("unread DOCUTHINKER_NEO4J_URI in the CloudFormation api task", add_env("CloudFormation", "ApiTaskDefinition", "DOCUTHINKER_NEO4J_URI"),
-           "passes DOCUTHINKER_NEO4J_URI")
+    expect("unread DOCUTHINKER_UNKNOWN_SETTING in the CloudFormation api task",
+           add_env("CloudFormation", "ApiTaskDefinition", "DOCUTHINKER_UNKNOWN_SETTING"), "passes DOCUTHINKER_UNKNOWN_SETTING")
+    expect("DOCUTHINKER_NEO4J_URI on the CloudFormation api task", add_env("CloudFormation", "ApiTaskDefinition", "DOCUTHINKER_NEO4J_URI"),
+           "the graph database is the ai side's")
+    expect("DOCUTHINKER_NEO4J_PASSWORD as plain Environment in the CDK ai task",
+           add_env(cdk, "AiTaskDefinition", "DOCUTHINKER_NEO4J_PASSWORD"), "DOCUTHINKER_NEO4J_PASSWORD is plain Environment")
+    def neptune_open(m):
+        m["templates"]["CloudFormation"]["Resources"]["NeptuneSecurityGroup"]["Properties"]["SecurityGroupIngress"].append(
+            {"IpProtocol": "tcp", "FromPort": 8182, "ToPort": 8182, "SourceSecurityGroupId": {"Ref": "ApiSecurityGroup"}})
+    expect("Neptune open to the api tasks", neptune_open, "Neptune accepts")
+    def neptune_no_iam(m):
+        m["templates"][cdk]["Resources"]["NeptuneCluster"]["Properties"]["IamAuthEnabled"] = False
+    expect("a Neptune cluster without IAM authentication", neptune_no_iam, "needs IAM authentication")
     expect("unread DOCUTHINKER_SYNC_VECTOR in the CDK ai task", add_env(cdk, "AiTaskDefinition", "DOCUTHINKER_SYNC_VECTOR"),
            "passes DOCUTHINKER_SYNC_VECTOR")
     expect("missing DATABASE_PASSWORD in the CDK ai task", drop(cdk, "AiTaskDefinition", "Secrets", "DATABASE_PASSWORD"), "required DATABASE_PASSWORD")
@@ -578,8 +649,8 @@ def self_test(model, reads):
             {"IpProtocol": "tcp", "FromPort": 8000, "ToPort": 8000, "CidrIp": "10.0.0.0/8"})
     expect("the Chroma host open to the VPC", chroma_open, "not only the ai tasks")
     def compose_unread(m):
-        m["compose_services"]["ai"]["env"]["DOCUTHINKER_NEO4J_URI"] = "bolt://neo4j:7687"
-    expect("unread DOCUTHINKER_NEO4J_URI in compose ai", compose_unread, "passes DOCUTHINKER_NEO4J_URI")
+        m["compose_services"]["ai"]["env"]["DOCUTHINKER_UNKNOWN_SETTING"] = "1"
+    expect("unread DOCUTHINKER_UNKNOWN_SETTING in compose ai", compose_unread, "passes DOCUTHINKER_UNKNOWN_SETTING")
     def compose_missing(m):
         del m["compose_services"]["api"]["env"]["AI_SERVICE_URL"]
     expect("missing AI_SERVICE_URL in compose api", compose_missing, "required AI_SERVICE_URL")
@@ -587,8 +658,8 @@ def self_test(model, reads):
         del m["compose_services"]["ai"]["env"]["DOCUTHINKER_CHROMA_URL"]
     expect("compose ai without the chroma service", compose_no_chroma, "DOCUTHINKER_CHROMA_URL is not http://chroma:8000")
     def local_unread(m):
-        m["local_env"]["api"] = m["local_env"]["api"] | {"DOCUTHINKER_NEO4J_URI"}
-    expect("unread DOCUTHINKER_NEO4J_URI exported by local-env.sh", local_unread, "exports DOCUTHINKER_NEO4J_URI")
+        m["local_env"]["api"] = m["local_env"]["api"] | {"DOCUTHINKER_UNKNOWN_SETTING"}
+    expect("unread DOCUTHINKER_UNKNOWN_SETTING exported by local-env.sh", local_unread, "exports DOCUTHINKER_UNKNOWN_SETTING")
     def serve_default(m):
         m["templates"]["CloudFormation"]["Parameters"]["ApiCommand"]["Default"] = "serve"
     expect("ApiCommand defaulting to serve", serve_default, "ApiCommand defaults")

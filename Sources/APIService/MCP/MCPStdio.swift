@@ -16,13 +16,16 @@ public func runMCPStdio(configuration: AppConfiguration, apiKey: String, logger:
         throw StartupError(description: "The API key is invalid or revoked. Create one with POST /v1/me/api-keys and pass it as DOCUTHINKER_API_KEY.")
     }
     let backend: any AIBackend
+    var graph = stores.graph
     if let url = configuration.aiServiceURL, let token = configuration.aiServiceToken {
-        backend = RemoteAIBackend(baseURL: url, token: token, timeout: configuration.aiServiceTimeout, logger: logger)
+        let remote = RemoteAIBackend(baseURL: url, token: token, timeout: configuration.aiServiceTimeout, logger: logger)
+        backend = remote
+        graph = RemoteGraphStore(backend: remote)
     } else {
         backend = makeLocalAIBackend(configuration: configuration, stores: stores, runsIngestion: false, logger: logger)
     }
     let user = key.userId
-    let server = await MCPServerFactory.make(toolbox: MCPToolbox(documents: store, graph: stores.graph, backend: backend)) { user }
+    let server = await MCPServerFactory.make(toolbox: MCPToolbox(documents: store, graph: graph, backend: backend)) { user }
     logger.info("MCP server on stdio", metadata: ["user_id": .string(user), "key": .string(key.prefix)])
     try await server.start(transport: StdioTransport(logger: logger))
     await server.waitUntilCompleted()

@@ -1,6 +1,7 @@
 import StorageSQLite
 import StoreTestSupport
 import StoreEngines
+import StorageCypher
 import DocuThinkerCore
 import Foundation
 import Retrieval
@@ -57,8 +58,27 @@ struct StoreEngine: Sendable, CustomTestStringConvertible {
         return try await StoreFactory.openMigrated(configuration)
     }, vectorIndex: sqliteAndFiles.vectorIndex)
 
-    /// The engines of the knowledge-graph suite: each database's tables, and FalkorDB.
-    static let graphs: [StoreEngine] = all + (TestFalkorDB.available ? [.falkorDB] : [])
+    /// SQLite with the knowledge graph behind Neo4j's HTTP Query API (the loopback server in front
+    /// of the real FalkorDB), a new database per test.
+    static let neo4j = StoreEngine(name: "SQLite + Neo4j Query API", make: {
+        let directory = NSTemporaryDirectory() + "dt-conformance-" + UUID().uuidString
+        var configuration = StoreConfiguration(dataDirectory: directory)
+        configuration.neo4j = Neo4jConfiguration(uri: try await CypherHTTPTestServer.shared.url(), password: CypherHTTPTestServer.password,
+                                                 database: "dt-" + UUID().uuidString.lowercased())
+        return try await StoreFactory.openMigrated(configuration)
+    }, vectorIndex: sqliteAndFiles.vectorIndex)
+
+    /// SQLite with the knowledge graph behind Neptune's openCypher endpoint (SigV4-signed requests
+    /// to the loopback server in front of the real FalkorDB).
+    static let neptune = StoreEngine(name: "SQLite + Neptune openCypher", make: {
+        let directory = NSTemporaryDirectory() + "dt-conformance-" + UUID().uuidString
+        let stores = try await StoreFactory.openMigrated(StoreConfiguration(dataDirectory: directory))
+        return stores.withGraphDatabase(try await CypherHTTPTestServer.shared.neptuneTransport())
+    }, vectorIndex: sqliteAndFiles.vectorIndex)
+
+    /// The engines of the knowledge-graph suite: each database's tables, FalkorDB, and FalkorDB
+    /// behind the Neo4j and Neptune HTTP protocols.
+    static let graphs: [StoreEngine] = all + (TestFalkorDB.available ? [.falkorDB, .neo4j, .neptune] : [])
 
     static let all: [StoreEngine] = TestPostgres.available ? [.sqliteAndFiles, .postgres] : [.sqliteAndFiles]
     /// The engines of the vector index suite (also the in-memory index over PostgreSQL).

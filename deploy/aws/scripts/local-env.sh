@@ -62,6 +62,12 @@ else
   # ec2/external; set DOCUTHINKER_CHROMA_URL="" to keep the vectors in PostgreSQL (pgvector) instead.
   _dt_default DOCUTHINKER_CHROMA_URL http://localhost:8001
   _dt_default DOCUTHINKER_CHROMA_TOKEN ""
+  # The knowledge graph stays in PostgreSQL's tables unless one of these names a graph database (ECS:
+  # GraphMode neptune passes the Neptune endpoint, aura the Neo4j Query API address, user and password).
+  _dt_default DOCUTHINKER_NEPTUNE_ENDPOINT ""
+  _dt_default DOCUTHINKER_NEO4J_URI ""
+  _dt_default DOCUTHINKER_NEO4J_USER neo4j
+  _dt_default DOCUTHINKER_NEO4J_PASSWORD ""
 fi
 unset -f _dt_default
 unset _dt_role

@@ -8,17 +8,18 @@ binary reads (deploy/tests/wiring_check.py checks both templates); see the comme
 for the wiring (shared PostgreSQL + S3 + Redis, no task-local state, migrations under an advisory lock at
 start, the ChromaMode shapes).
 
-`chroma_mode` (none, ec2 or external; app.py reads DOCUTHINKER_CHROMA_MODE) is only the default of the
-ChromaMode parameter: every shape is in the template, selected by CloudFormation conditions as in the
-YAML. deploy/check synthesises the none and ec2 defaults, because checkov scans only the resources whose
-conditions hold for the parameter defaults."""
+`chroma_mode` (none, ec2 or external; app.py reads DOCUTHINKER_CHROMA_MODE) and `graph_mode` (database,
+neptune or aura; DOCUTHINKER_GRAPH_MODE) are only the defaults of the ChromaMode and GraphMode parameters:
+every shape is in the template, selected by CloudFormation conditions as in the YAML. deploy/check
+synthesises ChromaMode none with GraphMode database, and ChromaMode ec2 with GraphMode neptune, because
+checkov scans only the resources whose conditions hold for the parameter defaults."""
 import os
 from aws_cdk import (CfnCondition, CfnOutput, CfnParameter, Fn, Stack, Aws, CfnDeletionPolicy, Token,
                      CfnCreationPolicy, CfnResourceSignal, CfnUpdatePolicy, CfnAutoScalingRollingUpdate,
                      CfnRule, CfnRuleAssertion, Validations, Acknowledgment,
                      aws_applicationautoscaling as aas, aws_autoscaling as asg, aws_cloudfront as cf, aws_ec2 as ec2,
                      aws_ecs as ecs, aws_elasticache as ec, aws_elasticloadbalancingv2 as elb,
-                     aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_rds as rds, aws_s3 as s3,
+                     aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_neptune as neptune, aws_rds as rds, aws_s3 as s3,
                      aws_secretsmanager as sm, aws_servicediscovery as sd)
 from constructs import Construct
 
@@ -30,16 +31,20 @@ PROVIDER_SECRETS = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"
 DATA_DIR = "/tmp/docuthinker"  # upload staging only, on the task's /tmp volume
 IMAGE_HEALTHCHECK = ["CMD", "/usr/local/lib/docuthinker/healthcheck.sh"]
 CHROMA_MODES = ("none", "ec2", "external")
+GRAPH_MODES = ("database", "neptune", "aura")
+NEPTUNE_PORT = 8182
 REDIS_PORT = 6379
 # The Chroma host's user data (an Fn::Sub template), the same file docuthinker.yaml embeds verbatim.
 CHROMA_USER_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "cloudformation", "chroma-user-data.sh")
 
 
 class DocuThinkerStack(Stack):
-    def __init__(self, scope: Construct, cid: str, chroma_mode: str = "none", **kw) -> None:
+    def __init__(self, scope: Construct, cid: str, chroma_mode: str = "none", graph_mode: str = "database", **kw) -> None:
         super().__init__(scope, cid, **kw)
         if chroma_mode not in CHROMA_MODES:
             raise ValueError(f"chroma_mode must be one of {CHROMA_MODES}, not {chroma_mode!r}")
+        if graph_mode not in GRAPH_MODES:
+            raise ValueError(f"graph_mode must be one of {GRAPH_MODES}, not {graph_mode!r}")
         P = lambda name, **a: CfnParameter(self, name, **a)  # noqa: E731
         vpc_id = P("VpcId", type="AWS::EC2::VPC::Id")
         public = P("PublicSubnetIds", type="List<AWS::EC2::Subnet::Id>")
@@ -92,6 +97,22 @@ class DocuThinkerStack(Stack):
                      default="/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
                      description="ChromaMode=ec2 only - Amazon Linux 2023 AMI of the Chroma host."),
         }
+        graph = {
+            "mode": P("GraphMode", type="String", default=graph_mode, allowed_values=list(GRAPH_MODES),
+                      description="Where the ai service keeps the knowledge graph. database - PostgreSQL's tables, no graph variable is "
+                                  "passed; neptune - an Amazon Neptune cluster created here (IAM database authentication, encrypted, "
+                                  "reachable from the ai tasks only); aura - Neo4j Aura (or any Neo4j 5.19+) at Neo4jUri."),
+            "instance_class": P("NeptuneInstanceClass", type="String", default="db.t4g.medium",
+                                description="GraphMode=neptune only - instance class of the Neptune writer."),
+            "uri": P("Neo4jUri", type="String", default="", allowed_pattern="^(https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?)?$",
+                     description="GraphMode=aura only - the HTTP Query API address, https://<id>.databases.neo4j.io (not the neo4j+s:// "
+                                 "Bolt URI); DOCUTHINKER_NEO4J_URI of the ai tasks."),
+            "user": P("Neo4jUser", type="String", default="neo4j", description="GraphMode=aura only - the database user (DOCUTHINKER_NEO4J_USER)."),
+            "password_arn": P("Neo4jPasswordSecretArn", type="String", default="",
+                              allowed_pattern="^(arn:aws[a-zA-Z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+)?$",
+                              description="GraphMode=aura only - full ARN of the secret whose plain string is the Neo4j password "
+                                          "(DOCUTHINKER_NEO4J_PASSWORD)."),
+        }
         models = {"DOCUTHINKER_OPENAI_MODEL": P("OpenAIModel", type="String", default="gpt-4o-mini"),
                   "DOCUTHINKER_CLAUDE_MODEL": P("ClaudeModel", type="String", default="claude-3-5-sonnet-20241022"),
                   "DOCUTHINKER_GEMINI_MODEL": P("GeminiModel", type="String", default="gemini-1.5-pro"),
@@ -127,6 +148,16 @@ class DocuThinkerStack(Stack):
         CfnRule(self, "ExternalChromaNeedsUrl", rule_condition=Fn.condition_equals(mode, "external"), assertions=[
             CfnRuleAssertion(assert_=Fn.condition_not(Fn.condition_equals(chroma["url"].value_as_string, "")),
                              assert_description="ChromaMode=external needs ChromaUrl (http(s)://host:port of the Chroma server).")])
+        graph_mode_value = graph["mode"].value_as_string
+        on_neptune = CfnCondition(self, "GraphOnNeptune", expression=Fn.condition_equals(graph_mode_value, "neptune"))
+        # aura with its password secret (the rule below refuses aura without it).
+        on_aura = CfnCondition(self, "GraphOnAura", expression=Fn.condition_and(
+            Fn.condition_equals(graph_mode_value, "aura"), Fn.condition_not(Fn.condition_equals(graph["password_arn"].value_as_string, ""))))
+        CfnRule(self, "AuraGraphNeedsAddress", rule_condition=Fn.condition_equals(graph_mode_value, "aura"), assertions=[
+            CfnRuleAssertion(assert_=Fn.condition_not(Fn.condition_equals(graph["uri"].value_as_string, "")),
+                             assert_description="GraphMode=aura needs Neo4jUri (https://<id>.databases.neo4j.io, the HTTP Query API)."),
+            CfnRuleAssertion(assert_=Fn.condition_not(Fn.condition_equals(graph["password_arn"].value_as_string, "")),
+                             assert_description="GraphMode=aura needs Neo4jPasswordSecretArn (the secret holding the Neo4j password).")])
         CfnRule(self, "Ec2ChromaNeedsPlacement", rule_condition=Fn.condition_equals(mode, "ec2"), assertions=[
             CfnRuleAssertion(assert_=Fn.condition_not(Fn.condition_equals(chroma["subnet"].value_as_string, "")),
                              assert_description="ChromaMode=ec2 needs ChromaSubnetId (one of PrivateSubnetIds)."),
@@ -210,6 +241,30 @@ class DocuThinkerStack(Stack):
         ec2.CfnSecurityGroupEgress(self, "AiToExternalChromaEgress", group_id=ai_sg.ref, ip_protocol="tcp", from_port=chroma_port,
                                    to_port=chroma_port, cidr_ip=chroma["cidr"].value_as_string,
                                    description="ai to the external Chroma server").cfn_options.condition = open_external
+        # Neptune (GraphMode=neptune): one encrypted writer with IAM database authentication, open to the ai tasks only.
+        neptune_sg = sg("NeptuneSecurityGroup", "DocuThinker Neptune - from the ai tasks only", [
+            Ingress(ip_protocol="tcp", from_port=NEPTUNE_PORT, to_port=NEPTUNE_PORT, source_security_group_id=ai_sg.ref,
+                    description="ai to Neptune (DOCUTHINKER_NEPTUNE_ENDPOINT)")], no_egress)
+        neptune_sg.cfn_options.condition = on_neptune
+        ec2.CfnSecurityGroupEgress(self, "AiToNeptuneEgress", group_id=ai_sg.ref, ip_protocol="tcp", from_port=NEPTUNE_PORT,
+                                   to_port=NEPTUNE_PORT, destination_security_group_id=neptune_sg.ref,
+                                   description="ai to Neptune").cfn_options.condition = on_neptune
+        neptune_subnets = neptune.CfnDBSubnetGroup(self, "NeptuneSubnetGroup", db_subnet_group_description="DocuThinker Neptune private subnets",
+                                                   subnet_ids=private.value_as_list)
+        neptune_params = neptune.CfnDBClusterParameterGroup(self, "NeptuneParameterGroup", description="DocuThinker Neptune - audit log on",
+                                                            family="neptune1.3", parameters={"neptune_enable_audit_log": "1"})
+        neptune_cluster = neptune.CfnDBCluster(self, "NeptuneCluster", engine_version="1.3.2.1",
+            db_cluster_parameter_group_name=neptune_params.ref, db_subnet_group_name=neptune_subnets.ref,
+            vpc_security_group_ids=[neptune_sg.ref], db_port=NEPTUNE_PORT, iam_auth_enabled=True, storage_encrypted=True,
+            kms_key_id=key.attr_arn, backup_retention_period=7, copy_tags_to_snapshot=True, deletion_protection=True,
+            enable_cloudwatch_logs_exports=["audit"])
+        neptune_cluster.cfn_options.deletion_policy = CfnDeletionPolicy.SNAPSHOT
+        neptune_cluster.cfn_options.update_replace_policy = CfnDeletionPolicy.SNAPSHOT
+        neptune_instance = neptune.CfnDBInstance(self, "NeptuneInstance", db_cluster_identifier=neptune_cluster.ref,
+                                                 db_instance_class=graph["instance_class"].value_as_string, auto_minor_version_upgrade=True)
+        for resource in (neptune_subnets, neptune_params, neptune_cluster, neptune_instance):
+            resource.cfn_options.condition = on_neptune
+        neptune_url = f"https://{neptune_cluster.attr_endpoint}:{neptune_cluster.attr_port}"
         for cid, src, port, dst, desc in [
                 ("AlbToApiEgress", alb_sg, pnum["api"], api_sg, "ALB to api targets"),
                 ("AlbToAiEgress", alb_sg, pnum["ai"], ai_sg, "ALB to ai targets"),
@@ -309,10 +364,12 @@ class DocuThinkerStack(Stack):
             policies=[iam.CfnRole.PolicyProperty(policy_name="read-docuthinker-secrets", policy_document={"Version": "2012-10-17", "Statement": [
                 {"Sid": "NamedSecrets", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
                  "Resource": [secret_arn(n, "-??????") for n in PROVIDER_SECRETS] + [db_secret.ref, jwt_secret.ref, ai_token_secret.ref,
-                              redis_secret.ref, Fn.condition_if(chroma_enabled.logical_id, chroma_token_arn, Aws.NO_VALUE)]},
+                              redis_secret.ref, Fn.condition_if(chroma_enabled.logical_id, chroma_token_arn, Aws.NO_VALUE),
+                              Fn.condition_if(on_aura.logical_id, graph["password_arn"].value_as_string, Aws.NO_VALUE)]},
                 {"Sid": "DecryptStackSecrets", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": key.attr_arn}]})])
         task_role = iam.CfnRole(self, "TaskRole",
-            description="DocuThinker tasks - Bedrock (DOCUTHINKER_BEDROCK_MODEL) and the documents bucket (S3_BUCKET, SSE-KMS)",
+            description="DocuThinker tasks - Bedrock (DOCUTHINKER_BEDROCK_MODEL), the documents bucket (S3_BUCKET, SSE-KMS), "
+                        "and with GraphMode=neptune openCypher queries on the stack's Neptune cluster",
             assume_role_policy_document=trust,
             policies=[iam.CfnRole.PolicyProperty(policy_name="bedrock-and-bucket", policy_document={"Version": "2012-10-17", "Statement": [
                 {"Sid": "Bedrock", "Effect": "Allow", "Action": ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
@@ -321,7 +378,10 @@ class DocuThinkerStack(Stack):
                  "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
                  "Resource": f"{bucket.attr_arn}/*"},
                 {"Sid": "BucketList", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucket.attr_arn},
-                {"Sid": "BucketKey", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": key.attr_arn}]})])
+                {"Sid": "BucketKey", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": key.attr_arn},
+                Fn.condition_if(on_neptune.logical_id, {"Sid": "NeptuneQueries", "Effect": "Allow", "Action": [
+                    "neptune-db:connect", "neptune-db:ReadDataViaQuery", "neptune-db:WriteDataViaQuery", "neptune-db:DeleteDataViaQuery"],
+                    "Resource": f"arn:{part}:neptune-db:{region}:{account}:{neptune_cluster.attr_cluster_resource_id}/*"}, Aws.NO_VALUE)]})])
 
         # PostgreSQL + Redis
         db_subnets = rds.CfnDBSubnetGroup(self, "DatabaseSubnetGroup", db_subnet_group_description="DocuThinker PostgreSQL private subnets",
@@ -501,9 +561,16 @@ class DocuThinkerStack(Stack):
                     port_mappings=[ecs.CfnTaskDefinition.PortMappingProperty(container_port=pnum[name], protocol="tcp")],
                     mount_points=[ecs.CfnTaskDefinition.MountPointProperty(source_volume="tmp", container_path="/tmp")],
                     environment=[KV(name=k, value=v) for k, v in env] + ([Fn.condition_if(chroma_enabled.logical_id,
-                        {"Name": "DOCUTHINKER_CHROMA_URL", "Value": chroma_url}, Aws.NO_VALUE)] if name == "ai" else []),
+                        {"Name": "DOCUTHINKER_CHROMA_URL", "Value": chroma_url}, Aws.NO_VALUE),
+                        Fn.condition_if(on_neptune.logical_id, {"Name": "DOCUTHINKER_NEPTUNE_ENDPOINT", "Value": neptune_url}, Aws.NO_VALUE),
+                        Fn.condition_if(on_aura.logical_id, {"Name": "DOCUTHINKER_NEO4J_URI", "Value": graph["uri"].value_as_string}, Aws.NO_VALUE),
+                        Fn.condition_if(on_aura.logical_id, {"Name": "DOCUTHINKER_NEO4J_USER", "Value": graph["user"].value_as_string}, Aws.NO_VALUE),
+                    ] if name == "ai" else []),
                     secrets=[SEC(name=k, value_from=v) for k, v in secrets] + ([Fn.condition_if(chroma_enabled.logical_id,
-                        {"Name": "DOCUTHINKER_CHROMA_TOKEN", "ValueFrom": chroma_token_arn}, Aws.NO_VALUE)] if name == "ai" else []),
+                        {"Name": "DOCUTHINKER_CHROMA_TOKEN", "ValueFrom": chroma_token_arn}, Aws.NO_VALUE),
+                        Fn.condition_if(on_aura.logical_id, {"Name": "DOCUTHINKER_NEO4J_PASSWORD",
+                                                             "ValueFrom": graph["password_arn"].value_as_string}, Aws.NO_VALUE),
+                    ] if name == "ai" else []),
                     health_check=ecs.CfnTaskDefinition.HealthCheckProperty(command=IMAGE_HEALTHCHECK, interval=15, timeout=5, retries=3, start_period=10),
                     log_configuration=ecs.CfnTaskDefinition.LogConfigurationProperty(log_driver="awslogs", options={
                         "awslogs-group": groups[name].ref, "awslogs-region": region, "awslogs-stream-prefix": name}))])
@@ -551,6 +618,8 @@ class DocuThinkerStack(Stack):
                  "The generated Chroma token (DOCUTHINKER_CHROMA_TOKEN; the bearer token the Chroma proxy requires)."),
                 ("ChromaAutoScalingGroupName", group.ref, chroma_ec2, None), ("ChromaDataVolumeId", volume.ref, chroma_ec2, None)):
             CfnOutput(self, oid, value=value, description=desc).condition = cond
+        CfnOutput(self, "NeptuneEndpoint", value=neptune_url,
+                  description="DOCUTHINKER_NEPTUNE_ENDPOINT of the ai tasks (openCypher over HTTPS, IAM-signed).").condition = on_neptune
         CfnOutput(self, "DocumentsBucketName", value=bucket.ref,
                   description="S3_BUCKET of the tasks (and of docuthinker import when moving a library here).")
         CfnOutput(self, "AiServiceUrl", value=ai_url, description="AI_SERVICE_URL of the api tasks (inside the VPC only).")

@@ -3,8 +3,9 @@ resources: types and counts, parameters (with defaults), conditions and rules, t
 resource and output, container/target-group ports, health check paths, secret ARN patterns,
 security-group rules, listeners and scaling policies, Redis and Chroma wiring.
 
-Each test runs twice: with the CDK app's ChromaMode default none and ec2 (DOCUTHINKER_CHROMA_MODE), each
-compared with the YAML whose ChromaMode default is set the same way. The deployable shapes (conditions
+Each test runs twice: with the CDK app's ChromaMode default none (GraphMode database) and ec2 (GraphMode
+neptune; DOCUTHINKER_CHROMA_MODE, DOCUTHINKER_GRAPH_MODE), each compared with the YAML whose defaults are
+set the same way. The deployable shapes (conditions
 evaluated for given parameter values) come from deploy/tests/wiring_check.py's resolve()."""
 import collections, copy, json, os, re, subprocess, sys, tempfile
 import pytest
@@ -24,8 +25,10 @@ def templates(request):
     with open(CFN) as f:
         cfn = yaml.load(f, Loader=CfnLoader)
     cfn["Parameters"]["ChromaMode"]["Default"] = request.param
+    graph_mode = "neptune" if request.param == "ec2" else "database"
+    cfn["Parameters"]["GraphMode"]["Default"] = graph_mode
     out = tempfile.mkdtemp(prefix="cdk-out-")
-    env = dict(os.environ, CDK_OUTDIR=out, DOCUTHINKER_CHROMA_MODE=request.param)
+    env = dict(os.environ, CDK_OUTDIR=out, DOCUTHINKER_CHROMA_MODE=request.param, DOCUTHINKER_GRAPH_MODE=graph_mode)
     subprocess.run([sys.executable, "app.py"], cwd=CDK_DIR, env=env, check=True, capture_output=True)
     with open(os.path.join(out, "DocuThinker.template.json")) as f:
         cdk = json.load(f)
@@ -147,10 +150,12 @@ def test_secret_arn_patterns(templates):
                 re.search(r'"SecretsPrefix"\}, "/' + name + r'-\?\?\?\?\?\?"', blob), (name, blob)
         for ref in ("DatabaseSecret", "JwtSecret", "AiServiceTokenSecret", "RedisSecret"):
             assert {"Ref": ref} in policy["Resource"]
-        # Exactly the secrets the task definitions pass; the Chroma token only with ChromaMode ec2/external.
-        assert len(policy["Resource"]) == 8
-        assert policy["Resource"][-1] == {"Fn::If": ["ChromaEnabled", {"Fn::If": [
+        # Exactly the secrets the task definitions pass; the Chroma token only with ChromaMode ec2/external,
+        # the Neo4j password only with GraphMode aura.
+        assert len(policy["Resource"]) == 9
+        assert policy["Resource"][-2] == {"Fn::If": ["ChromaEnabled", {"Fn::If": [
             "HasChromaTokenSecretArn", {"Ref": "ChromaTokenSecretArn"}, {"Ref": "ChromaTokenSecret"}]}, {"Ref": "AWS::NoValue"}]}
+        assert policy["Resource"][-1] == {"Fn::If": ["GraphOnAura", {"Ref": "Neo4jPasswordSecretArn"}, {"Ref": "AWS::NoValue"}]}
         assert policy["Action"] == "secretsmanager:GetSecretValue"
 
 
@@ -209,7 +214,8 @@ def test_ai_service_discovery(templates):
 
 def test_task_role_bucket_and_key(templates):
     for t in templates:
-        statements = {s["Sid"]: s for s in resources(t)["TaskRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]}
+        statements = {s["Sid"]: s for s in resources(t)["TaskRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+                      if "Sid" in s}  # the Neptune statement sits under Fn::If GraphOnNeptune
         assert set(statements["BucketObjects"]["Action"]) == {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"}
         assert statements["BucketList"]["Action"] == "s3:ListBucket"
         assert set(statements["BucketKey"]["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey"}
@@ -291,7 +297,7 @@ def test_chroma_shapes(templates):
             url = [e["Value"] for e in ai["Environment"] if e["Name"] == "DOCUTHINKER_CHROMA_URL"]
             token = [e["ValueFrom"] for e in ai["Secrets"] if e["Name"] == "DOCUTHINKER_CHROMA_TOKEN"]
             chroma = sorted(k for k in r if k.startswith("Chroma"))
-            if values["ChromaMode"] == "none":
+            if values.get("ChromaMode", "none") == "none":
                 assert not url and not token and not chroma, shape
                 continue
             assert token == [{"Ref": "ChromaTokenSecretArn"} if values.get("ChromaTokenSecretArn") else {"Ref": "ChromaTokenSecret"}], shape
@@ -305,3 +311,20 @@ def test_chroma_shapes(templates):
 def test_outputs(templates):
     cfn, cdk = templates
     assert set(cfn["Outputs"]) == set(cdk["Outputs"])
+
+
+def test_graph_database(templates):
+    """The Neptune cluster, its writer, subnet and parameter groups, security group and the task role's
+    statement are the same in both, and each GraphMode passes the same graph variables to the ai only."""
+    cfn, cdk = templates
+    for shape in ("neptune", "aura"):
+        a, b = resolve(cfn, SHAPES[shape]), resolve(cdk, SHAPES[shape])
+        bare = lambda r: json.dumps({k: v for k, v in (r or {}).items() if k != "Metadata"}, sort_keys=True)  # noqa: E731
+        for name in ("NeptuneCluster", "NeptuneInstance", "NeptuneSubnetGroup", "NeptuneParameterGroup", "NeptuneSecurityGroup",
+                     "AiToNeptuneEgress"):
+            assert (name in a["Resources"]) == (shape == "neptune"), (shape, name)
+            assert bare(a["Resources"].get(name)) == bare(b["Resources"].get(name)), (shape, name)
+        statements = lambda t: [flat(s["Action"]) + " on " + flat(s["Resource"])  # noqa: E731
+                                for p in t["Resources"]["TaskRole"]["Properties"]["Policies"]
+                                for s in p["PolicyDocument"]["Statement"] if s.get("Sid") == "NeptuneQueries"]
+        assert statements(a) == statements(b) and len(statements(a)) == (1 if shape == "neptune" else 0), shape
