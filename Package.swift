@@ -347,7 +347,7 @@ let package = Package(
         .testTarget(
             name: "APIServiceTests",
             dependencies: [
-                "APIService", "AIService", "Ingestion", "Storage", "StoreEngines", "StorageSQLite", "StoreTestSupport", "StorageS3", "WebAuthn", .product(name: "GRDB", package: "GRDB.swift"), "ServerSupport", "Analysis", "DocuThinkerCore", "LLM", "TextProcessing", "RedisClient",
+                "APIService", "AIService", "Retrieval", "Ingestion", "Storage", "StoreEngines", "StorageSQLite", "StoreTestSupport", "StorageS3", "WebAuthn", .product(name: "GRDB", package: "GRDB.swift"), "ServerSupport", "Analysis", "DocuThinkerCore", "LLM", "TextProcessing", "RedisClient",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),

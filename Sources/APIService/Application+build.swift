@@ -170,7 +170,11 @@ func makeAuthenticator(configuration: AppConfiguration, store: any APIKeyReposit
 func makeLocalAIBackend(configuration: AppConfiguration, stores: Stores, runsIngestion: Bool, logger: Logger,
                         migrated: @escaping @Sendable () async throws -> Void = {}) -> LocalAIBackend {
     let store = stores.database
-    let search = makeSearchService(configuration: configuration, stores: stores, logger: logger)
+    var search = makeSearchService(configuration: configuration, stores: stores, logger: logger)
+    if configuration.graphRetrieval {
+        search.hybridRerank = GraphRetrieval.over(store, graph: stores.graph).hybridRerank
+        logger.info("graph-augmented retrieval on (DOCUTHINKER_GRAPH_RETRIEVAL)")
+    }
     let offline = OfflineAnalysisEngine(embedder: search.embedding?.embedder)
     let llmRouter = configuration.llm.router()
     let providers = llmRouter?.providers ?? []

@@ -4,6 +4,7 @@ import Embeddings
 import Extraction
 import Foundation
 import Ingestion
+import KnowledgeGraph
 import Retrieval
 import Storage
 import TextProcessing
@@ -20,11 +21,14 @@ struct EvaluationLibrary {
     var pages: [String: PageIndex] = [:]
     var chunks = 0
     var indexSeconds = 0.0
+    /// Where the documents' knowledge graphs were saved, when they were built.
+    var graphStore: (any GraphStore)?
 
     /// With `databaseURL` the library is built in that PostgreSQL database (its `eval` user's
     /// documents are replaced) and searched with pgvector; otherwise in a temporary SQLite store.
+    /// With `gazetteerDirectory` each document's knowledge graph is built and saved as well.
     init(files: [String], documentsDirectory: String, modelDirectory: String, ingestor: DocumentIngestor, embeddingBatchSize: Int,
-         databaseURL: String? = nil) async throws {
+         databaseURL: String? = nil, gazetteerDirectory: String? = nil) async throws {
         directory = NSTemporaryDirectory() + "dt-eval-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let stores = try await StoreFactory.openMigrated(StoreConfiguration(dataDirectory: directory, databaseURL: databaseURL))
@@ -37,6 +41,8 @@ struct EvaluationLibrary {
         let index = stores.databaseVectorIndex?(embedder.modelID, embedder.dimensions)
             ?? MatrixVectorIndex(storage: store, model: embedder.modelID, dimensions: embedder.dimensions)
         search = SearchService(store: store, index: index, embedding: ChunkEmbedding(embedder: embedder))
+        let extractor = gazetteerDirectory.map { EntityExtractor(gazetteer: Gazetteer.load(directory: $0).gazetteer) }
+        if extractor != nil { graphStore = stores.graph }
         let started = ContinuousClock.now
         for file in files.sorted() {
             let result = try ingestor.processSynchronously(fileAt: documentsDirectory + "/" + file)
@@ -59,6 +65,10 @@ struct EvaluationLibrary {
                 let batch = Array(pending[start..<min(pending.count, start + 64)])
                 let vectors = try await search.embed(batch.map(\.text))
                 try await index.save(zip(batch, vectors).map { ChunkVector(chunkId: $0.0.chunkId, vector: $0.1) }, documentId: file, owner: "eval")
+            }
+            if let extractor {
+                let graph = extractor.extract(text: ScalarText(extraction.text), sentences: result.sentences)
+                try await stores.graph.saveGraph(graph, documentId: file, ownerId: "eval", version: EntityExtractor.version)
             }
             chunks += result.chunks.count
             processed[file] = result

@@ -25,6 +25,10 @@ public struct SearchService: Sendable {
     public var queryCache: (any Cache)?
     /// How long a query embedding stays cached.
     public var queryCacheTTL: Duration = .seconds(86_400)
+    /// Re-ranks hybrid search's fused candidates before the best `limit` are taken (graph-augmented
+    /// retrieval when `DOCUTHINKER_GRAPH_RETRIEVAL` turns it on): (chunk id, score) pairs in, best first out.
+    public var hybridRerank: (@Sendable (_ ownerId: String, _ query: String, _ documentIds: [String]?,
+                                         _ fused: [(chunkId: Int64, score: Double)]) async throws -> [(chunkId: Int64, score: Double)])?
 
     public init(store: any SearchRepository, index: (any VectorIndex)?, embedding: ChunkEmbedding?) {
         self.store = store
@@ -56,9 +60,10 @@ public struct SearchService: Sendable {
                 // The vector store (Chroma) is down: keyword results still answer.
                 return Array(keyword.prefix(limit))
             }
-            let fused = HybridFusion.fuse(
+            var fused = HybridFusion.fuse(
                 keyword: keyword.map { .init(chunkId: $0.chunkId, score: $0.score) },
                 vector: vector.map { .init(chunkId: $0.chunkId, score: Double($0.score)) }, keywordWeight: keywordWeight)
+            if let hybridRerank { fused = try await hybridRerank(ownerId, query, documentIds, fused) }
             return try await details(Array(fused.prefix(limit)).map { ($0.chunkId, $0.score) }, ownerId: ownerId)
         }
     }

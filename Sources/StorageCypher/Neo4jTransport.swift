@@ -27,7 +27,7 @@ public struct Neo4jConfiguration: Sendable, Hashable {
         if scheme.hasPrefix("bolt") || scheme.hasPrefix("neo4j") {
             let suggestion = scheme.hasSuffix("+s") || scheme.hasSuffix("+ssc") || host.hasSuffix(".neo4j.io") ? "https://\(host)" : "http://\(host):7474"
             throw CypherError("""
-                DOCUTHINKER_NEO4J_URI is a Bolt URI (\(scheme)://\(host)); DocuThinker talks to Neo4j over its HTTP Query API \
+                DOCUTHINKER_NEO4J_URI is a Bolt URI (\(uri)); DocuThinker talks to Neo4j over its HTTP Query API \
                 (Neo4j 5.19 or later, Aura included), which needs the HTTP endpoint: set DOCUTHINKER_NEO4J_URI=\(suggestion).
                 """)
         }
@@ -48,7 +48,7 @@ public struct Neo4jTransport: CypherTransport {
     let http: HTTPClient
     let timeout: TimeAmount
 
-    public init(configuration: Neo4jConfiguration, http: HTTPClient = .shared, timeout: TimeAmount = .seconds(60)) throws {
+    public init(configuration: Neo4jConfiguration, http: HTTPClient = .graphDatabase, timeout: TimeAmount = .seconds(60)) throws {
         base = try configuration.validatedBase()
         self.configuration = configuration
         self.http = http
@@ -121,6 +121,18 @@ public struct Neo4jTransport: CypherTransport {
         }
         return (reply, headers.first(name: "neo4j-cluster-affinity") ?? affinity)
     }
+}
+
+extension HTTPClient {
+    /// The client of the graph databases' HTTP endpoints: 5 s to connect and no retrying of a
+    /// refused connection, so a database that is down fails a call (and the start's index check)
+    /// at once instead of holding it for the whole request timeout.
+    public static let graphDatabase: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(5))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 }
 
 struct Neo4jRequest: Encodable {

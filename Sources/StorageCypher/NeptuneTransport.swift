@@ -20,7 +20,7 @@ public struct NeptuneTransport: CypherTransport {
 
     /// `iamAuthentication: false` for a cluster without IAM database authentication (requests unsigned).
     public init(endpoint: String, region: String, iamAuthentication: Bool = true, credentials: AWSCredentialsProvider = AWSCredentialsProvider(),
-                http: HTTPClient = .shared, timeout: TimeAmount = .seconds(60)) throws {
+                http: HTTPClient = .graphDatabase, timeout: TimeAmount = .seconds(60)) throws {
         guard let url = URL(string: endpoint), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
               let host = url.host, !host.isEmpty else {
             throw CypherError("DOCUTHINKER_NEPTUNE_ENDPOINT must be the cluster's https:// address with its port, such as https://my-cluster.cluster-abc.us-east-1.neptune.amazonaws.com:8182 (got \(endpoint)).")

@@ -28,6 +28,8 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "Build the --retrieval/--manuals library in this PostgreSQL database (postgres://…; pgvector search) instead of a temporary SQLite store.")
     var databaseURL: String?
     @Option(help: "With --manuals: write what chat saw for each question (JSON lines) here, for calibration.") var evidenceOutput: String?
+    @Option(help: "With --retrieval: build each document's knowledge graph with these gazetteers (models/gazetteers) and compare graph-augmented hybrid search.")
+    var graph: String?
 
     /// Nothing to evaluate is a usage error: ArgumentParser prints the usage with it.
     func validate() throws {
@@ -45,10 +47,16 @@ struct EvaluateCommand: AsyncParsableCommand {
             let result = try await RetrievalEvaluation.run(questionsFile: retrieval, unrelatedFile: unrelated, documentsDirectory: documents,
                                                            modelDirectory: model, ingestor: makeIngestor(configuration: configuration),
                                                            embeddingBatchSize: configuration.embeddingBatchSize,
-                                                           minimumSimilarity: minimumSimilarity, databaseURL: databaseURL)
+                                                           minimumSimilarity: minimumSimilarity, databaseURL: databaseURL, gazetteerDirectory: graph)
             report += ["## Retrieval (\(result.questions) questions, \(result.chunks) chunks, indexed in \(String(format: "%.1f", result.indexSeconds)) s)", "",
                        "| mode | recall@1 | recall@5 | MRR@10 |", "|---|--:|--:|--:|"]
             report += result.modes.map { "| \($0.mode) | \(String(format: "%.3f", $0.recall1)) | \(String(format: "%.3f", $0.recall5)) | \(String(format: "%.3f", $0.mrr)) |" }
+            if graph != nil {
+                report += ["", "Questions that name a specific entity of the library (the only ones the graph changes): \(result.graphQuestions) of \(result.questions).", "",
+                           "| mode (those questions) | recall@1 | recall@5 | MRR@10 |", "|---|--:|--:|--:|"]
+                report += result.graphSubset.map { "| \($0.mode) | \(String(format: "%.3f", $0.recall1)) | \(String(format: "%.3f", $0.recall5)) | \(String(format: "%.3f", $0.mrr)) |" }
+                report += ["", "Entities named most often: " + result.namedEntities.prefix(25).map { "\($0.entity) (\($0.questions))" }.joined(separator: ", ")]
+            }
             report.append("")
             report.append(String(format: "Chat (offline, extractive): answered %.1f%% of the questions (%.1f%% of those cite an expected page); said \"not found\" to %.1f%% of unrelated questions.",
                                  result.chatAnswered * 100, result.chatCitedRightPage * 100, result.chatRejected * 100))

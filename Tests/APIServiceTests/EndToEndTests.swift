@@ -1,5 +1,4 @@
 import StoreTestSupport
-import RedisClient
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -173,12 +172,7 @@ struct EndToEndTests {
     @Test(.enabled(if: TestFalkorDB.available)) func theGraphDatabaseIsTheAIServicesAndTheAPIReadsThroughIt() async throws {
         let url = try #require(TestFalkorDB.url, "DOCUTHINKER_TEST_FALKORDB_URL is not set: run scripts/services start")
         let name = "dt-" + UUID().uuidString.lowercased()
-        let redis = RedisClient(endpoint: try RedisEndpoint(RedisConfiguration(url: url)), timeout: .seconds(15))
-        defer { redis.shutdown() }
-        func entitiesInFalkorDB() async throws -> Int {
-            let reply = try await redis.command("GRAPH.QUERY", name, "MATCH (e:Entity) RETURN count(e)")
-            return Int(reply.array?[1].array?.first?.array?.first?.int ?? -1)
-        }
+        func entitiesInFalkorDB() async throws -> Int { try await TestFalkorDB.entityCount(graph: name) }
         let stack = try TwoProcessStack()
         stack.aiEnvironment = ["DOCUTHINKER_FALKORDB_URL": url, "DOCUTHINKER_FALKORDB_GRAPH": name]
         defer { stack.stop() }

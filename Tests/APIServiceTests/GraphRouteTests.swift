@@ -4,7 +4,6 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
-import RedisClient
 import StoreTestSupport
 import Testing
 
@@ -31,36 +30,22 @@ struct GraphRouteTests {
     @Test(.enabled(if: TestFalkorDB.available)) func theSameWithTheGraphInFalkorDB() async throws {
         let url = try #require(TestFalkorDB.url, "DOCUTHINKER_TEST_FALKORDB_URL is not set: run scripts/services start")
         let name = "dt-" + UUID().uuidString.lowercased()
-        let redis = RedisClient(endpoint: try RedisEndpoint(RedisConfiguration(url: url)), timeout: .seconds(15))
-        // What FalkorDB itself holds: the entity nodes of the test's graph.
-        let entitiesInFalkorDB: @Sendable () async throws -> Int = {
-            let reply = try await redis.command("GRAPH.QUERY", name, "MATCH (e:Entity) RETURN count(e)")
-            return Int(reply.array?[1].array?.first?.array?.first?.int ?? -1)
-        }
         try await Self.check(try TestApp(overrides: [
             "docuthinker.falkordb.url": .init(.string(url), isSecret: true),
             "docuthinker.falkordb.graph": .init(.string(name), isSecret: false),
-        ]), entitiesInGraphDatabase: entitiesInFalkorDB)
-        redis.shutdown()
+        ]), entitiesInGraphDatabase: { try await TestFalkorDB.entityCount(graph: name) })   // what FalkorDB itself holds
     }
 
     /// The same with the graph behind Neo4j's HTTP Query API, configured as a user would
     /// (`DOCUTHINKER_NEO4J_URI`/`_PASSWORD`/`_DATABASE`): the loopback Query API server runs every
     /// statement on the real FalkorDB, in the graph named after the database.
     @Test(.enabled(if: TestFalkorDB.available)) func theSameWithTheGraphInNeo4j() async throws {
-        let url = try #require(TestFalkorDB.url, "DOCUTHINKER_TEST_FALKORDB_URL is not set: run scripts/services start")
         let database = "dt-" + UUID().uuidString.lowercased()
-        let redis = RedisClient(endpoint: try RedisEndpoint(RedisConfiguration(url: url)), timeout: .seconds(15))
-        let entitiesBehindNeo4j: @Sendable () async throws -> Int = {
-            let reply = try await redis.command("GRAPH.QUERY", database, "MATCH (e:Entity) RETURN count(e)")
-            return Int(reply.array?[1].array?.first?.array?.first?.int ?? -1)
-        }
         try await Self.check(try TestApp(overrides: [
             "docuthinker.neo4j.uri": .init(.string(try await CypherHTTPTestServer.shared.url()), isSecret: false),
             "docuthinker.neo4j.password": .init(.string(CypherHTTPTestServer.password), isSecret: true),
             "docuthinker.neo4j.database": .init(.string(database), isSecret: false),
-        ]), entitiesInGraphDatabase: entitiesBehindNeo4j)
-        redis.shutdown()
+        ]), entitiesInGraphDatabase: { try await TestFalkorDB.entityCount(graph: database) })
     }
 
     static func check(_ app: TestApp, entitiesInGraphDatabase: (@Sendable () async throws -> Int)? = nil) async throws {

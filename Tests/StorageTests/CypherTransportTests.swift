@@ -89,6 +89,18 @@ struct CypherTransportTests {
         }
     }
 
+    /// A graph database that is down is reported as such (readiness says "unreachable"; the start
+    /// does not wait for it: the client does not retry a refused connection).
+    @Test func aDatabaseThatIsDownSaysSo() async throws {
+        let closed = "http://127.0.0.1:\(PrivateRedisServer.freePort())"
+        await #expect {
+            try await Neo4jTransport(configuration: Neo4jConfiguration(uri: closed, password: "pw")).ping()
+        } throws: { "\($0)".contains("Neo4j at \(closed) cannot be reached") }
+        await #expect {
+            try await NeptuneTransport(endpoint: closed, region: "eu-west-1", iamAuthentication: false).ping()
+        } throws: { "\($0)".contains("Neptune at \(closed) cannot be reached") }
+    }
+
     /// Every process prepares the graph database at start: the second time, an index that exists is
     /// no error on FalkorDB (which has no `IF NOT EXISTS`) nor through the Neo4j Query API, and both
     /// indexes are there (a refusal of the first used to stop the second).

@@ -202,4 +202,14 @@ public enum TestFalkorDB {
         configuration.falkorDB = RedisConfiguration(url: url)
         configuration.falkorGraph = "dt-" + UUID().uuidString.lowercased()
     }
+
+    /// How many entity nodes the named graph of the test server holds (what a test checks a graph
+    /// database for, whichever protocol wrote them).
+    public static func entityCount(graph name: String) async throws -> Int {
+        guard let url else { throw StorageError(.unavailable, "DOCUTHINKER_TEST_FALKORDB_URL is not set: run scripts/services start.") }
+        let redis = RedisClient(endpoint: try RedisEndpoint(RedisConfiguration(url: url)), timeout: .seconds(15))
+        defer { redis.shutdown() }
+        let reply = try await redis.command("GRAPH.QUERY", name, "MATCH (e:Entity) RETURN count(e)")
+        return Int(reply.array?[1].array?.first?.array?.first?.int ?? -1)
+    }
 }
