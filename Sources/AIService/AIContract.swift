@@ -53,7 +53,8 @@ public enum AIContract {
         var text: String?
     }
 
-    /// `GET graph/documents/{id}`: the document's stored graph and the extraction version that built it.
+    /// `GET graph/documents/{id}[?graph=false]`: the extraction version that built the document's
+    /// stored graph, and the graph (unless `graph=false`).
     struct StoredGraph: Codable, Sendable {
         var version: Int?
         var graph: DocumentGraph?

@@ -79,10 +79,12 @@ public struct AIServiceController: Sendable {
             guard let graph = backend.graph else { throw APIError(.serviceUnavailable, code: "graph_unavailable", message: "This AI service keeps no knowledge graph.") }
             return graph
         }
-        group.get("graph/documents/:id") { _, context in
+        group.get("graph/documents/:id") { request, context in
             let id = try context.parameters.require("id"), owner = try Self.user(context), store = try graph()
+            // `?graph=false`: the version alone (what the API asks first), without reading the graph.
+            let withGraph = request.uri.queryParameters.get("graph") != "false"
             return try Self.json(AIContract.StoredGraph(version: try await store.graphVersion(documentId: id, ownerId: owner),
-                                                        graph: try await store.documentGraph(documentId: id, ownerId: owner)))
+                                                        graph: withGraph ? try await store.documentGraph(documentId: id, ownerId: owner) : nil))
         }
         group.get("graph/entities") { request, context in
             let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 20, 1), 5_000)

@@ -138,9 +138,14 @@ struct EntityResolver {
 
     /// The capital initials of a multi-word name, skipping connectors ("Bank of England" → "be").
     static func initials(of tokens: [NameToken]) -> String? {
-        let words = tokens.filter { !BuiltInLists.nameConnectors.contains($0.lower) }
+        initials(ofWords: tokens.map(\.lower))
+    }
+
+    /// The first letters of lower-case words, name connectors skipped; nil under two words.
+    static func initials(ofWords words: [String]) -> String? {
+        let words = words.filter { !BuiltInLists.nameConnectors.contains($0) }
         guard words.count >= 2 else { return nil }
-        return String(words.compactMap { $0.lower.first })
+        return String(words.compactMap(\.first))
     }
 }
 

@@ -24,9 +24,7 @@ public enum LibraryAliasing {
 
     /// The lower-case initials of a name of two or more words ("Bank of England" → "be").
     public static func initials(ofName name: String) -> String? {
-        let words = name.split { $0 == " " || $0 == "-" }.filter { !BuiltInLists.nameConnectors.contains($0.lowercased()) }
-        guard words.count >= 2 else { return nil }
-        return String(words.compactMap { $0.first?.lowercased().first })
+        EntityResolver.initials(ofWords: name.split { $0 == " " || $0 == "-" }.map { $0.lowercased() })
     }
 
     static func isAcronym(_ word: String) -> Bool {

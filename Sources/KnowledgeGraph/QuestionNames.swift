@@ -29,14 +29,17 @@ public enum QuestionNames {
 
     /// A word written as (part of) a name: an acronym, or capitalised where a sentence does not start.
     static func isNameWord(_ word: String, first: Bool) -> Bool {
-        let isAcronym = word.count > 1 && word.allSatisfy { $0.isUppercase || $0.isNumber }
-        return isAcronym || (!first && word.first?.isUppercase == true)
+        isWrittenInCapitals(word) || (!first && word.first?.isUppercase == true)
+    }
+
+    /// Two or more characters, all capitals or digits ("WHO", "G7").
+    static func isWrittenInCapitals(_ word: String) -> Bool {
+        word.count > 1 && word.allSatisfy { $0.isUppercase || $0.isNumber }
     }
 
     /// A function word, unless written in capitals ("WHO", "IT" may be acronyms).
     static func isFunctionWord(_ word: String) -> Bool {
-        let isAcronym = word.count > 1 && word.allSatisfy { $0.isUppercase || $0.isNumber }
-        return !isAcronym && BuiltInLists.functionWords.contains(word.lowercased())
+        !isWrittenInCapitals(word) && BuiltInLists.functionWords.contains(word.lowercased())
     }
 
     /// The normalised form of an entity's name, to compare with `phrases`.

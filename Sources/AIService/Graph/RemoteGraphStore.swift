@@ -25,15 +25,16 @@ public struct RemoteGraphStore: GraphStore {
     public func documentsNeedingGraph(version: Int, limit: Int) async throws -> [DocumentReference] { throw Self.readOnly }
 
     public func graphVersion(documentId: String, ownerId: String) async throws -> Int? {
-        try await stored(documentId: documentId, ownerId: ownerId).version
+        try await stored(documentId: documentId, ownerId: ownerId, withGraph: false).version
     }
 
     public func documentGraph(documentId: String, ownerId: String) async throws -> DocumentGraph? {
-        try await stored(documentId: documentId, ownerId: ownerId).graph
+        try await stored(documentId: documentId, ownerId: ownerId, withGraph: true).graph
     }
 
-    func stored(documentId: String, ownerId: String) async throws -> AIContract.StoredGraph {
-        try await backend.call(.GET, "graph/documents/\(Self.escape(documentId))", owner: ownerId, idempotent: true)
+    /// The version alone travels unless the graph is asked for.
+    func stored(documentId: String, ownerId: String, withGraph: Bool) async throws -> AIContract.StoredGraph {
+        try await backend.call(.GET, "graph/documents/\(Self.escape(documentId))" + (withGraph ? "" : "?graph=false"), owner: ownerId, idempotent: true)
     }
 
     public func graphProgress(ownerId: String, version: Int) async throws -> (current: Int, ready: Int) {
