@@ -13,7 +13,7 @@ let webResources: [Resource] = [
     "layout", "landing", "library", "upload", "document", "chat", "profile", "reset", "notfound", "entity",
 ].map { .embedInCode("templates/\($0).mustache") } + [
     "app.css", "theme.js", "app.js", "landing.js", "library.js", "upload.js", "document.js", "source_view.js",
-    "chat_panel.js", "chat.js", "profile.js", "charts.js", "graphql.js", "passkeys.js", "logo.svg", "graph_view.js", "entity.js",
+    "chat_panel.js", "chat.js", "profile.js", "charts.js", "graphql.js", "passkeys.js", "logo.svg", "graph_view.js", "entity.js", "graph_llm.js",
 ].map { .embedInCode("static/\($0)") }
 
 let package = Package(

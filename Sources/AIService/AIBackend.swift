@@ -39,6 +39,15 @@ public protocol AIBackend: Sendable {
     func answerStream(question: String, ownerId: String, documentIds: [String]?) async throws -> AsyncThrowingStream<ChatService.Event, any Error>
     /// A cited answer from text sent with the question.
     func answer(question: String, inlineText: String) async throws -> ChatService.Answer
+    /// What reading the caller's documents (all ready ones when nil) with the language model, for
+    /// the knowledge graph, would cost (`llm_unavailable` when no model is configured).
+    func graphExtractionEstimate(ownerId: String, documentIds: [String]?) async throws -> LLMGraphEstimate
+    /// Starts that reading in the background (`LLMGraphExtraction.start`).
+    func startGraphExtraction(ownerId: String, _ request: LLMGraphStartRequest) async throws -> LLMGraphJob
+    /// The caller's current or last reading.
+    func graphExtraction(ownerId: String) async throws -> LLMGraphJob
+    /// Stops the caller's reading after the passages being read.
+    func cancelGraphExtraction(ownerId: String) async throws -> LLMGraphJob
 }
 
 extension AIBackend {

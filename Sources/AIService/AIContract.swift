@@ -53,6 +53,11 @@ public enum AIContract {
         var text: String?
     }
 
+    /// `POST graph/llm-extraction/estimate`: the documents (all the caller's when nil).
+    struct GraphExtractionDocuments: Codable, Sendable {
+        var documentIds: [String]?
+    }
+
     /// `GET graph/documents/{id}[?graph=false]`: the extraction version that built the document's
     /// stored graph, and the graph (unless `graph=false`).
     struct StoredGraph: Codable, Sendable {

@@ -69,6 +69,25 @@ public struct AIServiceController: Sendable {
             return try Self.json(try await backend.answer(question: body.question, ownerId: try Self.user(context), documentIds: body.documentIds))
         }
         addGraphRoutes(to: group)
+        addGraphExtractionRoutes(to: group)
+    }
+
+    /// The language model's reading of the caller's library for the knowledge graph.
+    func addGraphExtractionRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("graph/llm-extraction/estimate") { request, context in
+            let body = try await Self.decode(AIContract.GraphExtractionDocuments.self, request)
+            return try Self.json(try await backend.graphExtractionEstimate(ownerId: try Self.user(context), documentIds: body.documentIds))
+        }
+        group.post("graph/llm-extraction") { request, context in
+            let body = try await Self.decode(LLMGraphStartRequest.self, request)
+            return try Self.json(try await backend.startGraphExtraction(ownerId: try Self.user(context), body), status: .accepted)
+        }
+        group.get("graph/llm-extraction") { _, context in
+            try Self.json(try await backend.graphExtraction(ownerId: try Self.user(context)))
+        }
+        group.delete("graph/llm-extraction") { _, context in
+            try Self.json(try await backend.cancelGraphExtraction(ownerId: try Self.user(context)))
+        }
     }
 
     /// The knowledge graph's reads, for an `api` whose graph lives where only the AI side reaches

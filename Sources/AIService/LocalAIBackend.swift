@@ -19,6 +19,9 @@ public struct LocalAIBackend: AIBackend {
     /// The knowledge graph's store, told of deleted documents (an external graph database keeps
     /// their contributions otherwise).
     public var graph: (any GraphStore)?
+    /// Reads documents with the language model for the knowledge graph (nil without a model, or
+    /// where no graphs are built).
+    public var llmGraph: LLMGraphExtraction?
     let store: any SearchRepository & DocumentRepository
     let providerNames: [String]
 
@@ -85,6 +88,33 @@ public struct LocalAIBackend: AIBackend {
 
     public func answer(question: String, inlineText: String) async throws -> ChatService.Answer {
         try await chat.answer(question: question, inlineText: inlineText)
+    }
+
+    public func graphExtractionEstimate(ownerId: String, documentIds: [String]?) async throws -> LLMGraphEstimate {
+        try await requireLLMGraph().estimate(ownerId: ownerId, documentIds: documentIds)
+    }
+
+    public func startGraphExtraction(ownerId: String, _ request: LLMGraphStartRequest) async throws -> LLMGraphJob {
+        try await requireLLMGraph().start(ownerId: ownerId, request)
+    }
+
+    public func graphExtraction(ownerId: String) async throws -> LLMGraphJob {
+        guard let llmGraph else { return .idle }
+        return await llmGraph.job(ownerId: ownerId)
+    }
+
+    public func cancelGraphExtraction(ownerId: String) async throws -> LLMGraphJob {
+        guard let llmGraph else { return .idle }
+        return await llmGraph.cancel(ownerId: ownerId)
+    }
+
+    private func requireLLMGraph() throws -> LLMGraphExtraction {
+        guard let llmGraph else {
+            throw DocumentErrors.llmUnavailable(providerNames.isEmpty
+                ? "No language model is configured: set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server), ANTHROPIC_API_KEY, GOOGLE_API_KEY or DOCUTHINKER_BEDROCK_MODEL, then restart."
+                : "This process builds no knowledge graphs (no ingestion workers run here).")
+        }
+        return llmGraph
     }
 
     private func requireDocument(_ id: String, ownerId: String) async throws {

@@ -110,6 +110,24 @@ public struct RemoteAIBackend: AIBackend {
         return AnswerEventStream.events(from: response.body, decoder: AIContract.decoder)
     }
 
+    public func graphExtractionEstimate(ownerId: String, documentIds: [String]?) async throws -> LLMGraphEstimate {
+        try await call(.POST, "graph/llm-extraction/estimate", owner: ownerId,
+                       body: AIContract.GraphExtractionDocuments(documentIds: documentIds), idempotent: true)
+    }
+
+    public func startGraphExtraction(ownerId: String, _ request: LLMGraphStartRequest) async throws -> LLMGraphJob {
+        // Not retried: a second start would be refused as a run already going, or start one.
+        try await call(.POST, "graph/llm-extraction", owner: ownerId, body: request, idempotent: false)
+    }
+
+    public func graphExtraction(ownerId: String) async throws -> LLMGraphJob {
+        try await call(.GET, "graph/llm-extraction", owner: ownerId, idempotent: true)
+    }
+
+    public func cancelGraphExtraction(ownerId: String) async throws -> LLMGraphJob {
+        try await call(.DELETE, "graph/llm-extraction", owner: ownerId, idempotent: true)
+    }
+
     public func answer(question: String, inlineText: String) async throws -> ChatService.Answer {
         try await call(.POST, "answers", owner: nil, body: AIContract.AnswerRequest(question: question, text: inlineText),
                        idempotent: false)

@@ -197,6 +197,7 @@ func makeLocalAIBackend(configuration: AppConfiguration, stores: Stores, runsIng
     chat.router = llmRouter
     var worker: IngestionWorker?
     var graphRebuild: GraphRebuildService?
+    var llmGraph: LLMGraphExtraction?
     if runsIngestion {
         // The job's analyses run on the ingestion executor's low-priority threads, like its other work.
         let executor = IngestionExecutor()
@@ -210,6 +211,13 @@ func makeLocalAIBackend(configuration: AppConfiguration, stores: Stores, runsIng
                                  executor: executor)
         pipeline.graph = graph
         graphRebuild = GraphRebuildService(builder: graph, store: stores.graph, logger: logger, startsAfter: migrated)
+        if let llmRouter {
+            let llm = configuration.llm
+            llmGraph = LLMGraphExtraction(
+                router: llmRouter, store: store, builder: graph, cache: stores.cache,
+                pricing: LLMGraphPricing(cost: { llm.cost(model: $0, input: $1, output: $2) }, monthlyBudgetUSD: llm.monthlyBudgetUSD),
+                logger: logger)
+        }
         var settings = IngestionWorker.Settings()
         settings.slots = configuration.ingestWorkers
         settings.lease = .seconds(configuration.jobLeaseSeconds)
@@ -220,6 +228,7 @@ func makeLocalAIBackend(configuration: AppConfiguration, stores: Stores, runsIng
                                  providerNames: providers.map(\.name))
     backend.graphRebuild = graphRebuild
     backend.graph = stores.graph
+    backend.llmGraph = llmGraph
     return backend
 }
 
@@ -303,7 +312,7 @@ func buildRouter(
     chat.addRoutes(to: protected)
     documents.addRoutes(to: protected)
     AnalysisController(service: backend).addRoutes(to: protected)
-    GraphController(reader: GraphReader(graph: graph, documents: store)).addRoutes(to: protected)
+    GraphController(reader: GraphReader(graph: graph, documents: store), backend: backend).addRoutes(to: protected)
     // DocuThinker's original paths, as authenticated aliases.
     let legacy = router.group("").add(middleware: authMiddleware)
     LegacyAnalysisController(service: backend).addRoutes(to: legacy)   // also GraphQL's, below

@@ -13,6 +13,8 @@ import LLM
 ///   (claude-3-5-sonnet-20241022); `GOOGLE_API_KEY`, `GOOGLE_AI_API_KEY1…n`, `DOCUTHINKER_GEMINI_MODEL`
 ///   (gemini-1.5-pro); `DOCUTHINKER_BEDROCK_MODEL` + `AWS_REGION` enables Bedrock (task role or env keys);
 ///   `DOCUTHINKER_LLM_PRICES` "model=input/output USD per million tokens,…" for cost estimates;
+///   `DOCUTHINKER_LLM_MONTHLY_BUDGET_USD` (5): what each user's model requests may cost per calendar
+///   month before a reading of their library for the knowledge graph is refused or stopped (`none`: no cap);
 ///   `DOCUTHINKER_LLM_DEADLINE_SECONDS` (90): the longest any request waits on the models, retries
 ///   and fallbacks included; `DOCUTHINKER_LLM_FIRST_TOKEN_SECONDS` (30): the longest a streamed
 ///   answer waits for its first text before the next provider (or the offline engine) writes it.
@@ -28,6 +30,8 @@ public struct LLMConfiguration: Sendable {
     public var bedrockModel: String?
     public var awsRegion: String
     public var prices: [String: (input: Double, output: Double)]
+    /// Each user's monthly cap in USD (nil: none).
+    public var monthlyBudgetUSD: Double?
     public var deadline: Duration
     public var firstTokenDeadline: Duration
     /// Provider variables whose value is a placeholder (`CHANGE-ME`, `<your key>`…), taken as unset:
@@ -69,6 +73,8 @@ public struct LLMConfiguration: Sendable {
             if costs.count == 2 { prices[String(parts[0])] = (costs[0], costs[1]) }
         }
         self.prices = prices
+        let budget = reader.string(forKey: "docuthinker.llm.monthly.budget.usd", default: "5").trimmingCharacters(in: .whitespaces).lowercased()
+        monthlyBudgetUSD = ["none", "unlimited", "off"].contains(budget) ? nil : max(0, Double(budget) ?? 5)
         deadline = .milliseconds(max(100, Int(reader.double(forKey: "docuthinker.llm.deadline.seconds", default: 90) * 1000)))
         firstTokenDeadline = .milliseconds(max(100, Int(reader.double(forKey: "docuthinker.llm.first.token.seconds", default: 30) * 1000)))
         placeholderVariables = placeholders

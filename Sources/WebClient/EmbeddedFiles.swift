@@ -19,6 +19,7 @@ enum EmbeddedFiles {
         "logo.svg": PackageResources.logo_svg,
         "graph_view.js": PackageResources.graph_view_js,
         "entity.js": PackageResources.entity_js,
+        "graph_llm.js": PackageResources.graph_llm_js,
     ]
 
     static let templates: [String: [UInt8]] = [

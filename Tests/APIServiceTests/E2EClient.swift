@@ -47,7 +47,12 @@ extension E2EClient {
 
     /// Uploads a fixture as multipart `file`.
     func upload(fixture name: String, token: String) async throws -> E2EResponse {
-        let form = Multipart.upload(try Fixture.data(name), filename: name)
+        try await upload(try Fixture.data(name), filename: name, token: token)
+    }
+
+    /// Uploads bytes as multipart `file`.
+    func upload(_ data: Data, filename name: String, token: String) async throws -> E2EResponse {
+        let form = Multipart.upload(data, filename: name)
         return try await send(.post, "/v1/documents", headers: [.authorization: "Bearer \(token)", .contentType: form.contentType],
                               body: form.body)
     }

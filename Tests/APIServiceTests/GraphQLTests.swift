@@ -329,6 +329,10 @@ struct GraphQLLoaderTests {
         func answer(question: String, ownerId: String, documentIds: [String]?) async throws -> ChatService.Answer { throw NotUsed() }
         func answerStream(question: String, ownerId: String, documentIds: [String]?) async throws -> AsyncThrowingStream<ChatService.Event, any Error> { throw NotUsed() }
         func answer(question: String, inlineText: String) async throws -> ChatService.Answer { throw NotUsed() }
+        func graphExtractionEstimate(ownerId: String, documentIds: [String]?) async throws -> LLMGraphEstimate { throw NotUsed() }
+        func startGraphExtraction(ownerId: String, _ request: LLMGraphStartRequest) async throws -> LLMGraphJob { throw NotUsed() }
+        func graphExtraction(ownerId: String) async throws -> LLMGraphJob { throw NotUsed() }
+        func cancelGraphExtraction(ownerId: String) async throws -> LLMGraphJob { throw NotUsed() }
     }
 
     @Test func aListsSummariesAreOneBatch() async throws {

@@ -32,7 +32,7 @@ MAX_UPLOAD_BYTES = 3_000_000
 class Server:
     """A `docuthinker serve` on a free loopback port over a temporary data directory."""
 
-    def __init__(self, host_name="127.0.0.1"):
+    def __init__(self, host_name="127.0.0.1", llm_url=None):
         self.data = tempfile.mkdtemp(prefix="dt-browser-")
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
@@ -44,6 +44,8 @@ class Server:
                    DOCUTHINKER_EMBEDDING_MODEL_DIR=str(ROOT / "models" / "all-MiniLM-L6-v2"))
         for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "GOOGLE_API_KEY", "DOCUTHINKER_BEDROCK_MODEL"):
             env.pop(name, None)
+        if llm_url:
+            env.update(OPENAI_BASE_URL=llm_url, DOCUTHINKER_LLM_PRICES="gpt-4o-mini=0.15/0.6")
         self.log = open(os.path.join(self.data, "server.log"), "w")
         self.process = subprocess.Popen([str(BINARY), "serve"], env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT)
         deadline = time.time() + 30
@@ -127,6 +129,22 @@ def localhost_server():
     instance = Server(host_name="localhost")
     yield instance
     instance.stop()
+
+
+@pytest.fixture(scope="session")
+def llm_server():
+    """A server with a language model: scripts/llm-stub.py, a local server speaking OpenAI's protocol."""
+    if not BINARY.exists():
+        pytest.fail(f"{BINARY} is missing: build it first (swift build)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    stub = subprocess.Popen(["python3", str(ROOT / "scripts" / "llm-stub.py"), str(port)])
+    instance = Server(llm_url=f"http://127.0.0.1:{port}/v1")
+    yield instance
+    instance.stop()
+    stub.terminate()
+    stub.wait(timeout=10)
 
 
 def make_driver(width=1366, height=900):

@@ -398,7 +398,8 @@ def wait_for_graph(server, token, document_id, timeout=120):
     raise AssertionError("the graph was not built")
 
 
-def test_the_graph_view_shows_mentions_in_the_source_and_leads_to_entity_pages(driver, server, tmp_path):
+def signed_in_with_news(driver, server, tmp_path):
+    """A new account with the news article uploaded and its graph built, signed in: (token, document)."""
     account = server.register()
     token = account["tokens"]["accessToken"]
     path = tmp_path / "talks.txt"
@@ -406,6 +407,11 @@ def test_the_graph_view_shows_mentions_in_the_source_and_leads_to_entity_pages(d
     document = server.upload(token, path)
     wait_for_graph(server, token, document["id"])
     sign_in(driver, server, account)
+    return token, document
+
+
+def test_the_graph_view_shows_mentions_in_the_source_and_leads_to_entity_pages(driver, server, tmp_path):
+    token, document = signed_in_with_news(driver, server, tmp_path)
     driver.get(server.url + f"/app/documents/{document['id']}")
     visible(driver, '.analysis[data-kind="summary"] .insight')
     visible(driver, "#tab-graph").click()
@@ -459,3 +465,38 @@ def test_the_graph_view_shows_mentions_in_the_source_and_leads_to_entity_pages(d
     wait(driver).until(lambda d: f"/app/documents/{document['id']}" in d.current_url)
     assert flat(visible(driver, "mark.cite-highlight").text) == "Merkel"
     assert not [entry for entry in severe_console_errors(driver)]
+
+
+def test_the_library_shows_the_cost_before_a_model_reads_it_for_the_graph(driver, llm_server, tmp_path):
+    server = llm_server
+    token, _ = signed_in_with_news(driver, server, tmp_path)
+    driver.get(server.url + "/app")
+    card = visible(driver, "#graph-llm")
+    start = driver.find_element(By.ID, "graph-llm-start")
+    assert not start.is_displayed(), "no start before the estimate"
+    driver.find_element(By.ID, "graph-llm-check").click()
+    wait(driver).until(lambda d: "would read" in d.find_element(By.ID, "graph-llm-estimate").text)
+    estimate = flat(driver.find_element(By.ID, "graph-llm-estimate").text)
+    assert re.search(r"gpt-4o-mini \(openai\) would read 1 document, 1 passage: about [\d,]+ tokens in and [\d,]+ out, about \$0\.\d+\. "
+                     r"Budget: \$\d+\.\d+ left of your \$5\.00 this month\.", estimate), estimate
+    visible(driver, "#graph-llm-start").click()
+    wait(driver).until(lambda d: d.find_element(By.ID, "graph-llm-status").text.startswith("Done:"))
+    status = flat(driver.find_element(By.ID, "graph-llm-status").text)
+    assert "1 of 1 passage read in 1 of 1 document" in status, status
+    job = server.request("GET", "/v1/graph/llm-extraction", token=token)
+    assert job["state"] == "succeeded" and job["chunksDone"] == 1 and job["inputTokens"] > 0
+    # Read again: nothing is left, and the card says so instead of offering a second run.
+    driver.find_element(By.ID, "graph-llm-check").click()
+    wait(driver).until(lambda d: "read by the model already" in d.find_element(By.ID, "graph-llm-estimate").text)
+    assert not driver.find_element(By.ID, "graph-llm-start").is_displayed()
+    assert card.is_displayed()
+    assert not severe_console_errors(driver)
+
+
+def test_without_a_model_the_library_offers_no_model_reading(driver, server):
+    account = server.register()
+    sign_in(driver, server, account)
+    driver.get(server.url + "/app")
+    wait(driver).until(lambda d: d.find_element(By.ID, "doc-count").text != "Loading…")
+    time.sleep(0.5)
+    assert not driver.find_element(By.ID, "graph-llm").is_displayed()

@@ -4,7 +4,8 @@ public import KnowledgeGraph
 public import Storage
 
 /// Builds a document's knowledge graph: reads its stored text and sentences, extracts entities
-/// and relations on the ingestion executor's low-priority threads, and replaces the document's
+/// and relations on the ingestion executor's low-priority threads, merges what a language model
+/// read in it (`LLMGraphRecord`, when a user had it read), and replaces the document's
 /// contributions (tagged with the extractor's version).
 public struct GraphBuilder: IngestionGraph {
     let documents: DocumentAnalysisService
@@ -22,7 +23,11 @@ public struct GraphBuilder: IngestionGraph {
     public func buildGraph(documentId: String, ownerId: String) async throws {
         let document = try await documents.document(id: documentId, ownerId: ownerId)
         let extractor = extractor
-        let graph = try await executor.run { extractor.extract(text: document.text, sentences: document.sentences) }
+        var graph = try await executor.run { extractor.extract(text: document.text, sentences: document.sentences) }
+        // What a language model read in the document (when a user had it read) joins the same graph.
+        if let read = try await LLMGraphRecords(store: documents.documents).load(documentId) {
+            graph = graph.merging(llm: read.graph)
+        }
         let aligned = try await alignWithLibrary(graph, documentId: documentId, ownerId: ownerId)
         try await store.saveGraph(aligned, documentId: documentId, ownerId: ownerId, version: EntityExtractor.version)
     }

@@ -1,12 +1,16 @@
+import AIService
 import DocuThinkerCore
 import Foundation
 import Hummingbird
 import ServerSupport
 
 /// The knowledge-graph routes: `GET /v1/documents/{id}/graph`, `GET /v1/graph/entities?q=&limit=`,
-/// `GET /v1/graph/entities/{id}`, `GET /v1/graph/path?from=&to=&maxHops=` and `GET /v1/graph/status`.
+/// `GET /v1/graph/entities/{id}`, `GET /v1/graph/path?from=&to=&maxHops=`, `GET /v1/graph/status`, and
+/// the language model's reading of the library: `GET /v1/graph/llm-extraction/estimate?documentIds=`,
+/// `POST /v1/graph/llm-extraction` (start), `GET` (progress) and `DELETE` (cancel).
 struct GraphController: Sendable {
     let reader: GraphReader
+    let backend: any AIBackend
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("documents/:id/graph") { _, context in
@@ -45,6 +49,37 @@ struct GraphController: Sendable {
         group.get("graph/status") { _, context in
             try JSONIO.response(try await reader.status(ownerId: try context.requireUser()))
         }
+        group.get("graph/llm-extraction/estimate") { request, context in
+            let owner = try context.requireUser()
+            let ids = try Self.documentIds(request.uri.queryParameters.get("documentIds").map { $0.split(separator: ",").map(String.init) })
+            return try JSONIO.response(try await backend.graphExtractionEstimate(ownerId: owner, documentIds: ids))
+        }
+        group.post("graph/llm-extraction") { request, context in
+            let owner = try context.requireUser()
+            var body = LLMGraphStartRequest(documentIds: nil, maxCostUSD: nil)
+            if request.headers[.contentLength].map({ $0 != "0" }) ?? (request.headers[.contentType] != nil) {
+                body = try await JSONIO.decode(LLMGraphStartRequest.self, from: request)
+            }
+            body.documentIds = try Self.documentIds(body.documentIds)
+            return try JSONIO.response(try await backend.startGraphExtraction(ownerId: owner, body), status: .accepted)
+        }
+        group.get("graph/llm-extraction") { _, context in
+            try JSONIO.response(try await backend.graphExtraction(ownerId: try context.requireUser()))
+        }
+        group.delete("graph/llm-extraction") { _, context in
+            try JSONIO.response(try await backend.cancelGraphExtraction(ownerId: try context.requireUser()))
+        }
+    }
+
+    /// A list of document ids: 1 to 1,000 non-empty ids (nil: the whole library).
+    static func documentIds(_ ids: [String]?) throws -> [String]? {
+        guard let ids else { return nil }
+        let trimmed = ids.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !trimmed.isEmpty, trimmed.count <= 1_000, !trimmed.contains(where: \.isEmpty) else {
+            throw DomainError(.invalid, code: "validation_failed", message: "documentIds must list 1 to 1,000 document ids (leave it out for the whole library).",
+                              details: ["field": "documentIds"])
+        }
+        return trimmed
     }
 
     static func limit(_ raw: String?) throws -> Int {

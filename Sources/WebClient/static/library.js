@@ -1,4 +1,5 @@
 // Library: the caller's documents with title filter, sort, rename, delete; content search across the library.
+import { initGraphReading } from "./graph_llm.js";
 import { api, loadAllDocuments, requireSession, syncProfile, el, toast, confirmAction, formatBytes, formatDate, plural, busy } from "./app.js";
 
 requireSession();
@@ -129,6 +130,8 @@ document.getElementById("delete-all").addEventListener("click", async () => {
     render();
   } catch (error) { toast(error.message, "error"); }
 });
+
+initGraphReading();
 
 // Say plainly when this server cannot search by meaning (its embedding model was not found).
 api("/v1/capabilities").then((capabilities) => {
