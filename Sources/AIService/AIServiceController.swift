@@ -170,7 +170,7 @@ public struct ServiceTokenMiddleware: RouterMiddleware {
     }
 
     /// Constant-time comparison of the SHA-256 digests (equal length whatever the input).
-    static func equal(_ a: String, _ b: String) -> Bool {
+    public static func equal(_ a: String, _ b: String) -> Bool {
         let x = SHA256.hash(data: Data(a.utf8)), y = SHA256.hash(data: Data(b.utf8))
         return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }

@@ -92,6 +92,8 @@ public struct AppConfiguration: Sendable {
     /// `DOCUTHINKER_WEBAUTHN_ORIGINS` (comma-separated; default: the public URL's origin): where a
     /// passkey ceremony may come from.
     public var webAuthnOrigins: [String]
+    /// Security headers, CORS and who may read `/metrics` (see `HTTPSecurity`).
+    public var httpSecurity: HTTPSecurity
     /// `DOCUTHINKER_WEB_DIR`: serve the web client's templates and static files from this directory
     /// (e.g. `Sources/WebClient`) on every request instead of the copies compiled into the binary.
     public var webDirectory: String?
@@ -133,6 +135,7 @@ public struct AppConfiguration: Sendable {
         let publicOrigin = URL(string: publicURL).flatMap { url in
             url.scheme.flatMap { scheme in url.host.map { "\(scheme)://\($0)" + (url.port.map { ":\($0)" } ?? "") } }
         } ?? "http://localhost:\(port)"
+        httpSecurity = HTTPSecurity(reader: reader, publicURL: publicURL)
         webAuthnRelyingPartyId = reader.string(forKey: "docuthinker.webauthn.rp.id").flatMap { $0.isEmpty ? nil : $0 }
             ?? URL(string: publicURL)?.host ?? "localhost"
         webAuthnOrigins = reader.string(forKey: "docuthinker.webauthn.origins").map {

@@ -78,14 +78,15 @@ func makeApplication(configuration: AppConfiguration, role: ServiceRole = .serve
         guard let token = configuration.aiServiceToken, let local else {
             throw StartupError(description: "docuthinker ai needs AI_SERVICE_TOKEN (the same value the api uses).")
         }
-        let authenticator = try await makeAuthenticator(configuration: configuration, store: store, logger: logger)
+        let authenticator = try await makeAuthenticator(configuration: configuration, store: store, cache: stores.cache, logger: logger)
         let endpoint = MCPHTTPEndpoint(toolbox: MCPToolbox(documents: store, graph: stores.graph, backend: local), logger: logger,
                                        allowedOrigins: MCPHTTPEndpoint.origins(publicURL: configuration.publicURL)) {
             try? await authenticator.userId(authorization: $0)
         }
-        router = buildAIRouter(backend: local, store: store, dependencies: stores.dependencyChecks(), token: token, metrics: metrics, mcp: endpoint)
+        router = buildAIRouter(backend: local, store: store, dependencies: stores.dependencyChecks(), token: token, metrics: metrics, mcp: endpoint,
+                               security: configuration.httpSecurity)
     } else {
-        let authenticator = try await makeAuthenticator(configuration: configuration, store: store, logger: logger)
+        let authenticator = try await makeAuthenticator(configuration: configuration, store: store, cache: stores.cache, logger: logger)
         if role == .serve {
             mcp = MCPHTTPEndpoint(toolbox: MCPToolbox(documents: store, graph: graph, backend: backend), logger: logger,
                                   allowedOrigins: MCPHTTPEndpoint.origins(publicURL: configuration.publicURL)) {
@@ -101,7 +102,7 @@ func makeApplication(configuration: AppConfiguration, role: ServiceRole = .serve
                               relyingParty: RelyingParty(id: configuration.webAuthnRelyingPartyId, name: "DocuThinker",
                                                          origins: configuration.webAuthnOrigins)),
             limits: AuthRateLimits(limiter: stores.rateLimiter, settings: configuration.rateLimits, trustedProxyHops: configuration.trustedProxyHops),
-            dependencies: stores.dependencyChecks())
+            security: configuration.httpSecurity, dependencies: stores.dependencyChecks())
         let web: any WebAssetSource = configuration.webDirectory.map { DirectoryWebAssets(root: $0) } ?? EmbeddedWebAssets()
         try WebClientRoutes<AppRequestContext>(source: web, settings: .init(maxUploadBytes: configuration.limits.maxBytes))
             .addRoutes(to: router)
@@ -157,12 +158,13 @@ public func makeIngestor(configuration: AppConfiguration) -> DocumentIngestor {
 }
 
 /// Access tokens (JWT secret from configuration or the data directory) and API keys.
-func makeAuthenticator(configuration: AppConfiguration, store: any APIKeyRepository, logger: Logger) async throws -> Authenticator {
+func makeAuthenticator(configuration: AppConfiguration, store: any APIKeyRepository & AccountRepository, cache: any Cache,
+                       logger: Logger) async throws -> Authenticator {
     let secret = try JWTSecretStore.resolve(configured: configuration.jwtSecret, dataDirectory: configuration.dataDirectory,
                                             sharedStore: configuration.stores.databaseURL != nil, logger: logger)
     let tokens = await TokenService(
         secret: secret, accessLifetime: configuration.accessTokenLifetime, refreshLifetime: configuration.refreshTokenLifetime)
-    return Authenticator(tokens: tokens, keys: store)
+    return Authenticator(tokens: tokens, keys: store, sessions: SessionGuard(accounts: store, cache: cache))
 }
 
 /// The AI side in process: embeddings, search, the analysis engine (LLM-backed when providers
@@ -270,14 +272,15 @@ func makeVectorIndex(stores: Stores, model: String, dimensions: Int) -> any Vect
 }
 
 /// Middleware every process puts first: request ids, access log, metrics, security headers, errors.
-func makeBaseRouter(metrics: RequestMetrics) -> Router<AppRequestContext> {
+func makeBaseRouter(metrics: RequestMetrics, security: HTTPSecurity) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
-    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: security.strictTransportSecurity))
+    if !security.corsOrigins.isEmpty { router.add(middleware: CORSAllowListMiddleware(origins: Set(security.corsOrigins))) }
     router.add(middleware: ErrorMiddleware())
-    metrics.addRoute(to: router)
+    metrics.addRoute(to: router, security: security)
     return router
 }
 
@@ -286,13 +289,13 @@ func buildRouter(
     store: some AppStore, graph: any GraphStore, objects: any ObjectStore, authenticator: Authenticator, hasher: PasswordHasher,
     extractor: DocumentExtractor, receiver: UploadReceiver, backend: any AIBackend,
     llm: LLMConfiguration, metrics: RequestMetrics, mcp: MCPHTTPEndpoint?, mail: AccountMail, limits: AuthRateLimits,
-    dependencies: [DependencyCheck] = []
+    security: HTTPSecurity = HTTPSecurity(), dependencies: [DependencyCheck] = []
 ) -> Router<AppRequestContext> {
-    let router = makeBaseRouter(metrics: metrics)
+    let router = makeBaseRouter(metrics: metrics, security: security)
     HealthController(store: store, backend: backend, dependencies: dependencies).addRoutes(to: router)
     mcp?.addRoutes(to: router)
 
-    let auth = AuthController(users: store, tokens: authenticator.tokens, hasher: hasher, limits: limits,
+    let auth = AuthController(users: store, tokens: authenticator.tokens, sessions: authenticator.sessions, hasher: hasher, limits: limits,
                               resets: PasswordResetLinks(accounts: store, baseURL: mail.publicURL), mailer: mail.mailer)
     let v1 = router.group("v1")
     auth.addPublicRoutes(to: v1)
@@ -339,8 +342,8 @@ func buildRouter(
 /// behind the load balancer's path rule, `/ai/internal/v1`) and MCP over streamable HTTP.
 func buildAIRouter(backend: LocalAIBackend, store: some ReadinessCheck,
                    dependencies: [DependencyCheck], token: String, metrics: RequestMetrics,
-                   mcp: MCPHTTPEndpoint) -> Router<AppRequestContext> {
-    let router = makeBaseRouter(metrics: metrics)
+                   mcp: MCPHTTPEndpoint, security: HTTPSecurity = HTTPSecurity()) -> Router<AppRequestContext> {
+    let router = makeBaseRouter(metrics: metrics, security: security)
     HealthController(store: store, backend: backend, dependencies: dependencies).addRoutes(to: router)
     mcp.addRoutes(to: router)
     mcp.addRoutes(to: router, path: "ai/mcp")

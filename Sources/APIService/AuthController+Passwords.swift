@@ -35,8 +35,8 @@ extension AuthController {
         var message = "If an account with this email exists, a link to reset its password is on its way."
     }
 
-    /// `POST /v1/me/password`: checks the current password, stores the new one, ends every other
-    /// session (refresh tokens revoked) and answers a fresh token pair for this one.
+    /// `POST /v1/me/password`: checks the current password, stores the new one, ends every session
+    /// and API key (`setPassword`) and answers a fresh token pair for this one.
     @Sendable func changePassword(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await JSONIO.decode(PasswordChange.self, from: request)
         let user = try await users.signedInUser(context)
@@ -45,10 +45,17 @@ extension AuthController {
             await limits.failed(request, context: context, account: user.email)
             throw APIError.validation("The current password is incorrect.", field: "currentPassword")
         }
-        try Self.validatePassword(body.newPassword)
-        try await users.updatePassword(userId: user.id, passwordHash: try await hasher.hash(body.newPassword), at: .now)
+        try Self.validatePassword(body.newPassword, email: user.email)
+        try await setPassword(userId: user.id, to: body.newPassword)
         context.logger.info("password changed", metadata: ["user_id": .string(user.id)])
         return try JSONIO.response(try await issue(for: user))
+    }
+
+    /// Stores a new password and ends every way into the account (refresh tokens, API keys, and
+    /// through the session generation every access token issued before), for every process at once.
+    func setPassword(userId: String, to password: String) async throws {
+        try await users.updatePassword(userId: userId, passwordHash: try await hasher.hash(password), at: .now)
+        try await sessions.currentGeneration(of: userId)
     }
 
     /// `POST /v1/auth/password-reset`: 202 whatever the email (no account enumeration).
@@ -76,7 +83,7 @@ extension AuthController {
         guard let userId = try await users.consumePasswordReset(tokenHash: TokenService.hash(refreshToken: token), at: .now) else {
             return false
         }
-        try await users.updatePassword(userId: userId, passwordHash: try await hasher.hash(password), at: .now)
+        try await setPassword(userId: userId, to: password)
         context.logger.info("password reset", metadata: ["user_id": .string(userId)])
         return true
     }

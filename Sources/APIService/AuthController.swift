@@ -9,6 +9,8 @@ import Storage
 struct AuthController: Sendable {
     let users: any UserRepository & RefreshTokenRepository & AccountRepository
     let tokens: TokenService
+    /// Ends sessions before their tokens expire (sign-out, password change, replayed refresh tokens).
+    let sessions: SessionGuard
     let hasher: PasswordHasher
     /// Authentication rate limits (per client address and per account).
     let limits: AuthRateLimits
@@ -79,7 +81,7 @@ struct AuthController: Sendable {
     func createAccount(_ body: Credentials, request: Request, context: AppRequestContext) async throws -> UserRecord {
         try await limits.checkAddress(request, context: context)
         let email = try Self.validatedEmail(body.email)
-        try Self.validatePassword(body.password)
+        try Self.validatePassword(body.password, email: email)
         let user = UserRecord(
             id: UUID().uuidString.lowercased(), email: email, passwordHash: try await hasher.hash(body.password),
             createdAt: .now)
@@ -112,32 +114,56 @@ struct AuthController: Sendable {
         try await limits.checkAddress(request, context: context)
         let body = try await JSONIO.decode(RefreshRequest.self, from: request)
         let invalid = APIError.unauthorized("The refresh token is invalid, expired or revoked.", code: "invalid_refresh_token")
-        guard let record = try await users.refreshToken(hash: TokenService.hash(refreshToken: body.refreshToken)),
-              record.revokedAt == nil, record.expiresAt > .now,
-              try await users.revokeRefreshToken(id: record.id, at: .now),
+        guard let record = try await users.refreshToken(hash: TokenService.hash(refreshToken: body.refreshToken)) else {
+            await limits.failed(request, context: context)
+            throw invalid
+        }
+        if record.revokedAt != nil {
+            // A token already traded (or signed out) comes back: whoever holds the sign-in's newer
+            // token may not be its owner, so the whole sign-in ends, its access tokens included.
+            let revoked = try await users.revokeRefreshFamily(record.family, at: .now)
+            await sessions.end(session: record.family, lifetime: tokens.accessLifetime)
+            context.logger.warning("refresh token replayed: sign-in ended", metadata: [
+                "user_id": .string(record.userId), "revoked": .stringConvertible(revoked)])
+            await limits.failed(request, context: context)
+            throw invalid
+        }
+        guard record.expiresAt > .now, try await users.revokeRefreshToken(id: record.id, at: .now),
               let user = try await users.user(id: record.userId) else {
             await limits.failed(request, context: context)
             throw invalid
         }
-        return try JSONIO.response(try await issue(for: user))
+        return try JSONIO.response(try await issue(for: user, session: record.family))
     }
 
+    /// Ends this sign-in: the refresh token's family and every access token of it, the one
+    /// presented included.
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
         let userId = try context.requireUser()
         let body = try await JSONIO.decode(RefreshRequest.self, from: request)
         if let record = try await users.refreshToken(hash: TokenService.hash(refreshToken: body.refreshToken)),
            record.userId == userId {
-            _ = try await users.revokeRefreshToken(id: record.id, at: .now)
+            try await users.revokeRefreshFamily(record.family, at: .now)
+            await sessions.end(session: record.family, lifetime: tokens.accessLifetime)
+        }
+        if let presented = request.headers[.authorization]?.split(separator: " ", maxSplits: 1).last,
+           let token = await tokens.accessToken(String(presented)) {
+            await sessions.revoke(token)
         }
         return Response(status: .noContent)
     }
 
-    func issue(for user: UserRecord) async throws -> TokenResponse {
-        let access = try await tokens.issueAccessToken(userId: user.id)
+    /// A new token pair for `user`: a new sign-in, or the next tokens of `session` (a refresh).
+    func issue(for user: UserRecord, session: String? = nil) async throws -> TokenResponse {
+        let id = UUID().uuidString.lowercased()
+        let family = session ?? id
+        // Read from the database, not the cache: a token must never be issued in an ended generation.
+        let generation = try await sessions.currentGeneration(of: user.id) ?? 0
+        let access = try await tokens.issueAccessToken(userId: user.id, generation: generation, session: family)
         let refresh = TokenService.makeRefreshToken()
         try await users.saveRefreshToken(RefreshTokenRecord(
-            id: UUID().uuidString.lowercased(), userId: user.id, tokenHash: refresh.hash,
-            expiresAt: Date.now.addingTimeInterval(tokens.refreshLifetime.seconds), createdAt: .now))
+            id: id, userId: user.id, tokenHash: refresh.hash,
+            expiresAt: Date.now.addingTimeInterval(tokens.refreshLifetime.seconds), createdAt: .now, familyId: family))
         return TokenResponse(
             accessToken: access, refreshToken: refresh.token, expiresIn: Int(tokens.accessLifetime.seconds),
             user: UserDTO(id: user.id, email: user.email, createdAt: user.createdAt))
@@ -153,12 +179,8 @@ struct AuthController: Sendable {
         return email
     }
 
-    static func validatePassword(_ password: String) throws {
-        guard password.count >= 8 else {
-            throw APIError.validation("The password must have at least 8 characters.", field: "password")
-        }
-        guard password.utf8.count <= 72 else {
-            throw APIError.validation("The password must be at most 72 bytes long.", field: "password")
-        }
+    /// `PasswordPolicy`: long enough, not too long for bcrypt, not among the commonest, not the email.
+    static func validatePassword(_ password: String, email: String? = nil) throws {
+        try PasswordPolicy.validate(password, email: email)
     }
 }

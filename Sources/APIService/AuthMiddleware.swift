@@ -9,6 +9,8 @@ import Storage
 struct Authenticator: Sendable {
     let tokens: TokenService
     let keys: any APIKeyRepository
+    /// Refuses access tokens of ended sessions.
+    let sessions: SessionGuard
 
     /// The user the header authenticates, or a 401 saying what is wrong.
     func userId(authorization header: String?) async throws -> String {
@@ -26,10 +28,11 @@ struct Authenticator: Sendable {
             }
             return key.userId
         }
-        guard let userId = await tokens.verifyAccessToken(presented) else {
+        guard let token = await tokens.accessToken(presented) else {
             throw APIError.unauthorized("The access token is invalid or expired.", code: "invalid_token")
         }
-        return userId
+        try await sessions.check(token)
+        return token.userId
     }
 }
 
@@ -58,14 +61,3 @@ struct AuthMiddleware: RouterMiddleware {
     }
 }
 
-/// Adds conservative security headers to every response.
-struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response = try await next(request, context)
-        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
-        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
-        return response
-    }
-}

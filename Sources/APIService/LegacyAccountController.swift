@@ -149,7 +149,7 @@ struct LegacyAccountController: Sendable {
         let user = try await caller(context, userId: body.userId)
         try await checkPassword(body.currentPassword, of: user, field: "currentPassword", request: request, context: context)
         try AuthController.validatePassword(body.newPassword)
-        try await users.updatePassword(userId: user.id, passwordHash: try await auth.hasher.hash(body.newPassword), at: .now)
+        try await auth.setPassword(userId: user.id, to: body.newPassword)
         context.logger.info("password changed", metadata: ["user_id": .string(user.id)])
         return try JSONIO.response(Message(message: "Password updated successfully"))
     }

@@ -26,9 +26,11 @@ struct RequestMetrics: Sendable {
             labels: [("service", service), ("route", route)], buckets: Self.buckets).record(elapsed)
     }
 
-    func addRoute(to router: Router<AppRequestContext>) {
-        router.get("metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+    /// `GET /metrics`, for whom `security` lets read it (404 to anyone else: nothing to see here).
+    func addRoute(to router: Router<AppRequestContext>, security: HTTPSecurity) {
+        router.get("metrics") { request, context -> Response in
+            guard security.mayReadMetrics(request, context: context) else { throw APIError.notFound() }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
     }

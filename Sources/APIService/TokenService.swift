@@ -16,6 +16,12 @@ public struct TokenService: Sendable {
         var exp: ExpirationClaim
         var iat: IssuedAtClaim
         var typ: String
+        /// The user's session generation when issued (a password change or reset advances it).
+        var gen: Int?
+        /// The sign-in (refresh-token family) it belongs to: signing out or a replayed refresh token ends it.
+        var sid: String?
+        /// This token's id (signing out denies it until it expires).
+        var jti: String?
 
         func verify(using algorithm: some JWTAlgorithm) async throws {
             try exp.verifyNotExpired()
@@ -30,22 +36,40 @@ public struct TokenService: Sendable {
         self.refreshLifetime = refreshLifetime
     }
 
-    /// A signed access token for `userId` that expires `accessLifetime` after `now`.
-    public func issueAccessToken(userId: String, now: Date = .now) async throws -> String {
+    /// What a verified access token says.
+    public struct AccessToken: Sendable, Hashable {
+        public var userId: String
+        public var generation: Int
+        public var session: String?
+        public var id: String?
+        public var expires: Date
+    }
+
+    /// A signed access token for `userId` that expires `accessLifetime` after `now`, issued in the
+    /// user's session `generation` for the sign-in `session`.
+    public func issueAccessToken(userId: String, generation: Int = 0, session: String? = nil, now: Date = .now) async throws -> String {
         let claims = AccessClaims(
             sub: .init(value: userId), exp: .init(value: now.addingTimeInterval(accessLifetime.seconds)),
-            iat: .init(value: now), typ: "access")
+            iat: .init(value: now), typ: "access", gen: generation, sid: session, jti: UUID().uuidString.lowercased())
         return try await keys.sign(claims)
     }
 
     /// The user id of a valid, unexpired access token, or nil.
+    public func verifyAccessToken(_ token: String, now: Date = .now) async -> String? {
+        await accessToken(token, now: now)?.userId
+    }
+
+    /// A valid, unexpired access token's claims, or nil. Only HS256 with this service's key is
+    /// accepted (`alg: none` and other algorithms are refused by the key collection).
     /// A token verified once is remembered (by its exact text, so by its signature) until it
     /// expires: every later request with it skips the JSON decoding, HMAC and actor hop.
-    public func verifyAccessToken(_ token: String, now: Date = .now) async -> String? {
-        if let known = verified.user(for: token, now: now) { return known }
+    public func accessToken(_ token: String, now: Date = .now) async -> AccessToken? {
+        if let known = verified.token(for: token, now: now) { return known }
         guard let claims = try? await keys.verify(token, as: AccessClaims.self), claims.exp.value > now else { return nil }
-        verified.remember(token, user: claims.sub.value, expires: claims.exp.value)
-        return claims.sub.value
+        let verifiedToken = AccessToken(userId: claims.sub.value, generation: claims.gen ?? 0, session: claims.sid, id: claims.jti,
+                                        expires: claims.exp.value)
+        verified.remember(token, verifiedToken)
+        return verifiedToken
     }
 
     /// The claims of a direct-upload token (`POST /document-upload-url`).
@@ -88,13 +112,13 @@ public struct TokenService: Sendable {
     }
 }
 
-/// Access tokens already verified, with their user and expiry (at most 10,000; cleared when full).
+/// Access tokens already verified, with their claims (at most 10,000; cleared when full).
 final class VerifiedTokens: @unchecked Sendable {
     // @unchecked: the dictionary is only touched under `lock`.
-    private var entries: [String: (user: String, expires: Date)] = [:]
+    private var entries: [String: TokenService.AccessToken] = [:]
     private let lock = NSLock()
 
-    func user(for token: String, now: Date) -> String? {
+    func token(for token: String, now: Date) -> TokenService.AccessToken? {
         lock.lock()
         defer { lock.unlock() }
         guard let entry = entries[token] else { return nil }
@@ -102,13 +126,13 @@ final class VerifiedTokens: @unchecked Sendable {
             entries[token] = nil
             return nil
         }
-        return entry.user
+        return entry
     }
 
-    func remember(_ token: String, user: String, expires: Date) {
+    func remember(_ token: String, _ verified: TokenService.AccessToken) {
         lock.lock()
         defer { lock.unlock() }
         if entries.count >= 10_000 { entries.removeAll(keepingCapacity: true) }
-        entries[token] = (user, expires)
+        entries[token] = verified
     }
 }

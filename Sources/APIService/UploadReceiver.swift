@@ -81,6 +81,17 @@ struct UploadReceiver: Sendable {
     }
 
     /// A `name=value` parameter of a header value such as Content-Type or Content-Disposition.
+    /// A client's file name as stored and shown: its last path component (either slash), without
+    /// control characters (line breaks, NUL, escapes, bidirectional overrides), at most 255 characters.
+    static func storedFilename(_ raw: String) -> String {
+        let last = raw.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        let kept = last.unicodeScalars.filter { scalar in
+            !(scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format
+              || scalar.properties.generalCategory == .lineSeparator || scalar.properties.generalCategory == .paragraphSeparator)
+        }
+        return String(String.UnicodeScalarView(kept)).trimmingCharacters(in: .whitespaces).prefix(255).description
+    }
+
     static func parameter(_ name: String, in header: String) -> String? {
         for piece in header.split(separator: ";") {
             let pair = piece.split(separator: "=", maxSplits: 1)
@@ -113,9 +124,7 @@ private final class MultipartState {
         if partName == "file" || partName == "File", !sawFile {   // `File`: the original client's spelling
             sawFile = true
             writingFile = true
-            filename = UploadReceiver.parameter("filename", in: value).map {
-                String($0.split(separator: "/").last ?? "").trimmingCharacters(in: .whitespaces)
-            }
+            filename = UploadReceiver.parameter("filename", in: value).map(UploadReceiver.storedFilename)
         }
     }
 

@@ -20,6 +20,10 @@ final class DOCXBodyParser: NSObject, XMLParserDelegate {
     private var failure: (any Error)?
 
     func parse(_ data: Data) throws {
+        // Word never writes a DTD. One that declares entities is refused: its references would be
+        // dropped without a trace (the XML parser does not hand them over), and expanding them is
+        // the billion-laughs attack.
+        if Self.declaresEntities(data) { throw Self.declaredEntities }
         accumulator.beginPage()
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
@@ -74,6 +78,20 @@ final class DOCXBodyParser: NSObject, XMLParserDelegate {
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {
         if inText { paragraph += string }
+    }
+
+    func parser(_ parser: XMLParser, foundInternalEntityDeclarationWithName name: String, value: String?) {
+        failure = Self.declaredEntities
+        parser.abortParsing()
+    }
+
+    static let declaredEntities = ExtractionError(.unreadable, "The DOCX body declares its own XML entities (a DTD Word never writes): refused.")
+
+    /// Whether the XML has a document type declaration with entities before its root element.
+    static func declaresEntities(_ data: Data) -> Bool {
+        let head = data.prefix(64 * 1024)
+        guard let root = head.range(of: Data("<w:document".utf8)) else { return head.range(of: Data("<!ENTITY".utf8)) != nil }
+        return head[..<root.lowerBound].range(of: Data("<!ENTITY".utf8)) != nil
     }
 
     func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {

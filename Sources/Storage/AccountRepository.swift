@@ -48,8 +48,12 @@ public protocol OutboxRepository: Sendable {
 public protocol AccountRepository: Sendable {
     /// Saves the theme and social links; returns the updated user, or nil when it does not exist.
     func updateProfile(userId: String, theme: String, socialLinks: [String: String]) async throws -> UserRecord?
-    /// Replaces the password hash and revokes every refresh token of the user (all sessions end).
+    /// Replaces the password hash and ends every way into the account, in one transaction: every
+    /// refresh token and API key of the user is revoked and the session generation advances (so
+    /// access tokens issued before stop working).
     func updatePassword(userId: String, passwordHash: String, at date: Date) async throws
+    /// The user's session generation (advanced by `updatePassword`); nil when the user is gone.
+    func sessionGeneration(userId: String) async throws -> Int?
     /// Changes the sign-in email; returns the updated user, or nil when it does not exist. Throws
     /// `StorageError(.conflict)` when another account has this email (compared ignoring case).
     func updateEmail(userId: String, email: String) async throws -> UserRecord?

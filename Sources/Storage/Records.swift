@@ -31,15 +31,23 @@ public struct RefreshTokenRecord: Codable, Hashable, Sendable {
     public var expiresAt: Date
     public var revokedAt: Date?
     public var createdAt: Date
+    /// The sign-in this token descends from (the first token's id; nil before families were kept):
+    /// each refresh hands on the family, and a rotated token presented again revokes all of it.
+    public var familyId: String?
 
-    public init(id: String, userId: String, tokenHash: String, expiresAt: Date, revokedAt: Date? = nil, createdAt: Date) {
+    public init(id: String, userId: String, tokenHash: String, expiresAt: Date, revokedAt: Date? = nil, createdAt: Date,
+                familyId: String? = nil) {
         self.id = id
         self.userId = userId
         self.tokenHash = tokenHash
         self.expiresAt = expiresAt
         self.revokedAt = revokedAt
         self.createdAt = createdAt
+        self.familyId = familyId
     }
+
+    /// The family this token belongs to (its own id for a token saved before families).
+    public var family: String { familyId ?? id }
 }
 
 /// Processing state of a document.

@@ -14,6 +14,9 @@ public protocol RefreshTokenRepository: Sendable {
     func refreshToken(hash: String) async throws -> RefreshTokenRecord?
     /// Marks the token revoked; returns false when it was unknown or already revoked.
     func revokeRefreshToken(id: String, at date: Date) async throws -> Bool
+    /// Revokes every token of a sign-in (`RefreshTokenRecord.family`); returns how many were still live.
+    @discardableResult
+    func revokeRefreshFamily(_ family: String, at date: Date) async throws -> Int
 }
 
 /// Documents and everything extracted from them, always addressed with their owner.

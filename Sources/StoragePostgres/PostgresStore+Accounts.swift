@@ -33,18 +33,30 @@ extension PostgresStore: UserRepository, RefreshTokenRepository, AccountReposito
 
     public func saveRefreshToken(_ token: RefreshTokenRecord) async throws {
         try await execute("""
-            INSERT INTO refresh_tokens (id, user_id, token_hash, expires_at, revoked_at, created_at)
-            VALUES (\(token.id), \(token.userId), \(token.tokenHash), \(token.expiresAt), \(token.revokedAt), \(token.createdAt))
+            INSERT INTO refresh_tokens (id, user_id, token_hash, expires_at, revoked_at, created_at, family_id)
+            VALUES (\(token.id), \(token.userId), \(token.tokenHash), \(token.expiresAt), \(token.revokedAt), \(token.createdAt),
+                    \(token.familyId))
             """)
     }
 
     public func refreshToken(hash: String) async throws -> RefreshTokenRecord? {
         try await rows("""
-            SELECT id, user_id, token_hash, expires_at, revoked_at, created_at FROM refresh_tokens WHERE token_hash = \(hash)
+            SELECT id, user_id, token_hash, expires_at, revoked_at, created_at, family_id FROM refresh_tokens WHERE token_hash = \(hash)
             """).first.map {
             RefreshTokenRecord(id: try $0.get(0), userId: try $0.get(1), tokenHash: try $0.get(2), expiresAt: try $0.get(3),
-                               revokedAt: try $0.get(4), createdAt: try $0.get(5))
+                               revokedAt: try $0.get(4), createdAt: try $0.get(5), familyId: try $0.get(6))
         }
+    }
+
+    public func revokeRefreshFamily(_ family: String, at date: Date) async throws -> Int {
+        try await rows("""
+            UPDATE refresh_tokens SET revoked_at = \(date)
+            WHERE (family_id = \(family) OR (family_id IS NULL AND id = \(family))) AND revoked_at IS NULL RETURNING id
+            """).count
+    }
+
+    public func sessionGeneration(userId: String) async throws -> Int? {
+        try await rows("SELECT session_generation FROM users WHERE id = \(userId)").first.map { Int(try $0.get(0) as Int64) }
     }
 
     public func revokeRefreshToken(id: String, at date: Date) async throws -> Bool {
@@ -60,9 +72,13 @@ extension PostgresStore: UserRepository, RefreshTokenRepository, AccountReposito
 
     public func updatePassword(userId: String, passwordHash: String, at date: Date) async throws {
         try await transaction { connection in
-            try await connection.execute("UPDATE users SET password_hash = \(passwordHash) WHERE id = \(userId)", logger: logger)
+            try await connection.execute(
+                "UPDATE users SET password_hash = \(passwordHash), session_generation = session_generation + 1 WHERE id = \(userId)",
+                logger: logger)
             try await connection.execute(
                 "UPDATE refresh_tokens SET revoked_at = \(date) WHERE user_id = \(userId) AND revoked_at IS NULL", logger: logger)
+            try await connection.execute(
+                "UPDATE api_keys SET revoked_at = \(date) WHERE user_id = \(userId) AND revoked_at IS NULL", logger: logger)
         }
     }
 

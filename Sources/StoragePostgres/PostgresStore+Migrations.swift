@@ -332,6 +332,11 @@ extension PostgresStore: SchemaMigrating {
             )
             """,
         ]),
+        Migration(name: "v6-sessions", statements: [
+            "ALTER TABLE users ADD COLUMN session_generation bigint NOT NULL DEFAULT 0",
+            "ALTER TABLE refresh_tokens ADD COLUMN family_id text",
+            "CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id)",
+        ]),
     ]
 }
 

@@ -14,9 +14,17 @@ extension SQLiteStore: AccountRepository {
 
     public func updatePassword(userId: String, passwordHash: String, at date: Date) async throws {
         try await pool.write { db in
-            try db.execute(sql: "UPDATE users SET passwordHash = ? WHERE id = ?", arguments: [passwordHash, userId])
+            try db.execute(sql: "UPDATE users SET passwordHash = ?, sessionGeneration = sessionGeneration + 1 WHERE id = ?",
+                           arguments: [passwordHash, userId])
             try db.execute(sql: "UPDATE refresh_tokens SET revokedAt = ? WHERE userId = ? AND revokedAt IS NULL",
                            arguments: [date, userId])
+            try db.execute(sql: "UPDATE api_keys SET revokedAt = ? WHERE userId = ? AND revokedAt IS NULL", arguments: [date, userId])
+        }
+    }
+
+    public func sessionGeneration(userId: String) async throws -> Int? {
+        try await pool.read { db in
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT sessionGeneration FROM users WHERE id = ?"), arguments: [userId])
         }
     }
 

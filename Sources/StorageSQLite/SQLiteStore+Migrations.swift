@@ -349,6 +349,14 @@ extension SQLiteStore {
                 );
                 """)
         }
+        migrator.registerMigration("v14-sessions") { db in
+            // Access tokens carry the generation they were issued in; refresh tokens their sign-in.
+            try db.execute(sql: """
+                ALTER TABLE users ADD COLUMN sessionGeneration INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE refresh_tokens ADD COLUMN familyId TEXT;
+                CREATE INDEX refresh_tokens_family ON refresh_tokens(familyId);
+                """)
+        }
         return migrator
     }
 }

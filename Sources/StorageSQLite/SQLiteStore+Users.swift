@@ -40,6 +40,15 @@ extension SQLiteStore: UserRepository, RefreshTokenRepository, ReadinessCheck {
         }
     }
 
+    public func revokeRefreshFamily(_ family: String, at date: Date) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: """
+                UPDATE refresh_tokens SET revokedAt = ? WHERE (familyId = ? OR (familyId IS NULL AND id = ?)) AND revokedAt IS NULL
+                """, arguments: [date, family, family])
+            return db.changesCount
+        }
+    }
+
     public func ping() async throws {
         _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }

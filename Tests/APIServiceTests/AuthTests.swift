@@ -132,12 +132,18 @@ struct AuthTests {
                 #expect(response.status == .unauthorized)
                 #expect(JSON.errorCode(response) == "invalid_refresh_token")
             }
-            try await client.execute(uri: "/v1/auth/logout", method: .post, headers: session.auth.merging(JSON.headers),
+            // That replay ended the sign-in: the newer token is revoked with it (SessionLifecycleTests).
+            try await client.execute(uri: "/v1/auth/refresh", method: .post, headers: JSON.headers,
                                      body: JSON.body(["refreshToken": refreshed])) { response in
+                #expect(response.status == .unauthorized)
+            }
+            let again = try await client.login("ada@example.com")
+            try await client.execute(uri: "/v1/auth/logout", method: .post, headers: again.auth.merging(JSON.headers),
+                                     body: JSON.body(["refreshToken": again.refreshToken])) { response in
                 #expect(response.status == .noContent)
             }
             try await client.execute(uri: "/v1/auth/refresh", method: .post, headers: JSON.headers,
-                                     body: JSON.body(["refreshToken": refreshed])) { response in
+                                     body: JSON.body(["refreshToken": again.refreshToken])) { response in
                 #expect(response.status == .unauthorized)
             }
             try await client.execute(uri: "/v1/auth/refresh", method: .post, headers: JSON.headers,

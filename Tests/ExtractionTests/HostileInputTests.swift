@@ -20,6 +20,8 @@ struct HostileInputTests {
     @Test func corruptPDF() { #expect(code(of: "corrupt.pdf") == .unreadable) }
     @Test func truncatedPDF() { #expect(code(of: "truncated.pdf") == .unreadable) }
     @Test func truncatedDOCX() { #expect(code(of: "truncated.docx") == .unreadable) }
+    /// A DTD declaring entities would have its references dropped silently (and is an expansion attack).
+    @Test func docxDeclaringEntities() { #expect(code(of: "entity-declared.docx") == .unreadable) }
     @Test func emptyFile() { #expect(code(of: "empty.txt") == .empty) }
     @Test func imageIsUnsupported() { #expect(code(of: "image.png") == .unsupportedFormat) }
 

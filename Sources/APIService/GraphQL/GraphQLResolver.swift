@@ -263,8 +263,7 @@ struct GraphQLResolver: Sendable {
         let user = try await context.user()
         try await checkPassword(arguments.currentPassword, of: user, field: "currentPassword", context: context)
         try AuthController.validatePassword(arguments.newPassword)
-        try await context.services.users.updatePassword(
-            userId: user.id, passwordHash: try await context.services.auth.hasher.hash(arguments.newPassword), at: .now)
+        try await context.services.auth.setPassword(userId: user.id, to: arguments.newPassword)
         return true
     }
 

@@ -106,6 +106,42 @@ struct AccountStoresConformance {
     }
 
     @Test(arguments: StoreEngine.all)
+    func aPasswordUpdateEndsEveryWayInAndFamiliesEndTogether(engine: StoreEngine) async throws {
+        let store = try await engine.make().database
+        let ada = Make.user("ada@example.com"), bob = Make.user("bob@example.com")
+        try await store.createUser(ada)
+        try await store.createUser(bob)
+        #expect(try await store.sessionGeneration(userId: ada.id) == 0)
+        #expect(try await store.sessionGeneration(userId: "nobody") == nil)
+        func token(_ id: String, _ user: String, family: String?) -> RefreshTokenRecord {
+            RefreshTokenRecord(id: id, userId: user, tokenHash: "h-" + id, expiresAt: .now.addingTimeInterval(60), createdAt: .now, familyId: family)
+        }
+        // Two sign-ins of Ada (one saved before families were kept), one of Bob.
+        for record in [token("a1", ada.id, family: "a1"), token("a2", ada.id, family: "a1"), token("legacy", ada.id, family: nil),
+                       token("b1", bob.id, family: "b1")] {
+            try await store.saveRefreshToken(record)
+        }
+        #expect(try await store.refreshToken(hash: "h-a2")?.family == "a1")
+        #expect(try await store.refreshToken(hash: "h-legacy")?.family == "legacy")
+        #expect(try await store.revokeRefreshFamily("a1", at: .now) == 2)
+        #expect(try await store.refreshToken(hash: "h-legacy")?.revokedAt == nil, "another sign-in")
+        #expect(try await store.revokeRefreshFamily("legacy", at: .now) == 1, "a token without a family is its own")
+        try await store.saveRefreshToken(token("a3", ada.id, family: "a3"))
+        try await store.createAPIKey(APIKeyRecord(id: "k1", userId: ada.id, name: "cli", prefix: "dtk_a", keyHash: "key-a", createdAt: .now))
+        try await store.createAPIKey(APIKeyRecord(id: "k2", userId: bob.id, name: "cli", prefix: "dtk_b", keyHash: "key-b", createdAt: .now))
+
+        try await store.updatePassword(userId: ada.id, passwordHash: "new-hash", at: .now)
+        #expect(try await store.sessionGeneration(userId: ada.id) == 1)
+        #expect(try await store.refreshToken(hash: "h-a3")?.revokedAt != nil)
+        #expect(try await store.activeAPIKey(hash: "key-a") == nil, "API keys end with a password change")
+        #expect(try await store.user(id: ada.id)?.passwordHash == "new-hash")
+        // Bob is untouched.
+        #expect(try await store.sessionGeneration(userId: bob.id) == 0)
+        #expect(try await store.activeAPIKey(hash: "key-b")?.userId == bob.id)
+        #expect(try await store.refreshToken(hash: "h-b1")?.revokedAt == nil)
+    }
+
+    @Test(arguments: StoreEngine.all)
     func apiKeysAreScopedToTheirUserAndRevocable(engine: StoreEngine) async throws {
         let store = try await engine.make().database
         let ada = Make.user("ada@example.com"), bob = Make.user("bob@example.com")
