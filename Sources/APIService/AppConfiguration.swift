@@ -22,6 +22,10 @@ public struct AppConfiguration: Sendable {
     public var dataDirectory: String
     /// `JWT_SECRET`; when absent a secret is generated and kept in the data directory.
     public var jwtSecret: String?
+    /// `JWT_PREVIOUS_SECRETS` (comma-separated, secret): earlier signing secrets still accepted for
+    /// verification, so a new `JWT_SECRET` does not sign everyone out; drop them once the access
+    /// tokens they signed have expired (`DOCUTHINKER_ACCESS_TOKEN_TTL_SECONDS`).
+    public var jwtPreviousSecrets: [String]
     /// `DOCUTHINKER_ACCESS_TOKEN_TTL_SECONDS` (default 900).
     public var accessTokenLifetime: Duration
     /// `DOCUTHINKER_REFRESH_TOKEN_TTL_DAYS` (default 30).
@@ -94,6 +98,8 @@ public struct AppConfiguration: Sendable {
     public var webAuthnOrigins: [String]
     /// Security headers, CORS and who may read `/metrics` (see `HTTPSecurity`).
     public var httpSecurity: HTTPSecurity
+    /// What one user's library may hold (see `UploadQuota`).
+    public var quota: UploadQuota
     /// `DOCUTHINKER_WEB_DIR`: serve the web client's templates and static files from this directory
     /// (e.g. `Sources/WebClient`) on every request instead of the copies compiled into the binary.
     public var webDirectory: String?
@@ -104,6 +110,8 @@ public struct AppConfiguration: Sendable {
         port = reader.int(forKey: "port", default: 8080)
         dataDirectory = reader.string(forKey: "docuthinker.data.dir", default: "./data")
         jwtSecret = reader.string(forKey: "jwt.secret", isSecret: true)
+        jwtPreviousSecrets = reader.string(forKey: "jwt.previous.secrets", isSecret: true, default: "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         accessTokenLifetime = .seconds(reader.int(forKey: "docuthinker.access.token.ttl.seconds", default: 900))
         refreshTokenLifetime = .seconds(reader.int(forKey: "docuthinker.refresh.token.ttl.days", default: 30) * 86_400)
         bcryptCost = max(4, min(31, reader.int(forKey: "docuthinker.bcrypt.cost", default: 12)))
@@ -136,6 +144,7 @@ public struct AppConfiguration: Sendable {
             url.scheme.flatMap { scheme in url.host.map { "\(scheme)://\($0)" + (url.port.map { ":\($0)" } ?? "") } }
         } ?? "http://localhost:\(port)"
         httpSecurity = HTTPSecurity(reader: reader, publicURL: publicURL)
+        quota = UploadQuota(reader: reader)
         webAuthnRelyingPartyId = reader.string(forKey: "docuthinker.webauthn.rp.id").flatMap { $0.isEmpty ? nil : $0 }
             ?? URL(string: publicURL)?.host ?? "localhost"
         webAuthnOrigins = reader.string(forKey: "docuthinker.webauthn.origins").map {

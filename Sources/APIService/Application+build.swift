@@ -101,8 +101,9 @@ func makeApplication(configuration: AppConfiguration, role: ServiceRole = .serve
             mail: AccountMail(mailer: OutboxMailer(outbox: store, logger: logger), publicURL: configuration.publicURL,
                               relyingParty: RelyingParty(id: configuration.webAuthnRelyingPartyId, name: "DocuThinker",
                                                          origins: configuration.webAuthnOrigins)),
-            limits: AuthRateLimits(limiter: stores.rateLimiter, settings: configuration.rateLimits, trustedProxyHops: configuration.trustedProxyHops),
-            security: configuration.httpSecurity, dependencies: stores.dependencyChecks())
+            limits: AuthRateLimits(limiter: stores.rateLimiter, settings: configuration.rateLimits, trustedProxyHops: configuration.trustedProxyHops,
+                                   backoff: stores.cache),
+            security: configuration.httpSecurity, quota: configuration.quota, dependencies: stores.dependencyChecks())
         let web: any WebAssetSource = configuration.webDirectory.map { DirectoryWebAssets(root: $0) } ?? EmbeddedWebAssets()
         try WebClientRoutes<AppRequestContext>(source: web, settings: .init(maxUploadBytes: configuration.limits.maxBytes))
             .addRoutes(to: router)
@@ -111,7 +112,7 @@ func makeApplication(configuration: AppConfiguration, role: ServiceRole = .serve
     let routes = router.routes
     let port = role == .ai ? configuration.aiPort : configuration.port
     var app = Application(
-        router: router,
+        router: router, server: .http1(configuration: HTTPSecurity.serverConfiguration),
         configuration: .init(address: .hostname(configuration.host, port: port), serverName: "DocuThinker"),
         logger: logger)
     app.beforeServerStarts {
@@ -162,8 +163,12 @@ func makeAuthenticator(configuration: AppConfiguration, store: any APIKeyReposit
                        logger: Logger) async throws -> Authenticator {
     let secret = try JWTSecretStore.resolve(configured: configuration.jwtSecret, dataDirectory: configuration.dataDirectory,
                                             sharedStore: configuration.stores.databaseURL != nil, logger: logger)
+    if configuration.jwtPreviousSecrets.contains(where: { $0.utf8.count < 32 }) {
+        throw ConfigurationError("Every JWT_PREVIOUS_SECRETS entry must be at least 32 bytes long, like JWT_SECRET.")
+    }
     let tokens = await TokenService(
-        secret: secret, accessLifetime: configuration.accessTokenLifetime, refreshLifetime: configuration.refreshTokenLifetime)
+        secret: secret, previousSecrets: configuration.jwtPreviousSecrets, accessLifetime: configuration.accessTokenLifetime,
+        refreshLifetime: configuration.refreshTokenLifetime)
     return Authenticator(tokens: tokens, keys: store, sessions: SessionGuard(accounts: store, cache: cache))
 }
 
@@ -280,6 +285,7 @@ func makeBaseRouter(metrics: RequestMetrics, security: HTTPSecurity) -> Router<A
     router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: security.strictTransportSecurity))
     if !security.corsOrigins.isEmpty { router.add(middleware: CORSAllowListMiddleware(origins: Set(security.corsOrigins))) }
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: URILengthMiddleware())
     metrics.addRoute(to: router, security: security)
     return router
 }
@@ -289,7 +295,7 @@ func buildRouter(
     store: some AppStore, graph: any GraphStore, objects: any ObjectStore, authenticator: Authenticator, hasher: PasswordHasher,
     extractor: DocumentExtractor, receiver: UploadReceiver, backend: any AIBackend,
     llm: LLMConfiguration, metrics: RequestMetrics, mcp: MCPHTTPEndpoint?, mail: AccountMail, limits: AuthRateLimits,
-    security: HTTPSecurity = HTTPSecurity(), dependencies: [DependencyCheck] = []
+    security: HTTPSecurity = HTTPSecurity(), quota: UploadQuota = UploadQuota(), dependencies: [DependencyCheck] = []
 ) -> Router<AppRequestContext> {
     let router = makeBaseRouter(metrics: metrics, security: security)
     HealthController(store: store, backend: backend, dependencies: dependencies).addRoutes(to: router)
@@ -307,7 +313,7 @@ func buildRouter(
     APIKeyController(keys: store).addRoutes(to: protected)
     UsageController(usage: store, llm: llm).addRoutes(to: protected)
     let documents = DocumentController(
-        documents: store, service: DocumentService(documents: store, objects: objects, extractor: extractor, backend: backend),
+        documents: store, service: DocumentService(documents: store, objects: objects, extractor: extractor, backend: backend, quota: quota),
         objects: objects, receiver: receiver, backend: backend)
     SearchController(backend: backend, documents: store).addRoutes(to: protected)
     var chat = ChatController(chats: store, documents: store, service: backend)

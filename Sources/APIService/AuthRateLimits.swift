@@ -35,6 +35,13 @@ struct AuthRateLimits: Sendable {
     let settings: RateLimitSettings
     /// Proxies in front that append to `X-Forwarded-For` (see `AppConfiguration.trustedProxyHops`).
     let trustedProxyHops: Int
+    /// Where an account's back-off lives (shared with `REDIS_URL`); nil: no back-off.
+    var backoff: (any Cache)? = nil
+
+    /// Failures of an account before each further one makes it wait (1 s, then doubling, at most
+    /// `maxBackoff`), on top of the window's limit.
+    static let backoffAfter = 5
+    static let maxBackoff = 900
 
     /// The client's address: the peer, or with trusted proxies the entry of `X-Forwarded-For`
     /// the outermost trusted proxy wrote (entries left of it could be the client's own words).
@@ -59,14 +66,23 @@ struct AuthRateLimits: Sendable {
         try await check("address:" + clientAddress(request, context: context), limit: settings.perAddress, record: true, context: context)
     }
 
-    /// Refuses (429) when the account is over its limit.
+    /// Refuses (429) when the account is over its limit or still backing off.
     func checkAccount(_ email: String, context: AppRequestContext) async throws {
+        if let backoff, let data = await backoff.value(forKey: Self.key("backoff:" + email)),
+           let until = Double(String(decoding: data, as: UTF8.self)), until > Date.now.timeIntervalSince1970 {
+            throw Self.refusal(seconds: Int((until - Date.now.timeIntervalSince1970).rounded(.up)), bucket: "backoff", context: context)
+        }
         try await check("account:" + email, limit: settings.perAccount, record: false, context: context)
     }
 
-    /// Counts a failure against the account.
+    /// Counts a failure against the account; from the `backoffAfter`th failure in the window on,
+    /// the account waits 1, 2, 4… seconds (at most `maxBackoff`) before its next attempt is read.
     func countAccount(_ email: String, context: AppRequestContext) async throws {
-        try await check("account:" + email, limit: settings.perAccount, record: true, context: context)
+        let count = try await check("account:" + email, limit: settings.perAccount, record: true, context: context)
+        guard let backoff, count >= Self.backoffAfter else { return }
+        let seconds = min(Self.maxBackoff, 1 << min(20, count - Self.backoffAfter))
+        let until = Date.now.timeIntervalSince1970 + Double(seconds)
+        await backoff.set(Data(String(until).utf8), forKey: Self.key("backoff:" + email), ttl: .seconds(seconds))
     }
 
     /// Counts a failure of the address (and of the account when given); the failure's own error
@@ -83,21 +99,28 @@ struct AuthRateLimits: Sendable {
     /// A successful sign-in forgets the account's failures.
     func succeeded(account: String) async {
         try? await limiter.reset(Self.key("account:" + account))
+        await backoff?.remove([Self.key("backoff:" + account)])
     }
 
     /// The limiter's key of a bucket.
     static func key(_ bucket: String) -> String { "auth:" + bucket }
 
-    private func check(_ key: String, limit: Int, record: Bool, context: AppRequestContext) async throws {
+    /// The attempts in the window (this one included when recorded); 429 past the limit.
+    @discardableResult
+    private func check(_ key: String, limit: Int, record: Bool, context: AppRequestContext) async throws -> Int {
         let decision = try await limiter.attempt(Self.key(key), limit: limit, window: settings.window, record: record)
         guard decision.allowed else {
-            let seconds = max(1, Int((Double(decision.retryAfter.milliseconds) / 1_000).rounded(.up)))
-            context.logger.notice("authentication rate limit reached", metadata: ["bucket": .string(key.hasPrefix("account:") ? "account" : "address"),
-                                                                                 "retry_after": .stringConvertible(seconds)])
-            throw APIError(.tooManyRequests, code: "rate_limited",
-                           message: "Too many attempts. Try again in \(seconds) seconds.",
-                           details: ["retryAfterSeconds": String(seconds)],
-                           headers: [.retryAfter: String(seconds)])
+            throw Self.refusal(seconds: Int((Double(decision.retryAfter.milliseconds) / 1_000).rounded(.up)),
+                               bucket: key.hasPrefix("account:") ? "account" : "address", context: context)
         }
+        return decision.count
+    }
+
+    /// 429 `rate_limited` with `Retry-After`.
+    private static func refusal(seconds: Int, bucket: String, context: AppRequestContext) -> APIError {
+        let seconds = max(1, seconds)
+        context.logger.notice("authentication rate limit reached", metadata: ["bucket": .string(bucket), "retry_after": .stringConvertible(seconds)])
+        return APIError(.tooManyRequests, code: "rate_limited", message: "Too many attempts. Try again in \(seconds) seconds.",
+                        details: ["retryAfterSeconds": String(seconds)], headers: [.retryAfter: String(seconds)])
     }
 }

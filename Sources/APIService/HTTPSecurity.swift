@@ -3,6 +3,8 @@ import Configuration
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import ServerSupport
 
 /// The HTTP edge's security settings, read from configuration:
@@ -30,6 +32,17 @@ public struct HTTPSecurity: Sendable {
         metricsToken = reader.string(forKey: "docuthinker.metrics.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
     }
 
+    /// The HTTP/1 server's limits: a client that stops sending in the middle of a request (or
+    /// holds an idle connection) for 30 s is disconnected; a header field may hold 16 KB, all of
+    /// them 64 KB, at most 100 fields (larger requests are refused before any route runs).
+    static var serverConfiguration: HTTP1Channel.Configuration {
+        HTTP1Channel.Configuration(idleTimeout: .seconds(30), httpDecoderConfiguration: .init(
+            maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 100))
+    }
+
+    /// The longest request target (path and query) served; longer ones get 414.
+    static let maxURILength = 8 * 1024
+
     /// Whether a request may read `/metrics`.
     func mayReadMetrics(_ request: Request, context: AppRequestContext) -> Bool {
         if let metricsToken {
@@ -39,6 +52,16 @@ public struct HTTPSecurity: Sendable {
         // In-process test clients have no peer address.
         guard let peer = context.peerAddress else { return true }
         return peer == "127.0.0.1" || peer == "::1" || peer.hasPrefix("::ffff:127.")
+    }
+}
+
+/// Refuses request targets longer than `HTTPSecurity.maxURILength` (414 `uri_too_long`).
+struct URILengthMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.uri.string.utf8.count <= HTTPSecurity.maxURILength else {
+            throw APIError(.uriTooLong, code: "uri_too_long", message: "The request's address is longer than \(HTTPSecurity.maxURILength) bytes.")
+        }
+        return try await next(request, context)
     }
 }
 

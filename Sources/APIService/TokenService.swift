@@ -29,11 +29,27 @@ public struct TokenService: Sendable {
         }
     }
 
-    public init(secret: String, accessLifetime: Duration, refreshLifetime: Duration) async {
+    /// The key id (`kid`) tokens signed with the current secret carry.
+    let signingKey: JWKIdentifier
+
+    /// Signs with `secret` (HS256, its `kid` in the header) and also verifies tokens signed with
+    /// `previousSecrets` (by their `kid`), so rotating the secret signs nobody out. Tokens without
+    /// a `kid` (issued before keys had ids) are checked against the current secret.
+    public init(secret: String, previousSecrets: [String] = [], accessLifetime: Duration, refreshLifetime: Duration) async {
         keys = JWTKeyCollection()
-        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+        signingKey = Self.keyIdentifier(secret)
+        // The first key added is also the default: the one a token without `kid` is checked with.
+        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256, kid: signingKey)
+        for previous in previousSecrets where previous != secret {
+            await keys.add(hmac: HMACKey(from: previous), digestAlgorithm: .sha256, kid: Self.keyIdentifier(previous))
+        }
         self.accessLifetime = accessLifetime
         self.refreshLifetime = refreshLifetime
+    }
+
+    /// A secret's key id: `k` and the first 12 hex digits of its SHA-256 (names the key, reveals nothing usable).
+    static func keyIdentifier(_ secret: String) -> JWKIdentifier {
+        JWKIdentifier(string: "k" + SHA256.hash(data: Data(secret.utf8)).hexString.prefix(12))
     }
 
     /// What a verified access token says.
@@ -51,7 +67,7 @@ public struct TokenService: Sendable {
         let claims = AccessClaims(
             sub: .init(value: userId), exp: .init(value: now.addingTimeInterval(accessLifetime.seconds)),
             iat: .init(value: now), typ: "access", gen: generation, sid: session, jti: UUID().uuidString.lowercased())
-        return try await keys.sign(claims)
+        return try await keys.sign(claims, kid: signingKey)
     }
 
     /// The user id of a valid, unexpired access token, or nil.
@@ -89,7 +105,7 @@ public struct TokenService: Sendable {
     /// expires, 15 minutes by default; an access token cannot be used as one, nor the other way round.
     public func issueUploadToken(userId: String, path: String, lifetime: Duration = .seconds(900), now: Date = .now) async throws -> String {
         try await keys.sign(UploadClaims(sub: .init(value: userId), exp: .init(value: now.addingTimeInterval(lifetime.seconds)),
-                                         path: path, typ: "upload"))
+                                         path: path, typ: "upload"), kid: signingKey)
     }
 
     /// The user and path of a valid, unexpired upload token, or nil.

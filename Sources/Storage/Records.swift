@@ -188,3 +188,19 @@ public struct Page<Item: Sendable>: Sendable {
         self.total = total
     }
 }
+
+/// What one owner's library holds: documents, their original files' bytes, passages, and
+/// ingestion jobs waiting or running.
+public struct LibraryUsage: Codable, Hashable, Sendable {
+    public var documents: Int
+    public var bytes: Int64
+    public var chunks: Int
+    public var activeJobs: Int
+
+    public init(documents: Int, bytes: Int64, chunks: Int, activeJobs: Int) {
+        self.documents = documents
+        self.bytes = bytes
+        self.chunks = chunks
+        self.activeJobs = activeJobs
+    }
+}

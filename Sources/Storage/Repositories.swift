@@ -54,6 +54,8 @@ public protocol DocumentRepository: Sendable {
     func deleteDocument(id: String, ownerId: String) async throws -> DocumentRecord?
     /// Deletes all of the owner's documents; returns them.
     func deleteAllDocuments(ownerId: String) async throws -> [DocumentRecord]
+    /// What the owner's library holds now (for quotas), in one read.
+    func libraryUsage(ownerId: String) async throws -> LibraryUsage
 }
 
 /// The key of a stored analysis result: it is recomputed only when one of these changes.

@@ -56,7 +56,7 @@ extension PostgresStore: UserRepository, RefreshTokenRepository, AccountReposito
     }
 
     public func sessionGeneration(userId: String) async throws -> Int? {
-        try await rows("SELECT session_generation FROM users WHERE id = \(userId)").first.map { Int(try $0.get(0) as Int64) }
+        try await rows("SELECT session_generation FROM users WHERE id = \(userId)").first.map { try $0.get(0, as: Int.self) }
     }
 
     public func revokeRefreshToken(id: String, at date: Date) async throws -> Bool {

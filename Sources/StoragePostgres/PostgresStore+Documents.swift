@@ -163,6 +163,17 @@ extension PostgresStore: DocumentRepository {
         return Page(items: items, total: total)
     }
 
+    public func libraryUsage(ownerId: String) async throws -> LibraryUsage {
+        guard let row = try await rows("""
+            SELECT (SELECT count(*) FROM documents WHERE owner_id = \(ownerId)),
+                   (SELECT COALESCE(SUM(size_bytes), 0)::bigint FROM documents WHERE owner_id = \(ownerId)),
+                   (SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.owner_id = \(ownerId)),
+                   (SELECT count(*) FROM jobs WHERE owner_id = \(ownerId) AND state IN ('queued', 'running'))
+            """).first else { return LibraryUsage(documents: 0, bytes: 0, chunks: 0, activeJobs: 0) }
+        return LibraryUsage(documents: try row.get(0, as: Int.self), bytes: try row.get(1, as: Int64.self), chunks: try row.get(2, as: Int.self),
+                            activeJobs: try row.get(3, as: Int.self))
+    }
+
     public func documentTitles(ownerId: String, limit: Int) async throws -> [(id: String, title: String)] {
         try await rows("""
             SELECT id, title FROM documents WHERE owner_id = \(ownerId) ORDER BY created_at DESC, seq DESC LIMIT \(limit)

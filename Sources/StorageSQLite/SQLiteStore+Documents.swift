@@ -119,6 +119,18 @@ extension SQLiteStore: DocumentRepository {
         }
     }
 
+    public func libraryUsage(ownerId: String) async throws -> LibraryUsage {
+        try await pool.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT (SELECT COUNT(*) FROM documents WHERE ownerId = ?1),
+                       (SELECT COALESCE(SUM(sizeBytes), 0) FROM documents WHERE ownerId = ?1),
+                       (SELECT COUNT(*) FROM chunks c JOIN documents d ON d.id = c.documentId WHERE d.ownerId = ?1),
+                       (SELECT COUNT(*) FROM jobs WHERE ownerId = ?1 AND state IN ('queued', 'running'))
+                """, arguments: [ownerId])
+            return LibraryUsage(documents: row?[0] ?? 0, bytes: row?[1] ?? 0, chunks: row?[2] ?? 0, activeJobs: row?[3] ?? 0)
+        }
+    }
+
     public func documentTitles(ownerId: String, limit: Int) async throws -> [(id: String, title: String)] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT id, title FROM documents WHERE ownerId = ? ORDER BY createdAt DESC, rowid DESC LIMIT ?",

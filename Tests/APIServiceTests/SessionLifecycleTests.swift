@@ -1,4 +1,5 @@
 @testable import APIService
+import Configuration
 import Crypto
 import Foundation
 import HTTPTypes
@@ -133,6 +134,55 @@ struct SessionLifecycleTests {
             // The same claims signed as we sign them are accepted: the refusals above are the algorithm's.
             let genuine = "\(signingInput("HS256")).\(base64url(HMAC<SHA256>.authenticationCode(for: Data(signingInput("HS256").utf8), using: secret)))"
             #expect(try await Self.status(client, bearer: genuine).0 == .ok)
+        }
+    }
+}
+
+/// A new signing secret signs nobody out while the old one is listed as previous.
+@Suite("JWT key rotation")
+struct KeyRotationTests {
+    static let first = "first-signing-secret-0123456789abcdefgh"
+    static let second = "second-signing-secret-0123456789abcdefg"
+
+    static func app(_ directory: String, secret: String, previous: String? = nil) throws -> TestApp {
+        var overrides: [AbsoluteConfigKey: ConfigValue] = ["jwt.secret": .init(.string(secret), isSecret: true)]
+        if let previous { overrides["jwt.previous.secrets"] = .init(.string(previous), isSecret: true) }
+        return try TestApp(dataDirectory: directory, overrides: overrides)
+    }
+
+    /// The `kid` in a token's header.
+    static func keyId(_ token: String) throws -> String? {
+        var header = String(token.split(separator: ".")[0]).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while header.count % 4 != 0 { header += "=" }
+        let object = try JSONSerialization.jsonObject(with: try #require(Data(base64Encoded: header))) as? [String: Any]
+        return object?["kid"] as? String
+    }
+
+    @Test func rotatingTheSecretKeepsEveryoneSignedInUntilTheOldKeyIsDropped() async throws {
+        let directory = NSTemporaryDirectory() + "dt-rotation-" + UUID().uuidString
+        let before = try await Self.app(directory, secret: Self.first).test { client in try await client.register("kim@example.com") }
+        let firstKey = try #require(try Self.keyId(before.accessToken))
+        #expect(firstKey.hasPrefix("k") && !Self.first.contains(firstKey.dropFirst()), "a key id, not the secret")
+
+        // Rotated: the new secret signs, the old one still verifies.
+        let after = try await Self.app(directory, secret: Self.second, previous: Self.first).test { client in
+            #expect(try await SessionLifecycleTests.status(client, bearer: before.accessToken).0 == .ok, "signed with the previous key")
+            let fresh = try await client.login("kim@example.com")
+            #expect(try Self.keyId(fresh.accessToken) != firstKey, "new tokens carry the new key's id")
+            // Refresh tokens are not signed: a sign-in made before the rotation goes on.
+            #expect(try await SessionLifecycleTests.refresh(client, before.refreshToken).status == .ok)
+            return fresh
+        }
+        // The old key dropped: its tokens are refused, the new ones work.
+        try await Self.app(directory, secret: Self.second).test { client in
+            let old = try await SessionLifecycleTests.status(client, bearer: before.accessToken)
+            let new = try await SessionLifecycleTests.status(client, bearer: after.accessToken)
+            #expect(old == (.unauthorized, "invalid_token"))
+            #expect(new.0 == .ok)
+        }
+        // A short previous secret stops the start with a clear message.
+        await #expect(throws: (any Error).self) {
+            try await Self.app(directory, secret: Self.second, previous: "short").test { _ in }
         }
     }
 }

@@ -20,6 +20,8 @@ struct DocumentService: Sendable {
     /// Used only for the quick inspection of an upload (format, PDF open, DOCX container).
     let extractor: DocumentExtractor
     let backend: any AIBackend
+    /// What a user's library may hold (nil: no limits, as for `docuthinker ingest`).
+    var quota: UploadQuota? = nil
 
     /// A stored document and its job.
     struct Accepted: Sendable {
@@ -37,6 +39,15 @@ struct DocumentService: Sendable {
             _ = try? await FileSystem.shared.removeItem(at: FilePath(upload.path))
             logger.info("duplicate upload", metadata: ["document_id": .string(existing.id)])
             throw DocumentErrors.duplicate(existing)
+        }
+        if let quota {
+            do {
+                try quota.check(try await documents.libraryUsage(ownerId: owner), incoming: Int64(upload.size))
+            } catch {
+                _ = try? await FileSystem.shared.removeItem(at: FilePath(upload.path))
+                logger.notice("upload refused by quota", metadata: ["error": "\(error)"])
+                throw error
+            }
         }
         let inspection: DocumentExtractor.Inspection
         do {

@@ -63,7 +63,8 @@ password.addEventListener("submit", async (event) => {
     try {
       session.set(await api("/v1/me/password", { method: "POST", json: { currentPassword, newPassword } }));
       password.reset();
-      toast("Password changed. Other sessions have been signed out.");
+      toast("Password changed. Other sessions have been signed out and your API keys revoked.");
+      loadKeys().catch(() => {});
     } catch (error) { formError(password, error.message); }
   });
 });
@@ -72,8 +73,9 @@ async function loadKeys() {
   const keys = await api("/v1/me/api-keys");
   document.getElementById("key-list").replaceChildren(...(keys.length ? keys.map((key) => el("li", { class: "key-row" },
     el("span", {}, el("strong", {}, key.name || "Unnamed key"), " ", el("code", {}, key.prefix + "…")),
-    el("span", { class: "muted small" }, "created " + formatDate(key.createdAt) + (key.lastUsedAt ? " · last used " + formatDate(key.lastUsedAt) : " · never used")),
-    el("button", { type: "button", class: "button danger subtle small", "aria-label": `Revoke key ${key.name}`, onclick: async () => {
+    el("span", { class: "muted small" }, "created " + formatDate(key.createdAt) + (key.lastUsedAt ? " · last used " + formatDate(key.lastUsedAt) : " · never used")
+      + (key.revokedAt ? " · revoked " + formatDate(key.revokedAt) : "")),
+    key.revokedAt ? el("span", { class: "chip" }, "Revoked") : el("button", { type: "button", class: "button danger subtle small", "aria-label": `Revoke key ${key.name}`, onclick: async () => {
       if (!(await confirmAction(`Anything using “${key.name}” will stop working at once.`, { title: "Revoke this key?", confirmLabel: "Revoke" }))) return;
       try { await api(`/v1/me/api-keys/${key.id}`, { method: "DELETE" }); loadKeys(); } catch (error) { toast(error.message, "error"); }
     } }, "Revoke"))) : [el("li", { class: "muted small" }, "No keys.")]));

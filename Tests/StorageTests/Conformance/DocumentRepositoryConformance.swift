@@ -8,6 +8,26 @@ import Testing
 @Suite("Conformance: documents")
 struct DocumentRepositoryConformance {
     @Test(arguments: StoreEngine.all)
+    func libraryUsageCountsTheOwnersDocumentsBytesPassagesAndActiveJobs(engine: StoreEngine) async throws {
+        let store = try await engine.make().database
+        let ada = Make.user("ada@example.com"), bob = Make.user("bob@example.com")
+        try await store.createUser(ada)
+        try await store.createUser(bob)
+        #expect(try await store.libraryUsage(ownerId: ada.id) == LibraryUsage(documents: 0, bytes: 0, chunks: 0, activeJobs: 0))
+        for title in ["one", "two"] {
+            try await store.insertDocument(Make.document(owner: ada.id, title: title), content: Make.content,
+                                           chunks: Make.chunks([Make.content.text, "Another passage."]))
+        }
+        let pending = Make.document(owner: ada.id, title: "pending", status: .processing)
+        try await store.insertPendingDocument(pending, explicitTitle: false, job: JobRecord(
+            id: UUID().uuidString, documentId: pending.id, ownerId: ada.id, createdAt: .now, updatedAt: .now))
+        try await store.insertDocument(Make.document(owner: bob.id, title: "bob's"), content: Make.content, chunks: Make.chunks(["Bob."]))
+        // Make.document files are 10 bytes each.
+        #expect(try await store.libraryUsage(ownerId: ada.id) == LibraryUsage(documents: 3, bytes: 30, chunks: 4, activeJobs: 1))
+        #expect(try await store.libraryUsage(ownerId: bob.id) == LibraryUsage(documents: 1, bytes: 10, chunks: 1, activeJobs: 0))
+    }
+
+    @Test(arguments: StoreEngine.all)
     func documentsAreScopedOrderedPagedAndCascaded(engine: StoreEngine) async throws {
         let store = try await engine.make().database
         let ada = Make.user("ada@example.com"), bob = Make.user("bob@example.com")
