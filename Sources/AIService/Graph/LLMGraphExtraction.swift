@@ -57,7 +57,10 @@ public actor LLMGraphExtraction {
     /// One document's passages still to read.
     struct Plan: Sendable {
         var documentId: String
+        /// The passages not read yet.
         var chunks: [ChunkRecord]
+        /// All of the document's passages.
+        var chunkCount: Int
         var alreadyRead: Bool { chunks.isEmpty }
     }
 
@@ -116,7 +119,8 @@ public actor LLMGraphExtraction {
         var plans: [Plan] = []
         for id in ids {
             let read = try await records.load(id)?.chunksRead ?? []
-            plans.append(Plan(documentId: id, chunks: try await store.chunks(documentId: id, ownerId: ownerId).filter { !read.contains($0.ordinal) }))
+            let chunks = try await store.chunks(documentId: id, ownerId: ownerId)
+            plans.append(Plan(documentId: id, chunks: chunks.filter { !read.contains($0.ordinal) }, chunkCount: chunks.count))
         }
         return plans
     }
@@ -126,7 +130,7 @@ public actor LLMGraphExtraction {
     /// The caller's current or last run (`idle` when none).
     public func job(ownerId: String) async -> LLMGraphJob {
         if tasks[ownerId] != nil, let job = local[ownerId] { return job }
-        guard let data = await cache.value(forKey: Self.jobKey(ownerId)), var job = try? JSONDecoder.iso.decode(LLMGraphJob.self, from: data) else {
+        guard let data = await cache.value(forKey: Self.jobKey(ownerId)), var job = try? AIContract.decoder.decode(LLMGraphJob.self, from: data) else {
             return local[ownerId] ?? .idle
         }
         if job.isRunning, let updated = job.updatedAt, Date.now.timeIntervalSince(updated) > staleAfter {
@@ -202,7 +206,7 @@ public actor LLMGraphExtraction {
         var job = job
         job.updatedAt = .now
         local[ownerId] = job
-        if let data = try? JSONEncoder.iso.encode(job) { await cache.set(data, forKey: Self.jobKey(ownerId), ttl: .seconds(30 * 86_400)) }
+        if let data = try? AIContract.encoder.encode(job) { await cache.set(data, forKey: Self.jobKey(ownerId), ttl: .seconds(30 * 86_400)) }
     }
 
     func finished(ownerId: String, _ job: LLMGraphJob) async {
@@ -229,21 +233,5 @@ public actor LLMGraphExtraction {
     static func unique(_ ids: [String]) -> [String] {
         var seen: Set<String> = []
         return ids.filter { seen.insert($0).inserted }
-    }
-}
-
-extension JSONEncoder {
-    static var iso: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }
-}
-
-extension JSONDecoder {
-    static var iso: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
     }
 }

@@ -56,10 +56,9 @@ extension LLMGraphExtraction {
             let document = try await owner.builder.documents.document(id: plan.documentId, ownerId: ownerId)
             let validator = LLMGraphValidator(text: document.text, sentences: document.sentences)
             let records = LLMGraphRecords(store: owner.store)
-            let allChunks = try await owner.store.chunks(documentId: plan.documentId, ownerId: ownerId).count
             var record = try await records.load(plan.documentId)
-                ?? LLMGraphRecord(provider: owner.provider.name, model: owner.provider.model, chunkCount: allChunks)
-            record.chunkCount = allChunks
+                ?? LLMGraphRecord(provider: owner.provider.name, model: owner.provider.model, chunkCount: plan.chunkCount)
+            record.chunkCount = plan.chunkCount
             var pending = plan.chunks[...]
             var stop: Stop?
             while !pending.isEmpty, stop == nil {
