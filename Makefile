@@ -21,6 +21,7 @@ run: build
 test-data:
 	@scripts/fetch-test-data
 	@scripts/fetch-dev-manuals
+	@scripts/make-scans
 
 # The test servers stay up after `make test` (fast re-runs); `make services-stop` stops them.
 services:

@@ -100,6 +100,12 @@ public struct AppConfiguration: Sendable {
     public var httpSecurity: HTTPSecurity
     /// What one user's library may hold (see `UploadQuota`).
     public var quota: UploadQuota
+    /// `DOCUTHINKER_OCR` (`on`, default; `off`): read scanned pages and images by OCR when the
+    /// `tesseract` program and the languages' data are installed.
+    public var ocrEnabled: Bool
+    /// `DOCUTHINKER_OCR_LANGUAGES` (`eng`; several as `eng+deu` or `eng,deu`), `DOCUTHINKER_OCR_DPI`
+    /// (300), `DOCUTHINKER_OCR_PAGE_TIMEOUT_SECONDS` (120).
+    public var ocr: OCRSettings
     /// `DOCUTHINKER_WEB_DIR`: serve the web client's templates and static files from this directory
     /// (e.g. `Sources/WebClient`) on every request instead of the copies compiled into the binary.
     public var webDirectory: String?
@@ -121,6 +127,12 @@ public struct AppConfiguration: Sendable {
             maxArchiveUncompressedBytes: reader.int(forKey: "docuthinker.docx.max.uncompressed.bytes", default: 200_000_000),
             maxArchiveEntries: reader.int(forKey: "docuthinker.docx.max.entries", default: 10_000),
             timeout: .seconds(reader.int(forKey: "docuthinker.extraction.timeout.seconds", default: 120)))
+        ocrEnabled = !["off", "false", "0", "no"].contains(reader.string(forKey: "docuthinker.ocr", default: "on").lowercased())
+        ocr = OCRSettings(
+            languages: reader.string(forKey: "docuthinker.ocr.languages", default: "eng")
+                .split(whereSeparator: { $0 == "+" || $0 == "," || $0 == " " }).map(String.init),
+            dpi: max(72, min(600, reader.int(forKey: "docuthinker.ocr.dpi", default: 300))),
+            pageTimeout: .seconds(max(5, reader.int(forKey: "docuthinker.ocr.page.timeout.seconds", default: 120))))
         chunkWords = reader.int(forKey: "docuthinker.chunk.words", default: 150)
         chunkMaxWords = reader.int(forKey: "docuthinker.chunk.max.words", default: 200)
         chunkOverlapWords = reader.int(forKey: "docuthinker.chunk.overlap.words", default: 30)

@@ -217,6 +217,16 @@ func makeLocalAIBackend(configuration: AppConfiguration, stores: Stores, runsIng
         let graph = GraphBuilder(documents: jobAnalysis, store: stores.graph, extractor: EntityExtractor(gazetteer: loadGazetteer(configuration, logger: logger)),
                                  executor: executor)
         pipeline.graph = graph
+        switch configuration.ocrEnabled ? TesseractOCR.locate(configuration.ocr) : .failure(OCRUnavailable(description: "DOCUTHINKER_OCR is off")) {
+        case .success(let reader):
+            pipeline.ocr = OCRStage(reader: reader, records: store)
+            logger.info("OCR on", metadata: ["languages": .string(reader.languages.joined(separator: "+")), "dpi": .stringConvertible(configuration.ocr.dpi)])
+        case .failure(let reason):
+            pipeline.ocrUnavailable = reason.description
+            logger.warning("OCR off: scanned pages and images cannot be read", metadata: [
+                "reason": .string(reason.description), "fix": "install tesseract-ocr (scripts/bootstrap), or set DOCUTHINKER_OCR_LANGUAGES to installed languages",
+            ])
+        }
         graphRebuild = GraphRebuildService(builder: graph, store: stores.graph, logger: logger, startsAfter: migrated)
         if let llmRouter {
             let llm = configuration.llm
@@ -314,7 +324,7 @@ func buildRouter(
     UsageController(usage: store, llm: llm).addRoutes(to: protected)
     let documents = DocumentController(
         documents: store, service: DocumentService(documents: store, objects: objects, extractor: extractor, backend: backend, quota: quota),
-        objects: objects, receiver: receiver, backend: backend)
+        objects: objects, receiver: receiver, backend: backend, ocrWords: store)
     SearchController(backend: backend, documents: store).addRoutes(to: protected)
     var chat = ChatController(chats: store, documents: store, service: backend)
     chat.usage = store

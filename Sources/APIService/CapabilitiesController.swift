@@ -1,4 +1,5 @@
 import AIService
+import DocuThinkerCore
 import Hummingbird
 import ServerSupport
 
@@ -16,7 +17,7 @@ struct CapabilitiesController: Sendable {
         var semanticSearch: Bool
         var embeddingModel: String
         var maxUploadBytes: Int
-        var formats = ["pdf", "docx", "html", "markdown", "text"]
+        var formats = DocumentFormat.allCases.map(\.rawValue)
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {

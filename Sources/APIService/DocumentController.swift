@@ -22,6 +22,8 @@ struct DocumentController: Sendable {
     let objects: any ObjectStore
     let receiver: UploadReceiver
     let backend: any AIBackend
+    /// Where the ingestion job keeps the word boxes of pages read by OCR.
+    let ocrWords: any AnalysisRepository
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("documents", use: upload)
@@ -32,6 +34,7 @@ struct DocumentController: Sendable {
         group.delete("documents/:id", use: delete)
         group.get("documents/:id/text", use: text)
         group.get("documents/:id/chunks", use: chunks)
+        group.get("documents/:id/ocr", use: ocrWordBoxes)
         group.get("documents/:id/file", use: file)
     }
 
@@ -243,7 +246,7 @@ struct DocumentController: Sendable {
         return try JSONIO.response(DeleteAllResponse(deleted: try await service.deleteAll(owner: owner)))
     }
 
-    private func owned(_ context: AppRequestContext) async throws -> DocumentRecord {
+    func owned(_ context: AppRequestContext) async throws -> DocumentRecord {
         let owner = try context.requireUser()
         let id = try context.parameters.require("id")
         guard let record = try await documents.document(id: id, ownerId: owner) else { throw Self.notFound }

@@ -95,7 +95,23 @@ extension DocumentDTO {
             if index > 0 { out += "," }
             FastJSON.appendString(warning, to: &out)
         }
-        out += "]}"
+        out += "]"
+        if let unusable = quality.unusablePages {
+            out += ",\"unusablePages\":[" + unusable.map(String.init).joined(separator: ",") + "]"
+        }
+        if let pages = quality.ocrPages {
+            out += ",\"ocrPages\":["
+            for (index, page) in pages.enumerated() {
+                if index > 0 { out += "," }
+                let confidence = page.confidence.isFinite ? page.confidence : 0
+                out += "{\"page\":\(page.page),\"words\":\(page.words),\"confidence\":\(confidence)"
+                if let dpi = page.dpi { out += ",\"dpi\":\(dpi)" }
+                out += "}"
+            }
+            out += "]"
+        }
+        if let confidence = quality.ocrConfidence, confidence.isFinite { out += ",\"ocrConfidence\":\(confidence)" }
+        out += "}"
     }
 }
 
@@ -160,7 +176,7 @@ extension ExtractionError {
         case .unsupportedFormat: .unsupportedMediaType
         case .tooLarge: .contentTooLarge
         case .empty: .badRequest
-        case .passwordProtected, .unreadable, .tooManyPages, .archiveLimit, .timeout: .unprocessableContent
+        case .passwordProtected, .unreadable, .tooManyPages, .archiveLimit, .timeout, .noText, .ocrFailed: .unprocessableContent
         }
         return APIError(status, code: code.rawValue, message: message)
     }

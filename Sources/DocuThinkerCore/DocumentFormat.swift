@@ -1,6 +1,11 @@
 /// The document formats DocuThinker reads, detected from the bytes.
 public enum DocumentFormat: String, Codable, Sendable, CaseIterable {
     case pdf, docx, html, markdown, text
+    /// Images read by OCR as one-page documents.
+    case png, jpeg, tiff
+
+    /// True for the image formats (their text comes from OCR).
+    public var isImage: Bool { self == .png || self == .jpeg || self == .tiff }
 
     /// The MIME type used when the original file is served back.
     public var mimeType: String {
@@ -10,6 +15,9 @@ public enum DocumentFormat: String, Codable, Sendable, CaseIterable {
         case .html: "text/html"
         case .markdown: "text/markdown"
         case .text: "text/plain"
+        case .png: "image/png"
+        case .jpeg: "image/jpeg"
+        case .tiff: "image/tiff"
         }
     }
 }

@@ -40,17 +40,23 @@ public struct DocumentExtractor: Sendable {
             return Inspection(format: format)
         case .html, .markdown, .text:
             return Inspection(format: format)
+        case .png, .jpeg, .tiff:
+            try ImageExtractor(limits: limits, format: format).inspect(data)
+            return Inspection(format: format, pageCount: 1)
         }
     }
 
     /// Extracts `data`, throwing a typed `ExtractionError` for anything it cannot or will not read.
-    public func extract(_ data: Data) throws -> ExtractionResult {
+    /// Pages of a PDF (or an image) with no usable text come back in `ocrRequests`, or, when
+    /// `ocr` holds them (read by a `PageReader`), with the text OCR read.
+    public func extract(_ data: Data, ocr: [Int: OCRPage] = [:]) throws -> ExtractionResult {
         guard data.count <= limits.maxBytes else {
             throw ExtractionError(.tooLarge, "The file is \(data.count) bytes; the limit is \(limits.maxBytes).")
         }
         let format = try FormatDetector.detect(data)
         switch format {
-        case .pdf: return try PDFExtractor(limits: limits, interrupt: interrupt).extract(data)
+        case .pdf: return try PDFExtractor(limits: limits, interrupt: interrupt).extract(data, ocr: ocr)
+        case .png, .jpeg, .tiff: return try ImageExtractor(limits: limits, format: format).extract(data, ocr: ocr)
         case .docx: return try DOCXExtractor(limits: limits).extract(data)
         case .html: return try HTMLExtractor(limits: limits).extract(data)
         case .markdown: return try MarkdownExtractor(limits: limits).extract(data)

@@ -18,6 +18,10 @@ public struct ExtractionError: Error, Hashable, Sendable, CustomStringConvertibl
         case archiveLimit = "archive_limit_exceeded"
         /// Extraction took longer than allowed.
         case timeout = "extraction_timeout"
+        /// Nothing readable is in the document, even after OCR.
+        case noText = "no_text"
+        /// A page could not be read by OCR (its reader failed or took too long).
+        case ocrFailed = "ocr_failed"
     }
 
     public var code: Code

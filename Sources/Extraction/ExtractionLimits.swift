@@ -8,8 +8,10 @@ public struct ExtractionLimits: Sendable, Hashable {
     public var maxArchiveUncompressedBytes: Int
     /// Largest number of entries in a DOCX container.
     public var maxArchiveEntries: Int
-    /// Longest time one extraction may take.
+    /// Longest time one extraction may take (OCR, a stage of its own, has a time limit per page).
     public var timeout: Duration
+    /// Largest image accepted, in pixels (an uploaded PNG, JPEG or TIFF).
+    public var maxImagePixels: Int = 60_000_000
 
     public init(
         maxBytes: Int = 50 * 1_000_000,

@@ -22,4 +22,25 @@ public struct ExtractionResult: Codable, Sendable {
     public var blocks: [TextBlock]
     public var metadata: DocumentMetadata
     public var quality: QualityReport
+    /// Pages whose text layer is missing or unusable, to be read by OCR (the OCR stage runs
+    /// extraction again with their pages read).
+    public var ocrRequests: [OCRRequest] = []
+    /// The pages read by OCR, their words' offsets in `text`.
+    public var ocrPages: [OCRPage] = []
+
+    enum CodingKeys: String, CodingKey {
+        case format, text, pages, blocks, metadata, quality
+    }
+
+    public init(format: DocumentFormat, text: String, pages: [PageRange], blocks: [TextBlock], metadata: DocumentMetadata,
+                quality: QualityReport, ocrRequests: [OCRRequest] = [], ocrPages: [OCRPage] = []) {
+        self.format = format
+        self.text = text
+        self.pages = pages
+        self.blocks = blocks
+        self.metadata = metadata
+        self.quality = quality
+        self.ocrRequests = ocrRequests
+        self.ocrPages = ocrPages
+    }
 }

@@ -8,12 +8,15 @@ public enum FormatDetector {
         guard !data.isEmpty else { throw ExtractionError(.empty, "The file is empty.") }
         let head = data.prefix(1024)
         if head.range(of: Data("%PDF-".utf8)) != nil { return .pdf }
+        if data.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
+        if data.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
+        if data.starts(with: [0x49, 0x49, 0x2A, 0x00]) || data.starts(with: [0x4D, 0x4D, 0x00, 0x2A]) { return .tiff }
         if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) || data.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
             if zipContains(data, entryName: "word/document.xml") { return .docx }
             throw ExtractionError(.unsupportedFormat, "This ZIP archive is not a Word (DOCX) document.")
         }
         if let binary = knownBinaryName(data) {
-            throw ExtractionError(.unsupportedFormat, "\(binary) files are not supported; upload PDF, DOCX, HTML, Markdown or text.")
+            throw ExtractionError(.unsupportedFormat, "\(binary) files are not supported; upload PDF, DOCX, HTML, Markdown, text, or a PNG, JPEG or TIFF scan.")
         }
         let decoded = try TextDecoder.decode(data)
         if looksLikeHTML(decoded.text) { return .html }
@@ -27,7 +30,7 @@ public enum FormatDetector {
     }
 
     private static let signatures: [(bytes: [UInt8], name: String)] = [
-        ([0x89, 0x50, 0x4E, 0x47], "PNG image"), ([0xFF, 0xD8, 0xFF], "JPEG image"),
+        ([0x89, 0x50, 0x4E, 0x47], "Damaged PNG"),
         ([0x47, 0x49, 0x46, 0x38], "GIF image"), ([0x1F, 0x8B], "gzip"), ([0x42, 0x5A, 0x68], "bzip2"),
         ([0xD0, 0xCF, 0x11, 0xE0], "Legacy Office (.doc/.xls)"), ([0x7F, 0x45, 0x4C, 0x46], "ELF executable"),
         ([0x52, 0x61, 0x72, 0x21], "RAR archive"), ([0x37, 0x7A, 0xBC, 0xAF], "7-Zip archive"),

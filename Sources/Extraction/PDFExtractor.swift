@@ -24,35 +24,69 @@ struct PDFExtractor {
         return pageCount
     }
 
-    func extract(_ data: Data) throws -> ExtractionResult {
+    /// The text of every page: its text layer, or, for a page in `ocr`, what OCR read. Pages
+    /// whose text layer is missing or unusable and were not read are listed in `ocrRequests`.
+    func extract(_ data: Data, ocr: [Int: OCRPage] = [:]) throws -> ExtractionResult {
         let started = ContinuousClock.now
         let document = try open(data)
         defer { g_object_unref(UnsafeMutableRawPointer(document)) }
 
         let pageCount = try checkedPageCount(document)
         var accumulator = TextAccumulator()
-        var emptyPages: [Int] = []
+        var emptyPages: [Int] = [], unusablePages: [Int] = [], requests: [OCRRequest] = []
         for index in 0..<pageCount {
             try limits.checkDeadline(since: started)
             if interrupt?() == true { throw CancellationError() }
-            accumulator.beginPage()
-            let pageText = Self.pageText(document, index: Int32(index)).normalisingNewlines()
-            if pageText.unicodeScalars.filter({ !$0.properties.isWhitespace }).count < 3 {
-                emptyPages.append(index + 1)
+            let number = index + 1
+            guard let page = poppler_document_get_page(document, Int32(index)) else {
+                emptyPages.append(number)
+                accumulator.beginPage(); accumulator.endPage()
+                continue
             }
-            PDFLayout.appendPage(pageText, page: index + 1, into: &accumulator)
+            defer { g_object_unref(UnsafeMutableRawPointer(page)) }
+            var pageText = Self.pageText(page).normalisingNewlines()
+            let verdict = TextLayerCheck.verdict(pageText) { Self.imageCoverage(page) }
+            if verdict == .unusable { unusablePages.append(number) }
+            if verdict != .usable {
+                if let read = ocr[number] {
+                    pageText = read.text
+                } else {
+                    var width = 0.0, height = 0.0
+                    poppler_page_get_size(page, &width, &height)
+                    requests.append(OCRRequest(page: number, pointSize: [width, height]))
+                    pageText = verdict == .empty ? "" : pageText
+                }
+            }
+            if pageText.unicodeScalars.filter({ !$0.properties.isWhitespace }).count < 3 { emptyPages.append(number) }
+            accumulator.beginPage()
+            PDFLayout.appendPage(pageText, page: number, into: &accumulator)
             accumulator.endPage()
         }
         let metadata = DocumentMetadata(
             title: Self.string(poppler_document_get_title(document)),
             author: Self.string(poppler_document_get_author(document)),
             pageCount: pageCount)
-        let quality = QualityAnalyzer.report(
-            text: accumulator.text, characters: accumulator.offset, pageCount: pageCount,
-            emptyPages: emptyPages, warnings: [])
-        return ExtractionResult(
-            format: .pdf, text: accumulator.text, pages: accumulator.pages, blocks: accumulator.blocks,
-            metadata: metadata, quality: quality)
+        return OCRAssembly.result(
+            format: .pdf, accumulator: accumulator, metadata: metadata, emptyPages: emptyPages, unusablePages: unusablePages,
+            ocr: ocr, requests: requests)
+    }
+
+    /// The share of the page's area covered by images (0...1).
+    private static func imageCoverage(_ page: OpaquePointer) -> Double {
+        var width = 0.0, height = 0.0
+        poppler_page_get_size(page, &width, &height)
+        guard width > 0, height > 0, let list = poppler_page_get_image_mapping(page) else { return 0 }
+        defer { poppler_page_free_image_mapping(list) }
+        var covered = 0.0
+        var node: UnsafeMutablePointer<GList>? = list
+        while let current = node {
+            if let mapping = current.pointee.data?.assumingMemoryBound(to: PopplerImageMapping.self) {
+                let area = mapping.pointee.area
+                covered += abs(area.x2 - area.x1) * abs(area.y2 - area.y1)
+            }
+            node = current.pointee.next
+        }
+        return min(1, covered / (width * height))
     }
 
     /// Opens the document, mapping poppler's errors onto typed errors.
@@ -72,9 +106,7 @@ struct PDFExtractor {
         return document
     }
 
-    private static func pageText(_ document: OpaquePointer, index: Int32) -> String {
-        guard let page = poppler_document_get_page(document, index) else { return "" }
-        defer { g_object_unref(UnsafeMutableRawPointer(page)) }
+    private static func pageText(_ page: OpaquePointer) -> String {
         guard let raw = poppler_page_get_text(page) else { return "" }
         defer { g_free(raw) }
         return String(cString: raw)

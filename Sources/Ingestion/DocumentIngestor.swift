@@ -42,10 +42,10 @@ public struct DocumentIngestor: Sendable {
         try processSynchronously(try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped))
     }
 
-    /// Processes a file's bytes on the calling thread.
-    public func processSynchronously(_ data: Data) throws -> ProcessedDocument {
+    /// Processes a file's bytes on the calling thread; pages in `ocr` take the text OCR read.
+    public func processSynchronously(_ data: Data, ocr: [Int: OCRPage] = [:]) throws -> ProcessedDocument {
         let digest = SHA256.hash(data: data).hexString
-        let extraction = try extractor.extract(data)
+        let extraction = try extractor.extract(data, ocr: ocr)
         let segmented = Self.segment(extraction, segmenter: segmenter, chunker: chunker)
         return ProcessedDocument(
             extraction: extraction, sentences: segmented.sentences, chunks: segmented.chunks, sha256: digest, size: data.count)

@@ -34,6 +34,11 @@ public struct IngestionPipeline: Sendable {
     let analyses: any IngestionAnalyses
     /// Builds the knowledge graph after the analyses (none: no graph).
     public var graph: (any IngestionGraph)?
+    /// Reads pages without a usable text layer (none: OCR is off, and a document left without
+    /// text fails with `no_text`).
+    public var ocr: OCRStage?
+    /// Why OCR is off, for the message of a document that needed it.
+    public var ocrUnavailable: String?
     /// The low-priority threads every stage computes on.
     public let executor: IngestionExecutor
     let logger: Logger
@@ -79,7 +84,12 @@ public struct IngestionPipeline: Sendable {
             if stage == stopBefore { return .paused }
             switch stage {
             case .extract:
-                let chunks = try await extract(job, control: control)
+                switch try await extract(job, control: control) {
+                case .stored(let chunks): try await advance(to: .keywords, total: chunks)
+                case .needsOCR(let pages): try await advance(to: .ocr, total: pages)
+                }
+            case .ocr:
+                let chunks = try await readScannedPages(job, worker: worker, control: control)
                 try await advance(to: .keywords, total: chunks)
             case .keywords:
                 try await search.store.indexKeywords(documentId: job.documentId)
@@ -102,25 +112,58 @@ public struct IngestionPipeline: Sendable {
         return .finished
     }
 
-    /// Extraction, segmentation and chunking on the thread pool; stores the results. Returns the chunk count.
-    private func extract(_ job: JobRecord, control: JobControl) async throws -> Int {
+    /// What the extract stage did.
+    enum Extracted {
+        /// The text is stored, in this many chunks.
+        case stored(Int)
+        /// This many pages must be read by OCR first (nothing is stored yet).
+        case needsOCR(Int)
+    }
+
+    /// Extraction, segmentation and chunking on the thread pool; stores the results, unless
+    /// pages must be read by OCR first.
+    private func extract(_ job: JobRecord, control: JobControl) async throws -> Extracted {
+        let record = try await documentRecord(job)
+        let processed = try await process(record, control: control) { ingestor, data in try ingestor.processSynchronously(data) }
+        if ocr != nil, !processed.extraction.ocrRequests.isEmpty {
+            return .needsOCR(processed.extraction.ocrRequests.count)
+        }
+        return .stored(try await store(processed, job: job))
+    }
+
+    func documentRecord(_ job: JobRecord) async throws -> DocumentRecord {
         guard let record = try await documents.document(id: job.documentId, ownerId: job.ownerId) else {
             throw JobStopped(reason: .deleted)
         }
+        return record
+    }
+
+    /// Runs `work` on the thread pool over the document's bytes (memory-mapped when the object
+    /// store keeps a local file), with the job's control as the extractor's interrupt.
+    func process<Value: Sendable>(_ record: DocumentRecord, control: JobControl,
+                                  _ work: @escaping @Sendable (DocumentIngestor, Data) throws -> Value) async throws -> Value {
         var ingestor = ingestor
         ingestor.extractor.interrupt = { control.isStopped }
-        let processed: ProcessedDocument
         do {
             if let path = objects.localPath(for: record.objectKey) {
-                processed = try await executor.run { [ingestor] in try ingestor.processSynchronously(fileAt: path) }
-            } else {
-                let data = try await objects.read(key: record.objectKey, maxBytes: ingestor.extractor.limits.maxBytes + 1)
-                processed = try await executor.run { [ingestor] in try ingestor.processSynchronously(data) }
+                return try await executor.run { [ingestor] in
+                    try work(ingestor, try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped))
+                }
             }
+            let data = try await objects.read(key: record.objectKey, maxBytes: ingestor.extractor.limits.maxBytes + 1)
+            return try await executor.run { [ingestor] in try work(ingestor, data) }
         } catch is CancellationError {
             throw JobStopped(reason: control.reason ?? .shutdown)
         }
+    }
+
+    /// Stores an extraction's text, pages, blocks, sentences and chunks; returns the chunk count.
+    /// A document without any text is refused with `no_text` (never `ready` and empty).
+    func store(_ processed: ProcessedDocument, job: JobRecord) async throws -> Int {
         let extraction = processed.extraction
+        guard extraction.text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
+            throw ExtractionError(.noText, noTextMessage(processed))
+        }
         let fields = ExtractedFields(
             format: extraction.format, sha256: processed.sha256, author: extraction.metadata.author, quality: extraction.quality,
             title: extraction.metadata.title.map { String($0.prefix(300)) })
@@ -134,8 +177,21 @@ public struct IngestionPipeline: Sendable {
         logger.info("document extracted", metadata: [
             "document_id": .string(job.documentId), "format": .string(fields.format.rawValue), "pages": .stringConvertible(fields.pageCount),
             "sentences": .stringConvertible(sentences.count), "chunks": .stringConvertible(chunks.count),
+            "ocr_pages": .stringConvertible(extraction.ocrPages.count),
         ])
         return chunks.count
+    }
+
+    private func noTextMessage(_ processed: ProcessedDocument) -> String {
+        let extraction = processed.extraction
+        let pages = extraction.metadata.pageCount == 1 ? "its page" : "its \(extraction.metadata.pageCount) pages"
+        if !extraction.ocrPages.isEmpty {
+            return "No text was found in the document, even after reading \(pages) by OCR (a blank or unreadable scan)."
+        }
+        if !extraction.ocrRequests.isEmpty {
+            return "The document has no text layer (a scan or an image), and OCR is off on this server: \(ocrUnavailable ?? "not configured")."
+        }
+        return "No text was found in the document."
     }
 
     /// Embeds the chunks that have no vector yet, batch by batch, recording true progress (chunks

@@ -15,6 +15,8 @@ public enum JobState: String, Codable, Sendable, CaseIterable {
 public enum IngestStage: String, Codable, Sendable, CaseIterable {
     /// Extraction, segmentation and chunking; stores text, pages, blocks, sentences and chunks.
     case extract
+    /// Pages without a usable text layer (scans, images) read by OCR, page by page.
+    case ocr
     /// The keyword index of the document's chunks.
     case keywords = "keyword-index"
     /// Chunk embeddings for semantic search (the document is `ready` after this stage).

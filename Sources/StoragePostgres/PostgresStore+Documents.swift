@@ -9,7 +9,7 @@ extension PostgresStore: DocumentRepository {
     static let documentColumns = """
         id, owner_id, title, filename, format, status, error, page_count, size_bytes, sha256, characters, author, object_key,
         created_at, updated_at, error_message, quality_words, quality_empty_pages, quality_likely_scanned, quality_language,
-        quality_language_confidence, quality_warnings
+        quality_language_confidence, quality_warnings, quality_ocr
         """
 
     static func document(_ row: PostgresRandomAccessRow) throws -> DocumentRecord {
@@ -20,6 +20,7 @@ extension PostgresStore: DocumentRepository {
             quality = QualityReport(
                 characters: characters, words: words, pageCount: pageCount, emptyPages: try row.get(17), likelyScanned: try row.get(18),
                 language: try row.get(19), languageConfidence: try row.get(20), warnings: try row.get(21))
+            quality?.readOCRColumn(try row.get(22, as: String?.self))
         }
         return DocumentRecord(
             id: try row.get(0), ownerId: try row.get(1), title: try row.get(2), filename: try row.get(3),
@@ -34,12 +35,13 @@ extension PostgresStore: DocumentRepository {
         try await connection.execute("""
             INSERT INTO documents (id, owner_id, title, filename, format, status, error, error_message, page_count, size_bytes, sha256,
                 characters, author, object_key, title_from_upload, quality_words, quality_empty_pages, quality_likely_scanned,
-                quality_language, quality_language_confidence, quality_warnings, created_at, updated_at)
+                quality_language, quality_language_confidence, quality_warnings, quality_ocr, created_at, updated_at)
             VALUES (\(document.id), \(document.ownerId), \(document.title), \(document.filename), \(document.format.rawValue),
                 \(document.status.rawValue), \(document.error), \(document.errorMessage), \(document.pageCount), \(document.sizeBytes),
                 \(document.sha256), \(document.characters), \(document.author), \(document.objectKey), \(explicitTitle),
                 \(quality?.words), \(quality?.emptyPages ?? []), \(quality?.likelyScanned ?? false), \(quality?.language ?? "und"),
-                \(quality?.languageConfidence ?? 0), \(quality?.warnings ?? []), \(document.createdAt), \(document.updatedAt))
+                \(quality?.languageConfidence ?? 0), \(quality?.warnings ?? []), \(quality?.ocrColumn), \(document.createdAt),
+                \(document.updatedAt))
             """, logger: logger)
     }
 
@@ -76,7 +78,7 @@ extension PostgresStore: DocumentRepository {
                     characters = \(fields.characters), author = \(fields.author), quality_words = \(quality.words),
                     quality_empty_pages = \(quality.emptyPages), quality_likely_scanned = \(quality.likelyScanned),
                     quality_language = \(quality.language), quality_language_confidence = \(quality.languageConfidence),
-                    quality_warnings = \(quality.warnings),
+                    quality_warnings = \(quality.warnings), quality_ocr = \(quality.ocrColumn),
                     title = CASE WHEN title_from_upload THEN title ELSE COALESCE(\(fields.title), title) END, updated_at = \(date)
                 WHERE id = \(documentId)
                 """, logger: logger)

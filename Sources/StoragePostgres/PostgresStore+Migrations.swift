@@ -337,6 +337,10 @@ extension PostgresStore: SchemaMigrating {
             "ALTER TABLE refresh_tokens ADD COLUMN family_id text",
             "CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id)",
         ]),
+        // The OCR part of the quality report (pages read by OCR and their confidence), as JSON.
+        Migration(name: "v7-ocr-quality", statements: [
+            "ALTER TABLE documents ADD COLUMN quality_ocr text",
+        ]),
     ]
 }
 

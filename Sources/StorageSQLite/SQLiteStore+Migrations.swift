@@ -357,6 +357,10 @@ extension SQLiteStore {
                 CREATE INDEX refresh_tokens_family ON refresh_tokens(familyId);
                 """)
         }
+        migrator.registerMigration("v15-ocr-quality") { db in
+            // The OCR part of the quality report (pages read by OCR and their confidence), as JSON.
+            try db.execute(sql: "ALTER TABLE documents ADD COLUMN qualityOCR TEXT")
+        }
         return migrator
     }
 }

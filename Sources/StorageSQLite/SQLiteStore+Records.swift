@@ -23,7 +23,7 @@ extension DocumentRecord: FetchableRecord, PersistableRecord {
     static let columnNames = [
         "id", "ownerId", "title", "filename", "format", "status", "error", "pageCount", "sizeBytes", "sha256", "characters",
         "author", "objectKey", "createdAt", "updatedAt", "errorMessage", "qualityWords", "qualityEmptyPages",
-        "qualityLikelyScanned", "qualityLanguage", "qualityLanguageConfidence", "qualityWarnings",
+        "qualityLikelyScanned", "qualityLanguage", "qualityLanguageConfidence", "qualityWarnings", "qualityOCR",
     ]
     /// `SELECT \(DocumentRecord.selection) FROM documents …`.
     static let selection = columnNames.joined(separator: ", ")
@@ -43,6 +43,7 @@ extension DocumentRecord: FetchableRecord, PersistableRecord {
                 emptyPages: emptyPages.isEmpty ? [] : emptyPages.split(separator: ",").compactMap { Int($0) },
                 likelyScanned: row[18], language: row[19], languageConfidence: row[20],
                 warnings: warnings == "[]" ? [] : StoredJSON.value([String].self, from: warnings) ?? [])
+            quality?.readOCRColumn(row[22])
         }
         self.init(
             id: row[0], ownerId: row[1], title: row[2], filename: row[3],
@@ -84,6 +85,7 @@ extension DocumentRecord: FetchableRecord, PersistableRecord {
             ("qualityLanguage", quality.language),
             ("qualityLanguageConfidence", quality.languageConfidence),
             ("qualityWarnings", warnings),
+            ("qualityOCR", quality.ocrColumn),
         ]
     }
 }

@@ -60,8 +60,11 @@ extension ISO8601DateFormatter {
 struct DocumentListJSONTests {
     /// The hand-written list equals what the generic encoder makes of the same records.
     @Test func handWrittenListMatchesTheEncoder() throws {
-        let quality = QualityReport(characters: 12, words: 3, pageCount: 3, emptyPages: [2, 3], likelyScanned: true, language: "en",
+        var quality = QualityReport(characters: 12, words: 3, pageCount: 3, emptyPages: [2, 3], likelyScanned: true, language: "en",
                                     languageConfidence: 0.1 + 0.2, warnings: ["a \"quoted\" / warning", "ünïcode\ttab"])
+        quality.unusablePages = [1]
+        quality.ocrPages = [OCRPageQuality(page: 2, words: 7, confidence: 0.91, dpi: 300), OCRPageQuality(page: 3, words: 0, confidence: 0, dpi: nil)]
+        quality.ocrConfidence = 0.91
         let records = [
             DocumentRecord(id: "a", ownerId: "o", title: "Tab\tand \"quotes\" — ünïcode 🚀", filename: nil, format: .pdf, status: .ready,
                            pageCount: 3, sizeBytes: 10, sha256: "abc", characters: 12, author: "Ada\nLovelace", quality: quality,

@@ -99,16 +99,44 @@ def test_upload_refusals_are_explained(driver, server, tmp_path):
     big.write_bytes(b"a" * (MAX_UPLOAD_BYTES + 1))
     fake = tmp_path / "report.pdf"
     fake.write_bytes(b"This is not a PDF at all, only words pretending to be one.\x00\x01\x02")
+    gif = tmp_path / "animation.gif"
+    gif.write_bytes(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;")
     picker = driver.find_element(By.ID, "file-input")
-    picker.send_keys("\n".join(str(path) for path in (FIXTURES / "encrypted.pdf", FIXTURES / "image.png", big, fake)))
-    wait(driver, 60).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, '.upload-item[data-state="failed"]')) == 4)
+    picker.send_keys("\n".join(str(path) for path in (FIXTURES / "encrypted.pdf", FIXTURES / "image.png", big, fake, gif)))
+    wait(driver, 60).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, '.upload-item[data-state="failed"]')) == 5)
     messages = {item.get_attribute("data-name"): item.find_element(By.CLASS_NAME, "upload-status").text
                 for item in driver.find_elements(By.CSS_SELECTOR, ".upload-item")}
     assert "password-protected" in messages["encrypted.pdf"]
-    assert "not supported" in messages["image.png"]
+    assert "damaged" in messages["image.png"], "a PNG is read by OCR, but this one is only a header"
+    assert "not supported" in messages["animation.gif"]
     assert "larger than the 3 MB limit" in messages["big.txt"]
     assert "damaged" in messages["report.pdf"] or "not supported" in messages["report.pdf"]
     assert server.request("GET", "/v1/documents", token=account["tokens"]["accessToken"]) == []
+
+
+def test_a_scan_is_read_by_ocr_with_its_progress_shown(driver, server):
+    """A PNG scan (scripts/make-scans) is uploaded, read page by page in the job's OCR stage, and
+    its document page says the text came from OCR, with the confidence."""
+    scan = FIXTURES.parent.parent / "test-data" / "scans" / "page.png"
+    assert scan.exists(), "run scripts/make-scans"
+    account = server.register()
+    sign_in(driver, server, account)
+    driver.get(server.url + "/app/upload")
+    driver.execute_script("""
+        window.__statuses = [];
+        new MutationObserver(() => document.querySelectorAll('.upload-status').forEach((node) => {
+          if (window.__statuses[window.__statuses.length - 1] !== node.textContent) window.__statuses.push(node.textContent);
+        })).observe(document.body, {subtree: true, childList: true, characterData: true});""")
+    driver.find_element(By.ID, "file-input").send_keys(str(scan))
+    wait(driver, 120).until(lambda d: d.find_elements(By.CSS_SELECTOR, '.upload-item[data-state="done"]'))
+    statuses = driver.execute_script("return window.__statuses")
+    assert any(s.startswith("Reading scanned pages (OCR)") for s in statuses), statuses
+    documents = server.request("GET", "/v1/documents", token=account["tokens"]["accessToken"])
+    assert [d["format"] for d in documents] == ["png"]
+    driver.get(server.url + "/app/documents/" + documents[0]["id"])
+    note = visible(driver, "#doc-ocr")
+    assert re.match(r"Every page read from images by OCR \(mean confidence (8|9)\d%\)", note.text), note.text
+    wait(driver, 30).until(lambda d: len(d.find_element(By.ID, "source-text").text) > 1000)
 
 
 def test_the_same_file_twice_is_recognised_and_the_existing_document_offered(driver, server):

@@ -54,7 +54,8 @@ struct SQLiteStoreTests {
         try store.migrate()
         #expect(try store.appliedMigrations() == ["v1-users-documents", "v2-analyses", "v3-search", "v4-llm-usage", "v5-api-keys-vector-generations",
                                               "v6-profiles-password-resets", "v7-jobs-sentences-keyword-step", "v8-typed-quality",
-                                              "v9-sentence-roles", "v10-outbox", "v11-passkeys", "v12-graph", "v13-graph-builds", "v14-sessions"])
+                                              "v9-sentence-roles", "v10-outbox", "v11-passkeys", "v12-graph", "v13-graph-builds", "v14-sessions",
+                                              "v15-ocr-quality"])
         try store.migrate()
         #expect(try store.appliedMigrations() == SQLiteStore.knownMigrations)
         #expect(try store.journalMode() == "wal")

@@ -83,6 +83,11 @@ log "ldd: $(grep -c '=>' <<<"$LDD") libraries resolved inside the root, none mis
 for lib in libpoppler-glib.so.8 libopenblas.so.0 libsqlite3.so.0 libz.so.1 libswiftCore.so libFoundation.so; do
   grep -q "$lib" <<<"$LDD" || fail "ldd does not list $lib"
 done
+# The OCR stage's programs: Tesseract with English and orientation data, and pdftoppm.
+LANGS="$(chroot "$ROOT" /usr/bin/tesseract --list-langs 2>&1)" || fail "tesseract does not run in the runtime root"
+grep -qx eng <<<"$LANGS" && grep -qx osd <<<"$LANGS" || fail "tesseract lacks eng/osd data: $LANGS"
+chroot "$ROOT" /usr/bin/pdftoppm -v >/dev/null 2>&1 || fail "pdftoppm does not run in the runtime root"
+log "OCR programs: tesseract ($(tr '\n' ' ' <<<"$LANGS" | sed 's/List of available languages[^:]*: //')), pdftoppm"
 
 # -- run it as the Dockerfile does: ENV + USER + WORKDIR + ENTRYPOINT + CMD -----------------------
 mapfile -t DENV < <(python3 - "$DOCKERFILE" <<'PY'

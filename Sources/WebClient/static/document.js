@@ -251,7 +251,9 @@ async function init() {
     warning.hidden = false;
     warning.textContent = job.stage === "embeddings" && job.total
       ? `Still processing: indexing for search, ${job.done} of ${plural(job.total, "passage")}…`
-      : "Still processing: reading the text…";
+      : job.stage === "ocr" && job.total
+        ? `Still processing: reading scanned pages (OCR), ${job.done} of ${plural(job.total, "page")}…`
+        : "Still processing: reading the text…";
     await new Promise((resolve) => setTimeout(resolve, 800));
     try { doc = await api(`/v1/documents/${id}`); } catch (error) { warning.textContent = error.message; return; }
   }
@@ -272,6 +274,14 @@ async function init() {
     warning.textContent = doc.quality.likelyScanned
       ? "Most pages have no text layer — this looks like a scan, so analyses only see the pages with text."
       : `Pages without text: ${doc.quality.emptyPages.join(", ")}.`;
+  }
+  const ocrPages = doc.quality?.ocrPages || [];
+  if (ocrPages.length) {
+    const confidence = Math.round((doc.quality.ocrConfidence || 0) * 100);
+    const note = el("p", { id: "doc-ocr", class: "muted small" },
+      `${ocrPages.length === doc.pageCount ? "Every page" : plural(ocrPages.length, "page")} read from images by OCR `
+      + `(mean confidence ${confidence}%); check quotes from ${ocrPages.length === 1 ? "it" : "them"} against the original.`);
+    document.getElementById("doc-meta").after(note);
   }
   selectTab(document.getElementById("tab-summary"));
   initTransforms();

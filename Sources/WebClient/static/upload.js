@@ -7,17 +7,18 @@ syncProfile().catch(() => {});
 
 const maxBytes = Number(document.body.dataset.maxUploadBytes);
 const maxLabel = document.body.dataset.maxUploadLabel;
-const ACCEPTED = /\.(pdf|docx|html?|md|markdown|txt|text|log|csv|json)$/i;
+const ACCEPTED = /\.(pdf|docx|html?|md|markdown|txt|text|log|csv|json|png|jpe?g|tiff?)$/i;
 const PARALLEL = 2;
 const queue = [];
 let running = 0;
 
 const MESSAGES = {
-  unsupported_format: "This type of file is not supported. Upload a PDF, Word (.docx), HTML, Markdown or text file.",
-  unsupported_media_type: "This type of file is not supported. Upload a PDF, Word (.docx), HTML, Markdown or text file.",
+  unsupported_format: "This type of file is not supported. Upload a PDF, Word (.docx), HTML, Markdown or text file, or a scan (PNG, JPEG, TIFF).",
+  unsupported_media_type: "This type of file is not supported. Upload a PDF, Word (.docx), HTML, Markdown or text file, or a scan (PNG, JPEG, TIFF).",
   file_too_large: `This file is larger than the ${maxLabel} limit.`,
   password_protected: "This document is password-protected. Remove the password (or print it to a new PDF) and upload it again.",
-  no_text: "No text could be found in this file. If it is a scan, it needs a text layer (OCR) first.",
+  no_text: "No text could be found in this file, not even by reading its pages as images (OCR). Is it a blank scan?",
+  ocr_failed: "The pages of this scan could not be read (OCR failed).",
   unreadable: "This file is damaged or not what its name says, so it could not be read.",
   empty_file: "This file is empty.",
   archive_limit_exceeded: "This Word file expands to far more data than a document should, so it was refused.",
@@ -72,7 +73,7 @@ class UploadItem {
   precheck() {
     if (this.file.size === 0) return MESSAGES.empty_file;
     if (this.file.size > maxBytes) return `This file is ${formatBytes(this.file.size)}, larger than the ${maxLabel} limit.`;
-    if (!ACCEPTED.test(this.file.name) && !/^(text\/|application\/pdf)/.test(this.file.type)) return MESSAGES.unsupported_format;
+    if (!ACCEPTED.test(this.file.name) && !/^(text\/|application\/pdf|image\/(png|jpeg|tiff))/.test(this.file.type)) return MESSAGES.unsupported_format;
     return null;
   }
 
@@ -142,7 +143,10 @@ class UploadItem {
       }
       if (doc.status === "ready") return this.finish(doc);
       const job = doc.job || {};
-      if (job.stage === "embeddings" && job.total > 0) {
+      if (job.stage === "ocr" && job.total > 0) {
+        this.bar.value = Math.round((job.done / job.total) * 100);
+        this.say(`Reading scanned pages (OCR)… ${job.done} of ${plural(job.total, "page")}`);
+      } else if (job.stage === "embeddings" && job.total > 0) {
         this.bar.value = Math.round((job.done / job.total) * 100);
         this.say(`Indexing for search… ${job.done} of ${plural(job.total, "passage")}`);
       } else {

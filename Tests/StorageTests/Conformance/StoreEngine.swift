@@ -104,8 +104,12 @@ enum Make {
 
     /// A quality report with every field set, for round trips.
     static func quality(pageCount: Int = 2, characters: Int = 20) -> QualityReport {
-        QualityReport(characters: characters, words: 4, pageCount: pageCount, emptyPages: [2], likelyScanned: false, language: "en",
-                      languageConfidence: 0.75, warnings: ["1 of 2 pages have no text layer, \"scanned\"?", "second, with a comma"])
+        var report = QualityReport(characters: characters, words: 4, pageCount: pageCount, emptyPages: [2], likelyScanned: false, language: "en",
+                                   languageConfidence: 0.75, warnings: ["1 of 2 pages have no text layer, \"scanned\"?", "second, with a comma"])
+        report.unusablePages = [1]
+        report.ocrPages = [OCRPageQuality(page: 1, words: 3, confidence: 0.875, dpi: 300)]
+        report.ocrConfidence = 0.875
+        return report
     }
 
     static let content = DocumentContent(
