@@ -31,7 +31,7 @@ services-stop:
 	@scripts/services stop
 
 test: bootstrap test-data services
-	eval "$$(scripts/services env)" && DOCUTHINKER_REQUIRE_TEST_DATA=1 DOCUTHINKER_REQUIRE_SERVICES=1 \
+	eval "$$(scripts/services env)" && DOCUTHINKER_REQUIRE_TEST_DATA=1 DOCUTHINKER_REQUIRE_SERVICES=1 DOCUTHINKER_CRASH_ROUNDS=8 \
 		$(SWIFT) test --skip "RealManualAnalysisTests|RealDocumentSentenceTests"
 	# The real manuals (minutes of CPU in a debug build) run alone, after the rest: beside the
 	# suites that time uploads and ingestion they would only slow those down.
