@@ -31,13 +31,16 @@ services-stop:
 	@scripts/services stop
 
 test: bootstrap test-data services
-	eval "$$(scripts/services env)" && DOCUTHINKER_REQUIRE_TEST_DATA=1 DOCUTHINKER_REQUIRE_SERVICES=1 DOCUTHINKER_CRASH_ROUNDS=8 \
-		$(SWIFT) test --skip "RealManualAnalysisTests|RealDocumentSentenceTests"
-	# The real manuals (minutes of CPU in a debug build) run alone, after the rest: beside the
+	eval "$$(scripts/services env)" && DOCUTHINKER_REQUIRE_TEST_DATA=1 DOCUTHINKER_REQUIRE_SERVICES=1 \
+		$(SWIFT) test --skip "RealManualAnalysisTests|RealDocumentSentenceTests|CrashLoopTests"
+	# The real manuals (minutes of CPU in a debug build) and the crash loop (servers killed and
+	# restarted on one port, 8 times here; 50 by default) run alone, after the rest: beside the
 	# suites that time uploads and ingestion they would only slow those down.
-	DOCUTHINKER_REQUIRE_TEST_DATA=1 $(SWIFT) test --skip-build --filter "RealManualAnalysisTests|RealDocumentSentenceTests"
+	DOCUTHINKER_REQUIRE_TEST_DATA=1 DOCUTHINKER_CRASH_ROUNDS=8 $(SWIFT) test --skip-build \
+		--filter "RealManualAnalysisTests|RealDocumentSentenceTests|CrashLoopTests"
 	scripts/browser-tests
 	scripts/api-conformance
+	scripts/fuzz all 20
 	bash deploy/check
 
 browser-tests: bootstrap

@@ -56,6 +56,8 @@ let package = Package(
             providers: [.apt(["libpoppler-glib-dev"])]
         ),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // Markdown uploads: cmark-gfm (BSD-2-Clause) and its table/strikethrough/autolink extensions.
+        .systemLibrary(name: "CCmark", providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
         // The numeric kernels are always optimised: at -O0 (debug builds, the tests) the bf16
         // matrix tile alone made start-up 7x slower (sentiment prototypes are embedded at start).
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
@@ -65,11 +67,12 @@ let package = Package(
             dependencies: [
                 "DocuThinkerCore", "CPoppler",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-                .product(name: "Ink", package: "Ink"),
+                "CCmark",
             ],
             swiftSettings: swiftSettings
         ),
         .target(name: "TextProcessing", dependencies: ["DocuThinkerCore"], swiftSettings: swiftSettings),
+        .target(name: "FuzzTargets", dependencies: ["Extraction", "DocuThinkerCore"], swiftSettings: swiftSettings),
         .target(
             name: "AWSSupport",
             dependencies: [
@@ -288,7 +291,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "TextProcessing"],
+        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "TextProcessing", "FuzzTargets"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "TextProcessingTests", dependencies: ["TextProcessing"], swiftSettings: swiftSettings),
         .testTarget(
@@ -361,3 +364,12 @@ let package = Package(
         ),
     ]
 )
+
+// The libFuzzer harness (`scripts/fuzz` builds it with DOCUTHINKER_FUZZ=1 and -sanitize=fuzzer,address
+// in its own scratch path): libFuzzer supplies `main`, so an ordinary build never sees this target.
+import Foundation
+if ProcessInfo.processInfo.environment["DOCUTHINKER_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(name: "docuthinker-fuzz", dependencies: ["FuzzTargets"], path: "Fuzz/Entry",
+                                             swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]))
+    package.products.append(.executable(name: "docuthinker-fuzz", targets: ["docuthinker-fuzz"]))
+}

@@ -13,10 +13,21 @@ struct DOCXExtractor {
     }
 
     /// Opens the container and checks its entry count and declared inflated size (the zip-bomb limits).
+    ///
+    /// The bytes are read from a private temporary file, never from memory: ZIPFoundation's
+    /// in-memory reader traps (a crash of the whole process) when an entry's offset points past
+    /// the end of the data, which a 300-byte upload did (found by `scripts/fuzz docx`); its file
+    /// reader meets the end of the file instead, and the entry is reported corrupt. The file is
+    /// unlinked at once; the open archive keeps it until it is released.
     func openChecked(_ data: Data) throws -> Archive {
         let archive: Archive
         do {
-            archive = try Archive(data: data, accessMode: .read)
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("docuthinker-docx-" + UUID().uuidString)
+            guard FileManager.default.createFile(atPath: file.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+                throw CocoaError(.fileWriteUnknown)
+            }
+            defer { try? FileManager.default.removeItem(at: file) }
+            archive = try Archive(url: file, accessMode: .read)
         } catch {
             throw ExtractionError(.unreadable, "The DOCX container could not be opened (it may be truncated).")
         }

@@ -5,11 +5,11 @@
 #   libxml2 (Swift FoundationXML links it), libcurl4 (Swift FoundationNetworking links it; the MCP
 #   SDK's HTTP transport lives there), ca-certificates (TLS to RDS and LLM providers),
 #   tesseract-ocr with its English and orientation data, and poppler-utils (pdftoppm), the two
-#   programs the OCR stage runs on scanned pages.
+#   programs the OCR stage runs on scanned pages, and cmark-gfm with its extensions (Markdown uploads).
 #   zlib1g is listed explicitly though the base has it; libstdc++6, libgcc-s1, libc6
 #   are already in the base image. Then registers the Swift runtime dir and adds the non-root user.
 set -eu
-RUNTIME_PACKAGES="libpoppler-glib8 libopenblas0-pthread libsqlite3-0 zlib1g libxml2 libcurl4 ca-certificates tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd poppler-utils"
+RUNTIME_PACKAGES="libpoppler-glib8 libopenblas0-pthread libsqlite3-0 zlib1g libxml2 libcurl4 ca-certificates tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd poppler-utils libcmark-gfm0.29.0.gfm.6 libcmark-gfm-extensions0.29.0.gfm.6"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
 # shellcheck disable=SC2086

@@ -110,6 +110,12 @@ public struct TesseractOCR: PageReader {
         }
     }
 
+    /// The page read from Tesseract's TSV output (lines of words, a blank line between paragraphs,
+    /// each word with its box, confidence and offsets in that text).
+    public static func page(tsv: String, number: Int, dpi: Int?) -> OCRPage {
+        TesseractTSV.page(tsv, number: number, dpi: dpi)
+    }
+
     /// The resolution a page of `width` × `height` points is rendered at: the configured one,
     /// lowered so the image stays within `maxPixels` (a poster-sized page), never below 72.
     func resolution(width: Double, height: Double) -> Int {
