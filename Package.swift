@@ -37,7 +37,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
-        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
@@ -58,6 +57,8 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // Markdown uploads: cmark-gfm (BSD-2-Clause) and its table/strikethrough/autolink extensions.
         .systemLibrary(name: "CCmark", providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        // DOCX parts are inflated with zlib directly (ZIPFoundation's inflate loop never ends on a truncated stream).
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // The numeric kernels are always optimised: at -O0 (debug builds, the tests) the bf16
         // matrix tile alone made start-up 7x slower (sentiment prototypes are embedded at start).
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
@@ -65,9 +66,7 @@ let package = Package(
         .target(
             name: "Extraction",
             dependencies: [
-                "DocuThinkerCore", "CPoppler",
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-                "CCmark",
+                "DocuThinkerCore", "CPoppler", "CZlib", "CCmark",
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,9 +1,9 @@
 public import DocuThinkerCore
 public import Foundation
-import ZIPFoundation
 
 /// Extracts a Word document: paragraphs in order, headings, list items, table rows, core properties.
-/// The container is checked against zip-bomb limits before and while anything is inflated.
+/// The container is checked against zip-bomb limits before and while anything is inflated, and
+/// read by `ZIPContainer`, whose every read is bounded.
 struct DOCXExtractor {
     let limits: ExtractionLimits
 
@@ -13,40 +13,19 @@ struct DOCXExtractor {
     }
 
     /// Opens the container and checks its entry count and declared inflated size (the zip-bomb limits).
-    ///
-    /// The bytes are read from a private temporary file, never from memory: ZIPFoundation's
-    /// in-memory reader traps (a crash of the whole process) when an entry's offset points past
-    /// the end of the data, which a 300-byte upload did (found by `scripts/fuzz docx`); its file
-    /// reader meets the end of the file instead, and the entry is reported corrupt. The file is
-    /// unlinked at once; the open archive keeps it until it is released.
-    func openChecked(_ data: Data) throws -> Archive {
-        let archive: Archive
-        do {
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("docuthinker-docx-" + UUID().uuidString)
-            guard FileManager.default.createFile(atPath: file.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
-                throw CocoaError(.fileWriteUnknown)
-            }
-            defer { try? FileManager.default.removeItem(at: file) }
-            archive = try Archive(url: file, accessMode: .read)
-        } catch {
-            throw ExtractionError(.unreadable, "The DOCX container could not be opened (it may be truncated).")
+    func openChecked(_ data: Data) throws -> ZIPContainer {
+        let archive = try ZIPContainer(data)
+        if archive.entries.count > limits.maxArchiveEntries {
+            throw ExtractionError(.archiveLimit, "The DOCX has more than \(limits.maxArchiveEntries) parts.")
         }
-        var entries = 0
-        var declared: UInt64 = 0
-        for entry in archive {
-            entries += 1
-            declared &+= entry.uncompressedSize
-            if entries > limits.maxArchiveEntries {
-                throw ExtractionError(.archiveLimit, "The DOCX has more than \(limits.maxArchiveEntries) parts.")
-            }
-        }
-        if declared > UInt64(limits.maxArchiveUncompressedBytes) {
+        let declared = archive.entries.reduce(0) { $0 &+ $1.uncompressedSize }
+        if declared > limits.maxArchiveUncompressedBytes {
             throw ExtractionError(.archiveLimit, "The DOCX would expand to \(declared) bytes; the limit is \(limits.maxArchiveUncompressedBytes).")
         }
         return archive
     }
 
-    func parse(_ archive: Archive, started: ContinuousClock.Instant) throws -> ExtractionResult {
+    func parse(_ archive: ZIPContainer, started: ContinuousClock.Instant) throws -> ExtractionResult {
         var budget = limits.maxArchiveUncompressedBytes
         guard let body = archive["word/document.xml"] else {
             throw ExtractionError(.unreadable, "The DOCX has no word/document.xml part.")
@@ -73,22 +52,9 @@ struct DOCXExtractor {
             metadata: metadata, quality: quality)
     }
 
-    /// Inflates one entry, counting real output bytes against the remaining budget.
-    private func inflate(_ entry: Entry, from archive: Archive, budget: inout Int) throws -> Data {
-        var output = Data()
-        var remaining = budget
-        do {
-            _ = try archive.extract(entry) { chunk in
-                remaining -= chunk.count
-                if remaining < 0 { throw ExtractionError(.archiveLimit, "The DOCX expands beyond \(limits.maxArchiveUncompressedBytes) bytes.") }
-                output.append(chunk)
-            }
-        } catch let error as ExtractionError {
-            throw error
-        } catch {
-            throw ExtractionError(.unreadable, "A part of the DOCX is corrupt (\(entry.path)).")
-        }
-        budget = remaining
-        return output
+    /// Inflates one entry, counting its bytes against the remaining budget.
+    private func inflate(_ entry: ZIPContainer.Entry, from archive: ZIPContainer, budget: inout Int) throws -> Data {
+        try archive.contents(of: entry, budget: &budget,
+                             limitMessage: "The DOCX expands beyond \(limits.maxArchiveUncompressedBytes) bytes.")
     }
 }
