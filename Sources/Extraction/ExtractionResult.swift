@@ -28,6 +28,9 @@ public struct ExtractionResult: Codable, Sendable {
     /// The pages read by OCR, their words' offsets in `text`.
     public var ocrPages: [OCRPage] = []
 
+    /// Whether the text holds anything but whitespace.
+    public var hasText: Bool { text.unicodeScalars.contains { !$0.properties.isWhitespace } }
+
     enum CodingKeys: String, CodingKey {
         case format, text, pages, blocks, metadata, quality
     }

@@ -61,7 +61,7 @@ extension IngestionPipeline {
         if !failures.isEmpty {
             let listed = failures.keys.sorted().map(String.init).joined(separator: ", ")
             let problem = "OCR could not read page\(failures.count == 1 ? "" : "s") \(listed): \(failures.values.first ?? "")"
-            guard processed.extraction.text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
+            guard processed.extraction.hasText else {
                 throw ExtractionError(.ocrFailed, problem)
             }
             processed.extraction.quality.warnings.append(problem)

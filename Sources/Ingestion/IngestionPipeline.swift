@@ -161,7 +161,7 @@ public struct IngestionPipeline: Sendable {
     /// A document without any text is refused with `no_text` (never `ready` and empty).
     func store(_ processed: ProcessedDocument, job: JobRecord) async throws -> Int {
         let extraction = processed.extraction
-        guard extraction.text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
+        guard extraction.hasText else {
             throw ExtractionError(.noText, noTextMessage(processed))
         }
         let fields = ExtractedFields(

@@ -5,7 +5,8 @@ import DocuThinkerCore
 enum OCRAssembly {
     static func result(format: DocumentFormat, accumulator: TextAccumulator, metadata: DocumentMetadata, emptyPages: [Int],
                        unusablePages: [Int], ocr: [Int: OCRPage], requests: [OCRRequest]) -> ExtractionResult {
-        let read = ocr.values.sorted { $0.page < $1.page }.map { locate($0, in: accumulator) }
+        let scalars = ocr.isEmpty ? [] : Array(accumulator.text.unicodeScalars)   // once, not once per page
+        let read = ocr.values.sorted { $0.page < $1.page }.map { locate($0, in: accumulator, scalars: scalars) }
         var warnings: [String] = []
         if !read.isEmpty {
             let weak = read.filter { !$0.words.isEmpty && $0.confidence < 0.6 }.map(\.page)
@@ -30,9 +31,8 @@ enum OCRAssembly {
     /// The page with its words' offsets in the document's text. Layout only changes the
     /// whitespace between words, so each word is found in order from the previous one; a word
     /// not found (it never should be) keeps no box in the result.
-    static func locate(_ page: OCRPage, in accumulator: TextAccumulator) -> OCRPage {
+    static func locate(_ page: OCRPage, in accumulator: TextAccumulator, scalars: [Unicode.Scalar]) -> OCRPage {
         guard let range = accumulator.pages.first(where: { $0.number == page.page }) else { return page }
-        let scalars = Array(accumulator.text.unicodeScalars)
         var located = page
         located.words = []
         var cursor = range.start
@@ -52,7 +52,7 @@ enum OCRAssembly {
         guard !needle.isEmpty, end - from >= needle.count else { return nil }
         var index = from
         while index + needle.count <= end {
-            if haystack[index] == needle[0], Array(haystack[index..<index + needle.count]) == needle { return index }
+            if haystack[index..<index + needle.count].elementsEqual(needle) { return index }
             index += 1
         }
         return nil
