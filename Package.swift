@@ -26,7 +26,6 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
-        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
@@ -71,7 +70,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "TextProcessing", dependencies: ["DocuThinkerCore"], swiftSettings: swiftSettings),
-        .target(name: "FuzzTargets", dependencies: ["Extraction", "DocuThinkerCore"], swiftSettings: swiftSettings),
+        // Parsers of bytes that arrive over the network (multipart uploads, server-sent events, AWS
+        // event streams, JSON bodies): small and free of HTTP frameworks, so the fuzzers link them cheaply.
+        .target(
+            name: "WireFormats",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "FuzzTargets", dependencies: ["Extraction", "DocuThinkerCore", "WireFormats", "WebAuthn",
+                                                      .product(name: "Crypto", package: "swift-crypto"),
+                                                      .product(name: "NIOCore", package: "swift-nio")],
+                swiftSettings: swiftSettings),
         .target(
             name: "AWSSupport",
             dependencies: [
@@ -85,7 +94,7 @@ let package = Package(
         .target(
             name: "LLM",
             dependencies: [
-                "AWSSupport",
+                "AWSSupport", "WireFormats",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -231,7 +240,7 @@ let package = Package(
             name: "AIService",
             dependencies: [
                 "DocuThinkerCore", "TextProcessing", "Analysis", "Retrieval", "Storage", "LLM", "Embeddings", "Ingestion", "ServerSupport",
-                "KnowledgeGraph",
+                "KnowledgeGraph", "WireFormats",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -248,13 +257,12 @@ let package = Package(
             dependencies: [
                 "StorageChroma", "StorageCypher", "RedisClient",
                 "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Retrieval", "Storage", "StoreEngines",
-                "ServerSupport", "LLM", "AWSSupport", "WebClient", "Ingestion", "AIService", "WebAuthn", "KnowledgeGraph",
+                "ServerSupport", "LLM", "AWSSupport", "WebClient", "Ingestion", "AIService", "WebAuthn", "KnowledgeGraph", "WireFormats",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
@@ -292,11 +300,13 @@ let package = Package(
         ),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "TextProcessing", "FuzzTargets"],
                     swiftSettings: swiftSettings),
+        .testTarget(name: "WireFormatsTests", dependencies: ["WireFormats", .product(name: "NIOCore", package: "swift-nio")],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "TextProcessingTests", dependencies: ["TextProcessing"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LLMTests",
             dependencies: [
-                "LLM", "AWSSupport", .product(name: "Hummingbird", package: "hummingbird"),
+                "LLM", "AWSSupport", "WireFormats", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
@@ -349,7 +359,7 @@ let package = Package(
         .testTarget(
             name: "APIServiceTests",
             dependencies: [
-                "APIService", "AIService", "Retrieval", "Ingestion", "Storage", "StoreEngines", "StorageSQLite", "StoreTestSupport", "StorageS3", "WebAuthn", .product(name: "GRDB", package: "GRDB.swift"), "ServerSupport", "Analysis", "DocuThinkerCore", "LLM", "TextProcessing", "RedisClient",
+                "APIService", "AIService", "Retrieval", "Ingestion", "Storage", "StoreEngines", "StorageSQLite", "StoreTestSupport", "StorageS3", "WebAuthn", .product(name: "GRDB", package: "GRDB.swift"), "ServerSupport", "Analysis", "DocuThinkerCore", "LLM", "TextProcessing", "RedisClient", "WireFormats",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),

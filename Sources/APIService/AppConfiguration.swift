@@ -91,6 +91,10 @@ public struct AppConfiguration: Sendable {
     /// `DOCUTHINKER_PUBLIC_URL` (default `http://localhost:PORT`): where people open DocuThinker;
     /// the base of the links it mails (password resets). Never taken from a request's Host header.
     public var publicURL: String
+    /// `DOCUTHINKER_REGISTRATION` (`open` or `confirm-email`): whether registering signs in at once
+    /// or first mails a link, so registration reveals nothing about which emails have accounts.
+    /// Default: `open` when `HOST` is loopback, `confirm-email` otherwise (see `RegistrationMode`).
+    public var registration: RegistrationMode
     /// `DOCUTHINKER_WEBAUTHN_RP_ID` (default: the public URL's host): the site passkeys belong to.
     public var webAuthnRelyingPartyId: String
     /// `DOCUTHINKER_WEBAUTHN_ORIGINS` (comma-separated; default: the public URL's origin): where a
@@ -156,6 +160,7 @@ public struct AppConfiguration: Sendable {
             url.scheme.flatMap { scheme in url.host.map { "\(scheme)://\($0)" + (url.port.map { ":\($0)" } ?? "") } }
         } ?? "http://localhost:\(port)"
         httpSecurity = HTTPSecurity(reader: reader, publicURL: publicURL)
+        registration = RegistrationMode.resolve(reader.string(forKey: "docuthinker.registration"), host: host)
         quota = UploadQuota(reader: reader)
         webAuthnRelyingPartyId = reader.string(forKey: "docuthinker.webauthn.rp.id").flatMap { $0.isEmpty ? nil : $0 }
             ?? URL(string: publicURL)?.host ?? "localhost"

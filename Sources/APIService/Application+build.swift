@@ -93,6 +93,10 @@ func makeApplication(configuration: AppConfiguration, role: ServiceRole = .serve
                 try? await authenticator.userId(authorization: $0)
             }
         }
+        logger.info(configuration.registration == .open
+                     ? "registration open: registering signs in at once (DOCUTHINKER_REGISTRATION)"
+                     : "registration confirms emails: sign-up links are mailed (the outbox and this log until a mailer is set up)",
+                     metadata: ["registration": .string(configuration.registration.rawValue)])
         router = buildRouter(
             store: store, graph: graph, objects: stores.objects, authenticator: authenticator, hasher: PasswordHasher(cost: configuration.bcryptCost),
             extractor: DocumentExtractor(limits: configuration.limits),
@@ -100,7 +104,8 @@ func makeApplication(configuration: AppConfiguration, role: ServiceRole = .serve
             backend: backend, llm: configuration.llm, metrics: metrics, mcp: mcp,
             mail: AccountMail(mailer: OutboxMailer(outbox: store, logger: logger), publicURL: configuration.publicURL,
                               relyingParty: RelyingParty(id: configuration.webAuthnRelyingPartyId, name: "DocuThinker",
-                                                         origins: configuration.webAuthnOrigins)),
+                                                         origins: configuration.webAuthnOrigins),
+                              registration: configuration.registration),
             limits: AuthRateLimits(limiter: stores.rateLimiter, settings: configuration.rateLimits, trustedProxyHops: configuration.trustedProxyHops,
                                    backoff: stores.cache),
             security: configuration.httpSecurity, quota: configuration.quota, dependencies: stores.dependencyChecks())
@@ -312,7 +317,8 @@ func buildRouter(
     mcp?.addRoutes(to: router)
 
     let auth = AuthController(users: store, tokens: authenticator.tokens, sessions: authenticator.sessions, hasher: hasher, limits: limits,
-                              resets: PasswordResetLinks(accounts: store, baseURL: mail.publicURL), mailer: mail.mailer)
+                              resets: PasswordResetLinks(accounts: store, baseURL: mail.publicURL), mailer: mail.mailer,
+                              registration: mail.registration)
     let v1 = router.group("v1")
     auth.addPublicRoutes(to: v1)
     let authMiddleware = AuthMiddleware(authenticator: authenticator, limits: limits)

@@ -17,6 +17,8 @@ struct AuthController: Sendable {
     /// Reset links and the mailer that delivers them.
     let resets: PasswordResetLinks
     let mailer: any Mailer
+    /// Open registration, or registration that confirms the email first (`DOCUTHINKER_REGISTRATION`).
+    var registration: RegistrationMode = .open
 
     struct Credentials: Decodable {
         var email: String
@@ -55,6 +57,7 @@ struct AuthController: Sendable {
 
     func addPublicRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("auth/register", use: register)
+        group.post("auth/register/confirm", use: confirmSignup)
         group.post("auth/login", use: login)
         group.post("auth/refresh", use: refresh)
         group.post("auth/password-reset", use: requestPasswordReset)
@@ -68,8 +71,10 @@ struct AuthController: Sendable {
 
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await JSONIO.decode(Credentials.self, from: request)
-        let user = try await createAccount(body, request: request, context: context)
-        return try JSONIO.response(try await issue(for: user), status: .created)
+        switch try await signUp(body, request: request, context: context) {
+        case .created(let user): return try JSONIO.response(try await issue(for: user), status: .created)
+        case .confirmationSent: return try JSONIO.response(ConfirmationSent(), status: .accepted)
+        }
     }
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -77,7 +82,7 @@ struct AuthController: Sendable {
         return try JSONIO.response(try await issue(for: try await authenticate(body, request: request, context: context)))
     }
 
-    /// Validates and stores a new account (both register routes).
+    /// Validates and stores a new account (open registration, every register route).
     func createAccount(_ body: Credentials, request: Request, context: AppRequestContext) async throws -> UserRecord {
         try await limits.checkAddress(request, context: context)
         let email = try Self.validatedEmail(body.email)

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import ServerSupport
+import WireFormats
 
 /// JSON in and out of the API with one encoder (ISO 8601 dates) and bounded request bodies.
 enum JSONIO {
@@ -36,13 +37,12 @@ enum JSONIO {
             throw APIError(.contentTooLarge, code: "payload_too_large", message: "The JSON body is larger than \(limit) bytes.")
         }
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
-        } catch DecodingError.keyNotFound(let key, _) {
-            throw APIError.validation("The field '\(key.stringValue)' is required.", field: key.stringValue)
-        } catch DecodingError.typeMismatch(_, let context) {
-            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return try JSONBody.decode(T.self, from: Data(buffer.readableBytesView))
+        } catch .missingField(let field) {
+            throw APIError.validation("The field '\(field)' is required.", field: field)
+        } catch .wrongType(let field) {
             throw APIError.validation("The field '\(field)' has the wrong type.", field: field)
-        } catch {
+        } catch .invalidJSON {
             throw APIError.badRequest("The body is not valid JSON.", code: "invalid_json")
         }
     }

@@ -69,8 +69,10 @@ struct LegacyAccountController: Sendable {
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
         struct Registered: Encodable { var message = "User registered successfully"; var userId: String }
         let body = try await JSONIO.decode(AuthController.Credentials.self, from: request)
-        let user = try await auth.createAccount(body, request: request, context: context)
-        return try JSONIO.response(Registered(userId: user.id), status: .created)
+        switch try await auth.signUp(body, request: request, context: context) {
+        case .created(let user): return try JSONIO.response(Registered(userId: user.id), status: .created)
+        case .confirmationSent: return try JSONIO.response(AuthController.ConfirmationSent(), status: .accepted)
+        }
     }
 
     /// `{message, customToken, userId}` as the original, plus the token pair of `/v1/auth/login`:

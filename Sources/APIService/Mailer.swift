@@ -28,6 +28,8 @@ struct AccountMail: Sendable {
     var publicURL: String
     /// The passkeys' relying party (its id and the origins ceremonies may come from).
     var relyingParty: RelyingParty
+    /// Whether registering signs in at once or first mails a link.
+    var registration: RegistrationMode = .open
 }
 
 /// One-time password-reset links: the token is stored as its SHA-256, valid for `lifetime`, and

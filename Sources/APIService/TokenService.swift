@@ -9,6 +9,8 @@ public struct TokenService: Sendable {
     private let verified = VerifiedTokens()
     public let accessLifetime: Duration
     public let refreshLifetime: Duration
+    /// Seals and opens the links that confirm a sign-up's email.
+    let signups: SignupSeal
 
     /// The claims of an access token.
     struct AccessClaims: JWTPayload {
@@ -45,6 +47,7 @@ public struct TokenService: Sendable {
         }
         self.accessLifetime = accessLifetime
         self.refreshLifetime = refreshLifetime
+        signups = SignupSeal(secret: secret, previousSecrets: previousSecrets)
     }
 
     /// A secret's key id: `k` and the first 12 hex digits of its SHA-256 (names the key, reveals nothing usable).

@@ -3,9 +3,9 @@ import Crypto
 import Foundation
 import Hummingbird
 import HTTPTypes
-import MultipartKit
 import NIOCore
 import ServerSupport
+import WireFormats
 import _NIOFileSystem
 
 /// A multipart upload written to a temporary file.
@@ -29,48 +29,61 @@ struct UploadReceiver: Sendable {
     func receive(_ request: Request) async throws -> ReceivedUpload {
         guard let contentType = request.headers[.contentType],
               contentType.lowercased().hasPrefix("multipart/form-data"),
-              let boundary = Self.parameter("boundary", in: contentType) else {
+              let boundary = MultipartUpload.parameter("boundary", in: contentType) else {
             throw APIError(.unsupportedMediaType, code: "unsupported_media_type",
                            message: "Upload the document as multipart/form-data with the field 'file'.")
         }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxFileBytes + Self.overhead {
             throw tooLarge()
         }
+        let upload: MultipartUpload
+        do {
+            upload = try MultipartUpload(boundary: boundary)
+        } catch {
+            throw Self.refusal(error)
+        }
         let path = temporaryDirectory + "/upload-" + UUID().uuidString
-        let state = MultipartState()
+        var hasher = SHA256()
         do {
             try await FileSystem.shared.withFileHandle(
                 forWritingAt: FilePath(path), options: .newFile(replaceExisting: false)
             ) { handle in
                 try await handle.withBufferedWriter { writer in
-                    let parser = MultipartParser(boundary: boundary)
-                    parser.onHeader = { name, value in state.header(name: name, value: value) }
-                    parser.onBody = { buffer in state.body(&buffer) }
-                    parser.onPartComplete = { state.partComplete() }
                     var received = 0
                     for try await chunk in request.body {
                         received += chunk.readableBytes
                         if received > maxFileBytes + Self.overhead { throw tooLarge() }
-                        try parser.execute(chunk)
-                        if state.fileBytes > maxFileBytes { throw tooLarge() }
-                        if state.pending.readableBytes > 0 {
-                            _ = try await writer.write(contentsOf: state.pending)
-                            state.pending.clear()
+                        try upload.feed(chunk)
+                        if upload.fileBytes > maxFileBytes { throw tooLarge() }
+                        let bytes = upload.takeFileBytes()
+                        if bytes.readableBytes > 0 {
+                            bytes.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+                            _ = try await writer.write(contentsOf: bytes)
                         }
                     }
                 }
             }
+            try upload.finish()
         } catch {
             _ = try? await FileSystem.shared.removeItem(at: FilePath(path))
-            if error is APIError { throw error }
+            if let error = error as? APIError { throw error }
+            if let error = error as? MultipartUploadError { throw Self.refusal(error) }
             throw APIError.badRequest("The multipart body could not be read.", code: "invalid_multipart")
         }
-        guard state.sawFile else {
-            _ = try? await FileSystem.shared.removeItem(at: FilePath(path))
-            throw APIError.validation("The multipart field 'file' is missing.", field: "file")
+        return ReceivedUpload(path: path, filename: upload.filename, title: upload.title, size: upload.fileBytes,
+                              sha256: hasher.finalize().hexString)
+    }
+
+    /// The answer to a body the multipart parser refused.
+    static func refusal(_ error: MultipartUploadError) -> APIError {
+        switch error {
+        case .missingFile: .validation("The multipart field 'file' is missing.", field: "file")
+        case .invalidBoundary: .badRequest("The multipart boundary must be 1 to 70 characters.", code: "invalid_multipart")
+        case .headersTooLong:
+            .badRequest("A part's headers are longer than \(MultipartUpload.maxHeaderBytes) bytes.", code: "invalid_multipart")
+        case .truncated: .badRequest("The multipart body ends inside the file: the upload was cut short.", code: "invalid_multipart")
+        case .malformed: .badRequest("The multipart body could not be read.", code: "invalid_multipart")
         }
-        return ReceivedUpload(path: path, filename: state.filename, title: state.title, size: state.fileBytes,
-                              sha256: state.hasher.finalize().hexString)
     }
 
     private func tooLarge() -> APIError {
@@ -80,70 +93,6 @@ struct UploadReceiver: Sendable {
                  headers: [.connection: "close"])
     }
 
-    /// A `name=value` parameter of a header value such as Content-Type or Content-Disposition.
-    /// A client's file name as stored and shown: its last path component (either slash), without
-    /// control characters (line breaks, NUL, escapes, bidirectional overrides), at most 255 characters.
-    static func storedFilename(_ raw: String) -> String {
-        let last = raw.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
-        let kept = last.unicodeScalars.filter { scalar in
-            !(scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format
-              || scalar.properties.generalCategory == .lineSeparator || scalar.properties.generalCategory == .paragraphSeparator)
-        }
-        return String(String.UnicodeScalarView(kept)).trimmingCharacters(in: .whitespaces).prefix(255).description
-    }
-
-    static func parameter(_ name: String, in header: String) -> String? {
-        for piece in header.split(separator: ";") {
-            let pair = piece.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == name else { continue }
-            var value = pair[1].trimmingCharacters(in: .whitespaces)
-            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
-            return value.isEmpty ? nil : value
-        }
-        return nil
-    }
-}
-
-/// Mutable state shared by the multipart parser's callbacks during one upload.
-/// Only the first part named `file` is kept; later ones are ignored.
-private final class MultipartState {
-    var pending = ByteBuffer()
-    var fileBytes = 0
-    /// The file's checksum, fed as its bytes arrive (duplicate uploads are recognised by it).
-    var hasher = SHA256()
-    var sawFile = false
-    var filename: String?
-    var title: String?
-    private var partName: String?
-    private var writingFile = false
-    private var field = ByteBuffer()
-
-    func header(name: String, value: String) {
-        guard name.lowercased() == "content-disposition" else { return }
-        partName = UploadReceiver.parameter("name", in: value)
-        if partName == "file" || partName == "File", !sawFile {   // `File`: the original client's spelling
-            sawFile = true
-            writingFile = true
-            filename = UploadReceiver.parameter("filename", in: value).map(UploadReceiver.storedFilename)
-        }
-    }
-
-    func body(_ buffer: inout ByteBuffer) {
-        if writingFile {
-            fileBytes += buffer.readableBytes
-            buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
-            pending.writeBuffer(&buffer)
-        } else if partName == "title", field.readableBytes < 4096 {
-            field.writeBuffer(&buffer)
-        }
-    }
-
-    func partComplete() {
-        if partName == "title" {
-            title = String(decoding: field.readableBytesView.prefix(4096), as: UTF8.self)
-            field.clear()
-        }
-        writingFile = false
-        partName = nil
-    }
+    /// A client's file name as stored and shown (see `MultipartUpload.storedFilename`).
+    static func storedFilename(_ raw: String) -> String { MultipartUpload.storedFilename(raw) }
 }

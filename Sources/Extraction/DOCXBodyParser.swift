@@ -31,7 +31,9 @@ final class DOCXBodyParser: NSObject, XMLParserDelegate {
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
         parser.delegate = self
-        if !parser.parse() {
+        // Foundation's parser can stop (an error, or the delegate aborting) and still return true;
+        // the error is then the only sign that the rest of the body was never read.
+        if !parser.parse() || parser.parserError != nil || failure != nil {
             throw failure ?? ExtractionError(.unreadable, "The DOCX body is not well-formed XML.")
         }
         if breakAfterParagraph || breakBeforeParagraph { breakPage() }

@@ -1,6 +1,8 @@
 public import Foundation
 import DocuThinkerCore
 import Extraction
+import WebAuthn
+import WireFormats
 
 /// What the fuzzers feed hostile bytes to: each target runs one reader the product exposes to
 /// uploads on arbitrary input, under tight limits, and must return (a typed error is fine; a
@@ -8,7 +10,8 @@ import Extraction
 /// `FuzzRegressionTests` replays every input a fuzzer ever found (`Tests/Fixtures/fuzz/TARGET/`).
 public enum FuzzTargets {
     /// The targets, by the name `scripts/fuzz` takes.
-    public static let names = ["detect", "pdf", "docx", "html", "text", "image", "ocr-tsv"]
+    public static let names = ["detect", "pdf", "docx", "html", "text", "image", "ocr-tsv",
+                               "multipart", "sse", "event-stream", "json", "passkey"]
 
     /// Limits small enough that each input takes milliseconds.
     static let limits = ExtractionLimits(maxBytes: 4_000_000, maxPages: 64, maxArchiveUncompressedBytes: 8_000_000,
@@ -43,6 +46,16 @@ public enum FuzzTargets {
                 // Every word's offsets must hold inside the text it points into.
                 precondition(word.start >= 0 && word.start <= word.end && word.end <= scalars.count, "word offsets out of range")
             }
+        case "multipart":
+            WireTargets.multipart(data)
+        case "sse":
+            WireTargets.sse(data)
+        case "event-stream":
+            WireTargets.eventStream(data)
+        case "json":
+            WireTargets.json(data)
+        case "passkey":
+            WireTargets.passkey(data)
         default:
             return false
         }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import AWSSupport
 import Foundation
 import NIOCore
+import WireFormats
 
 /// Amazon Bedrock's Converse API, signed with SigV4 (service `bedrock`), for any model id.
 public struct BedrockProvider: LLMProvider {

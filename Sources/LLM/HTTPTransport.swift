@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import WireFormats
 
 /// The few HTTP operations providers need, over AsyncHTTPClient, with errors mapped to
 /// `LLMError` (status codes, timeouts). Keys travel only in headers/URLs, never in errors or logs.
@@ -114,41 +115,6 @@ extension HTTPTransport {
             }
             continuation.onTermination = { _ in task.cancel() }
         }
-    }
-}
-
-/// Incremental server-sent-events parser over raw bytes: lines `event:` and `data:`, events end
-/// at a blank line. Bytes are split into lines before they are decoded, so a UTF-8 character that
-/// arrives split across two network reads is decoded whole.
-public struct SSEParser: Sendable {
-    private var pending: [UInt8] = []
-    private var event: String?
-    private var data: [String] = []
-
-    public init() {}
-
-    /// Feeds the next bytes of the body; returns the events they completed.
-    public mutating func feed(_ chunk: some Sequence<UInt8>) -> [(event: String?, data: String)] {
-        pending.append(contentsOf: chunk)
-        var events: [(event: String?, data: String)] = []
-        var lineStart = 0
-        while let newline = pending[lineStart...].firstIndex(of: 0x0A) {
-            var lineEnd = newline
-            if lineEnd > lineStart, pending[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-            let line = String(decoding: pending[lineStart..<lineEnd], as: UTF8.self)
-            lineStart = newline + 1
-            if line.isEmpty {
-                if !data.isEmpty { events.append((event, data.joined(separator: "\n"))) }
-                event = nil
-                data = []
-            } else if line.hasPrefix("data:") {
-                data.append(String(line.dropFirst(5)).trimmingCharacters(in: .whitespaces))
-            } else if line.hasPrefix("event:") {
-                event = String(line.dropFirst(6)).trimmingCharacters(in: .whitespaces)
-            }
-        }
-        pending.removeFirst(lineStart)
-        return events
     }
 }
 

@@ -10,6 +10,7 @@ import NIOCore
 import NIOHTTP1
 import Synchronization
 import Testing
+import WireFormats
 
 /// Streamed chat answers from a language model, and deadlines, against local servers speaking
 /// the OpenAI protocol: one that streams slowly, one that never answers, one that rejects the key.

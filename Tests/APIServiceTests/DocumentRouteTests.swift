@@ -244,6 +244,22 @@ struct DocumentRouteTests {
                                      body: .init(string: "garbage without boundaries")) { response in
                 #expect(response.status.code >= 400 && response.status.code < 500)
             }
+            // A part header name with a byte over 0x7F trapped the old multipart parser (the fuzzer's
+            // find): now a 400, and the server keeps serving. A body cut short inside the file is
+            // refused, not stored cut short.
+            let nonASCII = ByteBuffer(bytes: Array("--XYZ\r\n".utf8) + [0xC5, 0x90] + Array("ent-Disposition: form-data; name=\"file\"\r\n\r\nx\r\n--XYZ--\r\n".utf8))
+            let cutShort = ByteBuffer(string: "--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhalf of the fi")
+            for body in [nonASCII, cutShort] {
+                try await client.execute(uri: "/v1/documents", method: .post, headers: headers, body: body) { response in
+                    #expect(response.status == .badRequest)
+                    #expect(JSON.errorCode(response) == "invalid_multipart")
+                }
+            }
+            let stored = try await client.execute(uri: "/v1/documents", method: .get, headers: session.auth) { response in
+                #expect(response.status == .ok)
+                return try JSON.array(response)
+            }
+            #expect(stored.isEmpty, "nothing was stored")
         }
     }
 

@@ -10,6 +10,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Testing
+import WireFormats
 
 @Suite("Search and chat")
 struct SearchChatTests {

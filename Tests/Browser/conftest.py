@@ -32,7 +32,7 @@ MAX_UPLOAD_BYTES = 3_000_000
 class Server:
     """A `docuthinker serve` on a free loopback port over a temporary data directory."""
 
-    def __init__(self, host_name="127.0.0.1", llm_url=None):
+    def __init__(self, host_name="127.0.0.1", llm_url=None, extra_env=None):
         self.data = tempfile.mkdtemp(prefix="dt-browser-")
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
@@ -46,6 +46,7 @@ class Server:
             env.pop(name, None)
         if llm_url:
             env.update(OPENAI_BASE_URL=llm_url, DOCUTHINKER_LLM_PRICES="gpt-4o-mini=0.15/0.6")
+        env.update(extra_env or {})
         self.log = open(os.path.join(self.data, "server.log"), "w")
         self.process = subprocess.Popen([str(BINARY), "serve"], env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT)
         deadline = time.time() + 30
@@ -127,6 +128,16 @@ def localhost_server():
     if not BINARY.exists():
         pytest.fail(f"{BINARY} is missing: build it first (swift build)")
     instance = Server(host_name="localhost")
+    yield instance
+    instance.stop()
+
+
+@pytest.fixture(scope="session")
+def confirming_server():
+    """A server whose registration confirms emails (the default off loopback)."""
+    if not BINARY.exists():
+        pytest.fail(f"{BINARY} is missing: build it first (swift build)")
+    instance = Server(extra_env={"DOCUTHINKER_REGISTRATION": "confirm-email"})
     yield instance
     instance.stop()
 

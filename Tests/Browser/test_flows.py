@@ -17,15 +17,22 @@ def flat(text):
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
 
 
-def test_register_upload_summary_chat_citation_delete(driver, server):
-    """register → upload a PDF → see its summary → ask a question → click a citation → span highlighted → delete."""
-    email = f"flow-{int(time.time() * 1000)}@example.com"
+def fill_in_registration(driver, server, email):
+    """Opens the landing page signed out and sends its registration form."""
+    driver.get(server.url + "/")
+    driver.execute_script("localStorage.clear()")
     driver.get(server.url + "/")
     driver.find_element(By.ID, "tab-register").click()
     visible(driver, "#register-email").send_keys(email)
     driver.find_element(By.ID, "register-password").send_keys("correct horse battery")
     driver.find_element(By.ID, "register-confirm").send_keys("correct horse battery")
     driver.find_element(By.CSS_SELECTOR, "#panel-register button[type=submit]").click()
+
+
+def test_register_upload_summary_chat_citation_delete(driver, server):
+    """register → upload a PDF → see its summary → ask a question → click a citation → span highlighted → delete."""
+    email = f"flow-{int(time.time() * 1000)}@example.com"
+    fill_in_registration(driver, server, email)
     wait(driver).until(lambda d: d.current_url.endswith("/app/upload"))
 
     # Upload through the file picker; the item goes through upload → processing → indexing → ready.
@@ -312,6 +319,32 @@ def test_wrong_password_and_password_reset(driver, server):
     visible(driver, "#reset-password").send_keys("another new secret")
     driver.find_element(By.ID, "reset-confirm").send_keys("another new secret", Keys.ENTER)
     assert "invalid, expired or already used" in visible(driver, "#reset-form .form-error").text
+
+
+def test_registration_that_confirms_emails_finishes_from_the_mailed_link(driver, confirming_server):
+    """Where emails are confirmed, registering says a link is on its way (the same for a taken
+    email); opening the link makes the account and signs in."""
+    server = confirming_server
+    email = f"confirm-{int(time.time() * 1000)}@example.com"
+
+    def register(address):
+        fill_in_registration(driver, server, address)
+        return visible(driver, "#panel-register .form-success").text
+
+    said = register(email)
+    assert "on its way" in said and driver.current_url.rstrip("/") == server.url
+    with sqlite3.connect(os.path.join(server.data, "docuthinker.sqlite")) as database:
+        body = database.execute("SELECT body FROM outbox WHERE recipient = ?", (email,)).fetchone()[0]
+    link = re.search(r"(\S+/\?signup=\S+)", body).group(1)
+    assert link.startswith(server.url + "/?signup=")
+    driver.get(link)
+    wait(driver).until(lambda d: d.current_url.endswith("/app/upload"))
+    assert severe_console_errors(driver) == []
+
+    # The same email again: the same words, and no second account.
+    assert register(email) == said
+    driver.get(link)   # the used link now says the account exists
+    assert "sign in instead" in visible(driver, "#panel-register .form-error").text
 
 
 def test_signed_out_visitor_is_sent_to_log_in_and_back(driver, server):

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import LLM
 import NIOCore
+import WireFormats
 
 /// Bodies as the providers document them (OpenAI Chat Completions, Anthropic Messages, Gemini
 /// generateContent), replayed by a local server so the adapters are tested on real shapes.

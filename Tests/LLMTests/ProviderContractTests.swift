@@ -3,6 +3,7 @@ import Foundation
 import HummingbirdTesting
 import LLM
 import Testing
+import WireFormats
 
 @Suite("LLM provider contracts against a local server replaying documented bodies")
 struct ProviderContractTests {

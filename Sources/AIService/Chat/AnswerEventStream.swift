@@ -5,6 +5,7 @@ import LLM
 public import NIOCore
 import ServerSupport
 import Synchronization
+import WireFormats
 
 /// Streamed answers over server-sent events, written the same way by the public chat route and
 /// the AI service's internal route, and read back by `RemoteAIBackend`:

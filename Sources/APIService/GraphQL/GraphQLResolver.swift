@@ -153,8 +153,10 @@ struct GraphQLResolver: Sendable {
 
     func register(context: GraphQLContext, arguments: CredentialsArguments) async throws -> GAuthResult? {
         let credentials = AuthController.Credentials(email: arguments.email, password: arguments.password)
-        let user = try await context.services.auth.createAccount(credentials, request: context.request, context: context.requestContext)
-        return try await Self.tokens(for: user, context: context)
+        switch try await context.services.auth.signUp(credentials, request: context.request, context: context.requestContext) {
+        case .created(let user): return try await Self.tokens(for: user, context: context)
+        case .confirmationSent: return nil   // a link was mailed (DOCUTHINKER_REGISTRATION=confirm-email)
+        }
     }
 
     /// Checks the password (the original did not).

@@ -296,7 +296,7 @@ struct DocuThinkerGraphQL: API, Sendable {
                 Field("register", at: GraphQLResolver.register) {
                     Argument("email", at: \.email)
                     Argument("password", at: \.password)
-                }
+                }.description("The new account's tokens; null where the server confirms emails (DOCUTHINKER_REGISTRATION=confirm-email): a link was mailed, whether or not the email has an account.")
                 Field("login", at: GraphQLResolver.login) {
                     Argument("email", at: \.email)
                     Argument("password", at: \.password)

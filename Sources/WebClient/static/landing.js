@@ -86,7 +86,16 @@ function initAuthForms() {
     if (problem) return formError(register, problem);
     await busy(register.querySelector('button[type="submit"]'), async () => {
       try {
-        session.set(await post("/v1/auth/register", { email, password }));
+        const answer = await post("/v1/auth/register", { email, password });
+        if (answer.status === "confirmation_sent") {
+          // This server confirms emails first: the account is made when the mailed link is opened.
+          const success = register.querySelector(".form-success");
+          success.textContent = answer.message;
+          success.hidden = false;
+          register.reset();
+          return;
+        }
+        session.set(answer);
         location.assign("/app/upload");
       } catch (error) {
         formError(register, error.message);
@@ -139,10 +148,26 @@ function initReset() {
   });
 }
 
+/** A mailed sign-up link (`/?signup=…`): finish the account and sign in. */
+async function finishSignup(token) {
+  const register = document.getElementById("panel-register");
+  document.getElementById("tab-register").click();
+  history.replaceState(null, "", "/");
+  try {
+    session.set(await post("/v1/auth/register/confirm", { token }));
+    toast("Account created.");
+    location.assign("/app/upload");
+  } catch (error) {
+    formError(register, error.message);
+  }
+}
+
 if (document.body.dataset.page === "reset") {
   initReset();
 } else {
-  if (session.get()) location.replace(nextPage());
+  const signup = new URLSearchParams(location.search).get("signup");
+  if (!signup && session.get()) location.replace(nextPage());
   initTabs();
   initAuthForms();
+  if (signup) finishSignup(signup);
 }

@@ -39,17 +39,23 @@ public struct EventStreamDecoder: Sendable {
                 guard i + nameLength + 1 <= headersEnd else { throw EventStreamError("Event-stream header is truncated.") }
                 let name = String(decoding: buffer[i..<(i + nameLength)], as: UTF8.self); i += nameLength
                 let type = buffer[i]; i += 1
+                /// The value's bytes, which must end inside the headers.
+                func value(_ length: Int) throws -> Range<Int> {
+                    guard length <= headersEnd - i else { throw EventStreamError("Event-stream header value overflows the headers.") }
+                    defer { i += length }
+                    return i..<(i + length)
+                }
                 switch type {
                 case 7, 6:  // string, byte array: 2-byte length
-                    let length = Int(buffer[i]) << 8 | Int(buffer[i + 1]); i += 2
-                    if type == 7 { headers[name] = String(decoding: buffer[i..<(i + length)], as: UTF8.self) }
-                    i += length
+                    let prefix = try value(2)
+                    let bytes = try value(Int(buffer[prefix.lowerBound]) << 8 | Int(buffer[prefix.lowerBound + 1]))
+                    if type == 7 { headers[name] = String(decoding: buffer[bytes], as: UTF8.self) }
                 case 0, 1: break                 // bool true/false
-                case 2: i += 1                   // byte
-                case 3: i += 2                   // int16
-                case 4: i += 4                   // int32
-                case 5, 8: i += 8                // int64, timestamp
-                case 9: i += 16                  // uuid
+                case 2: _ = try value(1)         // byte
+                case 3: _ = try value(2)         // int16
+                case 4: _ = try value(4)         // int32
+                case 5, 8: _ = try value(8)      // int64, timestamp
+                case 9: _ = try value(16)        // uuid
                 default: throw EventStreamError("Unknown event-stream header type \(type).")
                 }
             }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import LLM
+
 import Testing
+import WireFormats
 
 @Suite("Server-sent events parser")
 struct SSEParserTests {
@@ -21,5 +22,19 @@ struct SSEParserTests {
         var events: [(event: String?, data: String)] = []
         for byte in Array("data: one\ndata: two\n\n: comment\n\ndata: three\n\n".utf8) { events += parser.feed([byte]) }
         #expect(events.map(\.data) == ["one\ntwo", "three"])
+    }
+}
+
+@Suite("Server-sent events parser limits")
+struct SSEParserLimitTests {
+    /// A stream that never sends a line end is dropped at the limit instead of growing without
+    /// end, and the events after it are still read.
+    @Test func anEndlessLineIsDroppedAndTheStreamGoesOn() {
+        var parser = SSEParser(maxLineBytes: 1_000)
+        var events: [(event: String?, data: String)] = []
+        for _ in 0..<50 { events += parser.feed(Array(repeating: UInt8(ascii: "x"), count: 100)) }
+        events += parser.feed(Array("still the long line\ndata: after\n\n".utf8))
+        #expect(parser.droppedLines == 1)
+        #expect(events.map(\.data) == ["after"])
     }
 }
