@@ -6,9 +6,12 @@ keep-alive connection. Reports per route the status codes and the median and p90
 kinds, and the difference of the medians against the spread of the samples. Standard library only.
 
   bench/isolation_timing.py --url http://127.0.0.1:8080 [--samples 400]
+  bench/isolation_timing.py --url URL --registration DATA_DIR [--samples 60]
+      (a server with DOCUTHINKER_REGISTRATION=confirm-email over DATA_DIR: registrations of a
+      taken email against free ones, the answers compared byte for byte and their latency)
 
-Writes bench/results/isolation-timing-YYYYMMDD.md."""
-import argparse, datetime, http.client, json, os, random, statistics, time, urllib.parse, uuid
+Writes bench/results/isolation-timing-YYYYMMDD.md (registration-timing-YYYYMMDD.md)."""
+import argparse, datetime, http.client, json, os, random, re, sqlite3, statistics, time, urllib.parse, uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -36,9 +39,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", default="http://127.0.0.1:8080")
     parser.add_argument("--samples", type=int, default=400)
+    parser.add_argument("--registration", metavar="DATA_DIR")
     args = parser.parse_args()
     url = urllib.parse.urlparse(args.url)
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    if args.registration:
+        return registration(conn, args)
     alice, bob = account(conn), account(conn)
     boundary = "timing"
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.md\"\r\n\r\n"
@@ -89,6 +95,44 @@ def main():
     lines += ["", f"Largest difference of medians: {worst:.2f} of the interquartile range "
               "(below 0.5: the two kinds cannot be told apart by their median).", ""]
     out = os.path.join(ROOT, "bench", "results", f"isolation-timing-{datetime.date.today():%Y%m%d}.md")
+    with open(out, "w") as f: f.write("\n".join(lines))
+    print("\n".join(lines))
+    print("wrote", out)
+
+
+def registration(conn, args):
+    """Taken vs free emails through POST /v1/auth/register on a server that confirms emails."""
+    taken = f"taken-{uuid.uuid4().hex[:8]}@example.com"
+    creds = json.dumps({"email": taken, "password": "timing test password 42"})
+    status, _, _ = request(conn, "POST", "/v1/auth/register", body=creds)
+    assert status == 202, "the server must run with DOCUTHINKER_REGISTRATION=confirm-email"
+    time.sleep(0.5)
+    with sqlite3.connect(os.path.join(args.registration, "docuthinker.sqlite")) as db:
+        mail = db.execute("SELECT body FROM outbox WHERE recipient = ?", (taken,)).fetchone()[0]
+    token = re.search(r"signup=(\S+)", mail).group(1)
+    assert request(conn, "POST", "/v1/auth/register/confirm", body=json.dumps({"token": token}))[0] == 201
+    samples = {"taken": [], "free": []}
+    bodies = {"taken": set(), "free": set()}
+    order = ["taken"] * args.samples + ["free"] * args.samples
+    random.shuffle(order)
+    for kind in order:
+        email = taken if kind == "taken" else f"free-{uuid.uuid4().hex[:10]}@example.com"
+        status, data, elapsed = request(conn, "POST", "/v1/auth/register",
+                                        body=json.dumps({"email": email, "password": "another timing password"}))
+        samples[kind].append(elapsed * 1000)
+        bodies[kind].add((status, json.dumps(json.loads(data), sort_keys=True)))
+    med = {k: statistics.median(v) for k, v in samples.items()}
+    spread = statistics.quantiles(samples["taken"] + samples["free"], n=4)
+    ratio = abs(med["taken"] - med["free"]) / max(spread[2] - spread[0], 1e-6)
+    lines = [f"# Registration of a taken email vs free ones ({datetime.date.today()})", "",
+             f"`{args.url}` with DOCUTHINKER_REGISTRATION=confirm-email; {args.samples} registrations of each kind, interleaved.", "",
+             "| kind | answers (status, body) | median | p90 |", "|---|---|---|---|"]
+    for kind in samples:
+        lines.append(f"| {kind} | {len(bodies[kind])} distinct: {sorted(bodies[kind])[0][0]} | {med[kind]:.1f} ms | "
+                     f"{statistics.quantiles(samples[kind], n=10)[-1]:.1f} ms |")
+    lines += ["", f"Same answers for both kinds: {bodies['taken'] == bodies['free']}. "
+              f"Difference of medians: {ratio:.2f} of the interquartile range.", ""]
+    out = os.path.join(ROOT, "bench", "results", f"registration-timing-{datetime.date.today():%Y%m%d}.md")
     with open(out, "w") as f: f.write("\n".join(lines))
     print("\n".join(lines))
     print("wrote", out)

@@ -4,9 +4,9 @@
 Reports per request type p50/p99, throughput, status counts (5xx must be zero) and the server's
 peak memory (VmHWM of the PID given). Standard library only (asyncio streams, HTTP/1.1).
 
-  bench/load.py --url http://127.0.0.1:8080 --pid PID [--connections 500] [--seconds 60] [--users 50]
+  bench/load.py --url http://127.0.0.1:8080 --pid PID [--connections 500] [--seconds 60] [--users 50] [--build release]
 
-Writes bench/results/load-YYYYMMDD.md."""
+Writes bench/results/load-YYYYMMDD-BUILD-CONNECTIONS.md."""
 import argparse, asyncio, collections, datetime, json, os, random, statistics, time, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -100,6 +100,7 @@ async def main():
     parser.add_argument("--connections", type=int, default=500)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--build", default="debug", help="which build of the server runs (named in the results file)")
     args = parser.parse_args()
     host, port = args.url.split("//")[1].split(":")
     accounts = setup(args.url, args.users)
@@ -109,7 +110,7 @@ async def main():
     started = time.monotonic()
     await asyncio.gather(*(connection(host, int(port), accounts, until, stats, mix) for _ in range(args.connections)))
     elapsed = time.monotonic() - started
-    lines = [f"# Load {datetime.date.today()} (bench/load.py)", "",
+    lines = [f"# Load {datetime.date.today()}, {args.build} build, {args.connections} connections (bench/load.py)", "",
              f"{args.connections} keep-alive connections for {args.seconds} s on loopback, {args.users} users, mix {mix}; "
              f"machine: {os.cpu_count()} cores (the load generator shares them).", "",
              "| type | requests | per s | p50 ms | p99 ms | statuses |", "|---|---|---|---|---|---|"]
@@ -126,7 +127,7 @@ async def main():
                      + ", ".join(f"{s}: {c}" for s, c in sorted(statuses.items())) + " |")
     lines += ["", f"Total {total} requests in {elapsed:.1f} s ({total/elapsed:.0f}/s); 5xx: {fivexx}; "
               f"server peak memory (VmHWM): {peak_memory(args.pid)}."]
-    out = os.path.join(ROOT, "bench", "results", f"load-{datetime.date.today().strftime('%Y%m%d')}.md")
+    out = os.path.join(ROOT, "bench", "results", f"load-{datetime.date.today().strftime('%Y%m%d')}-{args.build}-{args.connections}.md")
     open(out, "w").write("\n".join(lines) + "\n")
     print("\n".join(lines))
 

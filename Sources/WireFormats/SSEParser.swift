@@ -38,6 +38,11 @@ public struct SSEParser: Sendable {
             }
             var lineEnd = newline
             if lineEnd > lineStart, pending[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            if lineEnd - lineStart > maxLineBytes {   // whole in one read, still too long
+                droppedLines += 1
+                lineStart = newline + 1
+                continue
+            }
             let line = String(decoding: pending[lineStart..<lineEnd], as: UTF8.self)
             lineStart = newline + 1
             if line.isEmpty {
@@ -51,7 +56,8 @@ public struct SSEParser: Sendable {
             }
         }
         pending.removeFirst(lineStart)
-        if pending.count > maxLineBytes {
+        // (+ 1: a line of exactly the limit may wait for its LF with its CR)
+        if pending.count > maxLineBytes + 1 {
             if !skipping { droppedLines += 1 }
             skipping = true
             pending.removeAll(keepingCapacity: false)

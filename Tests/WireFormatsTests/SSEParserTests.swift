@@ -36,5 +36,9 @@ struct SSEParserLimitTests {
         events += parser.feed(Array("still the long line\ndata: after\n\n".utf8))
         #expect(parser.droppedLines == 1)
         #expect(events.map(\.data) == ["after"])
+        // The same line arriving in one read is dropped the same way.
+        var whole = SSEParser(maxLineBytes: 1_000)
+        let all = whole.feed(Array(repeating: UInt8(ascii: "x"), count: 5_000) + Array("\ndata: after\n\n".utf8))
+        #expect(whole.droppedLines == 1 && all.map(\.data) == ["after"])
     }
 }
