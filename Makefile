@@ -3,7 +3,8 @@
 #   make test   same set-up plus the real test documents and the test servers (scripts/services: PostgreSQL
 #               with pgvector, moto's S3), then the whole test suite — the store conformance suites on
 #               every engine —, the browser tests (headless Chromium, scripts/browser-tests), schemathesis against
-#               the served OpenAPI document (scripts/api-conformance) and the deploy checks
+#               the served OpenAPI document (scripts/api-conformance), telemetry end to end (scripts/otel-e2e),
+#               the fuzzers and the deploy checks
 SWIFT ?= swift
 PORT ?= 8080
 
@@ -40,6 +41,7 @@ test: bootstrap test-data services
 		--filter "RealManualAnalysisTests|RealDocumentSentenceTests|CrashLoopTests"
 	scripts/browser-tests
 	scripts/api-conformance
+	scripts/otel-e2e
 	scripts/fuzz all 20
 	bash deploy/check
 

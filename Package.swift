@@ -45,6 +45,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/GraphQLSwift/Graphiti.git", from: "3.1.0"),
         .package(url: "https://github.com/GraphQLSwift/GraphQL.git", from: "4.3.0"),
+        // OpenTelemetry over OTLP/HTTP only: the default traits would also build gRPC (minutes, unused).
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
     ],
     targets: [
         .target(name: "DocuThinkerCore", swiftSettings: swiftSettings),
@@ -77,6 +80,15 @@ let package = Package(
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
+        // Traces and log records over OTLP when configured (OTEL_*); linked by the executable only.
+        .target(
+            name: "Telemetry",
+            dependencies: [
+                .product(name: "OTel", package: "swift-otel"), .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "FuzzTargets", dependencies: ["Extraction", "DocuThinkerCore", "WireFormats", "WebAuthn",
                                                       .product(name: "Crypto", package: "swift-crypto"),
                                                       .product(name: "NIOCore", package: "swift-nio")],
@@ -104,7 +116,7 @@ let package = Package(
         .target(
             name: "Retrieval",
             dependencies: ["DocuThinkerCore", "Embeddings", "COpenBLAS", "Storage", .product(name: "NIOPosix", package: "swift-nio"),
-                           .product(name: "Crypto", package: "swift-crypto")],
+                           .product(name: "Crypto", package: "swift-crypto"), .product(name: "Tracing", package: "swift-distributed-tracing")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -242,6 +254,7 @@ let package = Package(
                 "DocuThinkerCore", "TextProcessing", "Analysis", "Retrieval", "Storage", "LLM", "Embeddings", "Ingestion", "ServerSupport",
                 "KnowledgeGraph", "WireFormats",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -259,6 +272,7 @@ let package = Package(
                 "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Retrieval", "Storage", "StoreEngines",
                 "ServerSupport", "LLM", "AWSSupport", "WebClient", "Ingestion", "AIService", "WebAuthn", "KnowledgeGraph", "WireFormats",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -291,8 +305,10 @@ let package = Package(
         .executableTarget(
             name: "docuthinker",
             dependencies: [
-                "APIService", "Ingestion", "AIService", "Evaluation", "KnowledgeGraph", "LibraryTransfer", "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Storage", "StoreEngines", "ServerSupport",
+                "APIService", "Ingestion", "AIService", "Evaluation", "KnowledgeGraph", "LibraryTransfer", "DocuThinkerCore", "Extraction", "TextProcessing", "Analysis", "Embeddings", "Storage", "StoreEngines", "ServerSupport", "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -300,6 +316,7 @@ let package = Package(
         ),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "TextProcessing", "FuzzTargets"],
                     swiftSettings: swiftSettings),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], swiftSettings: swiftSettings),
         .testTarget(name: "WireFormatsTests", dependencies: ["WireFormats", .product(name: "NIOCore", package: "swift-nio")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "TextProcessingTests", dependencies: ["TextProcessing"], swiftSettings: swiftSettings),

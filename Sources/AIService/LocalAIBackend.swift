@@ -5,6 +5,7 @@ public import Foundation
 public import Ingestion
 public import Retrieval
 public import Storage
+import Tracing
 
 /// The AI side in this process: the analysis, search and chat services and the background
 /// indexing and warming `Service`s, over the shared stores.
@@ -79,7 +80,12 @@ public struct LocalAIBackend: AIBackend {
     }
 
     public func answer(question: String, ownerId: String, documentIds: [String]?) async throws -> ChatService.Answer {
-        try await chat.answer(question: question, ownerId: ownerId, documentIds: documentIds)
+        try await withSpan("answer") { span in
+            let answer = try await chat.answer(question: question, ownerId: ownerId, documentIds: documentIds)
+            span.attributes["docuthinker.answer.found"] = answer.found
+            span.attributes["docuthinker.answer.citations"] = answer.citations.count
+            return answer
+        }
     }
 
     public func answerStream(question: String, ownerId: String, documentIds: [String]?) async throws -> AsyncThrowingStream<ChatService.Event, any Error> {

@@ -210,7 +210,8 @@ public struct AppConfiguration: Sendable {
             perAddress: max(1, reader.int(forKey: "docuthinker.rate.limit.address", default: RateLimitSettings.standard.perAddress)),
             perAccount: max(1, reader.int(forKey: "docuthinker.rate.limit.account", default: RateLimitSettings.standard.perAccount)),
             window: .seconds(max(1, reader.int(forKey: "docuthinker.rate.limit.window.seconds",
-                                               default: Int(RateLimitSettings.standard.window.components.seconds)))))
+                                               default: Int(RateLimitSettings.standard.window.components.seconds)))),
+            backoffSeconds: max(1, min(60, reader.int(forKey: "docuthinker.login.backoff.seconds", default: 1))))
         ingestWorkers = max(1, reader.int(forKey: "docuthinker.ingest.workers", default: 2))
         graphRetrieval = reader.bool(forKey: "docuthinker.graph.retrieval", default: false)
         jobLeaseSeconds = max(1, reader.int(forKey: "docuthinker.job.lease.seconds", default: 10))

@@ -17,6 +17,7 @@ import Storage
 import TextProcessing
 import WebAuthn
 import WebClient
+import Tracing
 
 /// Which process this is: `serve` (everything in one), `api` (the public API; the AI side in
 /// process, or over HTTP when `AI_SERVICE_URL` is set) or `ai` (the AI service the API calls).
@@ -27,6 +28,10 @@ public enum ServiceRole: String, Sendable {
 /// A configuration error found at startup, printed for the operator.
 public struct StartupError: Error, CustomStringConvertible {
     public var description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 /// Builds a DocuThinker application from configuration. `main` and the tests call this same
@@ -294,6 +299,11 @@ func makeVectorIndex(stores: Stores, model: String, dimensions: Int) -> any Vect
 /// Middleware every process puts first: request ids, access log, metrics, security headers, errors.
 func makeBaseRouter(metrics: RequestMetrics, security: HTTPSecurity) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    // With telemetry on, each request is a server span, a child of an incoming `traceparent`;
+    // first, so the access log and the error records below carry its ids. Off, not even a no-op span is made.
+    if !(InstrumentationSystem.tracer is NoOpTracer) {
+        router.add(middleware: ServerTracingMiddleware())
+    }
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))

@@ -15,11 +15,14 @@ public struct RateLimitSettings: Sendable, Hashable {
     /// address limit, so one address guessing cannot lock an account's owner out elsewhere.
     public var perAccount: Int
     public var window: Duration
+    /// The first wait of an account after repeated failed logins, in seconds; each further failure doubles it.
+    public var backoffSeconds: Int
 
-    public init(perAddress: Int, perAccount: Int, window: Duration) {
+    public init(perAddress: Int, perAccount: Int, window: Duration, backoffSeconds: Int = 1) {
         self.perAddress = perAddress
         self.perAccount = perAccount
         self.window = window
+        self.backoffSeconds = backoffSeconds
     }
 
     /// 10 per address and 30 per account in 5 minutes.
@@ -76,11 +79,11 @@ struct AuthRateLimits: Sendable {
     }
 
     /// Counts a failure against the account; from the `backoffAfter`th failure in the window on,
-    /// the account waits 1, 2, 4… seconds (at most `maxBackoff`) before its next attempt is read.
+    /// the account waits 1, 2, 4… times `backoffSeconds` (at most `maxBackoff`) before its next attempt is read.
     func countAccount(_ email: String, context: AppRequestContext) async throws {
         let count = try await check("account:" + email, limit: settings.perAccount, record: true, context: context)
         guard let backoff, count >= Self.backoffAfter else { return }
-        let seconds = min(Self.maxBackoff, 1 << min(20, count - Self.backoffAfter))
+        let seconds = min(Self.maxBackoff, settings.backoffSeconds << min(20, count - Self.backoffAfter))
         let until = Date.now.timeIntervalSince1970 + Double(seconds)
         await backoff.set(Data(String(until).utf8), forKey: Self.key("backoff:" + email), ttl: .seconds(seconds))
     }

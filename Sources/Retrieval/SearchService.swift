@@ -4,6 +4,7 @@ public import DocuThinkerCore
 import Foundation
 import NIOPosix
 public import Storage
+import Tracing
 
 /// How a search ranks: BM25 keywords, vector similarity, or both fused.
 public enum SearchMode: String, Codable, Sendable { case hybrid, keyword, semantic }
@@ -36,8 +37,19 @@ public struct SearchService: Sendable {
         self.embedding = embedding
     }
 
-    /// The `limit` best chunks of the owner for `query` (only in `documentIds` when given).
+    /// The `limit` best chunks of the owner for `query` (only in `documentIds` when given), in a
+    /// `retrieval` span (mode, limit, how many were found; never the query).
     public func search(ownerId: String, query: String, mode: Mode, documentIds: [String]?, limit: Int) async throws -> [ChunkHit] {
+        try await withSpan("retrieval \(mode.rawValue)") { span in
+            span.attributes["docuthinker.retrieval.mode"] = mode.rawValue
+            span.attributes["docuthinker.retrieval.limit"] = limit
+            let hits = try await rank(ownerId: ownerId, query: query, mode: mode, documentIds: documentIds, limit: limit)
+            span.attributes["docuthinker.retrieval.results"] = hits.count
+            return hits
+        }
+    }
+
+    private func rank(ownerId: String, query: String, mode: Mode, documentIds: [String]?, limit: Int) async throws -> [ChunkHit] {
         switch mode {
         case .keyword:
             return try await store.keywordSearch(ownerId: ownerId, query: query, documentIds: documentIds, limit: limit)

@@ -5,7 +5,7 @@ import Logging
 /// Turns every error into the JSON error shape. `APIError`s pass through, `DomainError`s are
 /// mapped by `APIError.init(_:)`; Hummingbird's own
 /// `HTTPError`s (404 route, 413 body) keep their status with a stable code; everything else is
-/// logged with the request id and answered with a bare 500.
+/// logged with the request id and answered with a bare 500; every 5xx is logged at ERROR.
 public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
@@ -16,8 +16,19 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let mapped = Self.map(error)
             return try mapped.response(from: request, context: context)
         } catch {
-            if let known = APIError.from(error) { return try known.response(from: request, context: context) }
-            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            if let known = APIError.from(error) {
+                // Every 5xx leaves an ERROR record (with the trace's ids when tracing is on): a dependency
+                // down (503 ai_unavailable), a provider failing, a timeout.
+                if known.status.code >= 500 {
+                    context.logger.error("request failed", metadata: [
+                        "code": .string(known.code), "status": .stringConvertible(known.status.code),
+                        "error_type": .string(String(describing: type(of: error))), "route": .string(context.endpointPath ?? request.uri.path)])
+                }
+                return try known.response(from: request, context: context)
+            }
+            context.logger.error("unhandled error", metadata: [
+                "error": "\(String(reflecting: error))", "error_type": .string(String(describing: type(of: error))),
+                "route": .string(context.endpointPath ?? request.uri.path)])
             return try APIError.internalError.response(from: request, context: context)
         }
     }

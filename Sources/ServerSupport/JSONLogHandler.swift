@@ -11,13 +11,17 @@ import Glibc
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
+    /// Adds context to every line, such as the current span's `trace_id` and `span_id` when tracing is on.
+    public var metadataProvider: Logger.MetadataProvider?
     private let label: String
     private let toStandardError: Bool
 
-    public init(label: String, level: Logger.Level = .info, toStandardError: Bool = false) {
+    public init(label: String, level: Logger.Level = .info, toStandardError: Bool = false,
+                metadataProvider: Logger.MetadataProvider? = nil) {
         self.label = label
         self.logLevel = level
         self.toStandardError = toStandardError
+        self.metadataProvider = metadataProvider
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -31,6 +35,7 @@ public struct JSONLogHandler: LogHandler {
             ("msg", .string(event.message.description)),
         ]
         var merged = metadata
+        if let provided = metadataProvider?.get(), !provided.isEmpty { merged.merge(provided) { $1 } }
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         for (key, value) in merged where !["ts", "level", "label", "msg"].contains(key) { fields.append((key, value)) }
         fields.sort { $0.0 < $1.0 }

@@ -6,6 +6,9 @@ import Hummingbird
 import Logging
 import Foundation
 import ServerSupport
+import ServiceLifecycle
+import UnixSignals
+import Telemetry
 
 /// Options every server subcommand takes; they override the environment.
 struct ServerOptions: ParsableArguments {
@@ -32,11 +35,31 @@ struct ServerOptions: ParsableArguments {
     func run(_ role: ServiceRole) async throws {
         let configuration = try await configuration(portKey: role == .ai ? "aiml.port" : "port")
         let level = configuration.logLevel
-        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
-        let logger = Logger(label: "docuthinker-\(role.rawValue)")
         try await reportingStartupErrors {
+            // Telemetry first: the application's HTTP clients take the tracer when they are made.
+            let telemetry: [any Service]
+            let settings: TelemetrySettings
+            do {
+                settings = try TelemetrySettings(environment: ProcessInfo.processInfo.environment, role: role.rawValue)
+                telemetry = try Telemetry.bootstrap(settings: settings, logLevel: level) { label, provider in
+                    JSONLogHandler(label: label, level: level, metadataProvider: provider)
+                }
+            } catch let error as TelemetryConfigurationError {
+                throw StartupError(description: error.description)
+            }
+            let logger = Logger(label: "docuthinker-\(role.rawValue)")
+            if settings.isOn {
+                logger.info("telemetry on", metadata: ["service": .string(settings.serviceName), "traces": .stringConvertible(settings.traces),
+                                                       "logs": .stringConvertible(settings.logs)])
+            }
             let app = try await buildApplication(configuration: configuration, role: role, logger: logger)
-            try await app.runService()
+            guard !telemetry.isEmpty else { return try await app.runService() }
+            // The exporters start first and stop last, so the spans of the last requests are sent.
+            let group = ServiceGroup(configuration: .init(
+                services: telemetry.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+                    + [.init(service: app, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
         }
     }
 }
