@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import ServerSupport
 import Storage
+import WebAuthn
 
 /// `/v1/me/api-keys`: personal API keys for programmatic access (scripts, the MCP server).
 /// `POST` creates one and shows the key once; `GET` lists them (prefix, name, dates, never the
@@ -65,8 +66,7 @@ struct APIKeyController: Sendable {
     /// A new key (`dtk_` + 43 base64url characters) and the record to store.
     static func generate(userId: String, name: String, at date: Date = .now) -> (key: String, record: APIKeyRecord) {
         let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        let key = keyPrefix + bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let key = keyPrefix + Base64URL.encode(bytes)
         let record = APIKeyRecord(id: UUID().uuidString.lowercased(), userId: userId, name: name, prefix: String(key.prefix(10)),
                                   keyHash: hash(key), createdAt: date)
         return (key, record)

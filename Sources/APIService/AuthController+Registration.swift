@@ -82,14 +82,13 @@ extension AuthController {
                 createdAt: .now)
         } else {
             let token = try tokens.signups.seal(email: email, passwordHash: hash, lifetime: Self.signupLinkLifetime)
-            let base = resets.baseURL.hasSuffix("/") ? String(resets.baseURL.dropLast()) : resets.baseURL
             mail = MailRecord(
                 id: UUID().uuidString.lowercased(), recipient: email, subject: "Finish creating your DocuThinker account",
                 body: """
                     Someone asked to create a DocuThinker account for \(email).
                     Open this link within 24 hours to finish; you are then signed in:
 
-                    \(base)/?signup=\(token)
+                    \(resets.publicLink("/?signup=" + token))
 
                     If it was not you, ignore this message: no account is made.
                     """,

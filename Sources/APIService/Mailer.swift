@@ -46,8 +46,12 @@ struct PasswordResetLinks: Sendable {
         try await accounts.savePasswordReset(PasswordResetRecord(
             id: UUID().uuidString.lowercased(), userId: user.id, tokenHash: token.hash,
             expiresAt: Date.now.addingTimeInterval(lifetime.seconds), createdAt: .now))
-        let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        return base + "/reset-password?token=" + token.token
+        return publicLink("/reset-password?token=" + token.token)
+    }
+
+    /// `path` (which starts with `/`) under the public URL, however that URL ends.
+    func publicLink(_ path: String) -> String {
+        (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + path
     }
 
     /// The message that carries a reset link.

@@ -1,6 +1,7 @@
 import Crypto
 import DocuThinkerCore
 import Foundation
+import WebAuthn
 
 /// The confirmation link of a sign-up that waits for its email to be confirmed
 /// (`DOCUTHINKER_REGISTRATION=confirm-email`): the email and the password's hash travel inside the
@@ -31,16 +32,13 @@ struct SignupSeal: Sendable {
         let signup = Signup(email: email, passwordHash: passwordHash, expires: now.addingTimeInterval(lifetime.seconds).timeIntervalSince1970)
         let sealed = try AES.GCM.seal(try JSONEncoder().encode(signup), using: keys[0])
         guard let combined = sealed.combined else { throw CryptoKitError.incorrectParameterSize }
-        return combined.base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return Base64URL.encode(combined)
     }
 
     /// The sign-up in an unexpired token this server sealed, or nil.
     func open(_ token: String, now: Date = .now) -> Signup? {
         guard token.utf8.count <= 4096 else { return nil }
-        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let box = try? AES.GCM.SealedBox(combined: data) else { return nil }
+        guard let data = Base64URL.decode(token), let box = try? AES.GCM.SealedBox(combined: data) else { return nil }
         for key in keys {
             guard let plain = try? AES.GCM.open(box, using: key) else { continue }
             guard let signup = try? JSONDecoder().decode(Signup.self, from: plain), signup.expires > now.timeIntervalSince1970 else { return nil }

@@ -2,6 +2,7 @@ import DocuThinkerCore
 import Crypto
 public import Foundation
 import JWTKit
+import WebAuthn
 
 /// Issues and verifies short-lived HS256 access tokens and opaque refresh tokens.
 public struct TokenService: Sendable {
@@ -120,8 +121,7 @@ public struct TokenService: Sendable {
     /// A new random refresh token (256 bits, base64url) and the hash under which it is stored.
     public static func makeRefreshToken() -> (token: String, hash: String) {
         let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        let token = bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let token = Base64URL.encode(bytes)
         return (token, hash(refreshToken: token))
     }
 

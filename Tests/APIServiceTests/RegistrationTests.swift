@@ -7,6 +7,7 @@ import NIOCore
 import Storage
 import StorageSQLite
 import Testing
+import WebAuthn
 
 /// Registration that reveals nothing about which emails have accounts
 /// (`DOCUTHINKER_REGISTRATION=confirm-email`, the default off loopback).
@@ -125,8 +126,7 @@ struct RegistrationTests {
         #expect(rotated.open(token, now: Date(timeIntervalSince1970: 1_030))?.passwordHash == "$2b$04$hash")
         #expect(SignupSeal(secret: "a-new-secret-that-is-long-enough-0123456789").open(token, now: Date(timeIntervalSince1970: 1_030)) == nil)
         // Sealed, not just signed: neither the email nor the hash can be read from the link.
-        let raw = Data(base64Encoded: token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-            + String(repeating: "=", count: (4 - token.count % 4) % 4)) ?? Data()
+        let raw = Base64URL.decode(token) ?? []
         #expect(!raw.isEmpty && String(decoding: raw, as: UTF8.self).range(of: "example.com") == nil)
     }
 
