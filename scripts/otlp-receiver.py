@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """A small OTLP/HTTP receiver (protobuf bodies, the way swift-otel sends them) for the telemetry test,
 loopback only: every span, log record and metric it is sent becomes one JSON line in OUT.jsonl.
-Decodes with the `opentelemetry-proto` package (PyPI). Usage: otlp-receiver.py PORT OUT.jsonl"""
+Decodes with the `opentelemetry-proto` package (PyPI). It also takes Sentry envelopes
+(`POST /api/PROJECT/envelope/`, what a SENTRY_DSN pointing here sends): each event becomes a line
+with its `X-Sentry-Auth` header. Usage: otlp-receiver.py PORT OUT.jsonl"""
 import json, sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest, ExportTraceServiceResponse
@@ -29,7 +31,15 @@ def summarize(path, req):
     elif path == "/v1/metrics":
         for rm in req.resource_metrics:
             for sm in rm.scope_metrics:
-                out += [{"signal": "metric", "name": m.name, "type": m.WhichOneof("data")} for m in sm.metrics]
+                for m in sm.metrics:
+                    kind = m.WhichOneof("data")
+                    points = getattr(m, kind).data_points
+                    out.append({"signal": "metric", "name": m.name, "type": kind,
+                                "service": attrs(rm.resource.attributes).get("service.name"),
+                                "points": [{"attributes": attrs(p.attributes),
+                                            "value": (p.count if kind == "histogram" else
+                                                      (p.as_int if p.WhichOneof("value") == "as_int" else p.as_double))}
+                                           for p in points]})
     else:
         for rl in req.resource_logs:
             for sl in rl.scope_logs:
@@ -38,10 +48,23 @@ def summarize(path, req):
                          "severity": r.severity_text, "attributes": attrs(r.attributes)} for r in sl.log_records]
     return out
 
+def sentry(handler, body):
+    """Sentry's envelope format: a header line, then item header + payload lines."""
+    lines = body.split(b"\n")
+    with open(OUT, "a") as f:
+        for header, payload in zip(lines[1::2], lines[2::2]):
+            if json.loads(header).get("type") == "event":
+                f.write(json.dumps({"signal": "sentry", "path": handler.path, "auth": handler.headers.get("X-Sentry-Auth"),
+                                    "content_type": handler.headers.get("Content-Type"), "event": json.loads(payload)}) + "\n")
+    handler.send_response(200); handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", "2"); handler.end_headers(); handler.wfile.write(b"{}")
+
 class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         kinds = ROUTES.get(self.path)
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.path.startswith("/api/") and self.path.endswith("/envelope/"):
+            return sentry(self, body)
         if kinds is None or self.headers.get("Content-Type") != "application/x-protobuf":
             self.send_response(404 if kinds is None else 415); self.send_header("Content-Length", "0"); self.end_headers(); return
         req = kinds[0](); req.ParseFromString(body)

@@ -44,8 +44,10 @@ public struct DocumentAnalysisService: Sendable {
         let key = AnalysisKey(documentId: documentId, kind: kind.rawValue, parameters: parameters.cacheKey(for: kind),
                               engine: engine.name, engineVersion: engine.version)
         if !refresh, let stored = try await documents.analysis(key, as: AnalysisResult.self) {
+            ProductMetrics.cacheLookup("analysis", hit: true)
             return Outcome(result: stored.result, cached: true, createdAt: stored.createdAt)
         }
+        ProductMetrics.cacheLookup("analysis", hit: false)
         let document = try await document(id: documentId, ownerId: ownerId)
         let result = try await run(kind, parameters: parameters, on: document)
         await record(result, ownerId: ownerId)
@@ -63,6 +65,7 @@ public struct DocumentAnalysisService: Sendable {
                                    engine: engine.name, engineVersion: engine.version)
         var out = try await documents.analyses(key, ownerId: ownerId, as: AnalysisResult.self)
             .mapValues { Outcome(result: $0.result, cached: true, createdAt: $0.createdAt) }
+        for _ in out { ProductMetrics.cacheLookup("analysis", hit: true) }
         for id in documentIds where out[id] == nil {
             do {
                 out[id] = try await analysis(documentId: id, ownerId: ownerId, kind: kind, parameters: parameters)

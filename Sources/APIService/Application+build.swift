@@ -36,12 +36,16 @@ public struct StartupError: Error, CustomStringConvertible {
 
 /// Builds a DocuThinker application from configuration. `main` and the tests call this same
 /// function (swift-style habit 1); every dependency is created here and passed down.
-public func buildApplication(configuration: AppConfiguration, role: ServiceRole = .serve, logger: Logger) async throws -> some ApplicationProtocol {
-    try await makeApplication(configuration: configuration, role: role, logger: logger).application
+///
+/// - Parameter metrics: the process's metrics registry and OTLP export (the executable's bootstrap).
+public func buildApplication(configuration: AppConfiguration, role: ServiceRole = .serve, logger: Logger,
+                             metrics: ProcessMetrics = .none) async throws -> some ApplicationProtocol {
+    try await makeApplication(configuration: configuration, role: role, logger: logger, metrics: metrics).application
 }
 
 /// The application and the routes its router registered (the API document is checked against them).
-func makeApplication(configuration: AppConfiguration, role: ServiceRole = .serve, logger: Logger) async throws
+func makeApplication(configuration: AppConfiguration, role: ServiceRole = .serve, logger: Logger,
+                     metrics process: ProcessMetrics = .none) async throws
     -> (application: Application<RouterResponder<AppRequestContext>>, routes: [Router<AppRequestContext>.RouteDescription]) {
     // Opened here, migrated by the application before it serves (below); the worker waits for that.
     let stores = try openStores(configuration, logger: logger)
@@ -54,7 +58,7 @@ func makeApplication(configuration: AppConfiguration, role: ServiceRole = .serve
         }
     }
     let store = stores.database
-    let metrics = RequestMetrics(registry: PrometheusCollectorRegistry(), service: role.rawValue)
+    let metrics = RequestMetrics(registry: PrometheusCollectorRegistry(), service: role.rawValue, process: process)
 
     // The AI side runs here unless this is an `api` pointed at a separate AI service.
     var local: LocalAIBackend?

@@ -7,6 +7,7 @@ public import Storage
 import TextProcessing
 public import Retrieval
 import Embeddings
+import Tracing
 
 /// The analyses an ingestion job computes and caches for a document's first view (the AI side's
 /// analysis service, over the ingestion executor's threads).
@@ -82,32 +83,37 @@ public struct IngestionPipeline: Sendable {
         while stage != .done {
             try control.check()
             if stage == stopBefore { return .paused }
-            switch stage {
-            case .extract:
-                switch try await extract(job, control: control) {
-                case .stored(let chunks): try await advance(to: .keywords, total: chunks)
-                case .needsOCR(let pages): try await advance(to: .ocr, total: pages)
+            // Each stage is a span (`ingest extract`, …, `ingest analyses`) under the job's.
+            let yielded = try await withSpan("ingest \(stage.rawValue)") { _ -> Bool in
+                switch stage {
+                case .extract:
+                    switch try await extract(job, control: control) {
+                    case .stored(let chunks): try await advance(to: .keywords, total: chunks)
+                    case .needsOCR(let pages): try await advance(to: .ocr, total: pages)
+                    }
+                case .ocr:
+                    let chunks = try await readScannedPages(job, worker: worker, control: control)
+                    try await advance(to: .keywords, total: chunks)
+                case .keywords:
+                    try await search.store.indexKeywords(documentId: job.documentId)
+                    try await advance(to: .embed)
+                case .embed:
+                    let deadline = started + slice
+                    guard try await embed(job, worker: worker, control: control, deadline: deadline) else { return true }
+                    try await documents.setDocumentStatus(id: job.documentId, .ready, error: nil, at: .now)
+                    try await advance(to: .analyse)
+                case .analyse:
+                    await analyse(job, control: control)
+                    try control.check()
+                    await buildGraph(job)
+                    try control.check()
+                    try await advance(to: .done)
+                case .done:
+                    break
                 }
-            case .ocr:
-                let chunks = try await readScannedPages(job, worker: worker, control: control)
-                try await advance(to: .keywords, total: chunks)
-            case .keywords:
-                try await search.store.indexKeywords(documentId: job.documentId)
-                try await advance(to: .embed)
-            case .embed:
-                let deadline = started + slice
-                guard try await embed(job, worker: worker, control: control, deadline: deadline) else { return .yielded }
-                try await documents.setDocumentStatus(id: job.documentId, .ready, error: nil, at: .now)
-                try await advance(to: .analyse)
-            case .analyse:
-                await analyse(job, control: control)
-                try control.check()
-                await buildGraph(job)
-                try control.check()
-                try await advance(to: .done)
-            case .done:
-                break
+                return false
             }
+            if yielded { return .yielded }
         }
         return .finished
     }
@@ -171,9 +177,16 @@ public struct IngestionPipeline: Sendable {
             SentenceRecord(ordinal: index, page: sentence.span.page, start: sentence.span.start, end: sentence.span.end, role: sentence.role)
         }
         let chunks = processed.chunkRecords
-        guard try await documents.storeExtraction(
-            documentId: job.documentId, fields: fields, content: DocumentContent(text: extraction.text, pages: extraction.pages, blocks: extraction.blocks),
-            sentences: sentences, chunks: chunks, at: .now) else { throw JobStopped(reason: .deleted) }
+        try await withSpan("store extraction", ofKind: .client) { span in
+            span.attributes["docuthinker.document.pages"] = fields.pageCount
+            span.attributes["docuthinker.document.format"] = fields.format.rawValue
+            span.attributes["docuthinker.document.chunks"] = chunks.count
+            span.attributes["docuthinker.document.ocr_pages"] = extraction.ocrPages.count
+            guard try await documents.storeExtraction(
+                documentId: job.documentId, fields: fields, content: DocumentContent(text: extraction.text, pages: extraction.pages, blocks: extraction.blocks),
+                sentences: sentences, chunks: chunks, at: .now) else { throw JobStopped(reason: .deleted) }
+        }
+        ProductMetrics.pagesExtracted(fields.pageCount, format: fields.format.rawValue)
         logger.info("document extracted", metadata: [
             "document_id": .string(job.documentId), "format": .string(fields.format.rawValue), "pages": .stringConvertible(fields.pageCount),
             "sentences": .stringConvertible(sentences.count), "chunks": .stringConvertible(chunks.count),
@@ -214,14 +227,23 @@ public struct IngestionPipeline: Sendable {
             if ContinuousClock.now > deadline, try await jobs.othersWaiting(ownerId: job.ownerId, now: .now) { return false }
             let batch = Array(pending[start..<min(pending.count, start + embedBatch)])
             let vectors: [[Float]]
+            let embedded = ContinuousClock.now
             do {
-                vectors = try await embedOnExecutor(batch.map(\.text), embedding: embedding, control: control)
+                vectors = try await withSpan("embed batch") { span in
+                    span.attributes["docuthinker.embedding.texts"] = batch.count
+                    span.attributes["docuthinker.embedding.model"] = model
+                    return try await embedOnExecutor(batch.map(\.text), embedding: embedding, control: control)
+                }
             } catch is CancellationError {
                 throw JobStopped(reason: control.reason ?? .shutdown)
             }
+            ProductMetrics.embedded(batch.count, purpose: "chunks", duration: .now - embedded)
             try control.check()
-            try await index.save(zip(batch, vectors).map { ChunkVector(chunkId: $0.0.chunkId, vector: $0.1) },
-                                 documentId: job.documentId, owner: job.ownerId)
+            try await withSpan("vector store save", ofKind: .client) { span in
+                span.attributes["docuthinker.embedding.texts"] = batch.count
+                try await index.save(zip(batch, vectors).map { ChunkVector(chunkId: $0.0.chunkId, vector: $0.1) },
+                                     documentId: job.documentId, owner: job.ownerId)
+            }
             done += batch.count
             guard try await jobs.updateJob(jobId: job.id, worker: worker, stage: .embed, done: done, total: total, at: .now) else {
                 throw JobStopped(reason: .leaseLost)
@@ -258,7 +280,7 @@ public struct IngestionPipeline: Sendable {
     private func buildGraph(_ job: JobRecord) async {
         guard let graph else { return }
         do {
-            try await graph.buildGraph(documentId: job.documentId, ownerId: job.ownerId)
+            try await withSpan("graph build") { _ in try await graph.buildGraph(documentId: job.documentId, ownerId: job.ownerId) }
         } catch {
             logger.warning("knowledge graph not built", metadata: ["document_id": .string(job.documentId), "error": "\(error)"])
         }
@@ -268,7 +290,9 @@ public struct IngestionPipeline: Sendable {
     private func analyse(_ job: JobRecord, control: JobControl) async {
         for kind in Self.analysisKinds where !control.isStopped {
             do {
-                try await analyses.analyse(documentId: job.documentId, ownerId: job.ownerId, kind: kind)
+                try await withSpan("analysis \(kind.rawValue)") { _ in
+                    try await analyses.analyse(documentId: job.documentId, ownerId: job.ownerId, kind: kind)
+                }
             } catch is CancellationError {
                 return
             } catch {

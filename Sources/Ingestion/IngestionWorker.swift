@@ -5,6 +5,7 @@ import Logging
 import ServiceLifecycle
 import Storage
 import Synchronization
+import Tracing
 
 /// Runs persisted ingestion jobs: a `Service` of every process that does AI work (`serve`, `ai`,
 /// `api` without a separate AI service). Up to `slots` jobs run at once; jobs are claimed from the
@@ -74,6 +75,7 @@ public final class IngestionWorker: Service, Sendable {
                     let busy = running.withLock { $0.count }
                     if busy < settings.slots, woken.exchange(false, ordering: .sequentiallyConsistent) || ContinuousClock.now >= nextPoll {
                         nextPoll = ContinuousClock.now + settings.poll
+                        if let waiting = try? await jobs.waitingJobs(now: .now) { ProductMetrics.queueDepth(waiting) }
                         if let job = await claim(documentId: nil) {
                             guard let control = track(job) else { continue }
                             group.addTask { await self.execute(job, control: control, stopBefore: nil) }
@@ -149,41 +151,61 @@ public final class IngestionWorker: Service, Sendable {
                 }
             }
         }
-        let outcome: Result<IngestionPipeline.Outcome, any Error>
-        do {
-            outcome = .success(try await pipeline.run(job, worker: id, control: control, slice: settings.slice, stopBefore: stopBefore))
-        } catch {
-            outcome = .failure(error)
+        let started = ContinuousClock.now
+        // One span per run of a job (a background consumer of the queue), its stages as children.
+        let outcome: Result<IngestionPipeline.Outcome, any Error> = await withSpan("ingestion job", ofKind: .consumer) { span in
+            span.attributes["docuthinker.document.id"] = job.documentId
+            span.attributes["docuthinker.job.stage"] = job.stage.rawValue
+            span.attributes["docuthinker.job.attempt"] = job.attempts + 1
+            do {
+                return .success(try await pipeline.run(job, worker: id, control: control, slice: settings.slice, stopBefore: stopBefore))
+            } catch {
+                if !(error is JobStopped) {
+                    span.recordError(error)
+                    span.setStatus(.init(code: .error))
+                }
+                return .failure(error)
+            }
         }
         heartbeat.cancel()
         // Settled in a task of its own: a cancelled worker must still hand its job back.
-        await Task { await settle(job, outcome: outcome, control: control) }.value
+        let ended = await Task { await settle(job, outcome: outcome, control: control) }.value
+        ProductMetrics.ingestionRun(outcome: ended, duration: .now - started)
         running.withLock { $0[job.documentId] = nil }
         wake()
     }
 
-    private func settle(_ job: JobRecord, outcome: Result<IngestionPipeline.Outcome, any Error>, control: JobControl) async {
+    /// Records how the run ended; returns that ending in a word for metrics (finished, yielded,
+    /// paused, shutdown, stopped, failed or retry).
+    private func settle(_ job: JobRecord, outcome: Result<IngestionPipeline.Outcome, any Error>, control: JobControl) async -> String {
         let metadata: Logger.Metadata = ["job_id": .string(job.id), "document_id": .string(job.documentId)]
+        var ended = "failed"
         do {
             switch outcome {
             case .success(.finished):
+                ended = "finished"
                 try await jobs.finishJob(jobId: job.id, worker: id, state: .succeeded, error: nil, at: .now)
                 logger.info("ingestion finished", metadata: metadata)
-            case .success(.yielded), .success(.paused):
+            case .success(let other):
+                ended = other == .yielded ? "yielded" : "paused"
                 try await jobs.releaseJob(jobId: job.id, worker: id, error: nil, at: .now)
             case .failure(let error as JobStopped):
                 if error.reason == .shutdown {
+                    ended = "shutdown"
                     try await jobs.releaseJob(jobId: job.id, worker: id, error: nil, at: .now)
                     logger.info("ingestion paused for shutdown", metadata: metadata)
                 } else {
+                    ended = "stopped"
                     logger.info("ingestion stopped", metadata: metadata.merging(["reason": "\(error.reason)"]) { $1 })
                 }
             case .failure(let error as ExtractionError):
                 try await fail(job, code: error.code.rawValue, message: error.message)
             case .failure(let error):
                 if control.reason == .shutdown {
+                    ended = "shutdown"
                     try await jobs.releaseJob(jobId: job.id, worker: id, error: nil, at: .now)
                 } else if job.attempts + 1 < settings.maxAttempts {
+                    ended = "retry"
                     logger.warning("ingestion failed, will retry", metadata: metadata.merging(["error": "\(error)"]) { $1 })
                     try await jobs.releaseJob(jobId: job.id, worker: id, error: ("processing_failed", "\(error)"), at: .now)
                 } else {
@@ -193,6 +215,7 @@ public final class IngestionWorker: Service, Sendable {
         } catch {
             logger.error("could not record a job's outcome", metadata: metadata.merging(["error": "\(error)"]) { $1 })
         }
+        return ended
     }
 
     private func fail(_ job: JobRecord, code: String, message: String) async throws {

@@ -35,7 +35,10 @@ extension LLMRouter {
         for (provider, breaker) in zip(providers, breakers) {
             if let skipped = await breaker.refusal() { causes.append("\(provider.name): \(skipped)"); continue }
             let firstBy = min(ends, .now + firstTokenDeadline)
-            switch await relay(provider.stream(request), into: continuation, firstBy: firstBy, endsBy: ends) {
+            let outcome = await ProviderCallTelemetry.stream(provider, request, result: \.telemetry) {
+                await relay(provider.stream(request), into: continuation, firstBy: firstBy, endsBy: ends)
+            }
+            switch outcome {
             case .finished(let usage):
                 await breaker.recordSuccess()
                 continuation.yield(.end(provider: provider.name, model: provider.model, usage: usage))
@@ -53,7 +56,18 @@ extension LLMRouter {
         throw LLMError(.unavailable, "No LLM provider answered (\(causes.isEmpty ? "none configured" : causes.joined(separator: "; "))).")
     }
 
-    private enum Relay { case finished(LLMUsage?), cancelled, failed(LLMError, afterText: Bool) }
+    private enum Relay: Sendable {
+        case finished(LLMUsage?), cancelled, failed(LLMError, afterText: Bool)
+
+        /// The outcome a provider span records (nil: finished) and the tokens it reported.
+        var telemetry: (outcome: String?, usage: LLMUsage?) {
+            switch self {
+            case .finished(let usage): (nil, usage)
+            case .cancelled: ("cancelled", nil)
+            case .failed(let error, _): (error.code.rawValue, nil)
+            }
+        }
+    }
 
     /// Passes one provider's text on until it ends, fails, misses a deadline, or the consumer goes.
     private func relay(_ deltas: AsyncThrowingStream<LLMDelta, any Error>,

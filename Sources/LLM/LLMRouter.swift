@@ -44,7 +44,7 @@ public struct LLMRouter: Sendable {
             var attempt = 0
             while true {
                 do {
-                    let response = try await provider.complete(request)
+                    let response = try await ProviderCallTelemetry.complete(provider, request)
                     await breaker.recordSuccess()
                     return response
                 } catch let error as LLMError {

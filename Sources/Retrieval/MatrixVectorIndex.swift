@@ -1,4 +1,5 @@
 import COpenBLAS
+import DocuThinkerCore
 import Foundation
 public import Storage
 
@@ -78,7 +79,11 @@ public actor MatrixVectorIndex: VectorIndex {
 
     private func matrix(for ownerId: String) async throws -> OwnerMatrix {
         let generation = try await storage.vectorGeneration(ownerId: ownerId)
-        if let cached = owners[ownerId], cached.generation == generation { return cached }
+        if let cached = owners[ownerId], cached.generation == generation {
+            ProductMetrics.cacheLookup("vector_index", hit: true)
+            return cached
+        }
+        ProductMetrics.cacheLookup("vector_index", hit: false)
         let vectors = try await storage.vectors(ownerId: ownerId, model: model)
         var matrix = [Float]()
         matrix.reserveCapacity(vectors.count * dimensions)

@@ -52,7 +52,7 @@ public struct SearchService: Sendable {
     private func rank(ownerId: String, query: String, mode: Mode, documentIds: [String]?, limit: Int) async throws -> [ChunkHit] {
         switch mode {
         case .keyword:
-            return try await store.keywordSearch(ownerId: ownerId, query: query, documentIds: documentIds, limit: limit)
+            return try await keywordSearch(ownerId: ownerId, query: query, documentIds: documentIds, limit: limit)
         case .semantic:
             guard index != nil, embedding != nil else { throw Self.unavailable }
             let hits: [VectorHit]
@@ -63,7 +63,7 @@ public struct SearchService: Sendable {
             }
             return try await details(hits.map { ($0.chunkId, Double($0.score)) }, ownerId: ownerId)
         case .hybrid:
-            let keyword = try await store.keywordSearch(ownerId: ownerId, query: query, documentIds: documentIds, limit: depth)
+            let keyword = try await keywordSearch(ownerId: ownerId, query: query, documentIds: documentIds, limit: depth)
             guard index != nil, embedding != nil else { return Array(keyword.prefix(limit)) }
             let vector: [VectorHit]
             do {
@@ -83,13 +83,27 @@ public struct SearchService: Sendable {
     /// Embeds texts off the cooperative pool.
     public func embed(_ texts: [String]) async throws -> [[Float]] {
         guard let embedding else { throw Self.unavailable }
-        return try await NIOThreadPool.singleton.runIfActive { embedding.embed(texts) }
+        let started = ContinuousClock.now
+        let vectors = try await NIOThreadPool.singleton.runIfActive { embedding.embed(texts) }
+        ProductMetrics.embedded(texts.count, purpose: "query", duration: .now - started)
+        return vectors
     }
 
     private func semantic(ownerId: String, query: String, documentIds: [String]?, limit: Int) async throws -> [VectorHit] {
         guard let index else { throw Self.unavailable }
         let vector = try await queryEmbedding(query)
-        return try await index.search(owner: ownerId, query: vector, k: limit, documents: documentIds.map(Set.init))
+        return try await withSpan("vector search", ofKind: .client) { span in
+            span.attributes["docuthinker.retrieval.limit"] = limit
+            return try await index.search(owner: ownerId, query: vector, k: limit, documents: documentIds.map(Set.init))
+        }
+    }
+
+    /// The keyword store's ranking, as a client span of the store call.
+    private func keywordSearch(ownerId: String, query: String, documentIds: [String]?, limit: Int) async throws -> [ChunkHit] {
+        try await withSpan("keyword search", ofKind: .client) { span in
+            span.attributes["docuthinker.retrieval.limit"] = limit
+            return try await store.keywordSearch(ownerId: ownerId, query: query, documentIds: documentIds, limit: limit)
+        }
     }
 
     /// The query's embedding, from `queryCache` when it holds it.
@@ -98,8 +112,10 @@ public struct SearchService: Sendable {
         let digest = SHA256.hash(data: Data(query.utf8)).hexString
         let key = "qe:\(embedding.embedder.modelID):\(digest)"
         if let data = await queryCache.value(forKey: key), data.count == embedding.embedder.dimensions * 4 {
+            ProductMetrics.cacheLookup("query_embedding", hit: true)
             return data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         }
+        ProductMetrics.cacheLookup("query_embedding", hit: false)
         let vector = try await embed([query])[0]
         await queryCache.set(vector.withUnsafeBufferPointer { Data(buffer: $0) }, forKey: key, ttl: queryCacheTTL)
         return vector

@@ -1,9 +1,12 @@
 public import Hummingbird
 import HTTPTypes
+import Tracing
 import Logging
 
-/// Echoes the request id (Hummingbird's, or a sane inbound `X-Request-Id`) on every response
-/// and puts it into the request's logger metadata as `request_id`.
+/// Echoes the request id on every response and puts it into the request's logger metadata as
+/// `request_id`. With tracing on, the id is the request's trace id (so a log line, a response
+/// header and a trace in the backend name the same request; a client's own `X-Request-Id` is
+/// kept as `client_request_id`); otherwise it is a sane inbound `X-Request-Id` or Hummingbird's.
 public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
     public static var headerName: HTTPField.Name { HTTPField.Name("X-Request-Id")! }
 
@@ -12,8 +15,14 @@ public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         var id = context.id
-        if let inbound = request.headers[Self.headerName], inbound.count <= 128,
-           inbound.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), inbound.unicodeScalars.allSatisfy(\.isASCII) {
+        let inbound = request.headers[Self.headerName].flatMap { inbound in
+            inbound.count <= 128 && inbound.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+                && inbound.unicodeScalars.allSatisfy(\.isASCII) ? inbound : nil
+        }
+        if let traceID = Self.currentTraceID() {
+            id = traceID
+            if let inbound, inbound != traceID { context.logger[metadataKey: "client_request_id"] = .string(inbound) }
+        } else if let inbound {
             id = inbound
         }
         context.logger[metadataKey: "request_id"] = .string(id)
@@ -22,6 +31,24 @@ public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
         response.headers[Self.headerName] = id
         return response
     }
+}
+
+extension RequestIDMiddleware {
+    /// The trace id of the span this request runs in, read through the instrument's own W3C
+    /// propagation (`traceparent`: version-traceid-spanid-flags); nil when tracing is off.
+    static func currentTraceID() -> String? {
+        guard let current = ServiceContext.current else { return nil }
+        var carrier: [String: String] = [:]
+        InstrumentationSystem.instrument.inject(current, into: &carrier, using: DictionaryInjector())
+        let parts = carrier["traceparent"]?.split(separator: "-") ?? []
+        guard parts.count == 4, parts[1].count == 32, parts[1].contains(where: { $0 != "0" }) else { return nil }
+        return String(parts[1])
+    }
+}
+
+/// Writes propagated fields into a dictionary.
+private struct DictionaryInjector: Injector {
+    func inject(_ value: String, forKey key: String, into carrier: inout [String: String]) { carrier[key] = value }
 }
 
 /// The id of the request being handled, for calls to other services (`X-Request-Id`).

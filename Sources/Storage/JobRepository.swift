@@ -91,4 +91,6 @@ public protocol JobRepository: Sendable {
     func finishJob(jobId: String, worker: String, state: JobState, error: (code: String, message: String)?, at date: Date) async throws
     /// Whether a job of another owner than `ownerId` waits to run (a worker then ends its time slice).
     func othersWaiting(ownerId: String, now: Date) async throws -> Bool
+    /// How many jobs wait to run (queued, or running under an expired lease): the queue's depth.
+    func waitingJobs(now: Date) async throws -> Int
 }

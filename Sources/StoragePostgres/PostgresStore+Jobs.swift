@@ -86,4 +86,10 @@ extension PostgresStore: JobRepository {
                 AND (state = 'queued' OR (state = 'running' AND lease_expires_at < \(now))) LIMIT 1
             """).isEmpty
     }
+
+    public func waitingJobs(now: Date) async throws -> Int {
+        try await rows("""
+            SELECT count(*) FROM jobs WHERE state = 'queued' OR (state = 'running' AND lease_expires_at < \(now))
+            """).first?.get(0, as: Int.self) ?? 0
+    }
 }

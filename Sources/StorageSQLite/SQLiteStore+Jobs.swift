@@ -94,4 +94,11 @@ extension SQLiteStore: JobRepository {
                 """, arguments: [ownerId, now]) ?? false
         }
     }
+
+    public func waitingJobs(now: Date) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM jobs WHERE state = 'queued' OR (state = 'running' AND leaseExpiresAt < ?)",
+                             arguments: [now]) ?? 0
+        }
+    }
 }

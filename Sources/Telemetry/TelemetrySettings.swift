@@ -9,11 +9,21 @@ public struct TelemetrySettings: Sendable, Equatable {
     public var traces: Bool
     /// Export log records (`…_LOGS_ENDPOINT`); JSON lines on stdout are written either way.
     public var logs: Bool
+    /// Export metrics (`…_METRICS_ENDPOINT`, every `OTEL_METRIC_EXPORT_INTERVAL` ms, default 60 s);
+    /// `/metrics` answers in Prometheus text either way.
+    public var metrics: Bool
     /// `OTEL_SERVICE_NAME`, else `docuthinker-ROLE` (`docuthinker-api`, `docuthinker-ai`, `docuthinker-serve`).
     public var serviceName: String
 
-    /// Whether any signal is exported.
-    public var isOn: Bool { traces || logs }
+    /// `SENTRY_DSN`: ERROR records also go to Sentry as events (independent of OTLP; no default).
+    public var sentryDSN: SentryDSN?
+    /// `SENTRY_ENVIRONMENT` (e.g. production), sent with each event.
+    public var sentryEnvironment: String?
+    /// `SENTRY_RELEASE`, the release events name (default `docuthinker`).
+    public var release = "docuthinker"
+
+    /// Whether any OpenTelemetry signal is exported.
+    public var isOn: Bool { traces || logs || metrics }
 
     /// Reads `environment` for a process of `role`.
     public init(environment: [String: String], role: String) throws(TelemetryConfigurationError) {
@@ -21,9 +31,18 @@ public struct TelemetrySettings: Sendable, Equatable {
             environment[name].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         }
         serviceName = value("OTEL_SERVICE_NAME") ?? "docuthinker-\(role)"
+        sentryEnvironment = value("SENTRY_ENVIRONMENT")
+        release = value("SENTRY_RELEASE") ?? "docuthinker"
+        if let dsn = value("SENTRY_DSN") {
+            guard let parsed = SentryDSN(dsn) else {
+                throw TelemetryConfigurationError("SENTRY_DSN is not a Sentry DSN: expected https://PUBLIC_KEY@HOST/PROJECT_ID (the value is not repeated here).")
+            }
+            sentryDSN = parsed
+        }
         if value("OTEL_SDK_DISABLED")?.lowercased() == "true" {
             traces = false
             logs = false
+            metrics = false
             return
         }
         for name in ["OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL",
@@ -55,6 +74,7 @@ public struct TelemetrySettings: Sendable, Equatable {
         }
         traces = try enabled("TRACES")
         logs = try enabled("LOGS")
+        metrics = try enabled("METRICS")
     }
 }
 

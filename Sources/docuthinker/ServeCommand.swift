@@ -37,7 +37,7 @@ struct ServerOptions: ParsableArguments {
         let level = configuration.logLevel
         try await reportingStartupErrors {
             // Telemetry first: the application's HTTP clients take the tracer when they are made.
-            let telemetry: [any Service]
+            let telemetry: TelemetryBackends
             let settings: TelemetrySettings
             do {
                 settings = try TelemetrySettings(environment: ProcessInfo.processInfo.environment, role: role.rawValue)
@@ -50,13 +50,14 @@ struct ServerOptions: ParsableArguments {
             let logger = Logger(label: "docuthinker-\(role.rawValue)")
             if settings.isOn {
                 logger.info("telemetry on", metadata: ["service": .string(settings.serviceName), "traces": .stringConvertible(settings.traces),
-                                                       "logs": .stringConvertible(settings.logs)])
+                                                       "logs": .stringConvertible(settings.logs), "metrics": .stringConvertible(settings.metrics)])
             }
-            let app = try await buildApplication(configuration: configuration, role: role, logger: logger)
-            guard !telemetry.isEmpty else { return try await app.runService() }
+            let app = try await buildApplication(configuration: configuration, role: role, logger: logger,
+                                                 metrics: ProcessMetrics(registry: telemetry.registry, export: telemetry.metricsExport))
+            guard !telemetry.services.isEmpty else { return try await app.runService() }
             // The exporters start first and stop last, so the spans of the last requests are sent.
             let group = ServiceGroup(configuration: .init(
-                services: telemetry.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+                services: telemetry.services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
                     + [.init(service: app, successTerminationBehavior: .gracefullyShutdownGroup)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()

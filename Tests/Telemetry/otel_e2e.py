@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Telemetry end to end (run by scripts/otel-e2e): api → ai → retrieval as one trace at a real OTLP
 receiver, an incoming traceparent kept, a failure while ai is down as an error span plus an ERROR
-log record of the same trace, trace ids in the JSON lines on stdout, and OTEL_* values the build
-cannot honour refused at start."""
+log record of the same trace (and a scrubbed Sentry event), trace ids in the JSON lines on stdout
+and as the request id, ingestion stages and LLM provider calls (a local OpenAI-compatible server)
+as spans, the product's metrics over OTLP and at /metrics, and OTEL_* values the build cannot
+honour refused at start."""
 import json, os, secrets, signal, socket, subprocess, sys, tempfile, time, urllib.error, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = sys.argv[1]
+BIN = os.path.abspath(sys.argv[1])
 results = []
 
 
@@ -50,17 +52,22 @@ def main():
     work = tempfile.mkdtemp(prefix="otel-e2e-")
     receiver_port, ai_port, api_port = free_port(), free_port(), free_port()
     received = os.path.join(work, "received.jsonl")
-    receiver = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "otlp-receiver.py"), str(receiver_port), received])
+    receiver = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "otlp-receiver.py"), str(receiver_port), received],
+                                stdout=subprocess.DEVNULL)
+    llm_port = free_port()
+    llm = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "llm-stub.py"), str(llm_port)], stdout=subprocess.DEVNULL)
     base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DOCUTHINKER_DATA_DIR": os.path.join(work, "data"),
             "JWT_SECRET": secrets.token_hex(32), "AI_SERVICE_TOKEN": secrets.token_hex(32), "DOCUTHINKER_BCRYPT_COST": "4",
             "DOCUTHINKER_EMBEDDING_MODEL_DIR": os.path.join(ROOT, "models", "all-MiniLM-L6-v2"), "LOG_LEVEL": "info",
             "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{receiver_port}",
-            "OTEL_BSP_SCHEDULE_DELAY": "200", "OTEL_BLRP_SCHEDULE_DELAY": "200"}
+            "OTEL_BSP_SCHEDULE_DELAY": "200", "OTEL_BLRP_SCHEDULE_DELAY": "200", "OTEL_METRIC_EXPORT_INTERVAL": "500"}
     ai_log, api_log = open(os.path.join(work, "ai.log"), "w"), open(os.path.join(work, "api.log"), "w")
-    ai = subprocess.Popen([BIN, "ai", "--port", str(ai_port)], env=dict(base, OTEL_SERVICE_NAME="e2e-ai"), stdout=ai_log,
-                          stderr=subprocess.STDOUT, cwd=work)
+    ai = subprocess.Popen([BIN, "ai", "--port", str(ai_port)], stdout=ai_log, stderr=subprocess.STDOUT, cwd=work,
+                          env=dict(base, OTEL_SERVICE_NAME="e2e-ai", OPENAI_BASE_URL=f"http://127.0.0.1:{llm_port}/v1",
+                                   DOCUTHINKER_OPENAI_MODEL="stub-model"))
     api = subprocess.Popen([BIN, "api", "--port", str(api_port)], stdout=api_log, stderr=subprocess.STDOUT, cwd=work,
-                           env=dict(base, OTEL_SERVICE_NAME="e2e-api", AI_SERVICE_URL=f"http://127.0.0.1:{ai_port}"))
+                           env=dict(base, OTEL_SERVICE_NAME="e2e-api", AI_SERVICE_URL=f"http://127.0.0.1:{ai_port}",
+                                    SENTRY_DSN=f"http://e2ekey@127.0.0.1:{receiver_port}/42", SENTRY_ENVIRONMENT="e2e"))
     try:
         check("ai and api start with telemetry on", wait_healthy(ai_port, ai) and wait_healthy(api_port, api))
         creds = {"email": "otel@example.com", "password": "correct horse battery"}
@@ -77,9 +84,27 @@ def main():
             time.sleep(0.2)
         # A search that carries the caller's own trace context.
         trace_id, parent_id = secrets.token_hex(16), secrets.token_hex(8)
-        status, raw = call(api_port, "GET", "/v1/search?q=nitrate&mode=hybrid", token=token,
-                           headers={"traceparent": f"00-{trace_id}-{parent_id}-01"})
+        request = urllib.request.Request(f"http://127.0.0.1:{api_port}/v1/search?q=nitrate&mode=hybrid",
+                                         headers={"Authorization": "Bearer " + token, "traceparent": f"00-{trace_id}-{parent_id}-01"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            status, raw, request_id = response.status, response.read(), response.headers.get("X-Request-Id")
         check("the search through api and ai answers", status == 200 and b"nitrate" in raw, str(status))
+        check("its request id is the trace id", request_id == trace_id, f"{request_id} vs {trace_id}")
+        # A rewrite needs the LLM provider: api → ai → the provider (a local OpenAI-compatible server).
+        rewrite_trace = secrets.token_hex(16)
+        status, raw = call(api_port, "GET", f"/v1/documents/{document}/analyses/rewrite?style=formal", token=token,
+                           headers={"traceparent": f"00-{rewrite_trace}-{secrets.token_hex(8)}-01"})
+        check("a rewrite through the provider answers", status == 200, f"{status} {raw[:120]!r}")
+        status, raw = call(api_port, "GET", "/metrics")
+        check("api's /metrics has request series in Prometheus text",
+              status == 200 and b'docuthinker_http_requests_total{service="api"' in raw, str(status))
+        status, raw = call(ai_port, "GET", "/metrics")
+        text = raw.decode(errors="replace")
+        wanted = ["docuthinker_ingestion_pages_total", "docuthinker_ingestion_run_duration_seconds", "docuthinker_embedding_texts_total",
+                  "docuthinker_llm_request_duration_seconds", "docuthinker_llm_tokens_total", "docuthinker_cache_requests_total"]
+        check("ai's /metrics has the product's metrics", status == 200 and all(name in text for name in wanted),
+              ", ".join(name for name in wanted if name not in text) or "all there")
+        time.sleep(1.2)  # one more metrics export
         # ai down: the same search fails, and says so in the trace and the log.
         ai.send_signal(signal.SIGTERM)
         ai.wait(timeout=30)
@@ -93,8 +118,9 @@ def main():
         for process in (ai, api):
             if process.poll() is None: process.kill()
         time.sleep(0.5)
-        receiver.terminate()
-        receiver.wait(timeout=10)
+        for helper in (receiver, llm):
+            helper.terminate()
+            helper.wait(timeout=10)
     items = [json.loads(line) for line in open(received)] if os.path.exists(received) else []
     spans = [i for i in items if i["signal"] == "span"]
     logs = [i for i in items if i["signal"] == "log"]
@@ -114,6 +140,9 @@ def main():
     check("retrieval is a span of ai inside the request",
           len(retrieval) == 1 and retrieval[0]["service"] == "e2e-ai" and ai_server and retrieval[0]["parent_span_id"] == ai_server[0]["span_id"]
           and retrieval[0]["attributes"].get("docuthinker.retrieval.mode") == "hybrid")
+    store_calls = {s["name"] for s in trace if retrieval and s["parent_span_id"] == retrieval[0]["span_id"] and s["kind"] == 3}
+    check("the keyword and vector store calls are client spans under retrieval",
+          {"keyword search", "vector search"} <= store_calls, ", ".join(sorted(store_calls)))
     check("no query text in any span", not any("nitrate" in json.dumps(s) for s in spans))
     failed = [s for s in spans if s["trace_id"] == failed_trace and s["service"] == "e2e-api" and s["kind"] == 2]
     check("the failed search is an error span", len(failed) == 1 and failed[0]["status"] == 2,
@@ -122,6 +151,51 @@ def main():
     check("and an ERROR log record of the same trace", len(errors) >= 1, json.dumps(errors[:1]))
     lines = [json.loads(l) for l in open(os.path.join(work, "api.log")) if l.startswith("{")]
     check("stdout JSON lines carry the trace id", any(l.get("trace_id") == trace_id for l in lines))
+    check("and name it as the request id", any(l.get("request_id") == trace_id for l in lines))
+    # The provider call: a client span under ai's handling, with the model and the tokens; AHC's POST under it.
+    rewrite = [s for s in spans if s["trace_id"] == rewrite_trace]
+    provider = [s for s in rewrite if s["name"] == "chat stub-model" and s["service"] == "e2e-ai" and s["kind"] == 3]
+    attributes = provider[0]["attributes"] if provider else {}
+    check("the provider call is a client span of the rewrite's trace with model and tokens",
+          len(provider) == 1 and attributes.get("gen_ai.system") == "openai" and attributes.get("gen_ai.request.model") == "stub-model"
+          and attributes.get("gen_ai.usage.input_tokens") == 100 and attributes.get("gen_ai.usage.output_tokens") == 20,
+          ", ".join(f"{s['service']}:{s['name']}" for s in rewrite))
+    check("the provider's HTTP request is a child of it",
+          bool(provider) and any(s["parent_span_id"] == provider[0]["span_id"] and s["name"] == "POST" for s in rewrite))
+    # Ingestion: one job span on ai, the stages under it, the embedding batch and the analyses under theirs.
+    jobs = [s for s in spans if s["name"] == "ingestion job" and s["service"] == "e2e-ai" and s["kind"] == 5]
+    job = jobs[0] if jobs else None
+    stages = {s["name"]: s for s in spans if job and s["trace_id"] == job["trace_id"]}
+    check("ingestion is a job span with a span per stage",
+          job is not None and all(stages.get(f"ingest {stage}", {}).get("parent_span_id") == job["span_id"]
+                                  for stage in ("extract", "keyword-index", "embeddings", "analyses")), ", ".join(sorted(stages)))
+    check("extraction stored with its page count, embedding and analyses below their stages",
+          stages.get("store extraction", {}).get("attributes", {}).get("docuthinker.document.pages") == 1
+          and stages.get("store extraction", {}).get("parent_span_id") == stages.get("ingest extract", {}).get("span_id")
+          and stages.get("embed batch", {}).get("parent_span_id") == stages.get("ingest embeddings", {}).get("span_id")
+          and stages.get("analysis summary", {}).get("parent_span_id") == stages.get("ingest analyses", {}).get("span_id"))
+    check("no document text in any span", not any("harbour" in json.dumps(s) or "Tides" in json.dumps(s) for s in spans))
+    # Metrics over OTLP: request series from both services, the product's own from ai.
+    metrics = [i for i in items if i["signal"] == "metric"]
+    names = {(m["service"], m["name"]) for m in metrics}
+    exported = [("e2e-api", "docuthinker_http_requests_total"), ("e2e-ai", "docuthinker_http_requests_total"),
+                ("e2e-ai", "docuthinker_ingestion_pages_total"), ("e2e-ai", "docuthinker_llm_tokens_total"),
+                ("e2e-ai", "docuthinker_embedding_texts_total"), ("e2e-ai", "docuthinker_ingestion_queue_depth")]
+    check("metrics arrive over OTLP", all(name in names for name in exported),
+          ", ".join(f"{a}:{b}" for a, b in exported if (a, b) not in names) or f"{len(metrics)} metric records")
+    tokens = [p for m in metrics if m["name"] == "docuthinker_llm_tokens_total" for p in m["points"]
+              if p["attributes"].get("direction") == "output"]
+    check("provider tokens are counted", any(p["value"] >= 20 for p in tokens), json.dumps(tokens[-1:]))
+    # Sentry: the failed search as one scrubbed event with its trace.
+    events = [i for i in items if i["signal"] == "sentry"]
+    failed_events = [e for e in events if e["event"].get("contexts", {}).get("trace", {}).get("trace_id") == failed_trace]
+    event = failed_events[0]["event"] if failed_events else {}
+    check("the failed search reached Sentry as an event with its route and trace",
+          len(failed_events) == 1 and event.get("tags", {}).get("route") == "/v1/search" and event.get("level") == "error"
+          and event.get("environment") == "e2e" and "sentry_key=e2ekey" in (failed_events[0]["auth"] or "")
+          and failed_events[0]["path"] == "/api/42/envelope/", json.dumps(events)[:300])
+    check("no personal data in Sentry events", events and not any("otel@example.com" in json.dumps(e) or "nitrate" in json.dumps(e)
+                                                                  for e in events))
     # Values this build cannot honour stop the start with a sentence, not a crash.
     for name, value in [("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"), ("OTEL_PROPAGATORS", "tracecontext,baggage")]:
         run = subprocess.run([BIN, "api", "--port", str(free_port())], env=dict(base, **{name: value}), capture_output=True,

@@ -78,8 +78,11 @@ struct JobRepositoryConformance {
         let (_, adaFirst) = try await pending(stores, owner: ada, at: base)
         let (_, adaSecond) = try await pending(stores, owner: ada, at: base + 1)
         let (_, bobs) = try await pending(stores, owner: bob, at: base + 2)
+        #expect(try await jobs.waitingJobs(now: base + 10) == 3)
 
         let first = try await jobs.claimJob(worker: "w", leaseUntil: base + 100, now: base + 10, documentId: nil)
+        #expect(try await jobs.waitingJobs(now: base + 11) == 2, "a job under a live lease does not wait")
+        #expect(try await jobs.waitingJobs(now: base + 101) == 3, "a job under an expired lease waits again")
         #expect(first?.id == adaFirst.id, "oldest job first while nobody was served")
         #expect(try await jobs.othersWaiting(ownerId: ada.id, now: base + 11), "Bob waits")
         #expect(try await jobs.othersWaiting(ownerId: bob.id, now: base + 11), "Ada's second job waits")
@@ -91,6 +94,7 @@ struct JobRepositoryConformance {
         let fourth = try await jobs.claimJob(worker: "w", leaseUntil: base + 100, now: base + 15, documentId: nil)
         #expect(fourth?.id == adaSecond.id)
         #expect(try await jobs.othersWaiting(ownerId: ada.id, now: base + 16) == false, "nothing left queued")
+        #expect(try await jobs.waitingJobs(now: base + 16) == 0)
     }
 
     @Test(arguments: StoreEngine.all)
