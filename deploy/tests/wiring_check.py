@@ -5,13 +5,20 @@ Sources of "passed": the api and ai task definitions (Environment and Secrets) o
 template and of the CDK-synthesised template(s), the api and ai services of deploy/compose.yaml, and
 what deploy/aws/scripts/local-env.sh exports (for `api` and for `ai`). Each template is checked in every
 shape CloudFormation can deploy it in (SHAPES: ChromaMode none, ec2, external with a generated or an
-own token secret): conditions are evaluated for those parameter values, resources whose condition is
+own token secret; GraphMode database, neptune, aura; TelemetryCollector none, xray-cloudwatch,
+xray-opensearch; with and without SentryDsnSecretArn): conditions are evaluated for those parameter values, resources whose condition is
 false are dropped and each Fn::If is replaced by its chosen branch, as CloudFormation does.
 Source of "read": Sources/**/*.swift, scanned mechanically:
   - swift-configuration keys, `forKey: "database.pool.size"` -> DATABASE_POOL_SIZE (dots become
     underscores, upper-cased: what EnvironmentVariablesProvider looks up);
   - direct reads, `environment["AWS_ACCESS_KEY_ID"]` and `getenv("X")`; an interpolated name such
-    as `environment["GOOGLE_AI_API_KEY\\(n)"]` becomes a pattern (GOOGLE_AI_API_KEY<anything>).
+    as `environment["GOOGLE_AI_API_KEY\\(n)"]` becomes a pattern (GOOGLE_AI_API_KEY<anything>);
+  - the standard telemetry names in Sources/Telemetry: every string literal that names an OTEL_* or
+    SENTRY_* variable (TelemetrySettings reads them through a helper, `value("OTEL_SERVICE_NAME")`,
+    or from lists; `"OTEL_\\(signal)_EXPORTER"` becomes a pattern);
+  - and what swift-otel itself reads from the environment (the process's OTel configuration): the
+    OTEL_* literals of the resolved checkout .build/checkouts/swift-otel/Sources, when it is there
+    (a note says so when it is not; everything the templates pass is read by Sources/Telemetry).
 Fails, naming the variable and where it is passed, when
   (a) a passed variable is read by no code (a loose wire: REDIS_URL before Redis exists, ...);
   (b) a required variable is missing: api and ai need DATABASE_URL, S3_BUCKET, JWT_SECRET,
@@ -41,7 +48,20 @@ Fails, naming the variable and where it is passed, when
       snapshot, its security group accepts more than the ai tasks, or the task role may not query it
       (neptune-db actions on the cluster's resource id); with aura DOCUTHINKER_NEO4J_URI is not
       Neo4jUri or DOCUTHINKER_NEO4J_PASSWORD is not Neo4jPasswordSecretArn through ECS secrets that the
-      execution role may read.
+      execution role may read;
+  (h) telemetry, per shape (TelemetryCollector none, xray-cloudwatch, xray-opensearch; SentryDsnSecretArn):
+      with none a task passes an OTEL_* variable or has a second container, or a Telemetry resource or
+      X-Ray grant exists; otherwise api and ai lack OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318,
+      OTEL_SERVICE_NAME=docuthinker-<service> or the dependency on the collector's START, the collector
+      is essential, publishes a port, is not the pinned ADOT image, has a writable root filesystem or no
+      awslogs configuration of its own, its rendered configuration (AOT_CONFIG_CONTENT) does not parse,
+      listens beyond 127.0.0.1:4318 or on gRPC, does not send traces to awsxray, metrics to awsemf
+      (namespace DocuThinker, TelemetryMetricsLogGroup) and logs to TelemetryLogsLogGroup or, SigV4-signed
+      for osis, to OpenSearchIngestionEndpoint/v1/logs, differs between api and ai, or the task role may
+      not do exactly that (X-Ray, log streams of the collector's groups only, osis:Ingest on the one
+      pipeline); any task passes an OTEL_* value the binary refuses at start (a gRPC protocol, a
+      propagator other than tracecontext, an exporter other than otlp/none); SENTRY_DSN is not
+      SentryDsnSecretArn through ECS secrets readable by the execution role.
 Then it proves itself: faults injected into copies of the parsed files (an unread variable, a missing
 required one, a secret moved to plain Environment, a Chroma URL on the api, ...) must each make it fail.
 
@@ -69,32 +89,65 @@ REQUIRED_ON_AWS = {"DATABASE_PASSWORD", "REDIS_URL", "REDIS_AUTH_TOKEN"}
 REQUIRED_IN_COMPOSE = {"REDIS_URL"}
 # Values that must never sit in a task definition's plain Environment (visible in the console/API).
 SECRET_ONLY = {"JWT_SECRET", "AI_SERVICE_TOKEN", "DATABASE_PASSWORD", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_API_KEY",
-               "REDIS_AUTH_TOKEN", "DOCUTHINKER_CHROMA_TOKEN", "DOCUTHINKER_NEO4J_PASSWORD"}
+               "REDIS_AUTH_TOKEN", "DOCUTHINKER_CHROMA_TOKEN", "DOCUTHINKER_NEO4J_PASSWORD", "SENTRY_DSN"}
 CHROMA_VARIABLES = {"DOCUTHINKER_CHROMA_URL", "DOCUTHINKER_CHROMA_TOKEN", "DOCUTHINKER_CHROMA_TENANT",
                     "DOCUTHINKER_CHROMA_DATABASE", "DOCUTHINKER_CHROMA_COLLECTION"}
 GRAPH_VARIABLES = {"DOCUTHINKER_NEPTUNE_ENDPOINT", "DOCUTHINKER_NEO4J_URI", "DOCUTHINKER_NEO4J_USER", "DOCUTHINKER_NEO4J_PASSWORD",
                    "DOCUTHINKER_NEO4J_DATABASE", "DOCUTHINKER_FALKORDB_URL", "DOCUTHINKER_FALKORDB_PASSWORD", "DOCUTHINKER_FALKORDB_GRAPH"}
 NEO4J_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:docuthinker/neo4j-AbCdEf"
+SENTRY_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:docuthinker/sentry-dsn-AbCdEf"
+OSIS_ENDPOINT = "https://docuthinker-logs-abcdefghij.us-east-1.osis.amazonaws.com"
+OSIS_PIPELINE_ARN = "arn:aws:osis:us-east-1:123456789012:pipeline/docuthinker-logs"
+# The ADOT collector sidecar (TelemetryCollector not none): its container name, where it listens, the image.
+COLLECTOR = "otel-collector"
+OTLP_ENDPOINT = "http://127.0.0.1:4318"
+ADOT_IMAGE = re.compile(r"^public\.ecr\.aws/aws-observability/aws-otel-collector:v[0-9]+\.[0-9]+\.[0-9]+$")
 # The deployable shapes of the templates: parameter values (the rest keep their defaults).
 OWN_TOKEN_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:docuthinker/own-chroma-token-AbCdEf"
 SHAPES = {
-    "none": {"ChromaMode": "none", "GraphMode": "database"},
-    "ec2": {"ChromaMode": "ec2", "ChromaSubnetId": "subnet-0123456789abcdef0", "ChromaAvailabilityZone": "us-east-1a", "GraphMode": "database"},
-    "external": {"ChromaMode": "external", "ChromaUrl": "https://chroma.example.com:8443", "GraphMode": "database"},
+    "none": {"ChromaMode": "none", "GraphMode": "database", "TelemetryCollector": "none"},
+    "ec2": {"ChromaMode": "ec2", "ChromaSubnetId": "subnet-0123456789abcdef0", "ChromaAvailabilityZone": "us-east-1a",
+            "GraphMode": "database", "TelemetryCollector": "none"},
+    "external": {"ChromaMode": "external", "ChromaUrl": "https://chroma.example.com:8443", "GraphMode": "database",
+                 "TelemetryCollector": "none"},
     "external+own-token": {"ChromaMode": "external", "ChromaUrl": "http://10.0.5.10:8000", "ChromaTokenSecretArn": OWN_TOKEN_ARN,
-                           "ChromaExternalCidr": "10.0.5.10/32", "GraphMode": "database"},
-    "neptune": {"ChromaMode": "none", "GraphMode": "neptune"},
-    "aura": {"ChromaMode": "none", "GraphMode": "aura", "Neo4jUri": "https://abc123.databases.neo4j.io", "Neo4jPasswordSecretArn": NEO4J_SECRET_ARN},
+                           "ChromaExternalCidr": "10.0.5.10/32", "GraphMode": "database", "TelemetryCollector": "none"},
+    "neptune": {"ChromaMode": "none", "GraphMode": "neptune", "TelemetryCollector": "none"},
+    "aura": {"ChromaMode": "none", "GraphMode": "aura", "Neo4jUri": "https://abc123.databases.neo4j.io", "Neo4jPasswordSecretArn": NEO4J_SECRET_ARN,
+             "TelemetryCollector": "none"},
     "ec2+neptune": {"ChromaMode": "ec2", "ChromaSubnetId": "subnet-0123456789abcdef0", "ChromaAvailabilityZone": "us-east-1a",
-                    "GraphMode": "neptune"},
+                    "GraphMode": "neptune", "TelemetryCollector": "none"},
+    "xray-cloudwatch": {"ChromaMode": "none", "GraphMode": "database", "TelemetryCollector": "xray-cloudwatch"},
+    "xray-opensearch": {"ChromaMode": "none", "GraphMode": "database", "TelemetryCollector": "xray-opensearch",
+                        "OpenSearchIngestionEndpoint": OSIS_ENDPOINT, "OpenSearchIngestionPipelineArn": OSIS_PIPELINE_ARN},
+    "sentry": {"ChromaMode": "none", "GraphMode": "database", "TelemetryCollector": "none", "SentryDsnSecretArn": SENTRY_SECRET_ARN},
+    # What deploy/check's second checkov run scans (every optional resource at once), resolved like this.
+    "ec2+neptune+xray-cloudwatch+sentry": {"ChromaMode": "ec2", "ChromaSubnetId": "subnet-0123456789abcdef0",
+                                           "ChromaAvailabilityZone": "us-east-1a", "GraphMode": "neptune",
+                                           "TelemetryCollector": "xray-cloudwatch", "SentryDsnSecretArn": SENTRY_SECRET_ARN},
 }
 
 
 # ----------------------------------------------------------------------------- what the code reads
-def code_reads(sources_dir):
-    """(names, patterns): every environment variable Sources/ reads."""
+def _add_literal(literal, names, patterns):
+    """A variable name, or with an interpolation (`"X_\\(n)"`) a pattern (X_<anything>)."""
+    if "\\(" in literal:
+        parts = re.split(r"\\\([^)]*\)", literal)
+        patterns.add("^" + ".+".join(re.escape(p) for p in parts) + "$")
+    else:
+        names.add(literal)
+
+
+# A string literal naming a standard telemetry variable (OTEL_SERVICE_NAME, "OTEL_\(signal)_EXPORTER", SENTRY_DSN).
+TELEMETRY_LITERAL = re.compile(r'"((?:OTEL|SENTRY)_(?:[A-Z0-9_]|\\\([^)]*\))+)"')
+SWIFT_OTEL = os.path.join(ROOT, ".build", "checkouts", "swift-otel", "Sources")
+
+
+def code_reads(sources_dir, swift_otel=SWIFT_OTEL):
+    """(names, patterns, files, note): every environment variable Sources/ (and swift-otel) reads."""
     names, patterns = set(), set()
     files = sorted(glob.glob(os.path.join(sources_dir, "**", "*.swift"), recursive=True))
+    telemetry_dir = os.path.join(sources_dir, "Telemetry") + os.sep
     for path in files:
         with open(path, encoding="utf-8") as f:
             for line in f:
@@ -102,12 +155,21 @@ def code_reads(sources_dir):
                 for key in re.findall(r'forKey:\s*"([A-Za-z0-9._-]+)"', code):
                     names.add(re.sub(r"[.-]", "_", key).upper())
                 for literal in re.findall(r'(?:environment\[|getenv\()\s*"((?:[^"\\]|\\\([^)]*\))+)"', code):
-                    if "\\(" in literal:
-                        parts = re.split(r"\\\([^)]*\)", literal)
-                        patterns.add("^" + ".+".join(re.escape(p) for p in parts) + "$")
-                    else:
-                        names.add(literal)
-    return names, patterns, len(files)
+                    _add_literal(literal, names, patterns)
+                if path.startswith(telemetry_dir):
+                    for literal in TELEMETRY_LITERAL.findall(code):
+                        _add_literal(literal, names, patterns)
+    otel_files = sorted(glob.glob(os.path.join(swift_otel, "**", "*.swift"), recursive=True))
+    for path in otel_files:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if not line.lstrip().startswith("//"):
+                    for literal in TELEMETRY_LITERAL.findall(line):
+                        if literal.startswith("OTEL_"):
+                            _add_literal(literal, names, patterns)
+    note = (f"+ swift-otel's OTEL_* names ({len(otel_files)} files of {os.path.relpath(swift_otel, ROOT)})" if otel_files else
+            f"(no {os.path.relpath(swift_otel, ROOT)}: OTEL_* names from Sources/Telemetry only)")
+    return names, patterns, len(files), note
 
 
 def is_read(name, reads):
@@ -313,6 +375,8 @@ def check_aws(label, template, services):
     bucket = resources.get("DocumentsBucket", {}).get("Properties", {})
     sse = (bucket.get("BucketEncryption", {}).get("ServerSideEncryptionConfiguration") or [{}])[0].get("ServerSideEncryptionByDefault", {})
     for service, s in services.items():
+        if service not in ("api", "ai"):
+            continue  # the collector sidecar: check_telemetry
         env, secrets = s["env"], s["secrets"]
         where = f"{label} {service}"
         for name in sorted(SECRET_ONLY & set(env)):
@@ -522,6 +586,184 @@ def check_graph(label, template, services):
     return errors
 
 
+def render(value):
+    """A CloudFormation string as text: Fn::Sub with its variables filled in (the others, pseudo parameters and
+    logical ids, stay ${Name}), Fn::Join joined, Ref/GetAtt as ${Name}/${Name.Attribute} (flat()). The YAML's
+    Fn::Sub [text, {variables}] and a CDK Fn::Join of the same parts render to the same text."""
+    if isinstance(value, dict) and "Fn::Sub" in value and isinstance(value["Fn::Sub"], list):
+        text, variables = value["Fn::Sub"]
+        return re.sub(r"\$\{([^}!]+)\}", lambda m: render(variables[m.group(1)]) if m.group(1) in variables else m.group(0), text)
+    if isinstance(value, dict) and "Fn::Join" in value:
+        return value["Fn::Join"][0].join(render(v) for v in value["Fn::Join"][1])
+    return flat(value)
+
+
+# What the binary refuses at start (Sources/Telemetry/TelemetrySettings.swift): a template passing one of
+# these would leave every task failing its start.
+def refused_otel_values(env):
+    out = []
+    for name, value in env.items():
+        v = str(value).strip().lower() if isinstance(value, str) else None
+        if v is None:
+            continue
+        if re.fullmatch(r"OTEL_EXPORTER_OTLP_(TRACES_|LOGS_|METRICS_)?PROTOCOL", name) and v not in ("http/protobuf", "http/json"):
+            out.append(f"{name}={value} (OTLP/HTTP only)")
+        if name == "OTEL_PROPAGATORS" and set(p.strip() for p in v.split(",")) - {"tracecontext", "none", ""}:
+            out.append(f"{name}={value} (tracecontext only)")
+        if re.fullmatch(r"OTEL_(TRACES|LOGS|METRICS)_EXPORTER", name) and v not in ("otlp", "none"):
+            out.append(f"{name}={value} (otlp or none only)")
+    return out
+
+
+def _collector_config(container):
+    """The sidecar's AOT_CONFIG_CONTENT, rendered and parsed (None and the error when it does not parse)."""
+    text = next((render(e.get("Value")) for e in container.get("Environment", []) if e.get("Name") == "AOT_CONFIG_CONTENT"), None)
+    if text is None:
+        return None, "no AOT_CONFIG_CONTENT"
+    try:
+        return yaml.safe_load(text), None
+    except yaml.YAMLError as e:
+        return None, f"AOT_CONFIG_CONTENT does not parse: {e}"
+
+
+def check_telemetry(label, template, services):
+    errors = []
+    resources, params = template.get("Resources", {}), template.get("ParameterValues", {})
+    mode, sentry = params.get("TelemetryCollector"), params.get("SentryDsnSecretArn")
+    statements = [st for policy in resources.get("TaskRole", {}).get("Properties", {}).get("Policies", [])
+                  for st in policy.get("PolicyDocument", {}).get("Statement", [])]
+    def actions(st):
+        a = st.get("Action", [])
+        return a if isinstance(a, list) else [a]
+    telemetry_resources = sorted(k for k in resources if k.startswith("Telemetry"))
+    configs = {}
+    for service in ("api", "ai"):
+        s = services.get(service)
+        if not s:
+            continue
+        where = f"{label} {service}"
+        env, secrets = s["env"], s["secrets"]
+        for problem in refused_otel_values(env):
+            errors.append(f"{where}: passes {problem}, which the binary refuses at start")
+        containers = s["properties"].get("ContainerDefinitions", [])
+        sidecars = [c for c in containers if c.get("Name") != service]
+        # Sentry: independent of the collector, the DSN from SentryDsnSecretArn through ECS secrets.
+        if sentry:
+            if secrets.get("SENTRY_DSN") != {"Ref": "SentryDsnSecretArn"}:
+                errors.append(f"{where}: SENTRY_DSN must come from SentryDsnSecretArn through ECS secrets (got {secrets.get('SENTRY_DSN')})")
+            if env.get("SENTRY_ENVIRONMENT") != {"Ref": "AWS::StackName"}:
+                errors.append(f"{where}: SENTRY_ENVIRONMENT must be the stack name with SentryDsnSecretArn")
+        elif any(k.startswith("SENTRY_") for k in list(env) + list(secrets)):
+            errors.append(f"{where}: passes a SENTRY_* variable without SentryDsnSecretArn")
+        otel = sorted(k for k in env if k.startswith("OTEL_"))
+        if mode == "none":
+            if otel:
+                errors.append(f"{where}: TelemetryCollector=none passes {otel} (telemetry must stay off)")
+            if sidecars or "DependsOn" in s["container"]:
+                errors.append(f"{where}: TelemetryCollector=none still runs {[c.get('Name') for c in sidecars]} / a container dependency")
+            continue
+        if env.get("OTEL_EXPORTER_OTLP_ENDPOINT") != OTLP_ENDPOINT:
+            errors.append(f"{where}: OTEL_EXPORTER_OTLP_ENDPOINT must be {OTLP_ENDPOINT} (the sidecar), got {env.get('OTEL_EXPORTER_OTLP_ENDPOINT')!r}")
+        if env.get("OTEL_SERVICE_NAME") != f"docuthinker-{service}":
+            errors.append(f"{where}: OTEL_SERVICE_NAME must be docuthinker-{service}, got {env.get('OTEL_SERVICE_NAME')!r}")
+        if s["container"].get("DependsOn") != [{"ContainerName": COLLECTOR, "Condition": "START"}]:
+            errors.append(f"{where}: the app container must depend on {COLLECTOR} START (got {s['container'].get('DependsOn')})")
+        if [c.get("Name") for c in sidecars] != [COLLECTOR]:
+            errors.append(f"{where}: the task runs {[c.get('Name') for c in sidecars]} beside the app, not exactly {COLLECTOR}")
+            continue
+        c = sidecars[0]
+        image = c.get("Image")
+        default = template.get("Parameters", {}).get("TelemetryCollectorImage", {}).get("Default", "")
+        if image != {"Ref": "TelemetryCollectorImage"} or not ADOT_IMAGE.match(str(default)):
+            errors.append(f"{where}: the collector image must be TelemetryCollectorImage, by default a pinned ADOT tag (got {image}, {default!r})")
+        if c.get("Essential") is not False:
+            errors.append(f"{where}: the collector must not be essential (the task runs on without it)")
+        if c.get("PortMappings"):
+            errors.append(f"{where}: the collector publishes {c['PortMappings']}; it serves the task's localhost only")
+        if c.get("ReadonlyRootFilesystem") is not True or c.get("Privileged") is not False or not c.get("User"):
+            errors.append(f"{where}: the collector must run non-root, unprivileged, with a read-only root filesystem")
+        if not (isinstance(c.get("Memory"), int) and c["Memory"] <= 512 and isinstance(c.get("Cpu"), int) and c["Cpu"] <= 256):
+            errors.append(f"{where}: the collector needs a small, hard cpu/memory share (got {c.get('Cpu')}/{c.get('Memory')})")
+        logcfg = c.get("LogConfiguration", {})
+        if logcfg.get("LogDriver") != "awslogs" or logcfg.get("Options", {}).get("awslogs-group") != {"Ref": "TelemetryCollectorLogGroup"}:
+            errors.append(f"{where}: the collector must log through awslogs to TelemetryCollectorLogGroup")
+        config, problem = _collector_config(c)
+        if problem:
+            errors.append(f"{where}: the collector's {problem}")
+            continue
+        configs[service] = config
+        errors += [f"{where}: the collector's configuration {e}" for e in _check_collector_config(config, mode)]
+    if mode == "none":
+        if telemetry_resources:
+            errors.append(f"{label}: TelemetryCollector=none still creates {telemetry_resources}")
+        if any(a.startswith(("xray:", "osis:")) for st in statements for a in actions(st)):
+            errors.append(f"{label}: TelemetryCollector=none still grants X-Ray/OpenSearch Ingestion to the task role")
+        return errors
+    if len(configs) == 2 and configs["api"] != configs["ai"]:
+        errors.append(f"{label}: the api and ai collectors are configured differently")
+    groups = ["TelemetryCollectorLogGroup", "TelemetryMetricsLogGroup"] + (["TelemetryLogsLogGroup"] if mode == "xray-cloudwatch" else [])
+    for g in groups:
+        r = resources.get(g, {})
+        p = r.get("Properties", {})
+        if r.get("Type") != "AWS::Logs::LogGroup" or p.get("RetentionInDays") != {"Ref": "LogRetentionDays"} \
+                or p.get("KmsKeyId") != {"Fn::GetAtt": ["DataKey", "Arn"]} or r.get("DeletionPolicy") != "Retain":
+            errors.append(f"{label}: {g} must be a log group with LogRetentionDays, the stack key and DeletionPolicy Retain")
+    if mode != "xray-cloudwatch" and "TelemetryLogsLogGroup" in resources:
+        errors.append(f"{label}: TelemetryCollector={mode} still creates TelemetryLogsLogGroup")
+    xray = [st for st in statements if "xray:PutTraceSegments" in actions(st)]
+    if not xray or not {"xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"} <= set(actions(xray[0])):
+        errors.append(f"{label}: the task role may not send traces to X-Ray (xray:PutTraceSegments, PutTelemetryRecords, GetSampling*)")
+    log_grants = [st for st in statements if "logs:PutLogEvents" in actions(st)]
+    want = sorted(json.dumps({"Fn::GetAtt": [g, "Arn"]}) for g in groups if g != "TelemetryCollectorLogGroup")
+    got = sorted(json.dumps(r) for st in log_grants for r in (st["Resource"] if isinstance(st.get("Resource"), list) else [st.get("Resource")]))
+    if got != want:
+        errors.append(f"{label}: the task role may write log streams in {got}, not exactly the collector's groups {want}")
+    osis = [st for st in statements if "osis:Ingest" in actions(st)]
+    want_osis = [{"Ref": "OpenSearchIngestionPipelineArn"}] if mode == "xray-opensearch" else []
+    if [st.get("Resource") for st in osis] != want_osis:
+        errors.append(f"{label}: osis:Ingest is granted on {[st.get('Resource') for st in osis]}, not {want_osis}")
+    return errors
+
+
+def _check_collector_config(config, mode):
+    errors = []
+    if not isinstance(config, dict):
+        return ["is not a mapping"]
+    receivers = config.get("receivers") or {}
+    if receivers != {"otlp": {"protocols": {"http": {"endpoint": "127.0.0.1:4318"}}}}:
+        errors.append(f"must receive OTLP/HTTP on 127.0.0.1:4318 only (got receivers {receivers})")
+    exporters, service = config.get("exporters") or {}, config.get("service") or {}
+    pipelines = service.get("pipelines") or {}
+    for signal, exporter in (("traces", "awsxray"), ("metrics", "awsemf")):
+        p = pipelines.get(signal) or {}
+        if p.get("receivers") != ["otlp"] or p.get("exporters") != [exporter]:
+            errors.append(f"must send {signal} from otlp to {exporter} (got {p})")
+    for signal, p in pipelines.items():
+        procs = (p or {}).get("processors") or []
+        if not procs or procs[0] != "memory_limiter" or procs[-1] != "batch":
+            errors.append(f"{signal}: processors must start with memory_limiter and end with batch (got {procs})")
+    emf = exporters.get("awsemf") or {}
+    if emf.get("namespace") != "DocuThinker" or emf.get("log_group_name") != "${TelemetryMetricsLogGroup}":
+        errors.append(f"awsemf must write namespace DocuThinker into TelemetryMetricsLogGroup (got {emf})")
+    logs_exporters = (pipelines.get("logs") or {}).get("exporters") or []
+    extensions = service.get("extensions") or []
+    if mode == "xray-cloudwatch":
+        cw = exporters.get("awscloudwatchlogs") or {}
+        if logs_exporters != ["awscloudwatchlogs"] or cw.get("log_group_name") != "${TelemetryLogsLogGroup}":
+            errors.append(f"xray-cloudwatch must send logs to awscloudwatchlogs in TelemetryLogsLogGroup (got {logs_exporters}, {cw})")
+        if "sigv4auth" in extensions:
+            errors.append("xray-cloudwatch needs no sigv4auth")
+    else:
+        ex = exporters.get(logs_exporters[0]) if len(logs_exporters) == 1 else None
+        if not (logs_exporters and logs_exporters[0].split("/")[0] == "otlphttp" and isinstance(ex, dict)
+                and ex.get("logs_endpoint") == "${OpenSearchIngestionEndpoint}/v1/logs"
+                and (ex.get("auth") or {}).get("authenticator") == "sigv4auth"):
+            errors.append(f"xray-opensearch must send logs over otlphttp to OpenSearchIngestionEndpoint/v1/logs with sigv4auth (got {logs_exporters}, {ex})")
+        if (config.get("extensions") or {}).get("sigv4auth", {}).get("service") != "osis" or "sigv4auth" not in extensions:
+            errors.append("xray-opensearch needs the sigv4auth extension (service osis) enabled")
+    return errors
+
+
 def check_compose(services):
     errors = []
     for service, s in services.items():
@@ -545,6 +787,11 @@ def check_compose(services):
                 errors.append(f"{where}: {name} (MinIO's credentials) missing")
         if str(env.get("REDIS_URL")) != "redis://redis:6379":
             errors.append(f"{where}: REDIS_URL is not redis://redis:6379 (the redis service)")
+        # Telemetry stays off unless the user sets the endpoint (e.g. http://otel-collector:4318, profile telemetry).
+        if str(env.get("OTEL_EXPORTER_OTLP_ENDPOINT")) != "${OTEL_EXPORTER_OTLP_ENDPOINT:-}":
+            errors.append(f"{where}: OTEL_EXPORTER_OTLP_ENDPOINT must be ${{OTEL_EXPORTER_OTLP_ENDPOINT:-}} (off unless set)")
+        for problem in refused_otel_values(env):
+            errors.append(f"{where}: passes {problem}, which the binary refuses at start")
     if services.get("api", {}).get("env", {}).get("AI_SERVICE_URL") != "http://ai:8000":
         errors.append("compose api: AI_SERVICE_URL is not http://ai:8000")
     if services.get("ai", {}).get("env", {}).get("DOCUTHINKER_CHROMA_URL") != "http://chroma:8000":
@@ -575,6 +822,7 @@ def run_all(model, reads):
             errors += check_aws(where, resolved, services)
             errors += check_redis_and_chroma(where, shape, resolved, services)
             errors += check_graph(where, resolved, services)
+            errors += check_telemetry(where, resolved, services)
     errors += check_passed("compose", model["compose_services"], reads, aws=False, compose=True)
     errors += check_compose(model["compose_services"])
     errors += check_local_env(model["local_env"], reads)
@@ -663,6 +911,35 @@ def self_test(model, reads):
     def serve_default(m):
         m["templates"]["CloudFormation"]["Parameters"]["ApiCommand"]["Default"] = "serve"
     expect("ApiCommand defaulting to serve", serve_default, "ApiCommand defaults")
+    # Telemetry (the collector sits behind Fn::If TelemetryOn in the raw templates).
+    def sidecar(m, label, logical_id):
+        defs = m["templates"][label]["Resources"][logical_id]["Properties"]["ContainerDefinitions"]
+        return next(c["Fn::If"][1] for c in defs if "Fn::If" in c and c["Fn::If"][1].get("Name") == COLLECTOR)
+    def collector_on_all_interfaces(m):
+        e = next(e for e in sidecar(m, "CloudFormation", "ApiTaskDefinition")["Environment"] if e["Name"] == "AOT_CONFIG_CONTENT")
+        e["Value"]["Fn::Sub"][0] = e["Value"]["Fn::Sub"][0].replace("127.0.0.1:4318", "0.0.0.0:4318")
+    expect("the CloudFormation api collector listening on 0.0.0.0", collector_on_all_interfaces, "on 127.0.0.1:4318 only")
+    def collector_essential(m):
+        sidecar(m, cdk, "AiTaskDefinition")["Essential"] = True
+    expect("an essential collector in the CDK ai task", collector_essential, "must not be essential")
+    def collector_latest(m):
+        m["templates"]["CloudFormation"]["Parameters"]["TelemetryCollectorImage"]["Default"] = \
+            "public.ecr.aws/aws-observability/aws-otel-collector:latest"
+    expect("the collector image at :latest", collector_latest, "a pinned ADOT tag")
+    def no_collector_dependency(m):
+        container(m, cdk, "ApiTaskDefinition").pop("DependsOn")
+    expect("the CDK api container not waiting for the collector", no_collector_dependency, "must depend on otel-collector START")
+    def no_xray(m):
+        statements = m["templates"][cdk]["Resources"]["TaskRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+        statements[:] = [s for s in statements if not ("Fn::If" in s and s["Fn::If"][1].get("Sid") == "TelemetryTraces")]
+    expect("a task role without X-Ray", no_xray, "may not send traces to X-Ray")
+    expect("OTEL_EXPORTER_OTLP_PROTOCOL=grpc on the CloudFormation api task",
+           add_env("CloudFormation", "ApiTaskDefinition", "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"), "refuses at start")
+    expect("SENTRY_DSN as plain Environment in the CloudFormation ai task",
+           add_env("CloudFormation", "AiTaskDefinition", "SENTRY_DSN", "https://key@o1.ingest.sentry.io/1"), "SENTRY_DSN is plain Environment")
+    def compose_telemetry_on(m):
+        m["compose_services"]["api"]["env"]["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://otel-collector:4318"
+    expect("compose api with telemetry always on", compose_telemetry_on, "off unless set")
     return missed, count[0]
 
 
@@ -670,7 +947,7 @@ def main():
     if len(sys.argv) < 2 or not all(os.path.exists(a) for a in sys.argv[1:]):
         print("usage: wiring_check.py CDK_TEMPLATE_JSON [CDK_TEMPLATE_JSON...] (synthesised DocuThinker.template.json files)")
         return 2
-    names, patterns, files = code_reads(os.path.join(ROOT, "Sources"))
+    names, patterns, files, otel_note = code_reads(os.path.join(ROOT, "Sources"))
     reads = (names, patterns)
     with open(CFN) as f:
         templates = {"CloudFormation": yaml.load(f, Loader=CfnLoader)}
@@ -682,7 +959,7 @@ def main():
         compose = yaml.safe_load(f)
     model = {"templates": templates, "compose_services": compose_services(compose),
              "local_env": {r: local_env_exports(r) for r in ("api", "ai")}}
-    print(f"code reads {len(names)} variables + {len(patterns)} pattern(s) ({files} Swift files scanned)")
+    print(f"code reads {len(names)} variables + {len(patterns)} pattern(s) ({files} Swift files scanned {otel_note})")
     for label, template in templates.items():
         for shape, values in SHAPES.items():
             services = task_definitions(resolve(template, values))

@@ -33,6 +33,14 @@ _dt_default AI_SERVICE_TOKEN local-dev-only-ai-service-token-change-me
 # REDIS_AUTH_TOKEN from Secrets Manager). An empty token means none.
 _dt_default REDIS_URL redis://localhost:6379
 _dt_default REDIS_AUTH_TOKEN ""
+# Telemetry, off unless set (empty counts as unset). ECS with TelemetryCollector: the collector sidecar
+# at http://127.0.0.1:4318; locally e.g. compose's otel-collector (profile telemetry), published on
+# 127.0.0.1:4318. SENTRY_DSN (ECS: SentryDsnSecretArn, with SENTRY_ENVIRONMENT=<stack>) sends ERROR
+# records to Sentry as events, with or without OTLP.
+_dt_default OTEL_EXPORTER_OTLP_ENDPOINT ""
+_dt_default OTEL_SERVICE_NAME "docuthinker-$_dt_role"
+_dt_default SENTRY_DSN ""
+_dt_default SENTRY_ENVIRONMENT ""
 
 if [ "$_dt_role" = "api" ]; then
   # api on PORT (8080), calling the ai service.

@@ -8,11 +8,13 @@ binary reads (deploy/tests/wiring_check.py checks both templates); see the comme
 for the wiring (shared PostgreSQL + S3 + Redis, no task-local state, migrations under an advisory lock at
 start, the ChromaMode shapes).
 
-`chroma_mode` (none, ec2 or external; app.py reads DOCUTHINKER_CHROMA_MODE) and `graph_mode` (database,
-neptune or aura; DOCUTHINKER_GRAPH_MODE) are only the defaults of the ChromaMode and GraphMode parameters:
-every shape is in the template, selected by CloudFormation conditions as in the YAML. deploy/check
-synthesises ChromaMode none with GraphMode database, and ChromaMode ec2 with GraphMode neptune, because
-checkov scans only the resources whose conditions hold for the parameter defaults."""
+`chroma_mode` (none, ec2 or external; app.py reads DOCUTHINKER_CHROMA_MODE), `graph_mode` (database,
+neptune or aura; DOCUTHINKER_GRAPH_MODE) and `telemetry_collector` (none, xray-cloudwatch or xray-opensearch;
+DOCUTHINKER_TELEMETRY_COLLECTOR) are only the defaults of the ChromaMode, GraphMode and TelemetryCollector
+parameters: every shape is in the template, selected by CloudFormation conditions as in the YAML. deploy/check
+synthesises the defaults as shipped (none, database, none), and ChromaMode ec2 with GraphMode neptune and
+TelemetryCollector xray-cloudwatch, because checkov scans only the resources whose conditions hold for the
+parameter defaults."""
 import os
 from aws_cdk import (CfnCondition, CfnOutput, CfnParameter, Fn, Stack, Aws, CfnDeletionPolicy, Token,
                      CfnCreationPolicy, CfnResourceSignal, CfnUpdatePolicy, CfnAutoScalingRollingUpdate,
@@ -36,11 +38,22 @@ NEPTUNE_PORT = 8182
 REDIS_PORT = 6379
 # The Chroma host's user data (an Fn::Sub template), the same file docuthinker.yaml embeds verbatim.
 CHROMA_USER_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "cloudformation", "chroma-user-data.sh")
+TELEMETRY_COLLECTORS = ("none", "xray-cloudwatch", "xray-opensearch")
+# The ADOT collector sidecar (TelemetryCollector not none): its image, pinned, and its configuration (AOT_CONFIG_CONTENT,
+# an Fn::Sub template), the same file docuthinker.yaml embeds verbatim in both task definitions. It listens for
+# OTLP/HTTP on 127.0.0.1:4318 only; the app containers of the task share localhost (awsvpc).
+ADOT_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0"
+ADOT_CONFIG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "cloudformation", "adot-collector-config.yaml")
+COLLECTOR = "otel-collector"
+OTLP_ENDPOINT = "http://127.0.0.1:4318"
 
 
 class DocuThinkerStack(Stack):
-    def __init__(self, scope: Construct, cid: str, chroma_mode: str = "none", graph_mode: str = "database", **kw) -> None:
+    def __init__(self, scope: Construct, cid: str, chroma_mode: str = "none", graph_mode: str = "database",
+                 telemetry_collector: str = "none", **kw) -> None:
         super().__init__(scope, cid, **kw)
+        if telemetry_collector not in TELEMETRY_COLLECTORS:
+            raise ValueError(f"telemetry_collector must be one of {TELEMETRY_COLLECTORS}, not {telemetry_collector!r}")
         if chroma_mode not in CHROMA_MODES:
             raise ValueError(f"chroma_mode must be one of {CHROMA_MODES}, not {chroma_mode!r}")
         if graph_mode not in GRAPH_MODES:
@@ -130,6 +143,25 @@ class DocuThinkerStack(Stack):
                                    "origin its origin). Empty derives it - with EnableCloudFront https://<first CloudFrontAliases entry> "
                                    "(with CloudFrontCertificateArn) or https://<distribution domain>; else https://<OriginDomainName> if set; "
                                    "else https://<ALB DNS name>.")
+        telemetry = {
+            "mode": P("TelemetryCollector", type="String", default=telemetry_collector, allowed_values=list(TELEMETRY_COLLECTORS),
+                      description="Optional ADOT collector sidecar in every api and ai task. none - no sidecar, no OTEL_* variable "
+                                  "(telemetry off); xray-cloudwatch - traces to X-Ray, metrics to CloudWatch (EMF, namespace DocuThinker), "
+                                  "logs to /ecs/<stack>-otel-logs; xray-opensearch - the same, logs to OpenSearchIngestionEndpoint."),
+            "image": P("TelemetryCollectorImage", type="String", default=ADOT_IMAGE,
+                       description="TelemetryCollector xray-cloudwatch/xray-opensearch only - the ADOT collector image, pinned."),
+            "osis_endpoint": P("OpenSearchIngestionEndpoint", type="String", default="",
+                               allowed_pattern="^(https://[a-z0-9.-]+\\.osis\\.amazonaws\\.com(\\.cn)?)?$",
+                               description="TelemetryCollector=xray-opensearch only - https://<endpoint> of an existing OpenSearch Ingestion "
+                                           "pipeline without a path (OpenTelemetry logs source on /v1/logs, no compression)."),
+            "osis_arn": P("OpenSearchIngestionPipelineArn", type="String", default="",
+                          allowed_pattern="^(arn:aws[a-z-]*:osis:[a-z0-9-]+:[0-9]{12}:pipeline/[a-z][a-z0-9-]{2,27})?$",
+                          description="TelemetryCollector=xray-opensearch only - the ARN of that pipeline (osis:Ingest)."),
+        }
+        sentry_arn = P("SentryDsnSecretArn", type="String", default="",
+                       allowed_pattern="^(arn:aws[a-zA-Z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+)?$",
+                       description="Optional full ARN of a secret whose plain string is a Sentry DSN (SENTRY_DSN of the api and ai tasks, "
+                                   "with SENTRY_ENVIRONMENT=<stack name>). Empty - no Sentry.")
         create_cf = CfnCondition(self, "CreateCloudFront", expression=Fn.condition_equals(enable_cf.value_as_string, "true"))
         has_cf_cert = CfnCondition(self, "HasCloudFrontCertificate",
                                    expression=Fn.condition_not(Fn.condition_equals(cf_cert.value_as_string, "")))
@@ -163,6 +195,20 @@ class DocuThinkerStack(Stack):
                              assert_description="ChromaMode=ec2 needs ChromaSubnetId (one of PrivateSubnetIds)."),
             CfnRuleAssertion(assert_=Fn.condition_not(Fn.condition_equals(chroma["az"].value_as_string, "")),
                              assert_description="ChromaMode=ec2 needs ChromaAvailabilityZone (the AZ of ChromaSubnetId).")])
+        telemetry_mode = telemetry["mode"].value_as_string
+        telemetry_on = CfnCondition(self, "TelemetryOn", expression=Fn.condition_not(Fn.condition_equals(telemetry_mode, "none")))
+        logs_to_cloudwatch = CfnCondition(self, "TelemetryLogsToCloudWatch", expression=Fn.condition_equals(telemetry_mode, "xray-cloudwatch"))
+        # xray-opensearch with its pipeline ARN (the rule below refuses xray-opensearch without it).
+        logs_to_opensearch = CfnCondition(self, "TelemetryLogsToOpenSearch", expression=Fn.condition_and(
+            Fn.condition_equals(telemetry_mode, "xray-opensearch"),
+            Fn.condition_not(Fn.condition_equals(telemetry["osis_arn"].value_as_string, ""))))
+        has_sentry = CfnCondition(self, "HasSentryDsn", expression=Fn.condition_not(Fn.condition_equals(sentry_arn.value_as_string, "")))
+        CfnRule(self, "OpenSearchTelemetryNeedsPipeline", rule_condition=Fn.condition_equals(telemetry_mode, "xray-opensearch"), assertions=[
+            CfnRuleAssertion(assert_=Fn.condition_not(Fn.condition_equals(telemetry["osis_endpoint"].value_as_string, "")),
+                             assert_description="TelemetryCollector=xray-opensearch needs OpenSearchIngestionEndpoint (https://<pipeline endpoint>)."),
+            CfnRuleAssertion(assert_=Fn.condition_not(Fn.condition_equals(telemetry["osis_arn"].value_as_string, "")),
+                             assert_description="TelemetryCollector=xray-opensearch needs OpenSearchIngestionPipelineArn "
+                                                "(the task role may ingest into that pipeline only).")])
 
         part, region, account = Aws.PARTITION, Aws.REGION, Aws.ACCOUNT_ID
         def secret_arn(name, suffix=""):
@@ -317,6 +363,16 @@ class DocuThinkerStack(Stack):
             g.cfn_options.deletion_policy = CfnDeletionPolicy.RETAIN
             g.cfn_options.update_replace_policy = CfnDeletionPolicy.RETAIN
             groups[name] = g
+        # TelemetryCollector: the sidecars' own output, the EMF events of the metrics, and (xray-cloudwatch) the OTLP log records.
+        for cid, suffix, cond in (("TelemetryCollectorLogGroup", "otel-collector", telemetry_on),
+                                  ("TelemetryMetricsLogGroup", "otel-metrics", telemetry_on),
+                                  ("TelemetryLogsLogGroup", "otel-logs", logs_to_cloudwatch)):
+            g = logs.CfnLogGroup(self, cid, log_group_name=f"/ecs/{Aws.STACK_NAME}-{suffix}",
+                                 retention_in_days=retention.value_as_number, kms_key_id=key.attr_arn)
+            g.cfn_options.deletion_policy = CfnDeletionPolicy.RETAIN
+            g.cfn_options.update_replace_policy = CfnDeletionPolicy.RETAIN
+            g.cfn_options.condition = cond
+            groups[cid] = g
 
         # S3
         Sse = s3.CfnBucket
@@ -365,11 +421,13 @@ class DocuThinkerStack(Stack):
                 {"Sid": "NamedSecrets", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
                  "Resource": [secret_arn(n, "-??????") for n in PROVIDER_SECRETS] + [db_secret.ref, jwt_secret.ref, ai_token_secret.ref,
                               redis_secret.ref, Fn.condition_if(chroma_enabled.logical_id, chroma_token_arn, Aws.NO_VALUE),
-                              Fn.condition_if(on_aura.logical_id, graph["password_arn"].value_as_string, Aws.NO_VALUE)]},
+                              Fn.condition_if(on_aura.logical_id, graph["password_arn"].value_as_string, Aws.NO_VALUE),
+                              Fn.condition_if(has_sentry.logical_id, sentry_arn.value_as_string, Aws.NO_VALUE)]},
                 {"Sid": "DecryptStackSecrets", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": key.attr_arn}]})])
         task_role = iam.CfnRole(self, "TaskRole",
             description="DocuThinker tasks - Bedrock (DOCUTHINKER_BEDROCK_MODEL), the documents bucket (S3_BUCKET, SSE-KMS), "
-                        "and with GraphMode=neptune openCypher queries on the stack's Neptune cluster",
+                        "with GraphMode=neptune openCypher queries on the stack's Neptune cluster, and with TelemetryCollector the "
+                        "collector's exports",
             assume_role_policy_document=trust,
             policies=[iam.CfnRole.PolicyProperty(policy_name="bedrock-and-bucket", policy_document={"Version": "2012-10-17", "Statement": [
                 {"Sid": "Bedrock", "Effect": "Allow", "Action": ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
@@ -381,7 +439,19 @@ class DocuThinkerStack(Stack):
                 {"Sid": "BucketKey", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": key.attr_arn},
                 Fn.condition_if(on_neptune.logical_id, {"Sid": "NeptuneQueries", "Effect": "Allow", "Action": [
                     "neptune-db:connect", "neptune-db:ReadDataViaQuery", "neptune-db:WriteDataViaQuery", "neptune-db:DeleteDataViaQuery"],
-                    "Resource": f"arn:{part}:neptune-db:{region}:{account}:{neptune_cluster.attr_cluster_resource_id}/*"}, Aws.NO_VALUE)]})])
+                    "Resource": f"arn:{part}:neptune-db:{region}:{account}:{neptune_cluster.attr_cluster_resource_id}/*"}, Aws.NO_VALUE),
+                # TelemetryCollector: what the ADOT sidecar sends. X-Ray's segment, telemetry and sampling actions have no
+                # resource-level permissions, hence "*"; the log streams only in the collector's log groups; the one pipeline.
+                Fn.condition_if(telemetry_on.logical_id, {"Sid": "TelemetryTraces", "Effect": "Allow", "Action": [
+                    "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"],
+                    "Resource": "*"}, Aws.NO_VALUE),
+                Fn.condition_if(telemetry_on.logical_id, {"Sid": "TelemetryLogGroups", "Effect": "Allow",
+                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                    "Resource": [groups["TelemetryMetricsLogGroup"].attr_arn,
+                                 Fn.condition_if(logs_to_cloudwatch.logical_id, groups["TelemetryLogsLogGroup"].attr_arn, Aws.NO_VALUE)]},
+                    Aws.NO_VALUE),
+                Fn.condition_if(logs_to_opensearch.logical_id, {"Sid": "TelemetryLogsToOpenSearch", "Effect": "Allow", "Action": "osis:Ingest",
+                    "Resource": telemetry["osis_arn"].value_as_string}, Aws.NO_VALUE)]})])
 
         # PostgreSQL + Redis
         db_subnets = rds.CfnDBSubnetGroup(self, "DatabaseSubnetGroup", db_subnet_group_description="DocuThinker PostgreSQL private subnets",
@@ -534,6 +604,32 @@ class DocuThinkerStack(Stack):
         redis_url = f"rediss://{cache.attr_primary_end_point_address}:{cache.attr_primary_end_point_port}"
         stores = [("DATABASE_URL", db_url), ("S3_BUCKET", bucket.ref), ("S3_SSE", "aws:kms"), ("S3_SSE_KMS_KEY_ID", key.attr_arn),
                   ("REDIS_URL", redis_url), ("AWS_REGION", region), ("LOG_LEVEL", "info")]
+        # The ADOT collector's configuration: adot-collector-config.yaml with the shape's logs exporter (CloudWatch Logs, or
+        # OTLP/HTTP to the OpenSearch Ingestion pipeline signed with SigV4 for osis) filled in by Fn::Sub, as in the YAML.
+        with open(ADOT_CONFIG) as f:
+            adot_config = f.read()
+        to_cw = logs_to_cloudwatch.logical_id
+        collector_config = Fn.sub(adot_config, {
+            "AuthExtension": Token.as_string(Fn.condition_if(to_cw, "", Fn.sub('sigv4auth: {region: "${AWS::Region}", service: osis}'))),
+            "AuthExtensionId": Token.as_string(Fn.condition_if(to_cw, "", ", sigv4auth")),
+            "LogsExporter": Token.as_string(Fn.condition_if(to_cw,
+                Fn.sub('awscloudwatchlogs: {region: "${AWS::Region}", log_group_name: "${TelemetryLogsLogGroup}", '
+                       'log_stream_name: "{ServiceName}/{TaskId}"}'),
+                Fn.sub('otlphttp/opensearch: {logs_endpoint: "${OpenSearchIngestionEndpoint}/v1/logs", compression: none, '
+                       'auth: {authenticator: sigv4auth}}'))),
+            "LogsExporterId": Token.as_string(Fn.condition_if(to_cw, "awscloudwatchlogs", "otlphttp/opensearch"))})
+
+        def collector(name):
+            """The sidecar of the `name` task: not essential, OTLP/HTTP on 127.0.0.1:4318 only, no port published."""
+            return Fn.condition_if(telemetry_on.logical_id, {
+                "Name": COLLECTOR, "Image": telemetry["image"].value_as_string, "Essential": False,
+                "User": "4317:4317", "ReadonlyRootFilesystem": True, "Privileged": False, "Cpu": 128, "Memory": 256, "StopTimeout": 10,
+                "Environment": [{"Name": "GOMEMLIMIT", "Value": "200MiB"}, {"Name": "AOT_CONFIG_CONTENT", "Value": collector_config}],
+                "HealthCheck": {"Command": ["CMD", "/healthcheck"], "Interval": 15, "Timeout": 5, "Retries": 3, "StartPeriod": 10},
+                "LogConfiguration": {"LogDriver": "awslogs", "Options": {
+                    "awslogs-group": groups["TelemetryCollectorLogGroup"].ref, "awslogs-region": region, "awslogs-stream-prefix": name}}},
+                Aws.NO_VALUE)
+
         services = {}
         for name in ("api", "ai"):
             env = [("HOST", "0.0.0.0"), ("PORT", ports[name].value_as_string)]
@@ -558,6 +654,8 @@ class DocuThinkerStack(Stack):
                 container_definitions=[ecs.CfnTaskDefinition.ContainerDefinitionProperty(
                     name=name, image=images[name].value_as_string, essential=True, command=commands[name].value_as_list,
                     user="10001:10001", readonly_root_filesystem=True, privileged=False, stop_timeout=30,
+                    # Starts once the collector has started (not waiting for healthy: telemetry never holds the app back).
+                    depends_on=Fn.condition_if(telemetry_on.logical_id, [{"ContainerName": COLLECTOR, "Condition": "START"}], Aws.NO_VALUE),
                     port_mappings=[ecs.CfnTaskDefinition.PortMappingProperty(container_port=pnum[name], protocol="tcp")],
                     mount_points=[ecs.CfnTaskDefinition.MountPointProperty(source_volume="tmp", container_path="/tmp")],
                     environment=[KV(name=k, value=v) for k, v in env] + ([Fn.condition_if(chroma_enabled.logical_id,
@@ -565,15 +663,20 @@ class DocuThinkerStack(Stack):
                         Fn.condition_if(on_neptune.logical_id, {"Name": "DOCUTHINKER_NEPTUNE_ENDPOINT", "Value": neptune_url}, Aws.NO_VALUE),
                         Fn.condition_if(on_aura.logical_id, {"Name": "DOCUTHINKER_NEO4J_URI", "Value": graph["uri"].value_as_string}, Aws.NO_VALUE),
                         Fn.condition_if(on_aura.logical_id, {"Name": "DOCUTHINKER_NEO4J_USER", "Value": graph["user"].value_as_string}, Aws.NO_VALUE),
-                    ] if name == "ai" else []),
+                    ] if name == "ai" else []) + [
+                        Fn.condition_if(telemetry_on.logical_id, {"Name": "OTEL_EXPORTER_OTLP_ENDPOINT", "Value": OTLP_ENDPOINT}, Aws.NO_VALUE),
+                        Fn.condition_if(telemetry_on.logical_id, {"Name": "OTEL_SERVICE_NAME", "Value": f"docuthinker-{name}"}, Aws.NO_VALUE),
+                        Fn.condition_if(has_sentry.logical_id, {"Name": "SENTRY_ENVIRONMENT", "Value": Aws.STACK_NAME}, Aws.NO_VALUE)],
                     secrets=[SEC(name=k, value_from=v) for k, v in secrets] + ([Fn.condition_if(chroma_enabled.logical_id,
                         {"Name": "DOCUTHINKER_CHROMA_TOKEN", "ValueFrom": chroma_token_arn}, Aws.NO_VALUE),
                         Fn.condition_if(on_aura.logical_id, {"Name": "DOCUTHINKER_NEO4J_PASSWORD",
                                                              "ValueFrom": graph["password_arn"].value_as_string}, Aws.NO_VALUE),
-                    ] if name == "ai" else []),
+                    ] if name == "ai" else []) + [
+                        Fn.condition_if(has_sentry.logical_id, {"Name": "SENTRY_DSN", "ValueFrom": sentry_arn.value_as_string}, Aws.NO_VALUE)],
                     health_check=ecs.CfnTaskDefinition.HealthCheckProperty(command=IMAGE_HEALTHCHECK, interval=15, timeout=5, retries=3, start_period=10),
                     log_configuration=ecs.CfnTaskDefinition.LogConfigurationProperty(log_driver="awslogs", options={
-                        "awslogs-group": groups[name].ref, "awslogs-region": region, "awslogs-stream-prefix": name}))])
+                        "awslogs-group": groups[name].ref, "awslogs-region": region, "awslogs-stream-prefix": name})),
+                    collector(name)])
             svc = ecs.CfnService(self, f"{name.capitalize()}Service", cluster=cluster.ref, launch_type="FARGATE", platform_version="LATEST",
                 task_definition=td.ref, desired_count=desired.value_as_number, health_check_grace_period_seconds=30, propagate_tags="SERVICE",
                 deployment_configuration=ecs.CfnService.DeploymentConfigurationProperty(minimum_healthy_percent=100, maximum_percent=200,

@@ -1,10 +1,12 @@
 """The CDK app synthesises offline and matches deploy/aws/cloudformation/docuthinker.yaml on the key
 resources: types and counts, parameters (with defaults), conditions and rules, the condition of every
 resource and output, container/target-group ports, health check paths, secret ARN patterns,
-security-group rules, listeners and scaling policies, Redis and Chroma wiring.
+security-group rules, listeners and scaling policies, Redis and Chroma wiring, the ADOT collector sidecar
+(its configuration file embedded verbatim, the same container, grants and log groups in every shape).
 
-Each test runs twice: with the CDK app's ChromaMode default none (GraphMode database) and ec2 (GraphMode
-neptune; DOCUTHINKER_CHROMA_MODE, DOCUTHINKER_GRAPH_MODE), each compared with the YAML whose defaults are
+Each test runs twice: with the CDK app's ChromaMode default none (GraphMode database, TelemetryCollector
+none) and ec2 (GraphMode neptune, TelemetryCollector xray-cloudwatch; DOCUTHINKER_CHROMA_MODE,
+DOCUTHINKER_GRAPH_MODE, DOCUTHINKER_TELEMETRY_COLLECTOR), each compared with the YAML whose defaults are
 set the same way. The deployable shapes (conditions
 evaluated for given parameter values) come from deploy/tests/wiring_check.py's resolve()."""
 import collections, copy, json, os, re, subprocess, sys, tempfile
@@ -16,8 +18,9 @@ CDK_DIR = os.path.dirname(HERE)
 CFN_DIR = os.path.join(CDK_DIR, "..", "cloudformation")
 CFN = os.path.join(CFN_DIR, "docuthinker.yaml")
 USER_DATA = os.path.join(CFN_DIR, "chroma-user-data.sh")
+ADOT_CONFIG = os.path.join(CFN_DIR, "adot-collector-config.yaml")
 sys.path.insert(0, os.path.join(CDK_DIR, "..", "..", "tests"))
-from wiring_check import CfnLoader, SHAPES, flat, resolve  # noqa: E402
+from wiring_check import COLLECTOR, CfnLoader, SHAPES, flat, render, resolve  # noqa: E402
 
 
 @pytest.fixture(scope="module", params=["none", "ec2"])
@@ -27,8 +30,11 @@ def templates(request):
     cfn["Parameters"]["ChromaMode"]["Default"] = request.param
     graph_mode = "neptune" if request.param == "ec2" else "database"
     cfn["Parameters"]["GraphMode"]["Default"] = graph_mode
+    telemetry = "xray-cloudwatch" if request.param == "ec2" else "none"
+    cfn["Parameters"]["TelemetryCollector"]["Default"] = telemetry
     out = tempfile.mkdtemp(prefix="cdk-out-")
-    env = dict(os.environ, CDK_OUTDIR=out, DOCUTHINKER_CHROMA_MODE=request.param, DOCUTHINKER_GRAPH_MODE=graph_mode)
+    env = dict(os.environ, CDK_OUTDIR=out, DOCUTHINKER_CHROMA_MODE=request.param, DOCUTHINKER_GRAPH_MODE=graph_mode,
+               DOCUTHINKER_TELEMETRY_COLLECTOR=telemetry)
     subprocess.run([sys.executable, "app.py"], cwd=CDK_DIR, env=env, check=True, capture_output=True)
     with open(os.path.join(out, "DocuThinker.template.json")) as f:
         cdk = json.load(f)
@@ -62,7 +68,7 @@ def test_resource_type_counts(templates):
     assert count(cfn) == count(cdk)
     c = count(cdk)
     assert c["AWS::ECS::Service"] == 2 and c["AWS::ECS::TaskDefinition"] == 2 and c["AWS::ElasticLoadBalancingV2::TargetGroup"] == 2
-    assert c["AWS::ApplicationAutoScaling::ScalingPolicy"] == 4 and c["AWS::Logs::LogGroup"] == 2
+    assert c["AWS::ApplicationAutoScaling::ScalingPolicy"] == 4 and c["AWS::Logs::LogGroup"] == 5  # api, ai + 3 of the collector
     assert c["AWS::RDS::DBInstance"] == 1 and c["AWS::ElastiCache::ReplicationGroup"] == 1 and c["AWS::S3::Bucket"] == 2
     assert c["AWS::AutoScaling::AutoScalingGroup"] == 1 and c["AWS::EC2::Volume"] == 1 and c["AWS::EC2::LaunchTemplate"] == 1
 
@@ -77,6 +83,7 @@ def test_parameters_and_defaults(templates):
             assert _stringify(p.get(key)).replace('"', "") == _stringify(cdk["Parameters"][name].get(key)).replace('"', ""), (name, key)
     assert cfn["Parameters"]["ApiPort"]["Default"] == 8080 and cfn["Parameters"]["AiPort"]["Default"] == 8000
     assert cfn["Parameters"]["ChromaMode"]["AllowedValues"] == ["none", "ec2", "external"]
+    assert cfn["Parameters"]["TelemetryCollector"]["AllowedValues"] == ["none", "xray-cloudwatch", "xray-opensearch"]
 
 
 def test_health_checks_and_ports(templates):
@@ -151,11 +158,12 @@ def test_secret_arn_patterns(templates):
         for ref in ("DatabaseSecret", "JwtSecret", "AiServiceTokenSecret", "RedisSecret"):
             assert {"Ref": ref} in policy["Resource"]
         # Exactly the secrets the task definitions pass; the Chroma token only with ChromaMode ec2/external,
-        # the Neo4j password only with GraphMode aura.
-        assert len(policy["Resource"]) == 9
-        assert policy["Resource"][-2] == {"Fn::If": ["ChromaEnabled", {"Fn::If": [
+        # the Neo4j password only with GraphMode aura, the Sentry DSN only with SentryDsnSecretArn.
+        assert len(policy["Resource"]) == 10
+        assert policy["Resource"][-3] == {"Fn::If": ["ChromaEnabled", {"Fn::If": [
             "HasChromaTokenSecretArn", {"Ref": "ChromaTokenSecretArn"}, {"Ref": "ChromaTokenSecret"}]}, {"Ref": "AWS::NoValue"}]}
-        assert policy["Resource"][-1] == {"Fn::If": ["GraphOnAura", {"Ref": "Neo4jPasswordSecretArn"}, {"Ref": "AWS::NoValue"}]}
+        assert policy["Resource"][-2] == {"Fn::If": ["GraphOnAura", {"Ref": "Neo4jPasswordSecretArn"}, {"Ref": "AWS::NoValue"}]}
+        assert policy["Resource"][-1] == {"Fn::If": ["HasSentryDsn", {"Ref": "SentryDsnSecretArn"}, {"Ref": "AWS::NoValue"}]}
         assert policy["Action"] == "secretsmanager:GetSecretValue"
 
 
@@ -328,3 +336,52 @@ def test_graph_database(templates):
                                 for p in t["Resources"]["TaskRole"]["Properties"]["Policies"]
                                 for s in p["PolicyDocument"]["Statement"] if s.get("Sid") == "NeptuneQueries"]
         assert statements(a) == statements(b) and len(statements(a)) == (1 if shape == "neptune" else 0), shape
+
+
+def _collector(t, td):
+    """The raw sidecar entry of a task definition: Fn::If TelemetryOn, the container, AWS::NoValue."""
+    defs = resources(t)[td]["Properties"]["ContainerDefinitions"]
+    assert len(defs) == 2 and defs[0]["Name"] in ("api", "ai"), td
+    cond, container, no = defs[1]["Fn::If"]
+    assert cond == "TelemetryOn" and no == {"Ref": "AWS::NoValue"} and container["Name"] == COLLECTOR, td
+    return container
+
+
+def test_collector_config_embedded_verbatim(templates):
+    """adot-collector-config.yaml is AOT_CONFIG_CONTENT's Fn::Sub template in both task definitions of both templates."""
+    with open(ADOT_CONFIG) as f:
+        text = f.read()
+    for t in templates:
+        for td in ("ApiTaskDefinition", "AiTaskDefinition"):
+            value = next(e["Value"] for e in _collector(t, td)["Environment"] if e["Name"] == "AOT_CONFIG_CONTENT")
+            assert value["Fn::Sub"][0] == text, td
+            # The shape's pieces; the other names in the text are logical ids (TelemetryMetricsLogGroup) and AWS::Region.
+            assert set(value["Fn::Sub"][1]) == {"AuthExtension", "AuthExtensionId", "LogsExporter", "LogsExporterId"}, td
+            assert set(re.findall(r"\$\{([A-Za-z:]+)\}", text)) - set(value["Fn::Sub"][1]) <= {"AWS::Region", "TelemetryMetricsLogGroup"}, td
+
+
+def test_telemetry_every_shape(templates):
+    """Per shape the two templates run the same collector (image, limits, rendered configuration, logs), give the app
+    containers the same dependency, and grant the same telemetry statements and log groups; none adds nothing."""
+    cfn, cdk = templates
+    for shape, values in SHAPES.items():
+        a, b = resolve(cfn, values)["Resources"], resolve(cdk, values)["Resources"]
+        on = values["TelemetryCollector"] != "none"
+        for td in ("ApiTaskDefinition", "AiTaskDefinition"):
+            ca, cb = a[td]["Properties"]["ContainerDefinitions"], b[td]["Properties"]["ContainerDefinitions"]
+            assert len(ca) == len(cb) == (2 if on else 1), (shape, td)
+            assert ca[0].get("DependsOn") == cb[0].get("DependsOn"), (shape, td)
+            if on:
+                assert _stringify(ca[1]) == _stringify(cb[1]), (shape, td)
+                config = yaml.safe_load(render(next(e["Value"] for e in ca[1]["Environment"] if e["Name"] == "AOT_CONFIG_CONTENT")))
+                assert config["receivers"] == {"otlp": {"protocols": {"http": {"endpoint": "127.0.0.1:4318"}}}}, shape
+        telemetry = lambda r: sorted(_stringify(s) for p in r["TaskRole"]["Properties"]["Policies"]  # noqa: E731
+                                     for s in p["PolicyDocument"]["Statement"] if s.get("Sid", "").startswith("Telemetry"))
+        assert telemetry(a) == telemetry(b) and bool(telemetry(a)) == on, shape
+        def groups(r):  # the names compared as text: Fn::Sub in the YAML, Fn::Join from the CDK
+            out = copy.deepcopy({k: v for k, v in r.items() if k.startswith("Telemetry")})
+            for v in out.values():
+                v["Properties"]["LogGroupName"] = render(v["Properties"]["LogGroupName"])
+            return out
+        assert _stringify(groups(a)) == _stringify(groups(b)), shape
+        assert len(groups(a)) == {"none": 0, "xray-cloudwatch": 3, "xray-opensearch": 2}[values["TelemetryCollector"]], shape
