@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""The cost of tracing, measured in one run: two `docuthinker serve` processes of the same build,
-one with telemetry off (no OTLP endpoint: no tracing middleware at all) and one exporting every
-trace, log record and metric to a real OTLP/HTTP receiver on loopback (scripts/otlp-receiver.py,
-always_on sampling). Authenticated reads (bench/load.py's read mix: the document list, one
-document, its text) on keep-alive connections, in alternating phases (off, on, on, off, …) so
-that drift of the machine falls on both. Reports per phase and in total: requests/s, p50/p99, and
+"""The cost of tracing, measured in one run: four `docuthinker serve` processes of the same build:
+`off` (no OTLP endpoint: no tracing middleware at all), `traces` (every span exported, always_on
+sampling; log and metric exporters `none`), `all` (spans, log records and metrics exported) and
+`sampled` (`all`, keeping a tenth of the traces), all to a real OTLP/HTTP receiver on loopback (scripts/otlp-receiver.py). Authenticated reads
+(bench/load.py's read mix: the document list, one document, its text) on keep-alive connections,
+in rotating phases (off, traces, all, traces, all, off, …) so that drift of the machine falls on all. Reports per phase and in total: requests/s, p50/p99, and
 the server's CPU time per request (from /proc, the figure the load generator's own share of
 the 2 cores does not blur), and how many spans the receiver got.
 
@@ -72,16 +72,23 @@ def main():
     receiver = subprocess.Popen([venv_python, os.path.join(ROOT, "scripts", "otlp-receiver.py"), str(receiver_port), received])
     servers = {}
     try:
+        otlp = {"OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{receiver_port}", "OTEL_TRACES_SAMPLER": "always_on"}
         servers["off"] = start_server(binary, work, "off", {})
-        servers["on"] = start_server(binary, work, "on", {"OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{receiver_port}",
-                                                          "OTEL_TRACES_SAMPLER": "always_on", "OTEL_SERVICE_NAME": "bench-on"})
+        servers["traces"] = start_server(binary, work, "traces", dict(otlp, OTEL_SERVICE_NAME="bench-traces",
+                                                                      OTEL_LOGS_EXPORTER="none", OTEL_METRICS_EXPORTER="none"))
+        servers["all"] = start_server(binary, work, "all", dict(otlp, OTEL_SERVICE_NAME="bench-all"))
+        # The knob for a busy deployment: a tenth of the traces (a parent's decision is kept).
+        servers["sampled"] = start_server(binary, work, "sampled", dict(otlp, OTEL_SERVICE_NAME="bench-sampled",
+                                                                        OTEL_TRACES_SAMPLER="parentbased_traceidratio",
+                                                                        OTEL_TRACES_SAMPLER_ARG="0.1"))
         accounts = {name: load.setup(url, args.users) for name, (_, url) in servers.items()}
         for name, (_, url) in servers.items():  # warm up both
             asyncio.run(phase(url, accounts[name], args.connections, 3))
-        rows, totals = [], {"off": [[], 0.0, 0.0], "on": [[], 0.0, 0.0]}
+        names = list(servers)
+        rows, totals = [], {name: [[], 0.0, 0.0] for name in names}
         order = []
         for round_ in range(args.rounds):
-            order += ["off", "on"] if round_ % 2 == 0 else ["on", "off"]
+            order += names[round_ % len(names):] + names[:round_ % len(names)]
         for index, name in enumerate(order):
             process, url = servers[name]
             cpu_before = cpu_seconds(process.pid)
@@ -102,25 +109,32 @@ def main():
             process.wait(timeout=30)
         receiver.terminate()
         receiver.wait(timeout=10)
-    spans = sum(1 for line in open(received) if '"signal": "span"' in line) if os.path.exists(received) else 0
+    kinds = collections.Counter()
+    for line in open(received) if os.path.exists(received) else []:
+        item = json.loads(line)
+        kinds[(item.get("service"), item["signal"])] += 1
     summary = {}
     for name, (times, elapsed, cpu) in totals.items():
         times.sort()
         summary[name] = (len(times) / elapsed, statistics.median(times), times[int(len(times) * 0.99)], cpu / len(times) * 1e6)
-    off, on = summary["off"], summary["on"]
+    off = summary["off"]
     lines = [f"# The cost of tracing, {datetime.date.today()}, {build} build (bench/tracing_cost.py)", "",
-             f"Two `serve` processes of one binary; {args.connections} keep-alive connections of authenticated reads "
+             f"Four `serve` processes of one binary; {args.connections} keep-alive connections of authenticated reads "
              f"(GET /v1/documents, /v1/documents/ID, /v1/documents/ID/text; {args.users} users) for {args.seconds} s per phase, "
-             f"phases alternating over {args.rounds} rounds. `on` exports every span (always_on), log record and metric over "
-             f"OTLP/HTTP to a receiver on loopback; `off` has no endpoint. Machine: {os.cpu_count()} cores, shared with the "
+             f"phases rotating over {args.rounds} rounds. `traces` exports every span (always_on) over OTLP/HTTP to a "
+             f"receiver on loopback (log and metric exporters `none`); `all` also exports log records (one access-log record per "
+             f"request at LOG_LEVEL=info) and metrics; `sampled` is `all` with parentbased_traceidratio 0.1; `off` has no endpoint. Machine: {os.cpu_count()} cores, shared with the "
              "Python load generator and the receiver.", "",
              "| phase | telemetry | req/s | p50 ms | p99 ms | server CPU µs/request | non-200 |", "|---|---|---|---|---|---|---|"]
     lines += [f"| {i} | {n} | {rps:.0f} | {p50:.2f} | {p99:.2f} | {cpu:.0f} | {bad} |" for i, n, rps, p50, p99, cpu, bad in rows]
     lines += ["", "| telemetry | req/s | p50 ms | p99 ms | server CPU µs/request |", "|---|---|---|---|---|"]
     lines += [f"| {n} | {s[0]:.0f} | {s[1]:.2f} | {s[2]:.2f} | {s[3]:.0f} |" for n, s in summary.items()]
-    lines += ["", f"Tracing on: throughput {100 * (on[0] / off[0] - 1):+.1f}%, p50 {100 * (on[1] / off[1] - 1):+.1f}%, "
-              f"server CPU per request {100 * (on[3] / off[3] - 1):+.1f}%. The receiver got {spans} spans "
-              f"({len(totals['on'][0])} traced requests in the `on` phases, plus set-up and warm-up)."]
+    for name in names[1:]:
+        on = summary[name]
+        lines += ["", f"`{name}` against `off`: throughput {100 * (on[0] / off[0] - 1):+.1f}%, p50 {100 * (on[1] / off[1] - 1):+.1f}%, "
+                  f"server CPU per request {100 * (on[3] / off[3] - 1):+.1f}% ({on[3] - off[3]:+.0f} µs); {len(totals[name][0])} requests "
+                  f"in its phases. Received from it: " + ", ".join(f"{count} {signal}s" for (service, signal), count in sorted(kinds.items())
+                                                                 if service == f"bench-{name}") + "."]
     out = os.path.join(ROOT, "bench", "results", f"tracing-cost-{datetime.date.today().strftime('%Y%m%d')}-{build}.md")
     open(out, "w").write("\n".join(lines) + "\n")
     print("\n".join(lines))

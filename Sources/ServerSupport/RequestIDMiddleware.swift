@@ -40,9 +40,11 @@ extension RequestIDMiddleware {
         guard let current = ServiceContext.current else { return nil }
         var carrier: [String: String] = [:]
         InstrumentationSystem.instrument.inject(current, into: &carrier, using: DictionaryInjector())
-        let parts = carrier["traceparent"]?.split(separator: "-") ?? []
-        guard parts.count == 4, parts[1].count == 32, parts[1].contains(where: { $0 != "0" }) else { return nil }
-        return String(parts[1])
+        // 00-<32 hex trace id>-<16 hex span id>-<2 hex flags>: 55 ASCII characters.
+        guard let value = carrier["traceparent"], value.utf8.count == 55 else { return nil }
+        let traceID = value.utf8.dropFirst(3).prefix(32)
+        guard traceID.contains(where: { $0 != UInt8(ascii: "0") }) else { return nil }
+        return String(Substring(traceID))
     }
 }
 
