@@ -36,6 +36,19 @@ def call(port, method, path, body=None, token=None, headers=None, timeout=60):
         return error.code, error.read()
 
 
+def scrape(port):
+    """The families of /metrics, read by prometheus-client's strict text parser: {name: [samples]}."""
+    from prometheus_client.parser import text_string_to_metric_families
+    status, raw = call(port, "GET", "/metrics")
+    assert status == 200, status
+    return {family.name: family.samples for family in text_string_to_metric_families(raw.decode())}
+
+
+def requests_total(families, route):
+    return sum(sample.value for sample in families.get("docuthinker_http_requests", [])
+               if sample.name == "docuthinker_http_requests_total" and sample.labels.get("route") == route)
+
+
 def wait_healthy(port, process, seconds=60):
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -95,15 +108,21 @@ def main():
         status, raw = call(api_port, "GET", f"/v1/documents/{document}/analyses/rewrite?style=formal", token=token,
                            headers={"traceparent": f"00-{rewrite_trace}-{secrets.token_hex(8)}-01"})
         check("a rewrite through the provider answers", status == 200, f"{status} {raw[:120]!r}")
-        status, raw = call(api_port, "GET", "/metrics")
-        check("api's /metrics has request series in Prometheus text",
-              status == 200 and b'docuthinker_http_requests_total{service="api"' in raw, str(status))
-        status, raw = call(ai_port, "GET", "/metrics")
-        text = raw.decode(errors="replace")
-        wanted = ["docuthinker_ingestion_pages_total", "docuthinker_ingestion_run_duration_seconds", "docuthinker_embedding_texts_total",
-                  "docuthinker_llm_request_duration_seconds", "docuthinker_llm_tokens_total", "docuthinker_cache_requests_total"]
-        check("ai's /metrics has the product's metrics", status == 200 and all(name in text for name in wanted),
-              ", ".join(name for name in wanted if name not in text) or "all there")
+        # /metrics is Prometheus text (the strict parser of prometheus-client reads all of it) and moves.
+        before = scrape(api_port)
+        call(api_port, "GET", "/v1/documents", token=token)
+        after = scrape(api_port)
+        check("api's /metrics parses as Prometheus text and its request counter moves",
+              requests_total(after, "/v1/documents") == requests_total(before, "/v1/documents") + 1,
+              f"{requests_total(before, '/v1/documents')} → {requests_total(after, '/v1/documents')}")
+        families = scrape(ai_port)
+        wanted = ["docuthinker_ingestion_pages", "docuthinker_ingestion_run_duration_seconds", "docuthinker_embedding_texts",
+                  "docuthinker_llm_request_duration_seconds", "docuthinker_llm_tokens", "docuthinker_cache_requests",
+                  "docuthinker_ingestion_queue_depth", "docuthinker_http_requests"]
+        check("ai's /metrics parses and has the product's metrics", all(name in families for name in wanted),
+              ", ".join(name for name in wanted if name not in families) or "all there")
+        pages = sum(sample.value for sample in families.get("docuthinker_ingestion_pages", []))
+        check("the pages ingested are counted", pages == 1, str(pages))
         time.sleep(1.2)  # one more metrics export
         # ai down: the same search fails, and says so in the trace and the log.
         ai.send_signal(signal.SIGTERM)
