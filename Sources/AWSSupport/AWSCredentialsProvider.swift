@@ -10,11 +10,14 @@ public actor AWSCredentialsProvider {
     private let environment: [String: String]
     private let client: HTTPClient
     private let endpointBase: String
+    private let timeout: TimeAmount
     private var cached: (credentials: SigV4.Credentials, expires: Date)?
 
+    /// - Parameter timeout: how long one request to the task-role endpoint may take.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment, client: HTTPClient = .shared,
-                endpointBase: String = "http://169.254.170.2") {
+                endpointBase: String = "http://169.254.170.2", timeout: TimeAmount = .seconds(5)) {
         self.environment = environment
+        self.timeout = timeout
         self.endpointBase = endpointBase
         self.client = client
     }
@@ -29,11 +32,11 @@ public actor AWSCredentialsProvider {
         }
         let status: UInt, body: ByteBuffer
         do {
-            let response = try await client.execute(HTTPClientRequest(url: endpointBase + relative), timeout: .seconds(5))
+            let response = try await client.execute(HTTPClientRequest(url: endpointBase + relative), timeout: timeout)
             status = response.status.code
             body = try await response.body.collect(upTo: 1 << 20)
         } catch {
-            throw AWSCredentialsError("The ECS credentials endpoint could not be reached (\(type(of: error))).")
+            throw AWSCredentialsError("The ECS credentials endpoint could not be reached (\(error)).")
         }
         guard status < 300, let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
               let id = object["AccessKeyId"] as? String, let secret = object["SecretAccessKey"] as? String else {

@@ -2,6 +2,7 @@ import AWSSupport
 import Foundation
 import HummingbirdTesting
 import LLM
+import NIOCore
 import Testing
 import WireFormats
 
@@ -145,7 +146,9 @@ struct BedrockTests {
             let response = try await provider.complete(request)
             #expect(response.text == "Hello from Bedrock" && response.usage == LLMUsage(inputTokens: 9, outputTokens: 4))
             #expect(await calls.lastHeaders["authorization"]?.contains("Credential=AKIDEXAMPLE/") == true)
-            let taskRole = AWSCredentialsProvider(environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc"], endpointBase: base)
+            // A generous timeout: under the parallel suite on 2 cores the local endpoint once took over 5 s to answer.
+            let taskRole = AWSCredentialsProvider(environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc"], endpointBase: base,
+                                                  timeout: .seconds(60))
             _ = try await BedrockProvider(region: "us-east-1", model: "m", credentials: taskRole, endpoint: base).complete(request)
             _ = try await BedrockProvider(region: "us-east-1", model: "m", credentials: taskRole, endpoint: base).complete(request)
             #expect(await calls.lastHeaders["authorization"]?.contains("Credential=ASIAEXAMPLE/") == true)
