@@ -172,15 +172,16 @@ struct ChatStreamingTests {
         try await Self.provider(.silent, log: log).test(.live) { llm in
             defer { log.released.store(true, ordering: .sequentiallyConsistent) }
             // Deadlines far above an upload's own time under the suite's load (it was seen at 3.2 s on
-            // two busy cores), so "did not wait on the model" cannot be confused with a slow upload.
-            let app = try Self.app(providerPort: try #require(llm.port), deadline: 10, firstToken: 6)
+            // two busy cores, and at 5.8 s in a clean-clone CI run), so "did not wait on the model"
+            // cannot be confused with a slow upload.
+            let app = try Self.app(providerPort: try #require(llm.port), deadline: 20, firstToken: 15)
             try await app.testLive { client, port in
                 let ada = try await client.register("ada@example.com")
                 let started = ContinuousClock.now
                 let uploaded = try await client.uploadFixture("sample.pdf", session: ada, waitUntilProcessed: false)
-                // Any wait on the silent model costs at least its 6 s first-token deadline; below
-                // that, the time is the upload's own (1.5-3.2 s here when the suite loads both cores).
-                #expect(ContinuousClock.now - started < .milliseconds(5_800), "an upload never waits on a model")
+                // Any wait on the silent model costs at least its 15 s first-token deadline; below
+                // that, the time is the upload's own (1.5-5.8 s here when the suite loads both cores).
+                #expect(ContinuousClock.now - started < .milliseconds(14_500), "an upload never waits on a model")
                 #expect(uploaded.status == .created)
                 let id = try #require(try JSON.object(uploaded)["id"] as? String)
                 let document = try await client.waitForDocument(id, session: ada)
@@ -192,11 +193,11 @@ struct ChatStreamingTests {
                                                       body: JSON.body(["content": "How much water did Dr. Smith measure?"])) { try JSON.object($0) }
                 let waited = ContinuousClock.now - asked
                 print("chat with a silent provider answered in \(waited): \(answer["fallback"] ?? "")")
-                #expect(waited < .seconds(11), "the chat ends within its deadline")
+                #expect(waited < .seconds(21), "the chat ends within its deadline")
                 #expect(answer["engine"] as? String == "offline")
                 #expect((answer["answer"] as? String)?.contains("3.14 litres") == true, "the offline engine answered")
                 let fallback = try #require(answer["fallback"] as? String)
-                #expect(fallback.contains("openai") && fallback.contains("no text within 6 s"), "\(fallback)")
+                #expect(fallback.contains("openai") && fallback.contains("no text within 15 s"), "\(fallback)")
 
                 let streamed = try await Self.ask("How much water did Dr. Smith measure?", chat: chat, port: port, session: ada)
                 let done = try #require(streamed.done)
