@@ -73,7 +73,7 @@ struct AuthController: Sendable {
         let body = try await JSONIO.decode(Credentials.self, from: request)
         switch try await signUp(body, request: request, context: context) {
         case .created(let user): return try JSONIO.response(try await issue(for: user), status: .created)
-        case .confirmationSent: return try JSONIO.response(ConfirmationSent(), status: .accepted)
+        case .confirmationSent: return try JSONIO.response(ConfirmationSent(), status: .accepted, identical: true)
         }
     }
 

@@ -17,11 +17,22 @@ enum JSONIO {
         return encoder
     }()
 
-    /// A JSON response.
-    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+    /// The same with sorted keys: byte-identical output for equal values (the encoder's keyed
+    /// containers are dictionaries, whose order can differ from one encoding to the next).
+    static let sortedEncoder: JSONEncoder = {
+        let sorted = JSONEncoder()
+        sorted.dateEncodingStrategy = encoder.dateEncodingStrategy
+        sorted.outputFormatting = encoder.outputFormatting.union(.sortedKeys)
+        return sorted
+    }()
+
+    /// A JSON response; `identical`: keys sorted, so equal values give equal bytes (an answer that
+    /// must not tell two cases apart).
+    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:],
+                         identical: Bool = false) throws -> Response {
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
-        let data = try encoder.encode(value)
+        let data = try (identical ? sortedEncoder : encoder).encode(value)
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 

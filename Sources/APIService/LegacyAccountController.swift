@@ -71,7 +71,7 @@ struct LegacyAccountController: Sendable {
         let body = try await JSONIO.decode(AuthController.Credentials.self, from: request)
         switch try await auth.signUp(body, request: request, context: context) {
         case .created(let user): return try JSONIO.response(Registered(userId: user.id), status: .created)
-        case .confirmationSent: return try JSONIO.response(AuthController.ConfirmationSent(), status: .accepted)
+        case .confirmationSent: return try JSONIO.response(AuthController.ConfirmationSent(), status: .accepted, identical: true)
         }
     }
 

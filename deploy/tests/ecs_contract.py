@@ -125,7 +125,8 @@ def main():
         s_confirm, _ = http(port, "POST", "/v1/auth/register/confirm", {"token": link or ""})
         s_again, again = http(port, "POST", "/v1/auth/register", creds)
         check("registration off loopback mails a link; a taken email gets the same answer",
-              s1 == 202 and s_confirm == 201 and s_again == 202 and first == again, f"{s1}/{s_confirm}/{s_again}")
+              s1 == 202 and s_confirm == 201 and s_again == 202 and first == again,
+              f"{s1}/{s_confirm}/{s_again}" + ("" if first == again else f"; bodies differ: {first[:160]!r} vs {again[:160]!r}"))
         s2, raw = http(port, "POST", "/v1/auth/login", creds)
         check("register + login work", s_confirm == 201 and s2 == 200, f"{s_confirm}/{s2}")
         token = json.loads(raw).get("accessToken", "") if s2 == 200 else ""
