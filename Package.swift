@@ -51,7 +51,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
-        .target(name: "DocuThinkerCore", dependencies: [.product(name: "CoreMetrics", package: "swift-metrics")], swiftSettings: swiftSettings),
+        .target(name: "DocuThinkerCore", dependencies: [.product(name: "Metrics", package: "swift-metrics")], swiftSettings: swiftSettings),
         .systemLibrary(
             name: "CPoppler",
             pkgConfig: "poppler-glib",
@@ -290,7 +290,7 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Ink", package: "Ink"),
                 .product(name: "Graphiti", package: "Graphiti"),

@@ -4,6 +4,7 @@ import Hummingbird
 import HTTPTypes
 import NIOCore
 public import CoreMetrics
+import Metrics
 public import Prometheus
 
 /// Where the process's own metrics go, beyond an app's request metrics: the executable bootstraps
@@ -48,7 +49,7 @@ struct RequestMetrics: Sendable {
         if let export = process.export {
             Counter(label: "docuthinker_http_requests_total", dimensions: labels, factory: export).increment()
             Timer(label: "docuthinker_http_request_duration_seconds", dimensions: [("service", service), ("route", route)], factory: export)
-                .recordNanoseconds(Int64(elapsed.components.seconds) * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+                .record(duration: elapsed)
         }
     }
 

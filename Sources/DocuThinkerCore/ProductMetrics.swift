@@ -1,4 +1,4 @@
-public import CoreMetrics
+public import Metrics
 
 /// The product's own metrics, emitted through swift-metrics by the libraries that do the work
 /// (one bootstrap in the executable decides where they go: `/metrics` in Prometheus text, and
@@ -36,7 +36,7 @@ public enum ProductMetrics {
         Counter(label: tokens, dimensions: [("provider", provider), ("model", model), ("direction", "output")]).increment(by: usage.output)
     }
 
-    /// A cache was asked: `cache` is `analysis` (stored analyses) or `vector_index` (an owner's loaded vectors).
+    /// A cache was asked: `cache` is `analysis` (stored analyses), `query_embedding` or `vector_index` (an owner's loaded vectors).
     public static func cacheLookup(_ cache: String, hit: Bool) {
         Counter(label: "docuthinker_cache_requests_total", dimensions: [("cache", cache), ("result", hit ? "hit" : "miss")]).increment()
     }
@@ -44,13 +44,5 @@ public enum ProductMetrics {
     /// A request refused by a limit (`login`, `register`, `reset`, `upload_jobs`, …).
     public static func rateLimited(_ limit: String) {
         Counter(label: "docuthinker_rate_limit_rejections_total", dimensions: [("limit", limit)]).increment()
-    }
-}
-
-extension Timer {
-    /// Records a Swift `Duration`.
-    func record(duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }
